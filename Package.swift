@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// stackc: a compiler from a stack manifest to the files that deploy it on Docker Swarm.
+///
+/// Stages, each its own module: StackDiagnostics (located messages) → YAML (libyaml reader and
+/// emitter) → StackCompiler (syntax, checks, resolved model, passes, output tree) → stackc (CLI).
+let package = Package(
+    name: "stackc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stackc", targets: ["stackc"]),
+        .library(name: "StackCompiler", targets: ["StackCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "StackDiagnostics"),
+        .target(name: "YAML", dependencies: ["CYAML", "StackDiagnostics"]),
+        .target(name: "StackCompiler", dependencies: ["YAML", "StackDiagnostics"]),
+        .executableTarget(
+            name: "stackc",
+            dependencies: [
+                "StackCompiler", "StackDiagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "stackc-bench",
+            dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
+            path: "Benchmarks/stackc-bench"
+        ),
+        .testTarget(name: "StackDiagnosticsTests", dependencies: ["StackDiagnostics"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "StackDiagnostics"]),
+        .testTarget(
+            name: "StackCompilerTests",
+            dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "stackcTests", dependencies: ["StackCompiler"]),
+    ]
+)

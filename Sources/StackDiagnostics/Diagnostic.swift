@@ -1,0 +1,104 @@
+/// How bad a diagnostic is.
+public enum Severity: String, Sendable, Codable, Comparable {
+    case error
+    case warning
+
+    /// Errors come before warnings.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        lhs == .error && rhs == .warning
+    }
+}
+
+/// A stable identifier of a kind of problem, such as `E101`; documented in `docs/diagnostics.md`.
+public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
+    /// The code as printed, for example `E101`.
+    public let rawValue: String
+    /// A short name for the code, for the documentation and JSON output.
+    public let name: String
+
+    /// A code with its short name.
+    public init(_ rawValue: String, _ name: String) {
+        self.rawValue = rawValue
+        self.name = name
+    }
+
+    /// The printed form.
+    public var description: String { rawValue }
+}
+
+/// One problem found in one input, with where it is and how to fix it.
+public struct Diagnostic: Sendable {
+    /// The kind of problem.
+    public var code: DiagnosticCode
+    /// Error or warning.
+    public var severity: Severity
+    /// One lowercase sentence: what is wrong.
+    public var message: String
+    /// The file the problem is in.
+    public var path: String
+    /// Where; nil for problems that belong to no place (an unreadable file).
+    public var span: SourceSpan?
+    /// What was expected, for example the accepted values.
+    public var expected: String?
+    /// Advice: a did-you-mean or how to fix it.
+    public var help: String?
+
+    /// A diagnostic; prefer the named factories next to the checks.
+    public init(
+        code: DiagnosticCode, severity: Severity, message: String, path: String,
+        span: SourceSpan?, expected: String? = nil, help: String? = nil
+    ) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.span = span
+        self.expected = expected
+        self.help = help
+    }
+
+    /// Where, for sorting: problems without a place come first.
+    var sortKey: SourceLocation { span?.start ?? SourceLocation(line: 0, column: 0) }
+}
+
+/// The problems found while processing one input, kept in the order they must be shown.
+public struct DiagnosticBag: Sendable {
+    /// Every diagnostic reported so far, in the order reported.
+    public private(set) var all: [Diagnostic] = []
+
+    /// An empty bag.
+    public init() {}
+
+    /// Records one diagnostic.
+    public mutating func report(_ diagnostic: Diagnostic) {
+        all.append(diagnostic)
+    }
+
+    /// Records several diagnostics.
+    public mutating func report(contentsOf diagnostics: [Diagnostic]) {
+        all.append(contentsOf: diagnostics)
+    }
+
+    /// True when at least one error was reported.
+    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+
+    /// The errors.
+    public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
+
+    /// Errors before warnings, each group in file order; a problem reported twice at the same
+    /// place with the same code is shown once.
+    public var sorted: [Diagnostic] {
+        var seen = Set<String>()
+        let unique = all.filter { diagnostic in
+            let key = "\(diagnostic.code.rawValue)|\(diagnostic.sortKey)|\(diagnostic.message)"
+            return seen.insert(key).inserted
+        }
+        return unique.enumerated().sorted { lhs, rhs in
+            let (l, r) = (lhs.element, rhs.element)
+            if l.severity != r.severity { return l.severity < r.severity }
+            if l.path != r.path { return l.path < r.path }
+            if l.sortKey != r.sortKey { return l.sortKey < r.sortKey }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,44 @@
+/// The text of one input file, kept so that diagnostics can quote the line they point at.
+public struct SourceFile: Sendable {
+    /// The path as the user gave it; diagnostics print it unchanged.
+    public let path: String
+    /// The raw bytes of the file.
+    public let bytes: [UInt8]
+    /// Byte offsets at which each line starts (line 1 starts at offset 0).
+    private let lineStarts: [Int]
+
+    /// Wraps the bytes of `path`.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            starts.append(index + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    /// Wraps a string, for tests and for the DSL front end.
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The number of lines (a final newline does not start a new line).
+    public var lineCount: Int {
+        if let last = bytes.last, last == 0x0A { return lineStarts.count - 1 }
+        return lineStarts.count
+    }
+
+    /// The text of the 1-based line `line`, without its line break; nil when out of range.
+    /// Invalid UTF-8 is shown with replacement characters, so a diagnostic never fails to print.
+    public func lineText(_ line: Int) -> String? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        guard end >= start else { return "" }
+        // Keep excerpts readable even for a 1 MB line.
+        let cappedEnd = min(end, start + 400)
+        return String(decoding: bytes[start..<cappedEnd], as: UTF8.self)
+    }
+}

@@ -1,0 +1,49 @@
+import StackDiagnostics
+
+/// The nodes: a quorum-friendly manager count, addresses that fit in the /24, a virtual IP in
+/// the nodes' network, a disk for the storage drivers that need one, a mirror to point at.
+enum ClusterRules: CheckRule {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        guard let cluster = syntax.cluster else { return }
+        if let managers = cluster.managers, managers.value % 2 == 0 || managers.value > 7 {
+            report.warning(Codes.managerCount, managers.value > 7
+                           ? "\(managers.value) managers slow down Raft without tolerating more failures than 7"
+                           : "\(managers.value) managers tolerate no more failures than \(managers.value - 1) would (Raft needs a majority)",
+                           at: managers.span, help: "use an odd number of managers, at most 7 (1, 3, 5 or 7)")
+        }
+        let base = cluster.address?.value ?? [192, 168, 56, 101]
+        let count = stack.cluster.managers + stack.cluster.workers
+        if base[3] + count - 1 > 254 {
+            report.error(Codes.addressOverflow, "\(count) nodes starting at \(base.map(String.init).joined(separator: ".")) do not fit in its /24",
+                         at: cluster.address?.span ?? cluster.span,
+                         expected: "a first address whose last number is at most \(max(1, 255 - count))",
+                         help: count <= 253 ? "start lower, for example \(base[0]).\(base[1]).\(base[2]).\(max(1, 101 - count))" : "a stack of this size needs fewer nodes")
+        }
+        if base[3] == 0 {
+            report.error(Codes.invalidValue, "a node address cannot end in .0", at: cluster.address?.span ?? cluster.span)
+        }
+        if let vip = cluster.vip { checkVIP(vip, base: base, nodes: stack.cluster.nodes, &report) }
+        if let driver = cluster.storageDriver, driver.value != "overlay2", cluster.disk == nil {
+            report.error(Codes.storageDriverNeedsDisk, "'storage_driver: \(driver.value)' needs a data 'disk' to hold its pool",
+                         at: driver.span, help: "add 'disk: 20G' under 'cluster', or use 'storage_driver: overlay2'")
+        }
+        if let mirror = cluster.dockerMirror, mirror.value, stack.registry?.mirrorHost == nil {
+            report.error(Codes.mirrorWithoutRegistry, "'cluster.docker.mirror' is on, but the stack runs no registry mirror",
+                         at: mirror.span, help: "set 'registry.mirror: true', or remove 'docker.mirror'")
+        }
+    }
+
+    static func checkVIP(_ vip: Located<[Int]>, base: [Int], nodes: [Node], _ report: inout SyntaxDecoder) {
+        let text = vip.value.map(String.init).joined(separator: ".")
+        let network = "\(base[0]).\(base[1]).\(base[2])"
+        if Array(vip.value.prefix(3)) != Array(base.prefix(3)) || vip.value[3] == 0 || vip.value[3] == 255 {
+            report.error(Codes.vipOutsideNetwork, "the virtual IP \(text) is not in the nodes' network \(network).0/24",
+                         at: vip.span, expected: "an unused address \(network).1 to \(network).254",
+                         help: "for example \(network).\(base[3] > 1 ? base[3] - 1 : 254)")
+        } else if let node = nodes.first(where: { $0.address == text }) {
+            report.error(Codes.vipIsNodeAddress, "the virtual IP \(text) is the address of \(node.name)",
+                         at: vip.span, expected: "an address no node has",
+                         help: "nodes take \(nodes.first?.address ?? "")…\(nodes.last?.address ?? ""); for example \(network).\(base[3] > 1 ? base[3] - 1 : 254)")
+        }
+    }
+}

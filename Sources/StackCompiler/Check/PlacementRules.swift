@@ -1,0 +1,53 @@
+import StackDiagnostics
+
+/// Tasks must have somewhere to run: a role with nodes in it, enough nodes for `max_per_node`,
+/// and one shared volume for several replicas.
+enum PlacementRules: CheckRule {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        for (app, resolved) in zip(syntax.apps, stack.apps) {
+            checkPlacement(app.placement, replicas: resolved.replicas, replicasSpan: app.replicas?.span,
+                           owner: "app '\(app.name.value)'", stack, &report)
+            checkSharedVolumes(app, resolved, stack, &report)
+        }
+        for database in syntax.databases {
+            checkPlacement(database.placement, replicas: .count(1), replicasSpan: nil,
+                           owner: "database '\(database.name.value)'", stack, &report)
+        }
+    }
+
+    static func checkPlacement(_ placement: PlacementSyntax?, replicas: Replicas, replicasSpan: SourceSpan?,
+                               owner: String, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        guard let placement else { return }
+        let eligible: Int
+        switch placement.role?.value {
+        case "worker": eligible = stack.cluster.workers
+        case "manager": eligible = stack.cluster.managers
+        default: eligible = stack.cluster.managers + stack.cluster.workers
+        }
+        if let role = placement.role, role.value == "worker", stack.cluster.workers == 0 {
+            report.error(Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
+                         help: "set 'cluster.workers', or use 'role: manager'")
+            return
+        }
+        guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas, maxPerNode.value * eligible < count else { return }
+        let nodes = "\(eligible) \(placement.role.map { "\($0.value) " } ?? "")node\(eligible == 1 ? "" : "s")"
+        report.error(Codes.unplaceableReplicas,
+                     "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
+                     at: replicasSpan ?? maxPerNode.span,
+                     help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
+    }
+
+    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
+        let tasks: Int
+        switch resolved.replicas {
+        case .count(let count): tasks = count
+        case .global: tasks = stack.cluster.managers + stack.cluster.workers
+        }
+        guard tasks > 1 else { return }
+        report.error(Codes.volumeNeedsSharedStorage,
+                     "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",
+                     at: volume.name.span,
+                     help: "set 'cluster.shared_storage' (nfs, glusterfs or cephfs), or run one replica")
+    }
+}

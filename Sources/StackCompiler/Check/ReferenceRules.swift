@@ -1,0 +1,83 @@
+import StackDiagnostics
+
+/// Every name that refers to something (a database, a role, a group, a `depends_on` target)
+/// names something that exists, of the right kind.
+enum ReferenceRules: CheckRule {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        let databases = syntax.databases.map(\.name.value)
+        for app in syntax.apps {
+            if let database = app.database {
+                reference(database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
+                          help: databases.isEmpty ? "add it under 'databases:'" : nil)
+            }
+            let targets = syntax.apps.map(\.name.value) + databases
+                + (syntax.identity != nil ? ["identity"] : []) + (syntax.registry != nil ? ["registry"] : [])
+            for target in app.dependsOn where !targets.contains(target.value) {
+                let help: String?
+                switch target.value {
+                case "identity": help = "'identity' is only available when the manifest has an 'identity' section"
+                case "registry": help = "'registry' is only available when the manifest has a 'registry' section"
+                default: help = Suggestion.closest(to: target.value, in: targets).map { "did you mean '\($0)'?" }
+                }
+                report.error(Codes.unknownReference, "app '\(app.name.value)' depends on '\(target.value)', which is not an app, database or platform service",
+                             at: target.span, expected: "one of " + (targets.isEmpty ? "(none defined)" : targets.joined(separator: ", ")), help: help)
+            }
+        }
+        checkIdentity(syntax, stack, &report)
+        checkRoles(syntax, &report)
+    }
+
+    static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        guard let identity = syntax.identity else { return }
+        if let database = identity.database {
+            if reference(database, kind: "database", among: syntax.databases.map(\.name.value), in: "'identity'", &report),
+               let engine = stack.database(database.value)?.engine, engine != .postgres {
+                report.error(Codes.wrongDatabaseEngine, "Keycloak needs a postgres database, but '\(database.value)' is \(engine.rawValue)",
+                             at: database.span, help: "name a database with 'engine: postgres'")
+            }
+        } else if StackResolver.onlyPostgres(syntax.databases) == nil {
+            let postgres = syntax.databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }.map(\.name.value)
+            report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
+                         at: SourceSpan(start: identity.span.start),
+                         expected: "'database:' naming a postgres entry of 'databases'",
+                         help: postgres.isEmpty ? "add a database with 'engine: postgres' and name it in 'identity.database'"
+                            : "choose one of " + postgres.joined(separator: ", "))
+        }
+    }
+
+    static func checkRoles(_ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+        let roles = syntax.identity?.roles.map(\.value) ?? []
+        let groups = syntax.identity?.groups.map(\.name.value) ?? []
+        let noIdentity = syntax.identity == nil ? "roles are defined in 'identity.roles'" : nil
+        for app in syntax.apps {
+            for role in app.roles {
+                reference(role, kind: "role", among: roles, in: "app '\(app.name.value)'", &report, help: noIdentity)
+            }
+        }
+        for group in syntax.identity?.groups ?? [] {
+            for role in group.roles { reference(role, kind: "role", among: roles, in: "group '\(group.name.value)'", &report) }
+        }
+        for user in syntax.identity?.users ?? [] {
+            let owner = "user '\(user.name?.value ?? "?")'"
+            for role in user.roles { reference(role, kind: "role", among: roles, in: owner, &report) }
+            for group in user.groups { reference(group, kind: "group", among: groups, in: owner, &report) }
+        }
+        if let grafana = syntax.monitoring?.grafana {
+            for role in [grafana.adminRole, grafana.editorRole].compactMap({ $0 }) {
+                reference(role, kind: "role", among: roles, in: "'monitoring.grafana'", &report, help: noIdentity)
+            }
+        }
+    }
+
+    /// Reports `name` when it is not among `known`; true when it is.
+    @discardableResult
+    static func reference(_ name: Located<String>, kind: String, among known: [String], in owner: String,
+                          _ report: inout SyntaxDecoder, help: String? = nil) -> Bool {
+        guard !known.contains(name.value) else { return true }
+        let suggestion = Suggestion.closest(to: name.value, in: known).map { "did you mean '\($0)'?" }
+        report.error(Codes.unknownReference, "\(owner) names the \(kind) '\(name.value)', which does not exist", at: name.span,
+                     expected: known.isEmpty ? "a defined \(kind) (none are defined)" : "one of " + known.joined(separator: ", "),
+                     help: suggestion ?? help)
+        return false
+    }
+}

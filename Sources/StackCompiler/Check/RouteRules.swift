@@ -1,0 +1,96 @@
+import StackDiagnostics
+
+/// Routing through the proxy: a domain for short hosts, a port for every routed app, one owner
+/// per host and path, OIDC only over HTTPS and with an identity provider.
+enum RouteRules: CheckRule {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        var routes: [String: (owner: String, span: SourceSpan)] = [:]
+        for (host, path, owner, span) in platformRoutes(syntax) + appRoutes(syntax) {
+            guard let domain = syntax.domain?.value else {
+                report.error(Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
+                             at: span, expected: "a top-level 'domain: example.org'",
+                             help: "every routed stack needs a domain: short hosts expand under it and the certificate covers it")
+                continue
+            }
+            let full = host.contains(".") ? host : "\(host).\(domain)"
+            let key = "\(full)\(path)"
+            if let first = routes[key] {
+                report.error(Codes.duplicateRoute, "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
+                             at: span, help: "give one of them another host or a different 'path' (\(first.owner) is at line \(first.span.start.line))")
+            } else {
+                routes[key] = (owner, span)
+            }
+        }
+        for (app, resolved) in zip(syntax.apps, stack.apps) {
+            checkApp(app, resolved, syntax, &report)
+        }
+        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == "oidc", syntax.identity == nil {
+            report.error(Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
+                         help: "add 'identity:' (Keycloak) or use 'auth: basic'")
+        }
+    }
+
+    static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+        let name = app.name.value
+        if let host = app.host, resolved.port == nil {
+            report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
+                         expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
+        }
+        if let auth = app.auth, auth.value == "oidc" {
+            if syntax.identity == nil {
+                report.error(Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
+                             at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
+            }
+            if let https = app.https, !https.value {
+                report.error(Codes.oidcWithoutHTTPS, "app '\(name)' uses 'auth: oidc', which needs HTTPS, but sets 'https: false'",
+                             at: https.span, help: "remove 'https: false'; OIDC tokens must not travel over plain HTTP")
+            }
+        }
+        if let https = app.https, !https.value {
+            report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
+                           help: "remove 'https: false' unless something in front of the proxy terminates TLS")
+        }
+        if let auth = app.auth, auth.value != "none", app.host == nil {
+            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value)' but has no 'host', so nothing would enforce it",
+                         at: auth.span, help: "add 'host:' to route the app through the proxy")
+        }
+        if let sticky = app.sticky, sticky.value, case .count(let count) = resolved.replicas, count <= 1 {
+            report.warning(Codes.stickySingleReplica, "'sticky' on app '\(name)' has no effect with \(count) replica\(count == 1 ? "" : "s")",
+                           at: sticky.span, help: "remove 'sticky', or raise 'replicas'")
+        }
+    }
+
+    /// Hosts the platform services take.
+    static func platformRoutes(_ syntax: ManifestSyntax) -> [(String, String, String, SourceSpan)] {
+        var routes: [(String, String, String, SourceSpan)] = []
+        if let identity = syntax.identity {
+            routes.append((identity.host?.value ?? "auth", "/", "'identity'", identity.host?.span ?? identity.span))
+        }
+        if let registry = syntax.registry {
+            routes.append((registry.host?.value ?? "registry", "/", "'registry'", registry.host?.span ?? registry.span))
+            if let mirror = registry.mirror { routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror") }
+        }
+        if let dashboard = syntax.proxy?.dashboard { routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard") }
+        if let monitoring = syntax.monitoring {
+            let enabled = monitoring.grafana?.enabled ?? ((monitoring.metrics?.value ?? false) || (monitoring.logs?.value ?? false))
+            if enabled {
+                routes.append((monitoring.grafana?.host?.value ?? "grafana", "/", "Grafana", monitoring.grafana?.host?.span ?? monitoring.grafana?.span ?? monitoring.span))
+            }
+        }
+        return routes
+    }
+
+    static func toggleRoute(_ toggle: Located<HostToggle>, label: String, owner: String) -> [(String, String, String, SourceSpan)] {
+        switch toggle.value {
+        case .off: return []
+        case .defaultHost: return [(label, "/", owner, toggle.span)]
+        case .host(let host): return [(host, "/", owner, toggle.span)]
+        }
+    }
+
+    static func appRoutes(_ syntax: ManifestSyntax) -> [(String, String, String, SourceSpan)] {
+        syntax.apps.compactMap { app in
+            app.host.map { ($0.value, app.path?.value ?? "/", "app '\(app.name.value)'", $0.span) }
+        }
+    }
+}

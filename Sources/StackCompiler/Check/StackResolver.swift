@@ -1,0 +1,193 @@
+import StackDiagnostics
+
+/// Turns the manifest's syntax into the resolved model: applies every default, expands hosts
+/// with the domain and computes the nodes. It never fails: values that did not decode fall back
+/// to defaults, and the checks (`CheckRule`s) report what is wrong.
+struct StackResolver {
+    let syntax: ManifestSyntax
+    let path: String
+
+    func resolve() -> ResolvedStack {
+        let name = syntax.name?.value ?? "stack"
+        let cluster = resolveCluster()
+        let monitoringSyntax = syntax.monitoring
+        let metrics = monitoringSyntax?.metrics?.value ?? false
+        let logs = monitoringSyntax?.logs?.value ?? false
+        var stack = ResolvedStack(
+            sourcePath: path,
+            name: name,
+            domain: syntax.domain?.value,
+            tls: TLSSettings(mode: syntax.tls?.mode.flatMap { TLSSettings.Mode(rawValue: $0.value) } ?? .selfsigned,
+                             email: syntax.tls?.email?.value),
+            proxy: ProxySettings(
+                kind: syntax.proxy?.kind.flatMap { ProxySettings.Kind(rawValue: $0.value) } ?? .traefik,
+                dashboardHost: syntax.proxy?.dashboard.flatMap { hostToggle($0.value, defaultLabel: "proxy") },
+                replicas: syntax.proxy?.replicas?.value ?? .global),
+            cluster: cluster,
+            registry: syntax.registry.map { registry in
+                RegistrySettings(host: expand(registry.host?.value ?? "registry"), users: registry.users.map(\.value),
+                                 mirrorHost: registry.mirror.flatMap { hostToggle($0.value, defaultLabel: "mirror") },
+                                 backup: registry.backup?.value)
+            },
+            identity: syntax.identity.map(resolveIdentity),
+            monitoring: MonitoringSettings(
+                metrics: metrics, logs: logs,
+                alerts: monitoringSyntax?.alerts.flatMap { $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil },
+                grafana: resolveGrafana(enabledByDefault: metrics || logs),
+                retention: monitoringSyntax?.retention?.value ?? Duration(seconds: 15 * 86_400)),
+            databases: syntax.databases.map(resolveDatabase),
+            backup: BackupDefaults(target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
+            apps: syntax.apps.map(resolveApp))
+        stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
+        stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
+        bindConsumers(&stack)
+        return stack
+    }
+
+    /// `label` → `label.<domain>`; full names stay as written.
+    func expand(_ host: String) -> String {
+        guard !host.contains("."), let domain = syntax.domain?.value else { return host }
+        return "\(host).\(domain)"
+    }
+
+    func hostToggle(_ toggle: HostToggle, defaultLabel: String) -> String? {
+        switch toggle {
+        case .off: return nil
+        case .defaultHost: return expand(defaultLabel)
+        case .host(let host): return expand(host)
+        }
+    }
+
+    func resolveCluster() -> Cluster {
+        let c = syntax.cluster
+        let managers = c?.managers?.value ?? 1, workers = c?.workers?.value ?? 0
+        let provision = c?.provision.flatMap { Cluster.Provision(rawValue: $0.value) } ?? .none
+        let base = c?.address?.value ?? [192, 168, 56, 101]
+        var nodes: [Node] = []
+        // Addresses past .254 are reported by ClusterRules; cap the node list so a huge count costs nothing.
+        for index in 0..<min(managers + workers, 256) {
+            let isManager = index < managers
+            let octet = base[3] + index
+            nodes.append(Node(name: isManager ? "manager-\(index + 1)" : "worker-\(index - managers + 1)",
+                              role: isManager ? .manager : .worker,
+                              address: "\(base[0]).\(base[1]).\(base[2]).\(octet)"))
+        }
+        let defaultBox = provision == .ignition ? "stable" : "debian/bookworm64"
+        return Cluster(
+            managers: managers, workers: workers, nodes: nodes, provision: provision,
+            vip: c?.vip.map { $0.value.map(String.init).joined(separator: ".") },
+            box: c?.box?.value ?? defaultBox, cpus: c?.cpus?.value ?? 2,
+            memory: c?.memory?.value ?? ByteSize(bytes: 2 << 30), disk: c?.disk?.value,
+            storageDriver: c?.storageDriver?.value ?? "overlay2", sharedStorage: c?.sharedStorage?.value ?? "none",
+            sshKeys: c?.sshKeys.map(\.value) ?? [], dockerMetrics: false, dockerMirror: false)
+    }
+
+    func resolveIdentity(_ identity: IdentitySyntax) -> IdentitySettings {
+        IdentitySettings(
+            host: expand(identity.host?.value ?? "auth"),
+            realm: identity.realm?.value ?? syntax.name?.value ?? "stack",
+            database: identity.database?.value ?? Self.onlyPostgres(syntax.databases) ?? "",
+            roles: identity.roles.map(\.value),
+            groups: identity.groups.map { ($0.name.value, $0.roles.map(\.value)) },
+            users: identity.users.compactMap { user in
+                user.name.map { name in
+                    IdentityUser(name: name.value, email: user.email?.value, firstName: user.firstName?.value,
+                                 lastName: user.lastName?.value, roles: user.roles.map(\.value), groups: user.groups.map(\.value))
+                }
+            },
+            replicas: identity.replicas?.value ?? 1)
+    }
+
+    /// The name of the only postgres database, if there is exactly one.
+    static func onlyPostgres(_ databases: [DatabaseSyntax]) -> String? {
+        let postgres = databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }
+        return postgres.count == 1 ? postgres[0].name.value : nil
+    }
+
+    func resolveGrafana(enabledByDefault: Bool) -> MonitoringSettings.Grafana? {
+        let g = syntax.monitoring?.grafana
+        guard g?.enabled ?? enabledByDefault else { return nil }
+        let auth = g?.auth.flatMap { MonitoringSettings.Grafana.Auth(rawValue: $0.value) }
+            ?? (syntax.identity != nil ? .oidc : .basic)
+        return MonitoringSettings.Grafana(host: expand(g?.host?.value ?? "grafana"), auth: auth,
+                                          adminRole: g?.adminRole?.value, editorRole: g?.editorRole?.value)
+    }
+
+    func resolveDatabase(_ database: DatabaseSyntax) -> Database {
+        let engine = database.engine.flatMap { Database.Engine(rawValue: $0.value) } ?? .postgres
+        let version: String
+        switch engine {
+        case .postgres: version = "17"
+        case .mariadb: version = "11.4"
+        case .redis: version = "7.4"
+        }
+        return Database(name: database.name.value, engine: engine, version: database.version?.value ?? version,
+                        backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [])
+    }
+
+    func resolvePlacement(_ placement: PlacementSyntax?) -> Placement {
+        guard let placement else { return .anywhere }
+        return Placement(role: placement.role.flatMap { Node.Role(rawValue: $0.value) },
+                         labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value)
+    }
+
+    func resolveApp(_ app: AppSyntax) -> App {
+        let preset = app.preset.flatMap { App.Preset(rawValue: $0.value) } ?? .generic
+        let defaults = PresetDefaults.of(preset)
+        let replicas = app.replicas?.value ?? .count(1)
+        let stackName = syntax.name?.value ?? "stack"
+        let image = app.image?.value
+            ?? "\(expand(syntax.registry?.host?.value ?? "registry"))/\(stackName)/\(app.name.value):latest"
+        return App(
+            name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,
+            port: app.port?.value ?? defaults.port,
+            route: app.host.map { host in
+                Route(host: expand(host.value), path: app.path?.value ?? "/", https: app.https?.value ?? true,
+                      sticky: app.sticky?.value ?? false)
+            },
+            auth: app.auth.flatMap { App.Auth(rawValue: $0.value) } ?? .none,
+            roles: app.roles.map(\.value), database: app.database?.value, env: app.env.map { ($0.key.value, $0.value) },
+            secrets: app.secrets.map(\.value), volumes: app.volumes.map { ($0.name.value, $0.path.value) },
+            backup: app.backup?.value ?? nil,
+            dependsOn: app.dependsOn.map { dependency($0.value) },
+            health: resolveHealth(app.health, defaultPath: defaults.healthPath),
+            metrics: app.metrics.flatMap { m in
+                m.port.map { Metrics(port: $0.value, path: m.path?.value ?? "/metrics", interval: m.interval?.value) }
+            },
+            placement: resolvePlacement(app.placement),
+            resources: app.resources.map { r in
+                Resources(cpus: r.cpus?.value, memory: r.memory?.value, reserveCPUs: r.reserveCPUs?.value, reserveMemory: r.reserveMemory?.value)
+            },
+            update: UpdatePolicy(order: app.update?.order?.value ?? "start-first", parallelism: app.update?.parallelism?.value ?? 1,
+                                 failureAction: app.update?.failureAction?.value ?? "rollback",
+                                 delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
+            command: app.command?.value, commandIsShell: app.commandIsShell)
+    }
+
+    func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {
+        guard let path = health?.path?.value ?? defaultPath else { return nil }
+        return Health(path: path, interval: health?.interval?.value ?? Duration(seconds: 30),
+                      timeout: health?.timeout?.value ?? Duration(seconds: 5), retries: health?.retries?.value ?? 3,
+                      startPeriod: health?.startPeriod?.value ?? Duration(seconds: 60))
+    }
+
+    /// What a `depends_on` entry names: an app first, then a database, then a platform service.
+    func dependency(_ name: String) -> Dependency {
+        if syntax.apps.contains(where: { $0.name.value == name }) { return Dependency(kind: .app, name: name) }
+        if syntax.databases.contains(where: { $0.name.value == name }) { return Dependency(kind: .database, name: name) }
+        if name == "identity" { return Dependency(kind: .identity, name: name) }
+        if name == "registry" { return Dependency(kind: .registry, name: name) }
+        return Dependency(kind: .app, name: name)
+    }
+
+    /// Records on each database who gets their own database there.
+    func bindConsumers(_ stack: inout ResolvedStack) {
+        for index in stack.databases.indices {
+            let name = stack.databases[index].name
+            var consumers: [String] = []
+            if stack.identity?.database == name { consumers.append("keycloak") }
+            consumers += stack.apps.filter { $0.database == name }.map(\.name)
+            stack.databases[index].consumers = consumers
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// The checked stack every pass reads: defaults applied, hosts expanded with the domain, node
+/// names and addresses computed, every reference bound. Built only from a manifest without errors.
+public struct ResolvedStack: Sendable {
+    /// The manifest's path as given on the command line, for "generated from" headers.
+    public var sourcePath: String
+    /// The stack's name (`docker stack deploy … NAME`).
+    public var name: String
+    /// The base domain, when anything is routed.
+    var domain: String?
+    var tls: TLSSettings
+    var proxy: ProxySettings
+    var cluster: Cluster
+    var registry: RegistrySettings?
+    var identity: IdentitySettings?
+    var monitoring: MonitoringSettings
+    var databases: [Database]
+    var backup: BackupDefaults
+    var apps: [App]
+
+    /// The database called `name`.
+    func database(_ name: String) -> Database? { databases.first { $0.name == name } }
+
+    /// The app called `name`.
+    func app(_ name: String) -> App? { apps.first { $0.name == name } }
+}
+
+/// How HTTPS certificates are obtained.
+struct TLSSettings: Sendable {
+    enum Mode: String, Sendable { case selfsigned, acme, provided }
+    var mode: Mode
+    var email: String?
+}
+
+/// The edge proxy.
+struct ProxySettings: Sendable {
+    enum Kind: String, Sendable { case traefik, haproxy }
+    var kind: Kind
+    /// The dashboard's or stats page's full host name, when exposed.
+    var dashboardHost: String?
+    var replicas: Replicas
+}
+
+/// The nodes of the swarm.
+struct Cluster: Sendable {
+    enum Provision: String, Sendable { case vagrant, ignition, none }
+    var managers: Int
+    var workers: Int
+    var nodes: [Node]
+    var provision: Provision
+    var vip: String?
+    var box: String
+    var cpus: Int
+    var memory: ByteSize
+    var disk: ByteSize?
+    var storageDriver: String
+    var sharedStorage: String
+    var sshKeys: [String]
+    var dockerMetrics: Bool
+    var dockerMirror: Bool
+
+    /// True when `/data` is shared between the nodes.
+    var hasSharedStorage: Bool { sharedStorage != "none" }
+}
+
+/// One machine of the cluster.
+struct Node: Sendable, Equatable {
+    enum Role: String, Sendable { case manager, worker }
+    var name: String
+    var role: Role
+    var address: String
+}
+
+/// The private registry and its pull-through mirror.
+struct RegistrySettings: Sendable {
+    var host: String
+    var users: [String]
+    var mirrorHost: String?
+    var backup: Schedule?
+}
+
+/// Keycloak and its realm.
+struct IdentitySettings: Sendable {
+    var host: String
+    var realm: String
+    var database: String
+    var roles: [String]
+    var groups: [(name: String, roles: [String])]
+    var users: [IdentityUser]
+    var replicas: Int
+}
+
+/// A user imported into the realm.
+struct IdentityUser: Sendable {
+    var name: String
+    var email: String?
+    var firstName: String?
+    var lastName: String?
+    var roles: [String]
+    var groups: [String]
+}
+
+/// Metrics, logs, dashboards and alerts.
+struct MonitoringSettings: Sendable {
+    var metrics: Bool
+    var logs: Bool
+    var alerts: Alerts?
+    var grafana: Grafana?
+    var retention: Duration
+
+    struct Alerts: Sendable {
+        var email: String?
+        var webhook: String?
+    }
+
+    struct Grafana: Sendable {
+        enum Auth: String, Sendable { case oidc, basic }
+        var host: String
+        var auth: Auth
+        var adminRole: String?
+        var editorRole: String?
+    }
+}
+
+/// A shared database server and the consumers that get a database on it.
+struct Database: Sendable {
+    enum Engine: String, Sendable { case postgres, mariadb, redis }
+    var name: String
+    var engine: Engine
+    var version: String
+    var backup: Schedule?
+    var placement: Placement
+    /// Apps and platform services (`keycloak`) with their own database here, in manifest order.
+    var consumers: [String]
+}
+
+/// Defaults for every backup.
+struct BackupDefaults: Sendable {
+    var target: String
+    var keep: Int
+}
+
+/// Where tasks may run.
+struct Placement: Sendable {
+    var role: Node.Role?
+    var labels: [(key: String, value: String)]
+    var maxPerNode: Int?
+
+    static let anywhere = Placement(role: nil, labels: [], maxPerNode: nil)
+}

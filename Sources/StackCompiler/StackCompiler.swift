@@ -1,0 +1,49 @@
+import StackDiagnostics
+import YAML
+
+/// The compiler's entry point. The stages, in order:
+///
+/// 1. `YAMLReader`: text → `YAMLNode`s with locations (libyaml).
+/// 2. `SyntaxDecoder`: nodes → `ManifestSyntax`, the typed tree of the manifest as written.
+/// 3. `StackResolver` and the `CheckRules`: syntax → `ResolvedStack`, defaults applied and
+///    references bound, with every problem reported.
+/// 4. `Passes` (see `BuildPipeline`): resolved stack → `OutputTree`, the files to write.
+///
+/// Pure: text in, values out; reading and writing files is the executable's job.
+public enum StackCompiler {
+    /// The outcome of checking one manifest.
+    public struct CheckResult: Sendable {
+        /// Errors before warnings, each in file order.
+        public var diagnostics: [Diagnostic]
+        /// The resolved stack, when there were no errors.
+        public var stack: ResolvedStack?
+
+        /// True when any diagnostic is an error.
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Reads, decodes, resolves and checks one manifest.
+    public static func check(_ source: SourceFile) -> CheckResult {
+        var bag = DiagnosticBag()
+        guard let root = YAMLReader().read(source, into: &bag) else {
+            if !bag.hasErrors {
+                bag.report(Diagnostic(code: YAMLDiagnostics.empty, severity: .error, message: "the manifest is empty",
+                                      path: source.path, span: SourceSpan(start: SourceLocation(line: 1, column: 1)),
+                                      expected: "a mapping starting with 'stackc: 1'",
+                                      help: "start from one of the examples in manifests/"))
+            }
+            return CheckResult(diagnostics: bag.sorted, stack: nil)
+        }
+        var decoder = SyntaxDecoder(path: source.path)
+        guard let syntax = decoder.manifest(root) else {
+            bag.report(contentsOf: decoder.diagnostics.all)
+            return CheckResult(diagnostics: bag.sorted, stack: nil)
+        }
+        let stack = StackResolver(syntax: syntax, path: source.path).resolve()
+        for rule in CheckRules.all {
+            rule.check(syntax, stack, &decoder)
+        }
+        bag.report(contentsOf: decoder.diagnostics.all)
+        return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack)
+    }
+}

@@ -1,0 +1,225 @@
+import StackDiagnostics
+
+/// The manifest as written: every key of `manifest-v1.md`, typed, with source locations, and
+/// nothing defaulted or resolved yet. Absent keys are nil; invalid values were reported and are
+/// nil too, so later checks see only values that decoded.
+struct ManifestSyntax {
+    var rootSpan: SourceSpan
+    var version: Located<Int>?
+    var name: Located<String>?
+    var domain: Located<String>?
+    var tls: TLSSyntax?
+    var proxy: ProxySyntax?
+    var cluster: ClusterSyntax?
+    var registry: RegistrySyntax?
+    var identity: IdentitySyntax?
+    var monitoring: MonitoringSyntax?
+    var databases: [DatabaseSyntax] = []
+    var backup: BackupDefaultsSyntax?
+    var apps: [AppSyntax] = []
+    /// Where `apps` was written (nil when missing).
+    var appsSpan: SourceSpan?
+}
+
+/// `tls`.
+struct TLSSyntax {
+    var span: SourceSpan
+    var mode: Located<String>?
+    var email: Located<String>?
+}
+
+/// `proxy`.
+struct ProxySyntax {
+    var span: SourceSpan
+    var kind: Located<String>?
+    /// `false`, `true` (the default host) or a host.
+    var dashboard: Located<HostToggle>?
+    var replicas: Located<Replicas>?
+}
+
+/// `false`, `true` (a default host) or a host: `proxy.dashboard`, `registry.mirror`.
+enum HostToggle: Equatable {
+    case off
+    case defaultHost
+    case host(String)
+}
+
+/// A replica count or `global`.
+enum Replicas: Equatable {
+    case count(Int)
+    case global
+}
+
+/// `cluster`.
+struct ClusterSyntax {
+    var span: SourceSpan
+    var managers: Located<Int>?
+    var workers: Located<Int>?
+    var provision: Located<String>?
+    var address: Located<[Int]>?
+    var vip: Located<[Int]>?
+    var box: Located<String>?
+    var cpus: Located<Int>?
+    var memory: Located<ByteSize>?
+    var disk: Located<ByteSize>?
+    var storageDriver: Located<String>?
+    var sharedStorage: Located<String>?
+    var sshKeys: [Located<String>] = []
+    var dockerMetrics: Located<Bool>?
+    var dockerMirror: Located<Bool>?
+}
+
+/// `registry`.
+struct RegistrySyntax {
+    var span: SourceSpan
+    var host: Located<String>?
+    var users: [Located<String>] = []
+    var mirror: Located<HostToggle>?
+    var backup: Located<Schedule>?
+}
+
+/// `identity`.
+struct IdentitySyntax {
+    var span: SourceSpan
+    var host: Located<String>?
+    var realm: Located<String>?
+    var database: Located<String>?
+    var roles: [Located<String>] = []
+    var groups: [(name: Located<String>, roles: [Located<String>])] = []
+    var users: [UserSyntax] = []
+    var replicas: Located<Int>?
+}
+
+/// One entry of `identity.users`.
+struct UserSyntax {
+    var span: SourceSpan
+    var name: Located<String>?
+    var email: Located<String>?
+    var firstName: Located<String>?
+    var lastName: Located<String>?
+    var roles: [Located<String>] = []
+    var groups: [Located<String>] = []
+}
+
+/// `monitoring`.
+struct MonitoringSyntax {
+    var span: SourceSpan
+    var metrics: Located<Bool>?
+    var logs: Located<Bool>?
+    var alerts: AlertsSyntax?
+    var grafana: GrafanaSyntax?
+    var retention: Located<Duration>?
+}
+
+/// `monitoring.alerts`: `true`/`false` or a map.
+struct AlertsSyntax {
+    var span: SourceSpan
+    var enabled: Bool
+    var email: Located<String>?
+    var webhook: Located<String>?
+}
+
+/// `monitoring.grafana`: `true`/`false` or a map.
+struct GrafanaSyntax {
+    var span: SourceSpan
+    var enabled: Bool
+    var host: Located<String>?
+    var auth: Located<String>?
+    var adminRole: Located<String>?
+    var editorRole: Located<String>?
+}
+
+/// One entry of `databases`.
+struct DatabaseSyntax {
+    var name: Located<String>
+    var engine: Located<String>?
+    var version: Located<String>?
+    var backup: Located<Schedule>?
+    var placement: PlacementSyntax?
+}
+
+/// `placement` of an app or database.
+struct PlacementSyntax {
+    var span: SourceSpan
+    var role: Located<String>?
+    var labels: [(key: Located<String>, value: String)] = []
+    var maxPerNode: Located<Int>?
+}
+
+/// Top-level `backup`.
+struct BackupDefaultsSyntax {
+    var span: SourceSpan
+    var target: Located<String>?
+    var keep: Located<Int>?
+}
+
+/// One entry of `apps`.
+struct AppSyntax {
+    var name: Located<String>
+    var span: SourceSpan
+    var image: Located<String>?
+    var build: Located<String>?
+    /// True when `image` or `build` was written, even with a value that did not decode.
+    var imageOrBuildWritten = false
+    var preset: Located<String>?
+    var replicas: Located<Replicas>?
+    var port: Located<Int>?
+    var host: Located<String>?
+    var path: Located<String>?
+    var https: Located<Bool>?
+    var sticky: Located<Bool>?
+    var auth: Located<String>?
+    var roles: [Located<String>] = []
+    var database: Located<String>?
+    var env: [(key: Located<String>, value: String)] = []
+    var secrets: [Located<String>] = []
+    var volumes: [(name: Located<String>, path: Located<String>)] = []
+    /// nil: not given; `.value == nil`: `backup: false`.
+    var backup: Located<Schedule?>?
+    var dependsOn: [Located<String>] = []
+    var health: HealthSyntax?
+    var metrics: MetricsSyntax?
+    var placement: PlacementSyntax?
+    var resources: ResourcesSyntax?
+    var update: UpdateSyntax?
+    var command: Located<[String]>?
+    /// True when `command` was a single string (run through a shell), false for a list.
+    var commandIsShell = false
+}
+
+/// `health` of an app (the path shorthand is expanded).
+struct HealthSyntax {
+    var span: SourceSpan
+    var path: Located<String>?
+    var interval: Located<Duration>?
+    var timeout: Located<Duration>?
+    var retries: Located<Int>?
+    var startPeriod: Located<Duration>?
+}
+
+/// `metrics` of an app (the port shorthand is expanded).
+struct MetricsSyntax {
+    var span: SourceSpan
+    var port: Located<Int>?
+    var path: Located<String>?
+    var interval: Located<Duration>?
+}
+
+/// `resources` of an app.
+struct ResourcesSyntax {
+    var span: SourceSpan
+    var cpus: Located<Double>?
+    var memory: Located<ByteSize>?
+    var reserveCPUs: Located<Double>?
+    var reserveMemory: Located<ByteSize>?
+}
+
+/// `update` of an app.
+struct UpdateSyntax {
+    var span: SourceSpan
+    var order: Located<String>?
+    var parallelism: Located<Int>?
+    var failureAction: Located<String>?
+    var delay: Located<Duration>?
+    var monitor: Located<Duration>?
+}

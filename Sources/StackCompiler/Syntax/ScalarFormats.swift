@@ -1,0 +1,233 @@
+import StackDiagnostics
+import YAML
+
+/// A length of time, in seconds.
+struct Duration: Hashable {
+    /// Whole seconds.
+    var seconds: Int
+
+    /// The shortest exact form Docker and Prometheus accept: `90s`, `5m`, `2h`, `1h30m`.
+    var goString: String {
+        if seconds == 0 { return "0s" }
+        var rest = seconds, out = ""
+        for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            out += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return out
+    }
+
+    /// Prometheus form, which also allows days.
+    var prometheusString: String {
+        seconds % 86_400 == 0 ? "\(seconds / 86_400)d" : goString
+    }
+}
+
+/// An amount of memory or disk, in bytes (binary multiples).
+struct ByteSize: Hashable {
+    /// Bytes.
+    var bytes: Int64
+
+    /// Docker's form: `512M`, `2G`, or bytes when not a whole multiple.
+    var dockerString: String {
+        for (unit, shift) in [("G", 30), ("M", 20), ("K", 10)] where bytes % (Int64(1) << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return String(bytes)
+    }
+}
+
+/// A backup schedule: `hourly`, `daily`, `weekly` or five cron fields.
+struct Schedule: Hashable {
+    /// The five cron fields.
+    var cron: String
+}
+
+extension SyntaxDecoder {
+    /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
+    mutating func duration(_ node: YAMLNode, in context: String) -> Located<Duration>? {
+        guard let text = formatText(node, in: context, expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
+        var seconds = 0, number = "", valid = !text.value.isEmpty
+        for character in text.value {
+            if character.isASCII, character.isNumber {
+                number.append(character)
+            } else if let unit = ["s": 1, "m": 60, "h": 3600, "d": 86_400][String(character)],
+                      let value = Int(number), value < 100_000_000 {
+                seconds += value * unit
+                number = ""
+            } else {
+                valid = false
+                break
+            }
+        }
+        guard valid, number.isEmpty else {
+            invalidFormat(node, text.value, in: context, expected: "a duration such as 30s, 5m, 1h or 7d",
+                          help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : nil)
+            return nil
+        }
+        return Located(value: Duration(seconds: seconds), span: text.span)
+    }
+
+    /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
+    mutating func size(_ node: YAMLNode, in context: String) -> Located<ByteSize>? {
+        let expected = "a size such as 512M, 2G or 10GB"
+        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        let upper = text.value.uppercased()
+        var digits = Substring(upper)
+        var shift = 0
+        for (suffixes, bits) in [(["KIB", "KB", "K"], 10), (["MIB", "MB", "M"], 20), (["GIB", "GB", "G"], 30), (["TIB", "TB", "T"], 40)] {
+            if let suffix = suffixes.first(where: { upper.hasSuffix($0) }) {
+                digits = upper.dropLast(suffix.count)
+                shift = bits
+                break
+            }
+        }
+        guard shift > 0, let amount = Double(digits), amount > 0, amount < 1e6,
+              digits.allSatisfy({ $0.isNumber || $0 == "." }) else {
+            invalidFormat(node, text.value, in: context, expected: expected,
+                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'" : nil)
+            return nil
+        }
+        return Located(value: ByteSize(bytes: Int64(amount * Double(Int64(1) << shift))), span: text.span)
+    }
+
+    /// A DNS label as the spec defines names: `[a-z][a-z0-9-]{0,62}`, not ending in `-`.
+    mutating func name(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let scalar = node.scalar, scalar.kind != .null, node.pairs == nil else {
+            wrongType(node, expected: "a name", in: context)
+            return nil
+        }
+        return checkedName(Located(value: scalar.text, span: node.span), in: context)
+    }
+
+    /// Checks that a name (also a map key) is a DNS label.
+    mutating func checkedName(_ name: Located<String>, in context: String) -> Located<String>? {
+        guard Self.isName(name.value) else {
+            let fixed = Self.suggestName(name.value)
+            error(Codes.invalidName, "'\(clip(name.value))' is not a valid name for \(context)", at: name.span,
+                  expected: "a DNS label: a lowercase letter, then lowercase letters, digits or '-', at most 63 characters, not ending in '-'",
+                  help: fixed.map { "try '\($0)'" })
+            return nil
+        }
+        return name
+    }
+
+    /// True for `[a-z][a-z0-9-]{0,62}` not ending in `-`.
+    static func isName(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else { return false }
+        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+    }
+
+    /// A likely valid spelling of an invalid name, for the help note.
+    static func suggestName(_ text: String) -> String? {
+        var out = String(text.lowercased().prefix(63).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        out = String(out.unicodeScalars.filter { $0.isASCII })
+        while out.hasSuffix("-") { out.removeLast() }
+        while let first = out.first, !first.isLetter { out.removeFirst() }
+        return isName(out) && out != text ? out : nil
+    }
+
+    /// A host: one DNS label (under the domain) or a full name.
+    mutating func host(_ node: YAMLNode, in context: String) -> Located<String>? {
+        let expected = "a host: one label such as 'cloud' (under the domain) or a full name such as 'cloud.example.org'"
+        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard Self.isHostName(text.value) else {
+            invalidFormat(node, text.value, in: context, expected: expected,
+                          help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path" : nil)
+            return nil
+        }
+        return Located(value: text.value.lowercased(), span: text.span)
+    }
+
+    /// Labels of letters, digits and `-`, dot-separated, at most 253 characters.
+    static func isHostName(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            let bytes = Array(label.utf8)
+            guard !bytes.isEmpty, bytes.count <= 63, bytes.first != 0x2D, bytes.last != 0x2D else { return false }
+            return bytes.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || (0x30...0x39).contains($0) || $0 == 0x2D }
+        }
+    }
+
+    /// A dotted-quad IPv4 address.
+    mutating func ipv4(_ node: YAMLNode, in context: String) -> Located<[Int]>? {
+        let expected = "an IPv4 address such as 192.168.56.101"
+        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        let parts = text.value.split(separator: ".", omittingEmptySubsequences: false)
+        let octets = parts.compactMap { part -> Int? in
+            guard part.count <= 3, part.allSatisfy(\.isNumber), let value = Int(part), value <= 255 else { return nil }
+            return value
+        }
+        guard parts.count == 4, octets.count == 4 else {
+            invalidFormat(node, text.value, in: context, expected: expected)
+            return nil
+        }
+        return Located(value: octets, span: text.span)
+    }
+
+    /// `hourly`, `daily`, `weekly` or a five-field cron expression.
+    mutating func schedule(_ node: YAMLNode, in context: String) -> Located<Schedule>? {
+        let expected = "hourly, daily, weekly, or five cron fields such as '30 2 * * *'"
+        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        switch text.value {
+        case "hourly": return Located(value: Schedule(cron: "0 * * * *"), span: text.span)
+        case "daily": return Located(value: Schedule(cron: "0 3 * * *"), span: text.span)
+        case "weekly": return Located(value: Schedule(cron: "0 3 * * 0"), span: text.span)
+        default: break
+        }
+        let fields = text.value.split(separator: " ", omittingEmptySubsequences: true)
+        let ranges = [0...59, 0...23, 1...31, 1...12, 0...7]
+        guard fields.count == 5, zip(fields, ranges).allSatisfy({ Self.isCronField(String($0), range: $1) }) else {
+            let suggestion = Suggestion.closest(to: text.value, in: ["hourly", "daily", "weekly"])
+            invalidFormat(node, text.value, in: context, expected: expected,
+                          help: suggestion.map { "did you mean '\($0)'?" })
+            return nil
+        }
+        return Located(value: Schedule(cron: fields.joined(separator: " ")), span: text.span)
+    }
+
+    /// `*`, `*/n`, `a`, `a-b`, `a-b/n`, and comma lists of those, within `range`.
+    static func isCronField(_ field: String, range: ClosedRange<Int>) -> Bool {
+        field.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in
+            let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
+            guard pieces.count <= 2 else { return false }
+            if pieces.count == 2, Int(pieces[1]).map({ $0 < 1 }) ?? true { return false }
+            if pieces[0] == "*" { return true }
+            let bounds = pieces[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.map(range.contains) ?? false }) else { return false }
+            return bounds.count == 1 || bounds[0]! <= bounds[1]!
+        }
+    }
+
+    /// An absolute path inside a container: starts with `/`, no `..`, no spaces or colons.
+    mutating func containerPath(_ node: YAMLNode, in context: String) -> Located<String>? {
+        let expected = "an absolute path such as /var/lib/app"
+        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        let components = text.value.split(separator: "/")
+        guard text.value.hasPrefix("/"), !components.contains(".."), !text.value.contains(":"),
+              !text.value.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else {
+            invalidFormat(node, text.value, in: context, expected: expected)
+            return nil
+        }
+        return text
+    }
+
+    /// A string scalar, or an error naming the expected format.
+    mutating func formatText(_ node: YAMLNode, in context: String, expected: String) -> Located<String>? {
+        guard let scalar = node.scalar, scalar.kind != .null else {
+            wrongType(node, expected: expected, in: context)
+            return nil
+        }
+        return Located(value: scalar.text, span: node.span)
+    }
+
+    mutating func invalidFormat(_ node: YAMLNode, _ text: String, in context: String, expected: String, help: String? = nil) {
+        error(Codes.invalidFormat, "'\(clip(text))' is not valid for \(context)", at: node.span, expected: expected, help: help)
+    }
+
+    /// A value cut to a length that fits in a message.
+    func clip(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+}

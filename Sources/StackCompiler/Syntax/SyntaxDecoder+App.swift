@@ -1,0 +1,233 @@
+import StackDiagnostics
+import YAML
+
+/// Decoding of one entry of `apps`.
+extension SyntaxDecoder {
+    static let appKeys = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
+                          "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
+                          "metrics", "placement", "resources", "update", "command"]
+
+    mutating func app(_ pair: YAMLPair) -> AppSyntax? {
+        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
+        let context = "app '\(name.value)'"
+        var app = AppSyntax(name: name, span: pair.key.span)
+        guard let f = fields(pair.value, in: context, known: Self.appKeys) else { return app }
+        app.imageOrBuildWritten = f["image"] != nil || f["build"] != nil
+        app.image = f["image"].flatMap { image($0, in: f.context("image")) }
+        app.build = f["build"].flatMap { buildContext($0, in: f.context("build")) }
+        app.preset = f["preset"].flatMap { choice($0, in: f.context("preset"), from: ["generic", "nextcloud"]) }
+        app.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
+        app.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
+        app.host = f["host"].flatMap { host($0, in: f.context("host")) }
+        app.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
+        app.https = f["https"].flatMap { bool($0, in: f.context("https")) }
+        app.sticky = f["sticky"].flatMap { bool($0, in: f.context("sticky")) }
+        app.auth = f["auth"].flatMap { choice($0, in: f.context("auth"), from: ["none", "oidc", "basic"]) }
+        app.roles = names(f["roles"], in: f.context("roles"))
+        app.database = f["database"].flatMap { self.name($0, in: f.context("database")) }
+        app.env = f["env"].map { environment($0, in: f.context("env")) } ?? []
+        app.secrets = secretNames(f["secrets"], in: f.context("secrets"))
+        app.volumes = f["volumes"].map { volumes($0, in: f.context("volumes")) } ?? []
+        app.backup = f["backup"].flatMap { appBackup($0, in: f.context("backup")) }
+        app.dependsOn = names(f["depends_on"], in: f.context("depends_on"))
+        app.health = f["health"].flatMap { health($0, in: f.context("health")) }
+        app.metrics = f["metrics"].flatMap { metrics($0, in: f.context("metrics")) }
+        app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
+        app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
+        app.update = f["update"].flatMap { update($0, in: f.context("update")) }
+        if let command = f["command"] { decodeCommand(command, into: &app, in: f.context("command")) }
+        return app
+    }
+
+    /// An image reference: `[registry/]path[:tag][@digest]`, lowercase path.
+    mutating func image(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = string(node, in: context) else { return nil }
+        guard Self.isImageReference(text.value) else {
+            invalidFormat(node, text.value, in: context, expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
+                          help: text.value != text.value.lowercased() ? "image names are lowercase" : nil)
+            return nil
+        }
+        return text
+    }
+
+    static func isImageReference(_ text: String) -> Bool {
+        guard !text.isEmpty, text.count <= 255 else { return false }
+        var reference = Substring(text)
+        if let at = reference.firstIndex(of: "@") {
+            let digest = reference[reference.index(after: at)...]
+            guard digest.hasPrefix("sha256:"), digest.count == 71 else { return false }
+            reference = reference[..<at]
+        }
+        let lastSlash = reference.lastIndex(of: "/")
+        let tagStart = reference.lastIndex(of: ":").flatMap { colon in lastSlash.map { colon > $0 } ?? true ? colon : nil }
+        if let tagStart {
+            let tag = reference[reference.index(after: tagStart)...]
+            guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return false }
+            reference = reference[..<tagStart]
+        }
+        let components = reference.split(separator: "/", omittingEmptySubsequences: false)
+        return components.enumerated().allSatisfy { index, component in
+            guard !component.isEmpty else { return false }
+            let isRegistry = index == 0 && components.count > 1 && (component.contains(".") || component.contains(":") || component == "localhost")
+            let allowed: (Character) -> Bool = isRegistry
+                ? { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }
+                : { $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }
+            return component.allSatisfy(allowed)
+        }
+    }
+
+    /// A relative build context path.
+    mutating func buildContext(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = string(node, in: context) else { return nil }
+        guard !text.value.isEmpty, !text.value.hasPrefix("/"), !text.value.contains("\n") else {
+            invalidFormat(node, text.value, in: context, expected: "a folder relative to the manifest, such as ./api")
+            return nil
+        }
+        return text
+    }
+
+    /// A route path prefix: starts with `/`, no spaces, no query.
+    mutating func routePath(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = string(node, in: context) else { return nil }
+        guard text.value.hasPrefix("/"), !text.value.contains(where: { $0.isWhitespace || "?#`\"'\\".contains($0) }) else {
+            invalidFormat(node, text.value, in: context, expected: "a path starting with '/', such as /api",
+                          help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
+            return nil
+        }
+        return text
+    }
+
+    /// `env`: names → scalars, every value kept as the text written.
+    mutating func environment(_ node: YAMLNode, in context: String) -> [(key: Located<String>, value: String)] {
+        var result: [(key: Located<String>, value: String)] = []
+        for pair in entries(node, in: context) ?? [] {
+            guard Self.isEnvName(pair.keyText) else {
+                error(Codes.invalidName, "'\(clip(pair.keyText))' is not a valid environment variable name", at: pair.key.span,
+                      expected: "letters, digits and '_', not starting with a digit")
+                continue
+            }
+            guard let scalar = pair.value.scalar else {
+                wrongType(pair.value, expected: "a string, number or boolean", in: "the variable '\(pair.keyText)'")
+                continue
+            }
+            result.append((Located(value: pair.keyText, span: pair.key.span), scalar.kind == .null ? "" : scalar.text))
+        }
+        return result
+    }
+
+    static func isEnvName(_ text: String) -> Bool {
+        guard let first = text.first, !first.isNumber, text.count <= 256 else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
+    /// Docker secret names: letters, digits, `_`, `-`, `.`.
+    mutating func secretNames(_ node: YAMLNode?, in context: String) -> [Located<String>] {
+        guard let node, let items = strings(node, in: context) else { return [] }
+        let valid = items.filter { item in
+            let ok = item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
+                && item.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
+            if !ok {
+                error(Codes.invalidName, "'\(clip(item.value))' is not a valid secret name", at: item.span,
+                      expected: "letters, digits, '_', '-' and '.', starting with a letter or digit, at most 64 characters")
+            }
+            return ok
+        }
+        duplicates(valid, what: "entry of \(context)")
+        return valid
+    }
+
+    /// `volumes`: volume name → absolute container path.
+    mutating func volumes(_ node: YAMLNode, in context: String) -> [(name: Located<String>, path: Located<String>)] {
+        var result: [(name: Located<String>, path: Located<String>)] = []
+        for pair in entries(node, in: context) ?? [] {
+            guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a volume"),
+                  let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'") else { continue }
+            result.append((name, path))
+        }
+        return result
+    }
+
+    /// `backup`: a schedule or `false`.
+    mutating func appBackup(_ node: YAMLNode, in context: String) -> Located<Schedule?>? {
+        if let flag = node.scalar?.bool {
+            if flag {
+                error(Codes.invalidValue, "\(context) takes a schedule, not 'true'", at: node.span,
+                      expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: daily'")
+                return nil
+            }
+            return Located(value: nil, span: node.span)
+        }
+        return schedule(node, in: context).map { Located(value: $0.value, span: $0.span) }
+    }
+
+    /// `health`: a path, or a map.
+    mutating func health(_ node: YAMLNode, in context: String) -> HealthSyntax? {
+        var health = HealthSyntax(span: node.span)
+        if node.scalar != nil {
+            health.path = routePath(node, in: context)
+            return health
+        }
+        guard let f = fields(node, in: context, known: ["path", "interval", "timeout", "retries", "start_period"]) else { return nil }
+        health.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
+        health.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
+        health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
+        health.retries = f["retries"].flatMap { int($0, in: f.context("retries"), range: 1...100) }
+        health.startPeriod = f["start_period"].flatMap { duration($0, in: f.context("start_period")) }
+        if health.path == nil, f["path"] == nil { missing("path", in: f, example: "path: /health") }
+        return health
+    }
+
+    /// `metrics`: a port, or a map.
+    mutating func metrics(_ node: YAMLNode, in context: String) -> MetricsSyntax? {
+        var metrics = MetricsSyntax(span: node.span)
+        if node.scalar != nil {
+            metrics.port = int(node, in: context, range: 1...65535)
+            return metrics
+        }
+        guard let f = fields(node, in: context, known: ["port", "path", "interval"]) else { return nil }
+        metrics.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
+        metrics.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
+        metrics.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
+        if f["port"] == nil { missing("port", in: f, example: "port: 9100") }
+        return metrics
+    }
+
+    /// `resources`: limits, and reservations under `reserve`.
+    mutating func resources(_ node: YAMLNode, in context: String) -> ResourcesSyntax? {
+        guard let f = fields(node, in: context, known: ["cpus", "memory", "reserve"]) else { return nil }
+        var resources = ResourcesSyntax(span: node.span)
+        resources.cpus = f["cpus"].flatMap { positiveNumber($0, in: f.context("cpus")) }
+        resources.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
+        if let reserve = f["reserve"], let r = fields(reserve, in: f.context("reserve"), known: ["cpus", "memory"]) {
+            resources.reserveCPUs = r["cpus"].flatMap { positiveNumber($0, in: r.context("cpus")) }
+            resources.reserveMemory = r["memory"].flatMap { size($0, in: r.context("memory")) }
+        }
+        return resources
+    }
+
+    /// `update`: rolling update settings.
+    mutating func update(_ node: YAMLNode, in context: String) -> UpdateSyntax? {
+        let keys = ["order", "parallelism", "failure_action", "delay", "monitor"]
+        guard let f = fields(node, in: context, known: keys) else { return nil }
+        var update = UpdateSyntax(span: node.span)
+        update.order = f["order"].flatMap { choice($0, in: f.context("order"), from: ["start-first", "stop-first"]) }
+        update.parallelism = f["parallelism"].flatMap { int($0, in: f.context("parallelism"), range: 0...1000) }
+        update.failureAction = f["failure_action"].flatMap { choice($0, in: f.context("failure_action"), from: ["rollback", "pause", "continue"]) }
+        update.delay = f["delay"].flatMap { duration($0, in: f.context("delay")) }
+        update.monitor = f["monitor"].flatMap { duration($0, in: f.context("monitor")) }
+        return update
+    }
+
+    /// `command`: a string (run by a shell) or a list of arguments.
+    mutating func decodeCommand(_ node: YAMLNode, into app: inout AppSyntax, in context: String) {
+        if let scalar = node.scalar, scalar.kind != .null {
+            app.command = Located(value: [scalar.text], span: node.span)
+            app.commandIsShell = true
+        } else if let items = node.items {
+            let arguments = items.compactMap { text($0, in: "an argument of \(context)")?.value }
+            if arguments.count == items.count { app.command = Located(value: arguments, span: node.span) }
+        } else {
+            wrongType(node, expected: "a string or a list of strings", in: context)
+        }
+    }
+}

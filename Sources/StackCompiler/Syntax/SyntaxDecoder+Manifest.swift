@@ -1,0 +1,326 @@
+import StackDiagnostics
+import YAML
+
+/// Decoding of the manifest's top level and platform sections.
+extension SyntaxDecoder {
+    static let topKeys = ["stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
+                          "monitoring", "databases", "backup", "apps"]
+
+    /// Decodes a whole manifest; every problem goes to `diagnostics`.
+    mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
+        guard let top = fields(root, in: "the manifest", known: Self.topKeys) else { return nil }
+        var syntax = ManifestSyntax(rootSpan: root.span)
+        if let node = top["stackc"] {
+            if let version = int(node, in: "'stackc'", range: Int.min...Int.max), version.value != 1 {
+                error(Codes.unsupportedVersion, "manifest format version \(version.value) is not supported", at: version.span,
+                      expected: "1", help: "this stackc reads 'stackc: 1'")
+            } else {
+                syntax.version = node.scalar?.int.map { Located(value: $0, span: node.span) }
+            }
+        } else {
+            missing("stackc", in: top, example: "stackc: 1")
+        }
+        if let node = top["name"] {
+            syntax.name = name(node, in: "the stack")
+        } else {
+            missing("name", in: top, example: "name: mystack")
+        }
+        syntax.domain = top["domain"].flatMap { host($0, in: "'domain'") }
+        syntax.tls = top["tls"].flatMap { tls($0) }
+        syntax.proxy = top["proxy"].flatMap { proxy($0) }
+        syntax.cluster = top["cluster"].flatMap { cluster($0) }
+        syntax.registry = top["registry"].flatMap { registry($0) }
+        syntax.identity = top["identity"].flatMap { identity($0) }
+        syntax.monitoring = top["monitoring"].flatMap { monitoring($0) }
+        if let node = top["databases"] {
+            syntax.databases = (entries(node, in: "'databases'") ?? []).compactMap { database($0) }
+        }
+        syntax.backup = top["backup"].flatMap { backupDefaults($0) }
+        if let node = top["apps"] {
+            syntax.appsSpan = node.span
+            syntax.apps = (entries(node, in: "'apps'") ?? []).compactMap { app($0) }
+        } else {
+            missing("apps", in: top, example: "apps: {}")
+        }
+        return syntax
+    }
+
+    /// Reports a required key that is absent, pointing at the mapping that should hold it.
+    mutating func missing(_ key: String, in fields: Fields, example: String) {
+        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: SourceSpan(start: fields.node.span.start),
+              expected: "a '\(key)' key", help: "add '\(example)'")
+    }
+
+    mutating func tls(_ node: YAMLNode) -> TLSSyntax? {
+        guard let f = fields(node, in: "'tls'", known: ["mode", "email"]) else { return nil }
+        var tls = TLSSyntax(span: node.span)
+        tls.mode = f["mode"].flatMap { choice($0, in: f.context("mode"), from: ["selfsigned", "acme", "provided"]) }
+        tls.email = f["email"].flatMap { email($0, in: f.context("email")) }
+        return tls
+    }
+
+    mutating func proxy(_ node: YAMLNode) -> ProxySyntax? {
+        guard let f = fields(node, in: "'proxy'", known: ["kind", "dashboard", "replicas"]) else { return nil }
+        var proxy = ProxySyntax(span: node.span)
+        proxy.kind = f["kind"].flatMap { choice($0, in: f.context("kind"), from: ["traefik", "haproxy"]) }
+        proxy.dashboard = f["dashboard"].flatMap { hostToggle($0, in: f.context("dashboard")) }
+        proxy.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
+        return proxy
+    }
+
+    mutating func cluster(_ node: YAMLNode) -> ClusterSyntax? {
+        let keys = ["managers", "workers", "provision", "address", "vip", "box", "cpus", "memory", "disk",
+                    "storage_driver", "shared_storage", "ssh_keys", "docker"]
+        guard let f = fields(node, in: "'cluster'", known: keys) else { return nil }
+        var cluster = ClusterSyntax(span: node.span)
+        cluster.managers = f["managers"].flatMap { int($0, in: f.context("managers"), range: 1...Int.max) }
+        cluster.workers = f["workers"].flatMap { int($0, in: f.context("workers"), range: 0...Int.max) }
+        cluster.provision = f["provision"].flatMap { choice($0, in: f.context("provision"), from: ["vagrant", "ignition", "none"]) }
+        cluster.address = f["address"].flatMap { ipv4($0, in: f.context("address")) }
+        cluster.vip = f["vip"].flatMap { ipv4($0, in: f.context("vip")) }
+        cluster.box = f["box"].flatMap { string($0, in: f.context("box")) }
+        cluster.cpus = f["cpus"].flatMap { int($0, in: f.context("cpus"), range: 1...256) }
+        cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
+        cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk")) }
+        cluster.storageDriver = f["storage_driver"].flatMap { choice($0, in: f.context("storage_driver"), from: ["overlay2", "zfs", "btrfs"]) }
+        cluster.sharedStorage = f["shared_storage"].flatMap { choice($0, in: f.context("shared_storage"), from: ["none", "nfs", "glusterfs", "cephfs"]) }
+        if let keys = f["ssh_keys"] {
+            cluster.sshKeys = strings(keys, in: f.context("ssh_keys")) ?? []
+            for key in cluster.sshKeys where !Self.isSSHPublicKey(key.value) {
+                error(Codes.invalidFormat, "this is not an SSH public key", at: key.span,
+                      expected: "a line such as 'ssh-ed25519 AAAA… user@host'", help: "copy the line from your ~/.ssh/id_*.pub")
+            }
+        }
+        if let docker = f["docker"], let d = fields(docker, in: "'cluster.docker'", known: ["metrics", "mirror"]) {
+            cluster.dockerMetrics = d["metrics"].flatMap { bool($0, in: d.context("metrics")) }
+            cluster.dockerMirror = d["mirror"].flatMap { bool($0, in: d.context("mirror")) }
+        }
+        return cluster
+    }
+
+    static func isSSHPublicKey(_ text: String) -> Bool {
+        let parts = text.split(separator: " ")
+        let types = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+                     "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"]
+        guard parts.count >= 2, types.contains(String(parts[0])), parts[1].count >= 16 else { return false }
+        return parts[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }
+    }
+
+    mutating func registry(_ node: YAMLNode) -> RegistrySyntax? {
+        guard let f = fields(node, in: "'registry'", known: ["host", "users", "mirror", "backup"]) else { return nil }
+        var registry = RegistrySyntax(span: node.span)
+        registry.host = f["host"].flatMap { host($0, in: f.context("host")) }
+        registry.users = names(f["users"], in: f.context("users"))
+        registry.mirror = f["mirror"].flatMap { hostToggle($0, in: f.context("mirror")) }
+        registry.backup = f["backup"].flatMap { schedule($0, in: f.context("backup")) }
+        return registry
+    }
+
+    mutating func identity(_ node: YAMLNode) -> IdentitySyntax? {
+        let keys = ["host", "realm", "database", "roles", "groups", "users", "replicas"]
+        guard let f = fields(node, in: "'identity'", known: keys) else { return nil }
+        var identity = IdentitySyntax(span: node.span)
+        identity.host = f["host"].flatMap { host($0, in: f.context("host")) }
+        identity.realm = f["realm"].flatMap { name($0, in: f.context("realm")) }
+        identity.database = f["database"].flatMap { name($0, in: f.context("database")) }
+        identity.roles = names(f["roles"], in: f.context("roles"))
+        identity.replicas = f["replicas"].flatMap { int($0, in: f.context("replicas"), range: 1...Int.max) }
+        if let groups = f["groups"] {
+            for pair in entries(groups, in: f.context("groups")) ?? [] {
+                guard let group = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a group") else { continue }
+                identity.groups.append((group, names(pair.value, in: "the roles of group '\(group.value)'")))
+            }
+        }
+        if let users = f["users"] {
+            identity.users = (items(users, in: f.context("users")) ?? []).compactMap { user($0) }
+            duplicates(identity.users.compactMap(\.name), what: "user")
+        }
+        return identity
+    }
+
+    mutating func user(_ node: YAMLNode) -> UserSyntax? {
+        let keys = ["name", "email", "first_name", "last_name", "roles", "groups"]
+        guard let f = fields(node, in: "a user of 'identity'", known: keys) else { return nil }
+        var user = UserSyntax(span: node.span)
+        if let nameNode = f["name"] {
+            user.name = name(nameNode, in: "a user")
+        } else {
+            missing("name", in: f, example: "name: alice")
+        }
+        let context = user.name.map { "user '\($0.value)'" } ?? "a user"
+        user.email = f["email"].flatMap { email($0, in: "'email' of \(context)") }
+        user.firstName = f["first_name"].flatMap { string($0, in: "'first_name' of \(context)") }
+        user.lastName = f["last_name"].flatMap { string($0, in: "'last_name' of \(context)") }
+        user.roles = names(f["roles"], in: "'roles' of \(context)")
+        user.groups = names(f["groups"], in: "'groups' of \(context)")
+        return user
+    }
+
+    mutating func monitoring(_ node: YAMLNode) -> MonitoringSyntax? {
+        let keys = ["metrics", "logs", "alerts", "grafana", "retention"]
+        guard let f = fields(node, in: "'monitoring'", known: keys) else { return nil }
+        var monitoring = MonitoringSyntax(span: node.span)
+        monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
+        monitoring.logs = f["logs"].flatMap { bool($0, in: f.context("logs")) }
+        monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention")) }
+        if let alerts = f["alerts"] {
+            if let flag = alerts.scalar?.bool {
+                monitoring.alerts = AlertsSyntax(span: alerts.span, enabled: flag)
+            } else if alerts.pairs != nil, let a = fields(alerts, in: "'monitoring.alerts'", known: ["email", "webhook"]) {
+                var syntax = AlertsSyntax(span: alerts.span, enabled: true)
+                syntax.email = a["email"].flatMap { email($0, in: a.context("email")) }
+                syntax.webhook = a["webhook"].flatMap { url($0, in: a.context("webhook")) }
+                monitoring.alerts = syntax
+            } else if alerts.pairs == nil {
+                wrongType(alerts, expected: "true, false or a mapping with 'email' and 'webhook'", in: f.context("alerts"))
+            }
+        }
+        if let grafana = f["grafana"] {
+            monitoring.grafana = self.grafana(grafana, context: f.context("grafana"))
+        }
+        return monitoring
+    }
+
+    mutating func grafana(_ node: YAMLNode, context: String) -> GrafanaSyntax? {
+        if let flag = node.scalar?.bool { return GrafanaSyntax(span: node.span, enabled: flag) }
+        guard node.pairs != nil else {
+            wrongType(node, expected: "true, false or a mapping", in: context)
+            return nil
+        }
+        guard let g = fields(node, in: "'monitoring.grafana'", known: ["host", "auth", "admin_role", "editor_role"]) else { return nil }
+        var grafana = GrafanaSyntax(span: node.span, enabled: true)
+        grafana.host = g["host"].flatMap { host($0, in: g.context("host")) }
+        grafana.auth = g["auth"].flatMap { choice($0, in: g.context("auth"), from: ["oidc", "basic"]) }
+        grafana.adminRole = g["admin_role"].flatMap { name($0, in: g.context("admin_role")) }
+        grafana.editorRole = g["editor_role"].flatMap { name($0, in: g.context("editor_role")) }
+        return grafana
+    }
+
+    mutating func database(_ pair: YAMLPair) -> DatabaseSyntax? {
+        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a database") else { return nil }
+        let context = "database '\(name.value)'"
+        var database = DatabaseSyntax(name: name)
+        if pair.value.scalar?.kind == .null { return database }
+        guard let f = fields(pair.value, in: context, known: ["engine", "version", "backup", "placement"]) else { return database }
+        database.engine = f["engine"].flatMap { choice($0, in: f.context("engine"), from: ["postgres", "mariadb", "redis"]) }
+        database.version = f["version"].flatMap { imageTag($0, in: f.context("version")) }
+        database.backup = f["backup"].flatMap { schedule($0, in: f.context("backup")) }
+        database.placement = f["placement"].flatMap { placement($0, in: "'placement' of \(context)") }
+        return database
+    }
+
+    mutating func backupDefaults(_ node: YAMLNode) -> BackupDefaultsSyntax? {
+        guard let f = fields(node, in: "'backup'", known: ["target", "keep"]) else { return nil }
+        var backup = BackupDefaultsSyntax(span: node.span)
+        if let target = f["target"], let text = string(target, in: f.context("target")) {
+            if text.value.hasPrefix("/") || Self.isS3Target(text.value) {
+                backup.target = text
+            } else {
+                invalidFormat(target, text.value, in: f.context("target"), expected: "an absolute path such as /backups, or s3://bucket/prefix")
+            }
+        }
+        backup.keep = f["keep"].flatMap { int($0, in: f.context("keep"), range: 1...10_000) }
+        return backup
+    }
+
+    static func isS3Target(_ text: String) -> Bool {
+        guard text.hasPrefix("s3://") else { return false }
+        let bucket = text.dropFirst(5).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        return bucket.count >= 3 && bucket.count <= 63 && bucket.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }
+    }
+
+    // MARK: Shared shapes
+
+    /// `false`, `true` or a host.
+    mutating func hostToggle(_ node: YAMLNode, in context: String) -> Located<HostToggle>? {
+        if let flag = node.scalar?.bool { return Located(value: flag ? .defaultHost : .off, span: node.span) }
+        return host(node, in: context).map { Located(value: .host($0.value), span: $0.span) }
+    }
+
+    /// An integer ≥ 0 or `global`.
+    mutating func replicas(_ node: YAMLNode, in context: String) -> Located<Replicas>? {
+        if node.scalar?.text == "global" { return Located(value: .global, span: node.span) }
+        if node.scalar?.kind == .int { return int(node, in: context, range: 0...1000).map { Located(value: .count($0.value), span: $0.span) } }
+        wrongType(node, expected: "an integer or 'global'", in: context)
+        return nil
+    }
+
+    /// A list of names, each a DNS label, without repeats.
+    mutating func names(_ node: YAMLNode?, in context: String) -> [Located<String>] {
+        guard let node, let items = items(node, in: context) else { return [] }
+        let result = items.compactMap { name($0, in: "an entry of \(context)") }
+        duplicates(result, what: "entry of \(context)")
+        return result
+    }
+
+    /// Reports the second and later occurrences of the same name.
+    mutating func duplicates(_ names: [Located<String>], what: String) {
+        var seen: [String: SourceSpan] = [:]
+        for name in names {
+            if let first = seen[name.value] {
+                error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what)", at: name.span,
+                      help: "the first is at line \(first.start.line); remove one")
+            } else {
+                seen[name.value] = name.span
+            }
+        }
+    }
+
+    /// `placement`: role, labels, max_per_node.
+    mutating func placement(_ node: YAMLNode, in context: String) -> PlacementSyntax? {
+        guard let f = fields(node, in: context, known: ["role", "labels", "max_per_node"]) else { return nil }
+        var placement = PlacementSyntax(span: node.span)
+        placement.role = f["role"].flatMap { choice($0, in: f.context("role"), from: ["manager", "worker"]) }
+        placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
+        if let labels = f["labels"] {
+            for pair in entries(labels, in: f.context("labels")) ?? [] {
+                guard Self.isLabelKey(pair.keyText) else {
+                    error(Codes.invalidFormat, "'\(clip(pair.keyText))' is not a valid node label", at: pair.key.span,
+                          expected: "letters, digits, '.', '-' and '_'")
+                    continue
+                }
+                guard let value = text(pair.value, in: "the node label '\(pair.keyText)'") else { continue }
+                placement.labels.append((Located(value: pair.keyText, span: pair.key.span), value.value))
+            }
+        }
+        return placement
+    }
+
+    static func isLabelKey(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 128 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+
+    /// An e-mail address (a light check: something@domain).
+    mutating func email(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = string(node, in: context) else { return nil }
+        let parts = text.value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, Self.isHostName(String(parts[1])), parts[1].contains("."),
+              !text.value.contains(where: \.isWhitespace) else {
+            invalidFormat(node, text.value, in: context, expected: "an e-mail address such as ops@example.org")
+            return nil
+        }
+        return text
+    }
+
+    /// An http(s) URL.
+    mutating func url(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = string(node, in: context) else { return nil }
+        guard text.value.hasPrefix("http://") || text.value.hasPrefix("https://"), text.value.count > 8,
+              !text.value.contains(where: { $0.isWhitespace }) else {
+            invalidFormat(node, text.value, in: context, expected: "an http:// or https:// URL")
+            return nil
+        }
+        return text
+    }
+
+    /// An image tag: `16`, `16-alpine`, `11.4`.
+    mutating func imageTag(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let text = text(node, in: context) else { return nil }
+        guard !text.value.isEmpty, text.value.count <= 128,
+              text.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            invalidFormat(node, text.value, in: context, expected: "an image tag such as 16 or 16-alpine")
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,182 @@
+import StackDiagnostics
+import YAML
+
+/// Decodes YAML nodes into typed values, reporting every mismatch as a located diagnostic and
+/// carrying on, so that one run finds every problem.
+struct SyntaxDecoder {
+    /// Where diagnostics go.
+    var diagnostics = DiagnosticBag()
+    /// The manifest's path, for diagnostics.
+    let path: String
+
+    init(path: String) {
+        self.path = path
+    }
+
+    // MARK: Reporting
+
+    mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
+                        expected: String? = nil, help: String? = nil) {
+        diagnostics.report(Diagnostic(code: code, severity: .error, message: message, path: path,
+                                      span: span, expected: expected, help: help))
+    }
+
+    mutating func warning(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
+                          expected: String? = nil, help: String? = nil) {
+        diagnostics.report(Diagnostic(code: code, severity: .warning, message: message, path: path,
+                                      span: span, expected: expected, help: help))
+    }
+
+    mutating func wrongType(_ node: YAMLNode, expected: String, in context: String, help: String? = nil) {
+        error(Codes.wrongType, "\(context) must be \(expected), not \(node.kindDescription)", at: node.span,
+              expected: expected, help: help ?? quoteHint(node, expected: expected))
+    }
+
+    private func quoteHint(_ node: YAMLNode, expected: String) -> String? {
+        guard let scalar = node.scalar, scalar.kind != .string, expected.contains("string") else { return nil }
+        return "quote it to make it a string: \"\(scalar.text)\""
+    }
+
+    // MARK: Mappings
+
+    /// The entries of a mapping whose keys must all be in `known`; reports unknown keys (with a
+    /// did-you-mean) and ignores `x-` keys. Nil (after an error) when `node` is not a mapping.
+    mutating func fields(_ node: YAMLNode, in context: String, known: [String]) -> Fields? {
+        guard let pairs = node.pairs else {
+            wrongType(node, expected: "a mapping", in: context)
+            return nil
+        }
+        var fields = Fields(node: node, context: context)
+        for pair in pairs where !pair.keyText.hasPrefix("x-") {
+            if known.contains(pair.keyText) {
+                fields.entries[pair.keyText] = pair
+            } else {
+                unknownKey(pair, in: context, known: known)
+            }
+        }
+        return fields
+    }
+
+    private mutating func unknownKey(_ pair: YAMLPair, in context: String, known: [String]) {
+        let suggestion = Suggestion.closest(to: pair.keyText, in: known)
+        error(Codes.unknownKey, "unknown key '\(pair.keyText)' in \(context)", at: pair.key.span,
+              expected: "one of " + known.joined(separator: ", "),
+              help: suggestion.map { "did you mean '\($0)'?" } ?? "keys starting with 'x-' are ignored, for your own anchors")
+    }
+
+    /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
+    mutating func entries(_ node: YAMLNode, in context: String) -> [YAMLPair]? {
+        if node.scalar?.kind == .null { return [] }
+        guard let pairs = node.pairs else {
+            wrongType(node, expected: "a mapping", in: context)
+            return nil
+        }
+        return pairs.filter { !$0.keyText.hasPrefix("x-") }
+    }
+
+    /// Items of a list; null counts as empty.
+    mutating func items(_ node: YAMLNode, in context: String) -> [YAMLNode]? {
+        if node.scalar?.kind == .null { return [] }
+        guard let items = node.items else {
+            wrongType(node, expected: "a list", in: context)
+            return nil
+        }
+        return items
+    }
+
+    // MARK: Scalars
+
+    /// A string value (quoted or plain that resolves to a string).
+    mutating func string(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let scalar = node.scalar, scalar.kind == .string else {
+            wrongType(node, expected: "a string", in: context)
+            return nil
+        }
+        return Located(value: scalar.text, span: node.span)
+    }
+
+    /// Any non-null scalar, as the text written (for versions and environment values).
+    mutating func text(_ node: YAMLNode, in context: String) -> Located<String>? {
+        guard let scalar = node.scalar, scalar.kind != .null else {
+            wrongType(node, expected: "a string or number", in: context)
+            return nil
+        }
+        return Located(value: scalar.text, span: node.span)
+    }
+
+    /// A boolean.
+    mutating func bool(_ node: YAMLNode, in context: String) -> Located<Bool>? {
+        guard let value = node.scalar?.bool else {
+            wrongType(node, expected: "true or false", in: context,
+                      help: node.scalar.map { ["yes", "no", "on", "off"].contains($0.text.lowercased()) } == true
+                        ? "YAML 1.2 reads '\(node.scalar?.text ?? "")' as a string; write true or false" : nil)
+            return nil
+        }
+        return Located(value: value, span: node.span)
+    }
+
+    /// An integer within `range`.
+    mutating func int(_ node: YAMLNode, in context: String, range: ClosedRange<Int>) -> Located<Int>? {
+        guard let value = node.scalar?.int else {
+            wrongType(node, expected: "an integer", in: context)
+            return nil
+        }
+        guard range.contains(value) else {
+            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            error(Codes.invalidValue, "\(context) must be \(bounds), not \(value)", at: node.span, expected: "an integer \(bounds)")
+            return nil
+        }
+        return Located(value: value, span: node.span)
+    }
+
+    /// A number (integer or decimal) greater than zero.
+    mutating func positiveNumber(_ node: YAMLNode, in context: String) -> Located<Double>? {
+        guard let value = node.scalar?.number, value.isFinite else {
+            wrongType(node, expected: "a number", in: context)
+            return nil
+        }
+        guard value > 0 else {
+            error(Codes.invalidValue, "\(context) must be greater than 0, not \(node.scalar?.text ?? "")", at: node.span)
+            return nil
+        }
+        return Located(value: value, span: node.span)
+    }
+
+    /// One of a fixed set of words.
+    mutating func choice(_ node: YAMLNode, in context: String, from choices: [String]) -> Located<String>? {
+        let expected = "one of " + choices.joined(separator: ", ")
+        guard let scalar = node.scalar, scalar.kind != .null, node.pairs == nil else {
+            wrongType(node, expected: expected, in: context)
+            return nil
+        }
+        guard choices.contains(scalar.text) else {
+            let suggestion = Suggestion.closest(to: scalar.text, in: choices)
+            error(Codes.invalidValue, "'\(scalar.text)' is not a valid value for \(context)", at: node.span,
+                  expected: expected, help: suggestion.map { "did you mean '\($0)'?" })
+            return nil
+        }
+        return Located(value: scalar.text, span: node.span)
+    }
+
+    /// A list of strings.
+    mutating func strings(_ node: YAMLNode, in context: String) -> [Located<String>]? {
+        guard let items = items(node, in: context) else { return nil }
+        return items.compactMap { string($0, in: "an entry of \(context)") }
+    }
+}
+
+/// The known entries of one mapping, by key.
+struct Fields {
+    /// The mapping itself, for errors about missing keys.
+    let node: YAMLNode
+    /// What the mapping is, in messages ("app 'web'").
+    let context: String
+    /// Entries by key.
+    var entries: [String: YAMLPair] = [:]
+
+    /// The value under `key`, if present.
+    subscript(key: String) -> YAMLNode? { entries[key]?.value }
+
+    /// The context for a value: "'replicas' of app 'web'".
+    func context(_ key: String) -> String { "'\(key)' of \(context)" }
+}

@@ -37,10 +37,19 @@ public enum YAMLEmitter {
     static func headerText(_ lines: [String]) -> String {
         lines.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
             .map { line -> String in
-                let clean = String(String.UnicodeScalarView(line.unicodeScalars.map { needsEscape($0) && $0 != "\t" ? "\u{FFFD}" : $0 }))
+                let clean = String(String.UnicodeScalarView(line.unicodeScalars.map { isCommentSafe($0) ? $0 : "\u{FFFD}" }))
                 return clean.isEmpty ? "#\n" : "# \(clean)\n"
             }
             .joined()
+    }
+
+    /// False for what a YAML reader rejects anywhere in a file (control characters, the BOM,
+    /// non-characters): a comment cannot escape them.
+    private static func isCommentSafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFEFE, 0xFF00...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
     }
 
     /// A number as YAML text that every reader takes for the same float.

@@ -1,15 +1,108 @@
 import ArgumentParser
+import Foundation
+import StackCompiler
+import StackDiagnostics
 
-/// `stackc build FILE [-o DIR]`.
-struct BuildCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "build", abstract: "Compile a manifest into out/<stack>/.")
-    @Argument(help: "The manifest.") var file: String
-    func run() throws { throw ExitCode(2) }
+/// Options shared by `build` and `check`.
+struct BuildOptions: ParsableArguments {
+    @Argument(help: "The manifest.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "The folder that holds one folder per stack (default: out).")
+    var output = "out"
+
+    @Option(help: "Output format for diagnostics: text or json.")
+    var format: OutputFormat = .text
+
+    /// Lints and compiles the manifest; prints the diagnostics. Nil (after printing) when the
+    /// manifest has errors or cannot be read.
+    func compile() throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
+        let source: SourceFile
+        switch ManifestFile.read(file) {
+        case .failure(let error):
+            Terminal.err(error.message)
+            throw ExitCode(2)
+        case .success(let read):
+            source = read
+        }
+        let checked = StackCompiler.check(source)
+        var printer = DiagnosticPrinter(format: format)
+        guard let stack = checked.stack else {
+            printer.add(checked.diagnostics, source: source)
+            printer.finish()
+            throw ExitCode(1)
+        }
+        let result = BuildPipeline.build(stack)
+        printer.add(checked.diagnostics + result.warnings, source: source)
+        printer.finish()
+        return (stack, result)
+    }
+
+    /// `<output>/<stack>`.
+    func folder(for stack: ResolvedStack) -> OutputFolder {
+        OutputFolder(root: URL(fileURLWithPath: output).appendingPathComponent(stack.name))
+    }
 }
 
-/// `stackc check FILE`.
+/// `stackc build FILE [-o DIR]`: writes `DIR/<stack>/` atomically, rewriting only what changed.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Compile a manifest into <output>/<stack>/.",
+        discussion: "Nothing is written when the manifest has errors. Files stackc wrote before and no longer produces are removed; other files are left alone."
+    )
+
+    @OptionGroup var options: BuildOptions
+
+    func run() throws {
+        let (stack, result) = try options.compile()
+        let folder = options.folder(for: stack)
+        let changes: OutputFolder.Changes
+        do {
+            changes = try folder.write(result.tree)
+        } catch {
+            Terminal.err("stackc: cannot write '\(folder.root.path)': \(error.localizedDescription)\n")
+            throw ExitCode(2)
+        }
+        if options.format == .text {
+            Terminal.out("\(options.output)/\(stack.name): \(changes.written.count) written, \(changes.unchanged.count) unchanged, \(changes.removed.count) removed\n")
+        }
+    }
+}
+
+/// `stackc check FILE [--diff]`: lint, and fail when the committed output differs from what
+/// build would write.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Lint, and fail when the committed output is stale.")
-    @Argument(help: "The manifest.") var file: String
-    func run() throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Lint a manifest and fail when its committed output is stale.",
+        discussion: "Exit status: 0 when the output is exactly what build writes, 1 when the manifest has errors or the output is stale, missing or has extra files, 2 for usage or I/O errors."
+    )
+
+    @OptionGroup var options: BuildOptions
+
+    @Flag(help: "Show a unified diff of each stale file.")
+    var diff = false
+
+    func run() throws {
+        let (stack, result) = try options.compile()
+        let folder = options.folder(for: stack)
+        let staleness = folder.compare(result.tree)
+        guard !staleness.isClean else { return }
+        let prefix = "\(options.output)/\(stack.name)/"
+        var report = "stackc: \(prefix) is not what 'stackc build \(options.file)' writes:\n"
+        report += staleness.stale.map { "  stale:   \(prefix)\($0)\n" }.joined()
+        report += staleness.missing.map { "  missing: \(prefix)\($0)\n" }.joined()
+        report += staleness.extra.map { "  extra:   \(prefix)\($0)\n" }.joined()
+        report += "run 'stackc build \(options.file)' and commit the result\n"
+        Terminal.err(report)
+        if diff {
+            for path in staleness.stale {
+                guard let expected = path == OutputFolder.recordName
+                        ? OutputFolder.record(result.tree) : result.tree.file(path)?.contents else { continue }
+                Terminal.out(UnifiedDiff.diff(committedPath: folder.root.appendingPathComponent(path), label: prefix + path, expected: expected))
+            }
+        }
+        throw ExitCode(1)
+    }
 }

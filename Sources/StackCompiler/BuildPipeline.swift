@@ -1,0 +1,32 @@
+import StackDiagnostics
+
+/// Runs the passes over a resolved stack, in order, and returns the files to write.
+public enum BuildPipeline {
+    /// The passes, in the order they run: services first, then passes that add to them, then
+    /// the renderers of shared outputs.
+    static var passes: [any BuildPass] {
+        [
+            AppServicesPass(),
+            DatabaseServersPass(),
+            PendingFamiliesPass(),
+            StackFilePass(),
+        ]
+    }
+
+    /// The result of a build: the files and the warnings the build itself produced.
+    public struct Result: Sendable {
+        /// Every file of `out/<stack>/`.
+        public var tree: OutputTree
+        /// Build warnings (for example, artifact families not generated yet).
+        public var warnings: [Diagnostic]
+    }
+
+    /// Compiles a checked stack into its output files.
+    public static func build(_ stack: ResolvedStack) -> Result {
+        var output = BuildOutput(sourcePath: stack.sourcePath, stackName: stack.name)
+        for pass in passes {
+            pass.run(stack, &output)
+        }
+        return Result(tree: output.tree, warnings: output.warnings)
+    }
+}

@@ -1,0 +1,155 @@
+/// A typed model of a `docker stack deploy` file (the legacy v3 schema that docker/cli
+/// validates with). Passes contribute services, networks, volumes, configs and secrets here;
+/// `StackFilePass` renders it last.
+struct SwarmStack {
+    /// Services in the order they were added.
+    var services: [(name: String, service: SwarmService)] = []
+    var networks: [(name: String, network: SwarmNetwork)] = []
+    var volumes: [(name: String, volume: SwarmVolume)] = []
+    /// Configs by key, each holding the path of a generated file.
+    var configs: [(name: String, config: SwarmConfig)] = []
+    /// External secrets, created at deploy time: the key services use, and the name in the swarm.
+    var secrets: [(key: String, name: String)] = []
+
+    /// Adds or replaces a service.
+    mutating func setService(_ name: String, _ service: SwarmService) {
+        if let index = services.firstIndex(where: { $0.name == name }) {
+            services[index].service = service
+        } else {
+            services.append((name, service))
+        }
+    }
+
+    /// Changes the service `name`, which a previous pass added.
+    mutating func updateService(_ name: String, _ change: (inout SwarmService) -> Void) {
+        guard let index = services.firstIndex(where: { $0.name == name }) else {
+            preconditionFailure("internal error: no service '\(name)' to update")
+        }
+        change(&services[index].service)
+    }
+
+    /// Declares a network once.
+    mutating func addNetwork(_ name: String, _ network: SwarmNetwork) {
+        if !networks.contains(where: { $0.name == name }) { networks.append((name, network)) }
+    }
+
+    /// Declares a volume once.
+    mutating func addVolume(_ name: String, _ volume: SwarmVolume) {
+        if !volumes.contains(where: { $0.name == name }) { volumes.append((name, volume)) }
+    }
+
+    /// Declares an external secret once.
+    mutating func addSecret(_ key: String, name: String) {
+        if !secrets.contains(where: { $0.key == key }) { secrets.append((key, name)) }
+    }
+
+    /// Declares a config once.
+    mutating func addConfig(_ name: String, _ config: SwarmConfig) {
+        if !configs.contains(where: { $0.name == name }) { configs.append((name, config)) }
+    }
+}
+
+/// One service of the stack.
+struct SwarmService {
+    var image: String
+    var command: SwarmCommand?
+    var entrypoint: [String]?
+    var hostname: String?
+    var environment: [(key: String, value: String)] = []
+    /// Container labels (read by agents on the node).
+    var labels: [(key: String, value: String)] = []
+    var networks: [String] = []
+    var volumes: [(source: String, target: String)] = []
+    var secrets: [(source: String, target: String)] = []
+    var configs: [(source: String, target: String, mode: Int)] = []
+    var ports: [SwarmPort] = []
+    var healthcheck: SwarmHealthcheck?
+    var deploy = SwarmDeploy()
+    var stopGracePeriod: Duration?
+
+    /// Sets an environment variable, replacing an earlier value.
+    mutating func setEnvironment(_ key: String, _ value: String) {
+        environment.removeAll { $0.key == key }
+        environment.append((key, value))
+    }
+}
+
+/// A command as compose files write it: one string (split into words by docker) or a list.
+enum SwarmCommand {
+    case string(String)
+    case list([String])
+}
+
+/// A published port.
+struct SwarmPort {
+    var target: Int
+    var published: Int
+    /// `ingress` or `host`.
+    var mode: String
+}
+
+/// A health check run by the engine inside the container.
+struct SwarmHealthcheck {
+    var test: [String]
+    var interval: Duration
+    var timeout: Duration
+    var retries: Int
+    var startPeriod: Duration
+}
+
+/// The `deploy` section.
+struct SwarmDeploy {
+    /// `replicated` or `global`.
+    var mode = "replicated"
+    var replicas: Int? = 1
+    var endpointMode: String?
+    /// Service labels (read by the proxy and Prometheus through the Swarm API).
+    var labels: [(key: String, value: String)] = []
+    var constraints: [String] = []
+    var preferences: [String] = []
+    var maxReplicasPerNode: Int?
+    var limits: (cpus: Double?, memory: ByteSize?)?
+    var reservations: (cpus: Double?, memory: ByteSize?)?
+    var restartPolicy = SwarmRestartPolicy()
+    var updateConfig: SwarmUpdateConfig?
+    var rollbackConfig: SwarmUpdateConfig?
+}
+
+/// `deploy.restart_policy`.
+struct SwarmRestartPolicy {
+    var condition = "any"
+    var delay = Duration(seconds: 5)
+    var maxAttempts: Int?
+    var window: Duration?
+}
+
+/// `deploy.update_config` and `deploy.rollback_config`.
+struct SwarmUpdateConfig {
+    var parallelism: Int
+    var delay: Duration?
+    var failureAction: String
+    var monitor: Duration?
+    var order: String
+}
+
+/// A top-level network.
+struct SwarmNetwork {
+    var attachable = false
+    var `internal` = false
+    /// A fixed name, for networks other stacks join.
+    var name: String?
+}
+
+/// A top-level named volume.
+struct SwarmVolume {
+    /// For volumes on the shared folder: the host folder bound in.
+    var bindDevice: String?
+}
+
+/// A top-level config: a generated file delivered under a content-hashed name.
+struct SwarmConfig {
+    /// The file's path relative to the stack folder.
+    var file: String
+    /// `<stack>_<key>_<sha256[:12]>`, so an edited file rolls out.
+    var name: String
+}

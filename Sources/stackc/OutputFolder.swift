@@ -1,0 +1,121 @@
+import Foundation
+import StackCompiler
+
+/// The `out/<stack>/` folder on disk: what is there, and how to bring it in line with an
+/// `OutputTree` without ever leaving it half-written.
+///
+/// stackc records the files it wrote in `.stackc-files`; only those are ever removed, so files
+/// the user put there are left alone.
+struct OutputFolder {
+    /// The record of the files stackc wrote, inside the folder.
+    static let recordName = ".stackc-files"
+
+    let root: URL
+
+    /// What a write or comparison found.
+    struct Changes {
+        var written: [String] = []
+        var unchanged: [String] = []
+        var removed: [String] = []
+    }
+
+    /// What `check` reports.
+    struct Staleness {
+        var stale: [String] = []
+        var missing: [String] = []
+        var extra: [String] = []
+
+        var isClean: Bool { stale.isEmpty && missing.isEmpty && extra.isEmpty }
+    }
+
+    /// The paths recorded by the last build.
+    func recordedPaths() -> [String] {
+        guard let text = try? String(contentsOf: root.appendingPathComponent(Self.recordName), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") && Self.isSafe($0) }
+    }
+
+    /// A recorded path must stay inside the folder, whatever the record file says.
+    static func isSafe(_ path: String) -> Bool {
+        !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+    }
+
+    /// The record's contents for `tree`.
+    static func record(_ tree: OutputTree) -> String {
+        "# Files written by stackc; it removes only these when they are no longer generated.\n"
+            + tree.files.map { $0.path + "\n" }.joined()
+    }
+
+    /// Every file of the tree plus the record, as (path, contents, executable).
+    static func entries(_ tree: OutputTree) -> [(path: String, contents: Data, executable: Bool)] {
+        tree.files.map { ($0.path, Data($0.contents.utf8), $0.executable) } + [(recordName, Data(record(tree).utf8), false)]
+    }
+
+    /// Compares the folder with `tree`.
+    func compare(_ tree: OutputTree) -> Staleness {
+        var result = Staleness()
+        let entries = Self.entries(tree)
+        for entry in entries {
+            let url = root.appendingPathComponent(entry.path)
+            guard let data = try? Data(contentsOf: url) else {
+                result.missing.append(entry.path)
+                continue
+            }
+            if data != entry.contents { result.stale.append(entry.path) }
+        }
+        let produced = Set(entries.map(\.path))
+        result.extra = recordedPaths().filter { !produced.contains($0) && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+        return result
+    }
+
+    /// Writes `tree`: every changed file is first written beside its target under a temporary
+    /// name; only when all are staged are they renamed into place and stale files removed.
+    /// Unchanged files are not touched.
+    func write(_ tree: OutputTree) throws -> Changes {
+        var changes = Changes()
+        var staged: [(temporary: URL, final: URL, path: String)] = []
+        let fileManager = FileManager.default
+        do {
+            for entry in Self.entries(tree) {
+                let url = root.appendingPathComponent(entry.path)
+                if let existing = try? Data(contentsOf: url), existing == entry.contents,
+                   isExecutable(url) == entry.executable || entry.path == Self.recordName {
+                    if entry.path != Self.recordName { changes.unchanged.append(entry.path) }
+                    continue
+                }
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).stackc-tmp")
+                try entry.contents.write(to: temporary)
+                try fileManager.setAttributes([.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
+                staged.append((temporary, url, entry.path))
+            }
+        } catch {
+            for item in staged { try? fileManager.removeItem(at: item.temporary) }
+            throw error
+        }
+        let produced = Set(tree.files.map(\.path))
+        let stale = recordedPaths().filter { !produced.contains($0) }
+        for item in staged {
+            _ = rename(item.temporary.path, item.final.path)
+            if item.path != Self.recordName { changes.written.append(item.path) }
+        }
+        for path in stale {
+            let url = root.appendingPathComponent(path)
+            if (try? fileManager.removeItem(at: url)) != nil { changes.removed.append(path) }
+            removeEmptyParents(of: url)
+        }
+        return changes
+    }
+
+    private func isExecutable(_ url: URL) -> Bool {
+        FileManager.default.isExecutableFile(atPath: url.path)
+    }
+
+    private func removeEmptyParents(of url: URL) {
+        var parent = url.deletingLastPathComponent()
+        while parent.path.count > root.path.count,
+              let contents = try? FileManager.default.contentsOfDirectory(atPath: parent.path), contents.isEmpty {
+            try? FileManager.default.removeItem(at: parent)
+            parent = parent.deletingLastPathComponent()
+        }
+    }
+}

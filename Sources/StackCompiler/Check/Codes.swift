@@ -33,6 +33,7 @@ enum Codes {
     static let wrongDatabaseEngine = DiagnosticCode("E217", "wrong-database-engine")
     static let mirrorWithoutRegistry = DiagnosticCode("E218", "mirror-without-registry")
     static let imageOrBuild = DiagnosticCode("E219", "image-or-build")
+    static let nameConflict = DiagnosticCode("E220", "name-conflict")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -48,7 +49,7 @@ enum Codes {
         duplicateEntry, nameTooLong, unknownReference, dependencyCycle, duplicateRoute, oidcWithoutIdentity,
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
-        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild,
+        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet,
     ]

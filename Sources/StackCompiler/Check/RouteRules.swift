@@ -36,6 +36,10 @@ enum RouteRules: CheckRule {
             report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
                          expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
+        if let health = app.health, resolved.port == nil, app.host == nil {
+            report.error(Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
+                         expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
+        }
         if let auth = app.auth, auth.value == "oidc" {
             if syntax.identity == nil {
                 report.error(Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",

@@ -52,7 +52,8 @@ extension SyntaxDecoder {
             if character.isASCII, character.isNumber {
                 number.append(character)
             } else if let unit = ["s": 1, "m": 60, "h": 3600, "d": 86_400][String(character)],
-                      let value = Int(number), value < 100_000_000 {
+                      let value = Int(number.prefix(12)), number.count <= 9, seconds + value * unit <= 100 * 365 * 86_400 {
+                // Bounded to a century, so that no sum of parts can overflow.
                 seconds += value * unit
                 number = ""
             } else {

@@ -196,10 +196,10 @@ extension SyntaxDecoder {
     mutating func resources(_ node: YAMLNode, in context: String) -> ResourcesSyntax? {
         guard let f = fields(node, in: context, known: ["cpus", "memory", "reserve"]) else { return nil }
         var resources = ResourcesSyntax(span: node.span)
-        resources.cpus = f["cpus"].flatMap { positiveNumber($0, in: f.context("cpus")) }
+        resources.cpus = f["cpus"].flatMap { positiveNumber($0, in: f.context("cpus"), maximum: 1024) }
         resources.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
         if let reserve = f["reserve"], let r = fields(reserve, in: f.context("reserve"), known: ["cpus", "memory"]) {
-            resources.reserveCPUs = r["cpus"].flatMap { positiveNumber($0, in: r.context("cpus")) }
+            resources.reserveCPUs = r["cpus"].flatMap { positiveNumber($0, in: r.context("cpus"), maximum: 1024) }
             resources.reserveMemory = r["memory"].flatMap { size($0, in: r.context("memory")) }
         }
         return resources

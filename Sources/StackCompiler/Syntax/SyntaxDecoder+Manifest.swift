@@ -73,8 +73,10 @@ extension SyntaxDecoder {
                     "storage_driver", "shared_storage", "ssh_keys", "docker"]
         guard let f = fields(node, in: "'cluster'", known: keys) else { return nil }
         var cluster = ClusterSyntax(span: node.span)
-        cluster.managers = f["managers"].flatMap { int($0, in: f.context("managers"), range: 1...Int.max) }
-        cluster.workers = f["workers"].flatMap { int($0, in: f.context("workers"), range: 0...Int.max) }
+        // One /24 holds at most 254 nodes; larger counts are mistakes, and bounding them here keeps
+        // every later computation on node counts small.
+        cluster.managers = f["managers"].flatMap { int($0, in: f.context("managers"), range: 1...254) }
+        cluster.workers = f["workers"].flatMap { int($0, in: f.context("workers"), range: 0...253) }
         cluster.provision = f["provision"].flatMap { choice($0, in: f.context("provision"), from: ["vagrant", "ignition", "none"]) }
         cluster.address = f["address"].flatMap { ipv4($0, in: f.context("address")) }
         cluster.vip = f["vip"].flatMap { ipv4($0, in: f.context("vip")) }
@@ -124,7 +126,7 @@ extension SyntaxDecoder {
         identity.realm = f["realm"].flatMap { name($0, in: f.context("realm")) }
         identity.database = f["database"].flatMap { name($0, in: f.context("database")) }
         identity.roles = names(f["roles"], in: f.context("roles"))
-        identity.replicas = f["replicas"].flatMap { int($0, in: f.context("replicas"), range: 1...Int.max) }
+        identity.replicas = f["replicas"].flatMap { int($0, in: f.context("replicas"), range: 1...100) }
         if let groups = f["groups"] {
             for pair in entries(groups, in: f.context("groups")) ?? [] {
                 guard let group = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a group") else { continue }

@@ -117,6 +117,11 @@ struct SyntaxDecoder {
 
     /// An integer within `range`.
     mutating func int(_ node: YAMLNode, in context: String, range: ClosedRange<Int>) -> Located<Int>? {
+        if let scalar = node.scalar, scalar.kind == .int, scalar.int == nil {
+            error(Codes.invalidValue, "\(context) is too large: \(clip(scalar.text))", at: node.span,
+                  expected: range.upperBound == Int.max ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
         guard let value = node.scalar?.int else {
             wrongType(node, expected: "an integer", in: context)
             return nil
@@ -129,14 +134,15 @@ struct SyntaxDecoder {
         return Located(value: value, span: node.span)
     }
 
-    /// A number (integer or decimal) greater than zero.
-    mutating func positiveNumber(_ node: YAMLNode, in context: String) -> Located<Double>? {
+    /// A number (integer or decimal) greater than zero and at most `maximum`.
+    mutating func positiveNumber(_ node: YAMLNode, in context: String, maximum: Double) -> Located<Double>? {
         guard let value = node.scalar?.number, value.isFinite else {
             wrongType(node, expected: "a number", in: context)
             return nil
         }
-        guard value > 0 else {
-            error(Codes.invalidValue, "\(context) must be greater than 0, not \(node.scalar?.text ?? "")", at: node.span)
+        guard value > 0, value <= maximum else {
+            error(Codes.invalidValue, "\(context) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
+                  at: node.span, expected: "a number such as 0.5 or 2")
             return nil
         }
         return Located(value: value, span: node.span)

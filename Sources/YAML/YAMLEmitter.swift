@@ -92,10 +92,16 @@ extension YAMLEmitter {
         guard let first = scalars.first, let last = scalars.last else { return false }
         if first == " " || last == " " || leadingIndicators.contains(first) { return false }
         if text == "<<" || text == "=" || text.hasPrefix("...") { return false }
-        if text.contains(": ") || text.contains(" #") || last == ":" { return false }
+        if last == ":" || adjacent(":", " ", in: scalars) || adjacent(" ", "#", in: scalars) { return false }
         if !scalars.allSatisfy(isPlainCharacter) { return false }
         if specialWords.contains(text.lowercased()) { return false }
         return !looksNumeric(scalars)
+    }
+
+    /// Whether `first` is directly followed by `second`; compared by scalars, not characters, as
+    /// YAML does: `": \u{301}"` is one `Character` after the colon but still ends a key.
+    private static func adjacent(_ first: Unicode.Scalar, _ second: Unicode.Scalar, in scalars: String.UnicodeScalarView) -> Bool {
+        zip(scalars, scalars.dropFirst()).contains { $0 == first && $1 == second }
     }
 
     /// Text that starts like a number and uses only characters numbers are made of: it may be

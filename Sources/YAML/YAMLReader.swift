@@ -72,7 +72,8 @@ private struct ReaderSession {
         defer { yaml_parser_delete(&parser) }
         return source.bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            // The encoding is left to libyaml's detection: it then skips a byte-order mark
+            // instead of counting it as a column.
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -221,9 +222,11 @@ private struct ReaderSession {
 
     /// The resolved type of a scalar, honouring core-schema tags; nil after reporting a bad tag.
     mutating func scalarKind(text: String, tag: String?, plain: Bool, at start: SourceLocation) -> YAMLScalar.Kind? {
-        guard let tag, tag != "!" else {
+        guard let tag else {
             return plain ? CoreSchema.resolve(plain: text) : .string
         }
+        // The non-specific tag `!` makes a scalar a string in YAML 1.1 and 1.2 alike.
+        if tag == "!" { return .string }
         let resolved = CoreSchema.resolve(plain: text)
         switch tag {
         case "tag:yaml.org,2002:str": return .string
@@ -265,8 +268,13 @@ private struct ReaderSession {
             message = "\(problem) (\(context) at line \(Int(parser.context_mark.line) + 1))"
         }
         let help: String?
+        let lineText = source.lineText(where_.line) ?? ""
+        let offending = lineText.unicodeScalars.dropFirst(where_.column - 1).first
         switch problem {
-        case let text where text.contains("tab"): help = "indent with spaces; YAML does not allow tabs there"
+        case let text where text.contains("tab") || offending == "\t":
+            help = "indent with spaces; YAML does not allow tabs there"
+        case let text where text.contains("mapping values are not allowed") && where_.column > 1024:
+            help = "a key may be at most 1024 characters long"
         case let text where text.contains("mapping values are not allowed"):
             help = "a value that contains ': ' must be quoted"
         case let text where text.contains("UTF-8") || text.contains("control characters"):

@@ -32,7 +32,11 @@ public struct DiagnosticRenderer: Sendable {
             let gutter = String(repeating: " ", count: gutterWidth)
             let shown = displayable(text)
             out += " \(number) | \(shown)\n"
-            out += " \(gutter) | \(caretLine(text: text, span: span))\n"
+            // A caret past the end of the excerpt (lines are cut at 400 bytes) would point at
+            // nothing, after up to a megabyte of spaces: the location line says where.
+            if span.start.column <= text.unicodeScalars.count + 1 {
+                out += " \(gutter) | \(caretLine(text: text, span: span))\n"
+            }
         }
         let gutter = String(repeating: " ", count: gutterWidth)
         if let expected = diagnostic.expected {

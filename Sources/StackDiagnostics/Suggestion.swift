@@ -3,10 +3,14 @@ public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
+        let length = lowered.unicodeScalars.prefix(64).count
         var best: (String, Int)?
         for candidate in candidates {
-            let distance = editDistance(lowered, candidate.lowercased())
             let limit = max(1, min(3, candidate.count / 3))
+            // The distance is at least the difference in length: most candidates of a long list
+            // (thousands of app names) are ruled out without computing it.
+            guard abs(candidate.unicodeScalars.prefix(64).count - length) <= limit else { continue }
+            let distance = editDistance(lowered, candidate.lowercased())
             guard distance <= limit else { continue }
             if best == nil || distance < best!.1 { best = (candidate, distance) }
         }

@@ -19,6 +19,37 @@ extension YAMLEmitter {
 
     /// True when `text` can be written plain and still reads back as this string everywhere.
     static func isPlainSafe(_ text: String) -> Bool {
+        // Almost every string stackc writes is short ASCII: one pass over its bytes decides.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable(isPlainSafeASCII), let answer = ascii { return answer }
+        return isPlainSafeScalars(text)
+    }
+
+    /// The rule for ASCII text, or nil when the text has other characters.
+    private static func isPlainSafeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        if first == 0x20 || last == 0x20 || last == 0x3A || first < 0x80 && leadingIndicatorBytes[Int(first)] { return false }
+        var previous: UInt8 = 0
+        var numeric = first == 0x2E || (0x30...0x39).contains(first)
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte < 0x20 || byte == 0x7F { return false }
+            if (previous == 0x3A && byte == 0x20) || (previous == 0x20 && byte == 0x23) { return false }
+            if numeric && !numericBytes[Int(byte)] { numeric = false }
+            previous = byte
+        }
+        if numeric { return false }
+        if bytes.count <= 5 {
+            let lower = String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            if specialWords.contains(lower) || lower == "<<" || lower == "=" { return false }
+        }
+        return !(bytes.count >= 3 && bytes[0] == 0x2E && bytes[1] == 0x2E && bytes[2] == 0x2E)
+    }
+
+    private static let leadingIndicatorBytes: [Bool] = (0..<128).map { leadingIndicators.contains(Unicode.Scalar(UInt8($0))) }
+    private static let numericBytes: [Bool] = (0..<128).map { numericAlphabet.contains(Unicode.Scalar(UInt8($0))) }
+
+    /// The rule by Unicode scalars, for text beyond ASCII.
+    private static func isPlainSafeScalars(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return false }
         if first == " " || last == " " || leadingIndicators.contains(first) { return false }

@@ -28,7 +28,14 @@ public enum YAMLEmitter {
     /// libyaml may still raise the style (plain to quoted, single to double) when its own
     /// syntactic analysis says so, for example for `a,b` inside a flow sequence.
     static func style(for text: String) -> ScalarStyle {
-        if text.unicodeScalars.contains(where: needsEscape) { return .doubleQuoted }
+        let escapes = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte < 0x20 || byte == 0x7F { return true }
+            }
+            return false
+        } ?? nil
+        if escapes ?? text.unicodeScalars.contains(where: needsEscape) { return .doubleQuoted }
         return isPlainSafe(text) ? .plain : .singleQuoted
     }
 
@@ -159,12 +166,13 @@ private final class EmitterSession {
     /// A scalar with both implicit flags set, so that libyaml writes no tag.
     private func scalar(_ text: String, style: yaml_scalar_style_t) {
         // A terminating zero keeps the buffer non-empty: libyaml asserts on a null value pointer.
-        var bytes = Array(text.utf8)
-        guard let length = Int32(exactly: bytes.count) else { failure("a scalar of \(bytes.count) bytes is too long") }
-        bytes.append(0)
-        send { event in
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                yaml_scalar_event_initialize(event, nil, nil, buffer.baseAddress, length, 1, 1, style)
+        var text = text
+        text.withUTF8 { utf8 in
+            guard let length = Int32(exactly: utf8.count) else { failure("a scalar of \(utf8.count) bytes is too long") }
+            // libyaml copies the value; it asserts on a null pointer, which an empty buffer may have.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { empty in
+                let base = utf8.baseAddress ?? UnsafePointer(empty.baseAddress!)
+                send { yaml_scalar_event_initialize($0, nil, nil, UnsafeMutablePointer(mutating: base), length, 1, 1, style) }
             }
         }
     }

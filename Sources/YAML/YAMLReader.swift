@@ -44,6 +44,9 @@ private struct ReaderSession {
         var anchor: String?
         var items: [YAMLNode] = []
         var weight = 1
+        /// Where aliases among `items` were written, by index: an alias shares its anchor's node
+        /// and so its span, but a problem with the alias belongs at the alias.
+        var aliasSpans: [Int: SourceSpan] = [:]
     }
 
     let source: SourceFile
@@ -152,6 +155,7 @@ private struct ReaderSession {
         }
         var explicit: [YAMLPair] = []
         var merged: [YAMLPair] = []
+        var mergedKeys = Set<String>()  // a set, so that merging a huge mapping stays linear
         var seen: [String: YAMLNode] = [:]
         var index = 0
         while index + 1 < frame.items.count {
@@ -163,8 +167,8 @@ private struct ReaderSession {
                 continue
             }
             if key.text == "<<" && !key.quoted {
-                guard let sources = mergeSources(value) else { continue }
-                for pair in sources.flatMap({ $0.pairs ?? [] }) where !merged.contains(where: { $0.keyText == pair.keyText }) {
+                guard let sources = mergeSources(value, at: frame.aliasSpans[index - 1] ?? value.span) else { continue }
+                for pair in sources.flatMap({ $0.pairs ?? [] }) where mergedKeys.insert(pair.keyText).inserted {
                     merged.append(pair)
                 }
                 continue
@@ -187,13 +191,13 @@ private struct ReaderSession {
     }
 
     /// The mappings a merge key's value names: one mapping, or a list of them.
-    mutating func mergeSources(_ value: YAMLNode) -> [YAMLNode]? {
+    mutating func mergeSources(_ value: YAMLNode, at span: SourceSpan) -> [YAMLNode]? {
         switch value.content {
         case .mapping: return [value]
         case .sequence(let items) where items.allSatisfy({ $0.pairs != nil }): return items
         default:
             error(YAMLDiagnostics.badKey, "a merge key '<<' takes a mapping or a list of mappings, not \(value.kindDescription)",
-                  at: value.span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
+                  at: span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
             return nil
         }
     }
@@ -207,6 +211,7 @@ private struct ReaderSession {
             return true
         }
         let top = stack.count - 1
+        if let aliasSpan { stack[top].aliasSpans[stack[top].items.count] = aliasSpan }
         stack[top].items.append(node)
         stack[top].weight += node.weight
         return checkExpansion(stack[top].weight, at: aliasSpan ?? node.span)

@@ -27,11 +27,14 @@ struct BuildOptions: ParsableArguments {
         }
         let checked = StackCompiler.check(source)
         var printer = DiagnosticPrinter(format: format)
-        guard let stack = checked.stack else {
+        guard var stack = checked.stack else {
             printer.add(checked.diagnostics, source: source)
             printer.finish()
             throw ExitCode(1)
         }
+        // Generated files name the manifest; the same spelling however it was given keeps
+        // `build` and `check` agreeing and keeps absolute paths out of the output.
+        stack.sourcePath = ManifestFile.displayPath(file)
         let result = BuildPipeline.build(stack)
         printer.add(checked.diagnostics + result.warnings, source: source)
         printer.finish()
@@ -61,7 +64,8 @@ struct BuildCommand: ParsableCommand {
         do {
             changes = try folder.write(result.tree)
         } catch {
-            Terminal.err("stackc: cannot write '\(folder.root.path)': \(error.localizedDescription)\n")
+            let reason = (error as? OutputFolderError)?.description ?? error.localizedDescription
+            Terminal.err("stackc: cannot write '\(folder.root.path)': \(reason)\n")
             throw ExitCode(2)
         }
         if options.format == .text {

@@ -30,6 +30,33 @@ enum ManifestFile {
     }
 }
 
+extension ManifestFile {
+    /// `path` relative to `workingDirectory`, with `.` and `..` resolved lexically:
+    /// `manifests/a.yml`, `./manifests/a.yml` and `$PWD/manifests/a.yml` all give
+    /// `manifests/a.yml`; a manifest outside the working directory gives `../…`.
+    static func displayPath(_ path: String, workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+        let target = normalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        let base = normalized(workingDirectory)
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        let relative = Array(repeating: "..", count: base.count - common) + target[common...]
+        return relative.isEmpty ? "." : relative.joined(separator: "/")
+    }
+
+    /// The components of an absolute path without `.`, `..` or empty ones.
+    private static func normalized(_ absolute: String) -> [String] {
+        var components: [String] = []
+        for component in absolute.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(String(component))
+            }
+        }
+        return components
+    }
+}
+
 /// A manifest that could not be read.
 struct ManifestReadError: Error {
     let path: String

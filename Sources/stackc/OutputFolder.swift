@@ -69,10 +69,12 @@ struct OutputFolder {
 
     /// Writes `tree`: every changed file is first written beside its target under a temporary
     /// name; only when all are staged are they renamed into place and stale files removed.
-    /// Unchanged files are not touched.
+    /// Unchanged files are not touched. On an error before the renames (a file that cannot be
+    /// written, a folder where a file belongs) the folder is left as it was.
     func write(_ tree: OutputTree) throws -> Changes {
         var changes = Changes()
         var staged: [(temporary: URL, final: URL, path: String)] = []
+        var createdFolders: [URL] = []
         let fileManager = FileManager.default
         do {
             for entry in Self.entries(tree) {
@@ -82,28 +84,55 @@ struct OutputFolder {
                     if entry.path != Self.recordName { changes.unchanged.append(entry.path) }
                     continue
                 }
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // rename(2) would fail on a folder only after other files had been replaced.
+                if isFolder(url) { throw OutputFolderError.folderInTheWay(entry.path) }
+                createdFolders += try createFolders(url.deletingLastPathComponent())
                 let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).stackc-tmp")
                 try entry.contents.write(to: temporary)
-                try fileManager.setAttributes([.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
                 staged.append((temporary, url, entry.path))
+                try fileManager.setAttributes([.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
             }
         } catch {
             for item in staged { try? fileManager.removeItem(at: item.temporary) }
+            for folder in createdFolders.reversed() { try? fileManager.removeItem(at: folder) }
             throw error
         }
         let produced = Set(tree.files.map(\.path))
         let stale = recordedPaths().filter { !produced.contains($0) }
-        for item in staged {
-            _ = rename(item.temporary.path, item.final.path)
+        for (index, item) in staged.enumerated() {
+            guard rename(item.temporary.path, item.final.path) == 0 else {
+                let code = errno
+                for rest in staged[index...] { try? fileManager.removeItem(at: rest.temporary) }
+                throw OutputFolderError.renameFailed(item.path, String(cString: strerror(code)))
+            }
             if item.path != Self.recordName { changes.written.append(item.path) }
         }
         for path in stale {
             let url = root.appendingPathComponent(path)
+            // A folder there now is the user's, not a file stackc wrote.
+            guard !isFolder(url) else { continue }
             if (try? fileManager.removeItem(at: url)) != nil { changes.removed.append(path) }
             removeEmptyParents(of: url)
         }
         return changes
+    }
+
+    /// Creates `folder` and its missing parents; returns the ones it created, outermost first.
+    private func createFolders(_ folder: URL) throws -> [URL] {
+        var missing: [URL] = []
+        var current = folder
+        while !FileManager.default.fileExists(atPath: current.path), current.path != "/" {
+            missing.insert(current, at: 0)
+            current = current.deletingLastPathComponent()
+        }
+        for url in missing { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false) }
+        return missing
+    }
+
+    /// True when `url` is a folder (not following a final symbolic link).
+    private func isFolder(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     private func isExecutable(_ url: URL) -> Bool {
@@ -116,6 +145,21 @@ struct OutputFolder {
               let contents = try? FileManager.default.contentsOfDirectory(atPath: parent.path), contents.isEmpty {
             try? FileManager.default.removeItem(at: parent)
             parent = parent.deletingLastPathComponent()
+        }
+    }
+}
+
+/// Why the folder could not be brought in line.
+enum OutputFolderError: Error, CustomStringConvertible {
+    /// A folder stands where the build writes a file.
+    case folderInTheWay(String)
+    /// A staged file could not be renamed into place.
+    case renameFailed(String, String)
+
+    var description: String {
+        switch self {
+        case .folderInTheWay(let path): return "'\(path)' is a folder, but stackc writes a file there; move it away"
+        case .renameFailed(let path, let reason): return "cannot replace '\(path)': \(reason)"
         }
     }
 }

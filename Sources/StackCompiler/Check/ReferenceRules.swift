@@ -5,14 +5,16 @@ import StackDiagnostics
 enum ReferenceRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
         let databases = syntax.databases.map(\.name.value)
+        // Built once, and looked up in a set: a manifest with thousands of apps stays linear.
+        let targets = syntax.apps.map(\.name.value) + databases
+            + (syntax.identity != nil ? ["identity"] : []) + (syntax.registry != nil ? ["registry"] : [])
+        let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
                 reference(database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
                           help: databases.isEmpty ? "add it under 'databases:'" : nil)
             }
-            let targets = syntax.apps.map(\.name.value) + databases
-                + (syntax.identity != nil ? ["identity"] : []) + (syntax.registry != nil ? ["registry"] : [])
-            for target in app.dependsOn where !targets.contains(target.value) {
+            for target in app.dependsOn where !targetSet.contains(target.value) {
                 let help: String?
                 switch target.value {
                 case "identity": help = "'identity' is only available when the manifest has an 'identity' section"
@@ -20,7 +22,7 @@ enum ReferenceRules: CheckRule {
                 default: help = Suggestion.closest(to: target.value, in: targets).map { "did you mean '\($0)'?" }
                 }
                 report.error(Codes.unknownReference, "app '\(app.name.value)' depends on '\(target.value)', which is not an app, database or platform service",
-                             at: target.span, expected: "one of " + (targets.isEmpty ? "(none defined)" : targets.joined(separator: ", ")), help: help)
+                             at: target.span, expected: "one of " + (targets.isEmpty ? "(none defined)" : list(targets)), help: help)
             }
         }
         checkIdentity(syntax, stack, &report)
@@ -76,8 +78,15 @@ enum ReferenceRules: CheckRule {
         guard !known.contains(name.value) else { return true }
         let suggestion = Suggestion.closest(to: name.value, in: known).map { "did you mean '\($0)'?" }
         report.error(Codes.unknownReference, "\(owner) names the \(kind) '\(name.value)', which does not exist", at: name.span,
-                     expected: known.isEmpty ? "a defined \(kind) (none are defined)" : "one of " + known.joined(separator: ", "),
+                     expected: known.isEmpty ? "a defined \(kind) (none are defined)" : "one of " + list(known),
                      help: suggestion ?? help)
         return false
+    }
+
+    /// Names for an `expected:` note: all of a short list, the first few of a long one, so that
+    /// thousands of unknown references to thousands of apps do not make gigabytes of messages.
+    static func list(_ names: [String], limit: Int = 12) -> String {
+        guard names.count > limit else { return names.joined(separator: ", ") }
+        return names.prefix(limit).joined(separator: ", ") + ", … (\(names.count) in all)"
     }
 }

@@ -5,7 +5,9 @@ import StackDiagnostics
 enum RouteRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
         var routes: [String: (owner: String, span: SourceSpan)] = [:]
-        for (host, path, owner, span) in platformRoutes(syntax) + appRoutes(syntax) {
+        // In file order, so that the route written second is the one reported.
+        let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.3.start < $1.3.start }
+        for (host, path, owner, span) in all {
             guard let domain = syntax.domain?.value else {
                 report.error(Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
                              at: span, expected: "a top-level 'domain: example.org'",

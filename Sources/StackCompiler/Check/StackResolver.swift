@@ -6,6 +6,16 @@ import StackDiagnostics
 struct StackResolver {
     let syntax: ManifestSyntax
     let path: String
+    /// The names of the apps and of the databases, for `dependency(_:)` to look up in constant time.
+    private let appNames: Set<String>
+    private let databaseNames: Set<String>
+
+    init(syntax: ManifestSyntax, path: String) {
+        self.syntax = syntax
+        self.path = path
+        appNames = Set(syntax.apps.map(\.name.value))
+        databaseNames = Set(syntax.databases.map(\.name.value))
+    }
 
     func resolve() -> ResolvedStack {
         let name = syntax.name?.value ?? "stack"
@@ -173,8 +183,8 @@ struct StackResolver {
 
     /// What a `depends_on` entry names: an app first, then a database, then a platform service.
     func dependency(_ name: String) -> Dependency {
-        if syntax.apps.contains(where: { $0.name.value == name }) { return Dependency(kind: .app, name: name) }
-        if syntax.databases.contains(where: { $0.name.value == name }) { return Dependency(kind: .database, name: name) }
+        if appNames.contains(name) { return Dependency(kind: .app, name: name) }
+        if databaseNames.contains(name) { return Dependency(kind: .database, name: name) }
         if name == "identity" { return Dependency(kind: .identity, name: name) }
         if name == "registry" { return Dependency(kind: .registry, name: name) }
         return Dependency(kind: .app, name: name)
@@ -182,11 +192,16 @@ struct StackResolver {
 
     /// Records on each database who gets their own database there.
     func bindConsumers(_ stack: inout ResolvedStack) {
+        // Grouped in one pass over the apps, in manifest order, rather than one pass per database.
+        var appsByDatabase: [String: [String]] = [:]
+        for app in stack.apps {
+            if let database = app.database { appsByDatabase[database, default: []].append(app.name) }
+        }
         for index in stack.databases.indices {
             let name = stack.databases[index].name
             var consumers: [String] = []
             if stack.identity?.database == name { consumers.append("keycloak") }
-            consumers += stack.apps.filter { $0.database == name }.map(\.name)
+            consumers += appsByDatabase[name] ?? []
             stack.databases[index].consumers = consumers
         }
     }

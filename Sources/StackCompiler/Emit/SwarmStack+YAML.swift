@@ -165,5 +165,12 @@ private func stringMap(_ pairs: [(key: String, value: String)]) -> YAMLValue {
 /// A string that `docker stack deploy` passes on unchanged: `$` starts an interpolation in
 /// stack files, so a literal one is written `$$`.
 func literalString(_ text: String) -> YAMLValue {
-    .string(text.contains("$") ? String(text.flatMap { $0 == "$" ? ["$", "$"] : [$0] }) : text)
+    guard text.utf8.contains(UInt8(ascii: "$")) else { return .string(text) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count + 4)
+    for byte in text.utf8 {
+        bytes.append(byte)
+        if byte == UInt8(ascii: "$") { bytes.append(byte) }
+    }
+    return .string(String(decoding: bytes, as: UTF8.self))
 }

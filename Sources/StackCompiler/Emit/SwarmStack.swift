@@ -3,26 +3,37 @@
 /// `StackFilePass` renders it last.
 struct SwarmStack {
     /// Services in the order they were added.
-    var services: [(name: String, service: SwarmService)] = []
-    var networks: [(name: String, network: SwarmNetwork)] = []
-    var volumes: [(name: String, volume: SwarmVolume)] = []
+    private(set) var services: [(name: String, service: SwarmService)] = []
+    private(set) var networks: [(name: String, network: SwarmNetwork)] = []
+    private(set) var volumes: [(name: String, volume: SwarmVolume)] = []
     /// Configs by key, each holding the path of a generated file.
-    var configs: [(name: String, config: SwarmConfig)] = []
+    private(set) var configs: [(name: String, config: SwarmConfig)] = []
     /// External secrets, created at deploy time: the key services use, and the name in the swarm.
-    var secrets: [(key: String, name: String)] = []
+    private(set) var secrets: [(key: String, name: String)] = []
+
+    /// Where each name is in its list: passes add one entry per app, so a linear search per
+    /// addition would make a build quadratic in apps.
+    private var serviceIndex: [String: Int] = [:]
+    private var declared: Set<Declaration> = []
+
+    /// A top-level name, by section.
+    private enum Declaration: Hashable {
+        case network(String), volume(String), secret(String), config(String)
+    }
 
     /// Adds or replaces a service.
     mutating func setService(_ name: String, _ service: SwarmService) {
-        if let index = services.firstIndex(where: { $0.name == name }) {
+        if let index = serviceIndex[name] {
             services[index].service = service
         } else {
+            serviceIndex[name] = services.count
             services.append((name, service))
         }
     }
 
     /// Changes the service `name`, which a previous pass added.
     mutating func updateService(_ name: String, _ change: (inout SwarmService) -> Void) {
-        guard let index = services.firstIndex(where: { $0.name == name }) else {
+        guard let index = serviceIndex[name] else {
             preconditionFailure("internal error: no service '\(name)' to update")
         }
         change(&services[index].service)
@@ -30,22 +41,22 @@ struct SwarmStack {
 
     /// Declares a network once.
     mutating func addNetwork(_ name: String, _ network: SwarmNetwork) {
-        if !networks.contains(where: { $0.name == name }) { networks.append((name, network)) }
+        if declared.insert(.network(name)).inserted { networks.append((name, network)) }
     }
 
     /// Declares a volume once.
     mutating func addVolume(_ name: String, _ volume: SwarmVolume) {
-        if !volumes.contains(where: { $0.name == name }) { volumes.append((name, volume)) }
+        if declared.insert(.volume(name)).inserted { volumes.append((name, volume)) }
     }
 
     /// Declares an external secret once.
     mutating func addSecret(_ key: String, name: String) {
-        if !secrets.contains(where: { $0.key == key }) { secrets.append((key, name)) }
+        if declared.insert(.secret(key)).inserted { secrets.append((key, name)) }
     }
 
     /// Declares a config once.
     mutating func addConfig(_ name: String, _ config: SwarmConfig) {
-        if !configs.contains(where: { $0.name == name }) { configs.append((name, config)) }
+        if declared.insert(.config(name)).inserted { configs.append((name, config)) }
     }
 }
 

@@ -3,6 +3,7 @@
 /// secret. Consumers (apps with `database:`) join the server's network.
 struct DatabaseServersPass: BuildPass {
     func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+        let apps = Set(stack.apps.map(\.name))
         for database in stack.databases {
             let network = "db-\(database.name)"
             output.swarm.addNetwork(network, SwarmNetwork(attachable: true, internal: true))
@@ -28,7 +29,7 @@ struct DatabaseServersPass: BuildPass {
             service.deploy = deploy
             service.stopGracePeriod = Duration(seconds: 60)
             output.swarm.setService(database.name, service)
-            for consumer in database.consumers where stack.app(consumer) != nil {
+            for consumer in database.consumers where apps.contains(consumer) {
                 output.swarm.updateService(consumer) { $0.networks.append(network) }
             }
         }

@@ -51,28 +51,30 @@ extension SyntaxDecoder {
     }
 
     static func isImageReference(_ text: String) -> Bool {
-        guard !text.isEmpty, text.count <= 255 else { return false }
-        var reference = Substring(text)
-        if let at = reference.firstIndex(of: "@") {
-            let digest = reference[reference.index(after: at)...]
-            guard digest.hasPrefix("sha256:"), digest.count == 71 else { return false }
-            reference = reference[..<at]
+        // Every character allowed is ASCII: bytes, not Characters (grapheme breaking is slow).
+        var bytes = Array(text.utf8)[...]
+        guard !bytes.isEmpty, bytes.count <= 255, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        if let at = bytes.firstIndex(of: 0x40) {
+            let digest = bytes[(at + 1)...]
+            guard digest.starts(with: "sha256:".utf8), digest.count == 71 else { return false }
+            bytes = bytes[..<at]
         }
-        let lastSlash = reference.lastIndex(of: "/")
-        let tagStart = reference.lastIndex(of: ":").flatMap { colon in lastSlash.map { colon > $0 } ?? true ? colon : nil }
-        if let tagStart {
-            let tag = reference[reference.index(after: tagStart)...]
-            guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return false }
-            reference = reference[..<tagStart]
+        let lastSlash = bytes.lastIndex(of: 0x2F)
+        if let colon = bytes.lastIndex(of: 0x3A), lastSlash.map({ colon > $0 }) ?? true {
+            let tag = bytes[(colon + 1)...]
+            guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) else { return false }
+            bytes = bytes[..<colon]
         }
-        let components = reference.split(separator: "/", omittingEmptySubsequences: false)
+        let components = bytes.split(separator: 0x2F, omittingEmptySubsequences: false)
         return components.enumerated().allSatisfy { index, component in
             guard !component.isEmpty else { return false }
-            let isRegistry = index == 0 && components.count > 1 && (component.contains(".") || component.contains(":") || component == "localhost")
-            let allowed: (Character) -> Bool = isRegistry
-                ? { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }
-                : { $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }
-            return component.allSatisfy(allowed)
+            let isRegistry = index == 0 && components.count > 1
+                && (component.contains(0x2E) || component.contains(0x3A) || component.elementsEqual("localhost".utf8))
+            return component.allSatisfy { b in
+                isRegistry ? alnum(b) || b == 0x2E || b == 0x2D || b == 0x3A
+                    : (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+            }
         }
     }
 
@@ -116,8 +118,9 @@ extension SyntaxDecoder {
     }
 
     static func isEnvName(_ text: String) -> Bool {
-        guard let first = text.first, !first.isNumber, text.count <= 256 else { return false }
-        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        let bytes = text.utf8
+        guard let first = bytes.first, !(0x30...0x39).contains(first), bytes.count <= 256 else { return false }
+        return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
     }
 
     /// Docker secret names: letters, digits, `_`, `-`, `.`.

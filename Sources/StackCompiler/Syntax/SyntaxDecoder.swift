@@ -59,7 +59,7 @@ struct SyntaxDecoder {
 
     private mutating func unknownKey(_ pair: YAMLPair, in context: String, known: [String]) {
         let suggestion = Suggestion.closest(to: pair.keyText, in: known)
-        error(Codes.unknownKey, "unknown key '\(pair.keyText)' in \(context)", at: pair.key.span,
+        error(Codes.unknownKey, "unknown key '\(clip(pair.keyText))' in \(context)", at: pair.key.span,
               expected: "one of " + known.joined(separator: ", "),
               help: suggestion.map { "did you mean '\($0)'?" } ?? "keys starting with 'x-' are ignored, for your own anchors")
     }
@@ -157,7 +157,7 @@ struct SyntaxDecoder {
         }
         guard choices.contains(scalar.text) else {
             let suggestion = Suggestion.closest(to: scalar.text, in: choices)
-            error(Codes.invalidValue, "'\(scalar.text)' is not a valid value for \(context)", at: node.span,
+            error(Codes.invalidValue, "'\(clip(scalar.text))' is not a valid value for \(context)", at: node.span,
                   expected: expected, help: suggestion.map { "did you mean '\($0)'?" })
             return nil
         }

@@ -8,6 +8,7 @@ public enum BuildPipeline {
         [
             AppServicesPass(),
             DatabaseServersPass(),
+            TraefikPass(),
             PendingFamiliesPass(),
             StackFilePass(),
         ]

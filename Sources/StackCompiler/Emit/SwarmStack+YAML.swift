@@ -46,10 +46,15 @@ extension SwarmService {
             })))
         }
         if !networks.isEmpty { out.append(("networks", .sequence(networks.map(YAMLValue.string)))) }
-        if !volumes.isEmpty {
-            out.append(("volumes", .sequence(volumes.map { volume in
+        if !volumes.isEmpty || !binds.isEmpty {
+            let named: [YAMLValue] = volumes.map { volume in
                 .mapping([("type", .string("volume")), ("source", .string(volume.source)), ("target", .string(volume.target))])
-            })))
+            }
+            let bound: [YAMLValue] = binds.map { bind in
+                .mapping([("type", .string("bind")), ("source", .string(bind.source)), ("target", .string(bind.target)),
+                          ("read_only", .bool(bind.readOnly))])
+            }
+            out.append(("volumes", .sequence(named + bound)))
         }
         if !configs.isEmpty {
             out.append(("configs", .sequence(configs.map { config in

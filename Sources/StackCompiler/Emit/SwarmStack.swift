@@ -71,6 +71,8 @@ struct SwarmService {
     var labels: [(key: String, value: String)] = []
     var networks: [String] = []
     var volumes: [(source: String, target: String)] = []
+    /// Host paths bound in (the Docker socket for the proxy).
+    var binds: [(source: String, target: String, readOnly: Bool)] = []
     var secrets: [(source: String, target: String)] = []
     var configs: [(source: String, target: String, mode: Int)] = []
     var ports: [SwarmPort] = []

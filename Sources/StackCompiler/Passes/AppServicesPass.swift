@@ -29,6 +29,14 @@ struct AppServicesPass: BuildPass {
             }
             service.deploy = Self.deploy(app, stack)
             output.swarm.setService(app.name, service)
+            if let route = app.route, let port = app.port {
+                output.routes.append(ProxyRoute(
+                    service: app.name, host: route.host, path: route.path, port: port, https: route.https,
+                    sticky: route.sticky,
+                    basicAuthSecret: app.auth == .basic ? output.requireSecret("\(app.name)-htpasswd", recipe: .htpasswd(users: ["admin"])) : nil,
+                    healthPath: app.health?.path, healthInterval: app.health?.interval,
+                    expectedTasks: Self.taskCount(app.replicas, stack)))
+            }
         }
     }
 

@@ -16,6 +16,10 @@ struct BuildOutput {
     var swarm = SwarmStack()
     var tree = OutputTree()
     var warnings: [Diagnostic] = []
+    /// Hosts the edge proxy routes to services, contributed by the passes that add services.
+    var routes: [ProxyRoute] = []
+    /// Secrets `deploy.sh` creates when they are missing, and how.
+    private(set) var deploySecrets: [DeploySecret] = []
     /// The manifest's path, for headers and warnings.
     let sourcePath: String
     let stackName: String
@@ -31,6 +35,18 @@ struct BuildOutput {
         tree.add(path, contents, executable: executable)
         let hash = String(SHA256.hex(contents).prefix(12))
         swarm.addConfig(key, SwarmConfig(file: "./" + path, name: "\(stackName)_\(key)_\(hash)"))
+        return key
+    }
+
+    /// Declares an external secret in the stack and records how `deploy.sh` makes it.
+    /// Returns the secret's key, for services to mount.
+    @discardableResult
+    mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
+        let name = "\(stackName)_\(key)"
+        swarm.addSecret(key, name: name)
+        if !deploySecrets.contains(where: { $0.key == key }) {
+            deploySecrets.append(DeploySecret(key: key, name: name, recipe: recipe))
+        }
         return key
     }
 

@@ -14,8 +14,7 @@ struct DatabaseServersPass: BuildPass {
             output.swarm.addVolume(volume, SwarmVolume())
             service.volumes = [(volume, engine.dataPath)]
             if let secretVariable = engine.passwordFileVariable {
-                let secret = "\(database.name)-admin-password"
-                output.swarm.addSecret(secret, name: "\(stack.name)_\(secret)")
+                let secret = output.requireSecret("\(database.name)-admin-password", recipe: .randomPassword)
                 service.secrets = [(secret, secret)]
                 service.environment = [(secretVariable, "/run/secrets/\(secret)")]
             }

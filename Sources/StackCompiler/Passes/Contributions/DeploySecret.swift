@@ -1,0 +1,28 @@
+/// A secret the stack expects, and how `deploy.sh` creates it when it does not exist yet.
+/// stackc never writes a secret value: it writes the recipe.
+struct DeploySecret {
+    /// How the value is made.
+    enum Recipe: Equatable {
+        /// 32 random bytes, base64 (a password only services use).
+        case randomPassword
+        /// An htpasswd (bcrypt) line for each user, each with a random password that deploy.sh
+        /// keeps in the operator's private credentials folder.
+        case htpasswd(users: [String])
+        /// The certificate (`part == .certificate`) or key of one wildcard certificate for the
+        /// domain, made with openssl.
+        case selfSignedCertificate(domain: String, part: CertificatePart)
+        /// Supplied by the operator; deploy.sh stops with instructions when it is missing.
+        case provided(what: String)
+    }
+
+    /// Which file of a certificate pair.
+    enum CertificatePart: String {
+        case certificate, key
+    }
+
+    /// The key services use in the stack file.
+    var key: String
+    /// The name in the swarm (`<stack>_<key>`).
+    var name: String
+    var recipe: Recipe
+}

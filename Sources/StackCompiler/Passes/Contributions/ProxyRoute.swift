@@ -1,0 +1,29 @@
+/// A host (and path) the edge proxy sends to a service, contributed by the pass that adds the
+/// service and rendered by the proxy pass (Traefik labels or HAProxy backends).
+struct ProxyRoute {
+    /// The service's key in the stack file.
+    var service: String
+    var host: String
+    /// `/` for the whole host.
+    var path: String
+    /// The port the service's containers serve.
+    var port: Int
+    /// False: plain HTTP only, no redirect and no HSTS.
+    var https: Bool
+    var sticky: Bool
+    /// The secret holding htpasswd lines, for `auth: basic`.
+    var basicAuthSecret: String?
+    /// Where the proxy checks each task's health, if anywhere.
+    var healthPath: String?
+    var healthInterval: Duration?
+    /// How many tasks the service may have, so HAProxy reserves enough server slots.
+    var expectedTasks: Int
+
+    /// A name for routers, backends and cookies: the service, and the path when it is not `/`.
+    var name: String {
+        guard path != "/" else { return service }
+        let suffix = path.split(separator: "/").joined(separator: "-")
+            .map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "-" }.joined()
+        return "\(service)-\(suffix.lowercased())"
+    }
+}

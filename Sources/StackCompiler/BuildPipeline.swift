@@ -9,7 +9,9 @@ public enum BuildPipeline {
             AppServicesPass(),
             DatabaseServersPass(),
             TraefikPass(),
+            HAProxyPass(),
             PendingFamiliesPass(),
+            DeployScriptPass(),
             StackFilePass(),
         ]
     }
@@ -22,9 +24,11 @@ public enum BuildPipeline {
         public var warnings: [Diagnostic]
     }
 
-    /// Compiles a checked stack into its output files.
-    public static func build(_ stack: ResolvedStack) -> Result {
-        var output = BuildOutput(sourcePath: stack.sourcePath, stackName: stack.name)
+    /// Compiles a checked stack into its output files. `sourceDirectory` is the manifest's folder
+    /// relative to the output folder (`../../manifests` for `out/<stack>/`), where `deploy.sh`
+    /// finds build contexts.
+    public static func build(_ stack: ResolvedStack, sourceDirectory: String = ".") -> Result {
+        var output = BuildOutput(sourcePath: stack.sourcePath, stackName: stack.name, sourceDirectory: sourceDirectory)
         for pass in passes {
             pass.run(stack, &output)
         }

@@ -35,7 +35,10 @@ struct BuildOptions: ParsableArguments {
         // Generated files name the manifest; the same spelling however it was given keeps
         // `build` and `check` agreeing and keeps absolute paths out of the output.
         stack.sourcePath = ManifestFile.displayPath(file)
-        let result = BuildPipeline.build(stack)
+        // deploy.sh runs from the output folder and finds build contexts beside the manifest.
+        let outputFolder = URL(fileURLWithPath: output).appendingPathComponent(stack.name).standardizedFileURL.path
+        let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
+        let result = BuildPipeline.build(stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
         printer.add(checked.diagnostics + result.warnings, source: source)
         printer.finish()
         return (stack, result)

@@ -23,6 +23,8 @@ struct BuildOutput {
     /// The manifest's path, for headers and warnings.
     let sourcePath: String
     let stackName: String
+    /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
+    let sourceDirectory: String
 
     /// The header every generated file with comments carries.
     var headerLines: [String] {

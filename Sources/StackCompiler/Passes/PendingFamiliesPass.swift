@@ -7,15 +7,16 @@ struct PendingFamiliesPass: BuildPass {
         let pending = Self.families(stack).filter(\.0).map(\.1)
         guard !pending.isEmpty else { return }
         output.warn(Codes.notGeneratedYet, "checked but not generated yet by this stackc: " + pending.joined(separator: "; "),
-                    help: "the stack file holds the apps and database servers; see the README's status table for the rest")
+                    help: "stack.yml, the edge proxy and deploy.sh are generated; see the README's status table for the rest")
     }
 
     static func families(_ stack: ResolvedStack) -> [(Bool, String)] {
-        let routed = stack.apps.contains { $0.route != nil }
         return [
-            (routed || stack.identity != nil || stack.registry != nil || stack.monitoring.grafana != nil,
-             "edge proxy configuration (\(stack.proxy.kind.rawValue) service, routing labels, certificates)"),
+            (stack.identity != nil || stack.registry != nil || stack.monitoring.grafana != nil,
+             "routes to platform services (Keycloak, registry, Grafana)"),
             (!stack.databases.flatMap(\.consumers).isEmpty, "database initialisation (per-consumer databases, users and connection settings)"),
+            (stack.apps.contains { !$0.dependsOn.isEmpty }, "entrypoint wrappers that wait for 'depends_on'"),
+            (stack.apps.contains { $0.auth == .oidc }, "OIDC for apps (auth: oidc)"),
             (stack.identity != nil, "identity (Keycloak service and realm)"),
             (stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil,
              "monitoring (Prometheus, Alertmanager, Loki, log shipper, Grafana)"),
@@ -23,7 +24,7 @@ struct PendingFamiliesPass: BuildPass {
             (stack.cluster.provision != .none || stack.cluster.vip != nil, "node provisioning (\(stack.cluster.provision.rawValue), daemon.json, keepalived)"),
             (stack.apps.contains { $0.backup != nil } || stack.databases.contains { $0.backup != nil } || stack.registry?.backup != nil,
              "backup jobs"),
-            (true, "deploy.sh and RUNBOOK.md"),
+            (true, "RUNBOOK.md"),
         ]
     }
 }

@@ -154,7 +154,11 @@ struct BackupDefaultsSyntax {
 }
 
 /// One entry of `apps`.
-struct AppSyntax {
+///
+/// A class, filled in once by the decoder and only read afterwards: every check rule walks the
+/// apps, and copying a struct of some thirty fields retains each of them, which cost more than
+/// the rules themselves in a manifest with thousands of apps.
+final class AppSyntax {
     var name: Located<String>
     var span: SourceSpan
     var image: Located<String>?
@@ -185,6 +189,11 @@ struct AppSyntax {
     var command: Located<[String]>?
     /// True when `command` was a single string (run through a shell), false for a list.
     var commandIsShell = false
+
+    init(name: Located<String>, span: SourceSpan) {
+        self.name = name
+        self.span = span
+    }
 }
 
 /// `health` of an app (the path shorthand is expanded).

@@ -44,6 +44,9 @@ struct Schedule: Hashable {
 }
 
 extension SyntaxDecoder {
+    /// Seconds per duration unit.
+    static let durationUnits: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
     mutating func duration(_ node: YAMLNode, in context: String) -> Located<Duration>? {
         guard let text = formatText(node, in: context, expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
@@ -51,7 +54,7 @@ extension SyntaxDecoder {
         for character in text.value {
             if character.isASCII, character.isNumber {
                 number.append(character)
-            } else if let unit = ["s": 1, "m": 60, "h": 3600, "d": 86_400][String(character)],
+            } else if let unit = Self.durationUnits[character],
                       let value = Int(number.prefix(12)), number.count <= 9, seconds + value * unit <= 100 * 365 * 86_400 {
                 // Bounded to a century, so that no sum of parts can overflow.
                 seconds += value * unit
@@ -115,7 +118,7 @@ extension SyntaxDecoder {
 
     /// True for `[a-z][a-z0-9-]{0,62}` not ending in `-`.
     static func isName(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else { return false }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
@@ -205,13 +208,39 @@ extension SyntaxDecoder {
     mutating func containerPath(_ node: YAMLNode, in context: String) -> Located<String>? {
         let expected = "an absolute path such as /var/lib/app"
         guard let text = formatText(node, in: context, expected: expected) else { return nil }
-        let components = text.value.split(separator: "/")
-        guard text.value.hasPrefix("/"), !components.contains(".."), !text.value.contains(":"),
-              !text.value.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else {
+        guard text.value.hasPrefix("/"), !Self.hasParentComponent(text.value),
+              !Self.containsSpaceOrControl(text.value, orAnyOf: [0x3A]) else {
             invalidFormat(node, text.value, in: context, expected: expected)
             return nil
         }
         return text
+    }
+
+    /// True when one of the `/`-separated components of `path` is `..`.
+    static func hasParentComponent(_ path: String) -> Bool {
+        var length = 0, dots = 0
+        for byte in path.utf8 {
+            if byte == 0x2F {
+                if length == 2 && dots == 2 { return true }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == 0x2E { dots += 1 }
+            }
+        }
+        return length == 2 && dots == 2
+    }
+
+    /// True when `text` holds whitespace, a control character, or one of the ASCII characters
+    /// `ascii`; by Unicode scalar with an ASCII fast path, because grapheme breaking (iterating
+    /// Characters) costs more than the rest of a check.
+    static func containsSpaceOrControl(_ text: String, orAnyOf ascii: [UInt8] = []) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            guard scalar.isASCII else { return scalar.properties.isWhitespace }
+            let byte = UInt8(scalar.value)
+            return byte <= 0x20 || byte == 0x7F || ascii.contains(byte)
+        }
     }
 
     /// A string scalar, or an error naming the expected format.

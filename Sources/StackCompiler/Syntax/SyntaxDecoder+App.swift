@@ -10,7 +10,7 @@ extension SyntaxDecoder {
     mutating func app(_ pair: YAMLPair) -> AppSyntax? {
         guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
         let context = "app '\(name.value)'"
-        var app = AppSyntax(name: name, span: pair.key.span)
+        let app = AppSyntax(name: name, span: pair.key.span)
         guard let f = fields(pair.value, in: context, known: Self.appKeys) else { return app }
         app.imageOrBuildWritten = f["image"] != nil || f["build"] != nil
         app.image = f["image"].flatMap { image($0, in: f.context("image")) }
@@ -35,7 +35,7 @@ extension SyntaxDecoder {
         app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
         app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
         app.update = f["update"].flatMap { update($0, in: f.context("update")) }
-        if let command = f["command"] { decodeCommand(command, into: &app, in: f.context("command")) }
+        if let command = f["command"] { decodeCommand(command, into: app, in: f.context("command")) }
         return app
     }
 
@@ -91,7 +91,7 @@ extension SyntaxDecoder {
     /// A route path prefix: starts with `/`, no spaces, no query.
     mutating func routePath(_ node: YAMLNode, in context: String) -> Located<String>? {
         guard let text = string(node, in: context) else { return nil }
-        guard text.value.hasPrefix("/"), !text.value.contains(where: { $0.isWhitespace || "?#`\"'\\".contains($0) }) else {
+        guard text.value.hasPrefix("/"), !Self.containsSpaceOrControl(text.value, orAnyOf: Array("?#`\"'\\".utf8)) else {
             invalidFormat(node, text.value, in: context, expected: "a path starting with '/', such as /api",
                           help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
             return nil
@@ -222,7 +222,7 @@ extension SyntaxDecoder {
     }
 
     /// `command`: a string (run by a shell) or a list of arguments.
-    mutating func decodeCommand(_ node: YAMLNode, into app: inout AppSyntax, in context: String) {
+    mutating func decodeCommand(_ node: YAMLNode, into app: AppSyntax, in context: String) {
         if let scalar = node.scalar, scalar.kind != .null {
             app.command = Located(value: [scalar.text], span: node.span)
             app.commandIsShell = true

@@ -257,6 +257,17 @@ extension SyntaxDecoder {
 
     /// Reports the second and later occurrences of the same name.
     mutating func duplicates(_ names: [Located<String>], what: String) {
+        guard names.count > 1 else { return }
+        if names.count <= 16 {
+            // Short lists, the usual case: comparing beats hashing.
+            for (index, name) in names.enumerated() {
+                if let first = names[..<index].first(where: { $0.value == name.value }) {
+                    error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what)", at: name.span,
+                          help: "the first is at line \(first.span.start.line); remove one")
+                }
+            }
+            return
+        }
         var seen: [String: SourceSpan] = [:]
         for name in names {
             if let first = seen[name.value] {

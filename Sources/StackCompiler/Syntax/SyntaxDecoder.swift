@@ -49,7 +49,7 @@ struct SyntaxDecoder {
         var fields = Fields(node: node, context: context)
         for pair in pairs where !pair.keyText.hasPrefix("x-") {
             if known.contains(pair.keyText) {
-                fields.entries[pair.keyText] = pair
+                fields.entries.append(pair)
             } else {
                 unknownKey(pair, in: context, known: known)
             }
@@ -177,11 +177,13 @@ struct Fields {
     let node: YAMLNode
     /// What the mapping is, in messages ("app 'web'").
     let context: String
-    /// Entries by key.
-    var entries: [String: YAMLPair] = [:]
+    /// The entries with known keys, in the order written; keys are unique (the YAML reader
+    /// rejects duplicates). An array, not a dictionary: a mapping has a handful of keys, and
+    /// comparing short strings is cheaper than hashing them.
+    var entries: [YAMLPair] = []
 
     /// The value under `key`, if present.
-    subscript(key: String) -> YAMLNode? { entries[key]?.value }
+    subscript(key: String) -> YAMLNode? { entries.first { $0.keyText == key }?.value }
 
     /// The context for a value: "'replicas' of app 'web'".
     func context(_ key: String) -> String { "'\(key)' of \(context)" }

@@ -1,0 +1,205 @@
+/// Reads the secrets other passes require, the apps built from source, the registry and the
+/// volume folders on shared storage; writes `deploy.sh`, which makes the stack run: it creates
+/// every missing secret (never printing one), prepares `/data` folders, builds and pushes
+/// images, logs in to the registry with retries, deploys, and waits until every service has its
+/// replicas, or says which did not. Running it again changes only what is missing. Runs after
+/// every pass that requires a secret.
+struct DeployScriptPass: BuildPass {
+    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+        var lines: [String] = ["#!/usr/bin/env bash"]
+        lines += output.headerLines.map { "# \($0)" }
+        lines += [
+            "#",
+            "# Deploys the stack '\(stack.name)' from a swarm manager: ./deploy.sh",
+            "# Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),",
+            "# STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),",
+            "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).",
+            "set -euo pipefail",
+            "cd \"$(dirname \"$0\")\"",
+            "",
+            "STACK=\(ShellQuoting.quote(stack.name))",
+            "CREDENTIALS_DIR=\"${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}\"",
+            "DEPLOY_TIMEOUT=\"${STACKC_DEPLOY_TIMEOUT:-600}\"",
+            "RESOLVE_IMAGE=\"${STACKC_RESOLVE_IMAGE:-always}\"",
+            "",
+        ]
+        lines += Self.library.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += ["", "need docker \"the Docker CLI\"", "need openssl \"openssl, to make passwords and certificates\""]
+        if output.deploySecrets.contains(where: { if case .htpasswd = $0.recipe { return true } else { return false } }) {
+            lines.append("need htpasswd \"htpasswd (Debian: apache2-utils), to hash login passwords\"")
+        }
+        lines += ["require_manager", "", "# Secrets: created only when missing."]
+        lines += secretLines(output.deploySecrets)
+        let folders = sharedFolders(output)
+        if !folders.isEmpty {
+            lines += ["", "# Folders on the shared storage for the volumes of replicated apps."]
+            lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
+        }
+        let built = stack.apps.filter { $0.build != nil }
+        if !built.isEmpty, let registry = stack.registry {
+            lines += ["", "# Images built from source, pushed to the stack's registry."]
+            if let user = registry.users.first {
+                lines.append("registry_login \(ShellQuoting.words([registry.host, user, "\(stack.name)_registry-htpasswd"]))")
+            }
+            for app in built {
+                lines.append("build_and_push \(ShellQuoting.words([app.image, Self.join(output.sourceDirectory, app.build ?? ".")]))")
+            }
+        }
+        lines += ["", "log \"deploying stack $STACK\"",
+                  "docker stack deploy --prune --with-registry-auth --resolve-image \"$RESOLVE_IMAGE\" -c stack.yml \"$STACK\"",
+                  "wait_for_convergence"]
+        output.tree.add("deploy.sh", lines.joined(separator: "\n") + "\n", executable: true)
+    }
+
+    func secretLines(_ secrets: [DeploySecret]) -> [String] {
+        var lines: [String] = []
+        var certificates: [String: (certificate: String?, key: String?)] = [:]
+        var domains: [String] = []
+        for secret in secrets {
+            switch secret.recipe {
+            case .randomPassword:
+                lines.append("ensure_random_secret \(ShellQuoting.quote(secret.name))")
+            case .htpasswd(let users):
+                lines.append("ensure_htpasswd_secret \(ShellQuoting.words([secret.name] + users))")
+            case .provided(let what):
+                lines.append("ensure_provided_secret \(ShellQuoting.words([secret.name, what]))")
+            case .selfSignedCertificate(let domain, let part):
+                if certificates[domain] == nil { domains.append(domain) }
+                var pair = certificates[domain] ?? (nil, nil)
+                if part == .certificate { pair.certificate = secret.name } else { pair.key = secret.name }
+                certificates[domain] = pair
+            }
+        }
+        for domain in domains {
+            guard let pair = certificates[domain], let certificate = pair.certificate, let key = pair.key else {
+                preconditionFailure("internal error: a certificate for \(domain) without its key")
+            }
+            lines.append("ensure_certificate \(ShellQuoting.words([certificate, key, domain]))")
+        }
+        return lines
+    }
+
+    /// `base/relative` without `.` components.
+    static func join(_ base: String, _ relative: String) -> String {
+        let parts = (base.split(separator: "/") + relative.split(separator: "/")).filter { $0 != "." }
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// The host folders that bind-mounted volumes need.
+    func sharedFolders(_ output: BuildOutput) -> [String] {
+        output.swarm.volumes.compactMap(\.volume.bindDevice)
+    }
+
+    /// Functions the generated calls use. Static text: nothing from the manifest is in it.
+    static let library = #"""
+log() { printf '%s deploy: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is needed: $2"; }
+
+require_manager() {
+  local control
+  control=$(docker info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) || die "cannot reach the Docker engine"
+  [ "$control" = "true" ] || die "run this on a swarm manager ('docker swarm init' makes one)"
+}
+
+secret_exists() { docker secret inspect "$1" >/dev/null 2>&1; }
+
+# Reads the value from standard input; it never appears in arguments or output.
+create_secret() {
+  docker secret create --label "com.docker.stack.namespace=$STACK" --label "com.stackc.generated=true" "$1" - >/dev/null
+  log "created secret $1"
+}
+
+random_password() { openssl rand -base64 32 | tr -d '\n'; }
+
+ensure_random_secret() {
+  secret_exists "$1" && return 0
+  random_password | create_secret "$1"
+}
+
+# A login password for people is also kept in CREDENTIALS_DIR (mode 600), never printed.
+ensure_htpasswd_secret() {
+  local name=$1 user password lines=""
+  shift
+  secret_exists "$name" && return 0
+  (umask 077 && mkdir -p "$CREDENTIALS_DIR")
+  for user in "$@"; do
+    password=$(random_password)
+    (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
+    lines+="$(htpasswd -nbB "$user" "$password")"$'\n'
+  done
+  printf '%s' "$lines" | create_secret "$name"
+  log "passwords for $name are in $CREDENTIALS_DIR/$name.<user>"
+}
+
+ensure_provided_secret() {
+  secret_exists "$1" || die "the secret '$1' is missing: $2; create it with 'docker secret create $1 FILE'"
+}
+
+# One wildcard certificate for the domain and its subdomains, valid for 825 days.
+ensure_certificate() {
+  local certificate=$1 key=$2 domain=$3 folder
+  if secret_exists "$certificate" && secret_exists "$key"; then return 0; fi
+  if secret_exists "$certificate" || secret_exists "$key"; then
+    die "only one of '$certificate' and '$key' exists; remove it to make a new pair"
+  fi
+  folder=$(mktemp -d)
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 -subj "/CN=*.$domain" \
+    -addext "subjectAltName=DNS:*.$domain,DNS:$domain" -keyout "$folder/key.pem" -out "$folder/cert.pem" 2>/dev/null \
+    || { rm -rf "$folder"; die "openssl could not make a certificate for $domain"; }
+  create_secret "$certificate" <"$folder/cert.pem"
+  create_secret "$key" <"$folder/key.pem"
+  rm -rf "$folder"
+}
+
+ensure_folder() {
+  [ -d "$(dirname "$1")" ] || mkdir -p "$(dirname "$1")" 2>/dev/null || die "cannot create $1: is the shared storage mounted?"
+  mkdir -p "$1"
+}
+
+registry_login() {
+  local host=$1 user=$2 secret=$3 attempt
+  [ -f "$CREDENTIALS_DIR/$secret.$user" ] || die "no password for $user in $CREDENTIALS_DIR/$secret.$user"
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if docker login --username "$user" --password-stdin "$host" <"$CREDENTIALS_DIR/$secret.$user" >/dev/null 2>&1; then
+      log "logged in to $host"
+      return 0
+    fi
+    log "registry $host not ready (attempt $attempt of 10), retrying in $((attempt * 3))s"
+    sleep $((attempt * 3))
+  done
+  die "cannot log in to $host"
+}
+
+build_and_push() {
+  log "building $1 from $2"
+  docker build --tag "$1" "$2"
+  docker push "$1"
+}
+
+# Every service of the stack at its desired replicas, or a report of those that are not.
+wait_for_convergence() {
+  local deadline=$((SECONDS + DEPLOY_TIMEOUT)) pending name replicas
+  while :; do
+    pending=""
+    while read -r name replicas; do
+      [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($replicas) "
+    done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}' | sed 's/ (.*)$//')
+    if [ -z "$pending" ]; then
+      log "every service of $STACK has its replicas"
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "not converged after ${DEPLOY_TIMEOUT}s: $pending"
+      for name in $pending; do
+        case "$name" in "$STACK"_*)
+          docker service ps --no-trunc --filter desired-state=running --format '  {{.Name}} {{.CurrentState}} {{.Error}}' "$name" >&2 || true ;;
+        esac
+      done
+      return 1
+    fi
+    sleep 5
+  done
+}
+"""#
+}

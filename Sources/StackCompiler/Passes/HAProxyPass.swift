@@ -1,0 +1,156 @@
+/// Reads `proxy` (when HAProxy), `tls` and the routes other passes contributed; adds the
+/// HAProxy service and `haproxy/haproxy.cfg`. Each route's tasks are found through Swarm's DNS
+/// (`tasks.<stack>_<service>` on the resolver 127.0.0.11) with `server-template`, so scaling a
+/// service needs no configuration change and no restart.
+struct HAProxyPass: BuildPass {
+    static let image = "haproxy:2.8"
+    static let configPath = "/usr/local/etc/haproxy/haproxy.cfg"
+    /// The certificate is mounted as `tls.pem` and its key as `tls.pem.key`, the name HAProxy
+    /// looks for when the PEM file holds no key.
+    static let certificatePath = "/run/secrets/tls.pem"
+    static let monitorPort = 8404
+
+    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+        guard stack.proxy.kind == .haproxy, !output.routes.isEmpty || stack.proxy.dashboardHost != nil else { return }
+        let certificate = EdgeCertificate.require(stack, &output)
+        output.swarm.addNetwork(AppServicesPass.publicNetwork, SwarmNetwork())
+        var service = SwarmService(image: Self.image)
+        service.networks = [AppServicesPass.publicNetwork]
+        service.ports = [SwarmPort(target: 80, published: 80, mode: "host"), SwarmPort(target: 443, published: 443, mode: "host")]
+        if let certificate {
+            service.secrets = [(certificate.certificateSecret, "tls.pem"), (certificate.keySecret, "tls.pem.key")]
+        }
+        // Password hashes reach HAProxy as environment variables read from secrets at start, so
+        // the configuration itself holds none.
+        var exports: [String] = []
+        for (variable, secret) in passwordSources(stack, &output) {
+            service.secrets.append((secret, secret))
+            exports.append("\(variable)=\"$(cut -d: -f2- /run/secrets/\(secret) | head -n 1)\"; export \(variable)")
+        }
+        let config = configuration(stack, routes: output.routes, hasCertificate: certificate != nil)
+        let key = output.addConfigFile(key: "haproxy", path: "haproxy/haproxy.cfg", contents: config.render(header: output.headerLines))
+        service.configs = [(key, Self.configPath, 0o444)]
+        service.command = .list(["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
+        service.healthcheck = SwarmHealthcheck(
+            test: ["CMD-SHELL", "bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"],
+            interval: Duration(seconds: 10), timeout: Duration(seconds: 5), retries: 3, startPeriod: Duration(seconds: 10))
+        service.deploy = TraefikPass.deploy(stack)
+        output.swarm.setService("haproxy", service)
+    }
+
+    /// Environment variable → secret, for every password hash the configuration reads.
+    func passwordSources(_ stack: ResolvedStack, _ output: inout BuildOutput) -> [(String, String)] {
+        var sources: [(String, String)] = []
+        if stack.proxy.dashboardHost != nil {
+            sources.append(("STATS_PASSWORD_HASH", output.requireSecret("proxy-dashboard-htpasswd", recipe: .htpasswd(users: ["admin"]))))
+        }
+        for route in output.routes {
+            if let secret = route.basicAuthSecret { sources.append((Self.passwordVariable(route), secret)) }
+        }
+        return sources
+    }
+
+    static func passwordVariable(_ route: ProxyRoute) -> String {
+        "AUTH_" + route.name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_HASH"
+    }
+
+    func configuration(_ stack: ResolvedStack, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {
+        let stats = stack.proxy.dashboardHost.map { [ProxyRoute(service: "stats", host: $0, path: "/", port: 0, https: true, sticky: false, expectedTasks: 1)] } ?? []
+        // Longer paths first, so that /api wins over / on the same host.
+        let ordered = (stats + appRoutes).sorted { ($0.host, -$0.path.count, $0.name) < ($1.host, -$1.path.count, $1.name) }
+        var config = HAProxyConfig()
+        config.sections.append(.init(header: "global", lines: [
+            "log stdout format raw local0",
+            "maxconn 4096",
+            "ssl-default-bind-options ssl-min-ver TLSv1.2",
+        ]))
+        config.sections.append(.init(header: "defaults", lines: [
+            "mode http", "log global", "option httplog", "option forwardfor",
+            "timeout connect 5s", "timeout client 60s", "timeout server 60s", "timeout http-request 10s",
+            "default-server init-addr last,libc,none resolvers docker",
+        ]))
+        config.sections.append(.init(header: "resolvers docker", lines: [
+            "nameserver swarm 127.0.0.11:53", "resolve_retries 3", "timeout resolve 1s", "timeout retry 1s",
+            "hold other 10s", "hold refused 10s", "hold nx 5s", "hold timeout 10s", "hold valid 5s", "hold obsolete 5s",
+            "accepted_payload_size 8192",
+        ]))
+        config.sections.append(.init(header: "frontend monitor", lines: ["bind :\(Self.monitorPort)", "monitor-uri /healthz"]))
+        config.sections.append(httpFrontend(ordered))
+        if hasCertificate || ordered.contains(where: \.https) {
+            config.sections.append(httpsFrontend(ordered.filter(\.https)))
+        }
+        config.sections.append(.init(header: "backend no-route", lines: ["http-request deny deny_status 404"]))
+        for route in ordered {
+            config.sections += backend(route, stack)
+        }
+        return config
+    }
+
+    func acl(_ route: ProxyRoute) -> (names: [String], lines: [String]) {
+        let name = route.name
+        var lines = ["acl host_\(name) hdr(host),field(1,:) -i \(route.host)"]
+        var names = ["host_\(name)"]
+        if route.path != "/" {
+            lines.append("acl path_\(name) path_beg \(route.path)")
+            names.append("path_\(name)")
+        }
+        return (names, lines)
+    }
+
+    func httpFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
+        var lines = ["bind :80", "http-request set-header X-Forwarded-Proto http"]
+        for route in routes {
+            let (names, aclLines) = acl(route)
+            lines += aclLines
+            let condition = names.joined(separator: " ")
+            lines.append(route.https ? "http-request redirect scheme https code 301 if \(condition)" : "use_backend \(route.name) if \(condition)")
+        }
+        lines.append("default_backend no-route")
+        return .init(header: "frontend http", lines: lines)
+    }
+
+    func httpsFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
+        var lines = ["bind :443 ssl crt \(Self.certificatePath) alpn h2,http/1.1", "http-request set-header X-Forwarded-Proto https",
+                     "http-response set-header Strict-Transport-Security \"max-age=31536000; includeSubDomains\"",
+                     "http-response set-header X-Content-Type-Options nosniff",
+                     "http-response set-header X-Frame-Options DENY"]
+        for route in routes {
+            let (names, aclLines) = acl(route)
+            lines += aclLines
+            lines.append("use_backend \(route.name) if \(names.joined(separator: " "))")
+        }
+        lines.append("default_backend no-route")
+        return .init(header: "frontend https", lines: lines)
+    }
+
+    func backend(_ route: ProxyRoute, _ stack: ResolvedStack) -> [HAProxyConfig.Section] {
+        if route.service == "stats" && route.port == 0 {
+            return [
+                .init(header: "userlist stats_users", lines: ["user admin password \"${STATS_PASSWORD_HASH}\""]),
+                .init(header: "backend stats", lines: [
+                    "http-request auth realm \(HAProxyConfig.quote("\(stack.name) proxy")) unless { http_auth(stats_users) }",
+                    "stats enable", "stats uri /", "stats refresh 10s", "stats show-legends",
+                ]),
+            ]
+        }
+        var sections: [HAProxyConfig.Section] = []
+        var lines = ["balance roundrobin"]
+        if route.basicAuthSecret != nil {
+            sections.append(.init(header: "userlist users_\(route.name)", lines: ["user admin password \"${\(Self.passwordVariable(route))}\""]))
+            lines.append("http-request auth realm \(route.name) unless { http_auth(users_\(route.name)) }")
+        }
+        if let path = route.healthPath {
+            lines += ["option httpchk", "http-check send meth GET uri \(path) hdr Host \(route.host)", "http-check expect status 200-399"]
+        }
+        if route.sticky {
+            lines.append("cookie \(stack.name)_\(route.name)_affinity insert indirect nocache httponly\(route.https ? " secure" : "") dynamic")
+            // Not a secret: it only keeps cookie values stable across HAProxy restarts.
+            lines.append("dynamic-cookie-key \(stack.name)-\(route.name)")
+        }
+        let slots = max(10, route.expectedTasks * 2)
+        let check = route.healthPath != nil ? " check inter 5s" : " check"
+        lines.append("server-template \(route.name)- \(slots) tasks.\(stack.name)_\(route.service):\(route.port)\(check) resolvers docker init-addr none")
+        sections.append(.init(header: "backend \(route.name)", lines: lines))
+        return sections
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# A stand-in for the docker CLI, for the deploy.sh tests: it keeps secrets as files in
+# $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, and
+# answers `service ls` from $STANDIN_STATE/services. It talks to no engine and no network.
+set -euo pipefail
+state=${STANDIN_STATE:?STANDIN_STATE must name a folder}
+mkdir -p "$state/secrets"
+printf '%s\n' "$*" >>"$state/calls"
+case "${1:-} ${2:-}" in
+  "info --format") echo "${STANDIN_CONTROL:-true}" ;;
+  "secret inspect") [ -f "$state/secrets/$3" ] ;;
+  "secret create")
+    args=("$@")
+    name=${args[$((${#args[@]} - 2))]}
+    [ ! -f "$state/secrets/$name" ] || { echo "secret $name already exists" >&2; exit 1; }
+    cat >"$state/secrets/$name"
+    ;;
+  "stack deploy") echo "Creating services" ;;
+  "service ls") cat "$state/services" 2>/dev/null || true ;;
+  "service ps") echo "  ${*: -1}.1 Rejected 'stand-in: no such image'" ;;
+  *) echo "docker stand-in: unexpected call: $*" >&2; exit 2 ;;
+esac

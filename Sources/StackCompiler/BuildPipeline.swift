@@ -8,6 +8,7 @@ public enum BuildPipeline {
         [
             AppServicesPass(),
             DatabaseServersPass(),
+            DatabaseInitPass(),
             TraefikPass(),
             HAProxyPass(),
             PendingFamiliesPass(),

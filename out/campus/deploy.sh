@@ -130,6 +130,8 @@ require_manager
 
 # Secrets: created only when missing.
 ensure_random_secret campus_pg-admin-password
+ensure_random_secret campus_pg-keycloak-password
+ensure_random_secret campus_pg-nextcloud-password
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of replicated apps.

@@ -131,6 +131,7 @@ require_manager
 
 # Secrets: created only when missing.
 ensure_random_secret lab_db-admin-password
+ensure_random_secret lab_db-api-password
 ensure_htpasswd_secret lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 

@@ -1,0 +1,150 @@
+/// Reads `databases` and their consumers (apps with `database:`, Keycloak); adds, per
+/// PostgreSQL or MariaDB server, a password secret for each consumer, an idempotent init script
+/// (`postgres/<db>-init.sh` or `mariadb/<db>-init.sh`) and a one-shot job service that runs it.
+/// The script is a config named after its content, so a deploy that adds a consumer runs the
+/// job again; running it again changes nothing else. Each consumer app gets the connection in
+/// the variables its image reads.
+struct DatabaseInitPass: BuildPass {
+    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+        for database in stack.databases where database.engine != .redis && !database.consumers.isEmpty {
+            let folder = database.engine == .postgres ? "postgres" : "mariadb"
+            var calls: [String] = []
+            var service = SwarmService(image: DatabaseServersPass.engine(database).image)
+            let admin = "\(database.name)-admin-password"
+            service.secrets = [(admin, admin)]
+            for consumer in database.consumers {
+                let secret = output.requireSecret(Self.passwordSecret(database: database.name, consumer: consumer), recipe: .randomPassword)
+                service.secrets.append((secret, secret))
+                calls.append("ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))")
+                if let app = stack.app(consumer) { handConnection(database, to: app, secret: secret, &output) }
+            }
+            let script = Self.script(database, calls: calls, header: output.headerLines)
+            let key = output.addConfigFile(key: "\(database.name)-init", path: "\(folder)/\(database.name)-init.sh", contents: script, executable: true)
+            service.configs = [(key, "/stackc/db-init.sh", 0o555)]
+            service.entrypoint = ["bash", "/stackc/db-init.sh"]
+            service.networks = ["db-\(database.name)"]
+            var deploy = SwarmDeploy()
+            deploy.mode = "replicated-job"
+            deploy.restartPolicy = SwarmRestartPolicy(condition: "on-failure", delay: Duration(seconds: 10), maxAttempts: 30, window: nil)
+            service.deploy = deploy
+            output.swarm.setService("\(database.name)-init", service)
+        }
+    }
+
+    /// The secret holding `consumer`'s password on `database`.
+    static func passwordSecret(database: String, consumer: String) -> String {
+        "\(database)-\(consumer)-password"
+    }
+
+    /// Mounts the password and sets the variables the app's image reads.
+    func handConnection(_ database: Database, to app: App, secret: String, _ output: inout BuildOutput) {
+        let port = database.engine == .postgres ? 5432 : 3306
+        let variables: [(String, String)]
+        switch (app.preset, database.engine) {
+        case (.nextcloud, .postgres):
+            variables = [("POSTGRES_HOST", database.name), ("POSTGRES_DB", app.name), ("POSTGRES_USER", app.name),
+                         ("POSTGRES_PASSWORD_FILE", "/run/secrets/\(secret)")]
+        case (.nextcloud, _):
+            variables = [("MYSQL_HOST", database.name), ("MYSQL_DATABASE", app.name), ("MYSQL_USER", app.name),
+                         ("MYSQL_PASSWORD_FILE", "/run/secrets/\(secret)")]
+        case (.generic, _):
+            // DATABASE_PASSWORD and DATABASE_URL are made from the file by the entrypoint wrapper.
+            variables = [("DATABASE_ENGINE", database.engine.rawValue), ("DATABASE_HOST", database.name),
+                         ("DATABASE_PORT", String(port)), ("DATABASE_NAME", app.name), ("DATABASE_USER", app.name),
+                         ("DATABASE_PASSWORD_FILE", "/run/secrets/\(secret)")]
+        }
+        output.swarm.updateService(app.name) { service in
+            for (key, value) in variables { service.setEnvironment(key, value) }
+            service.secrets.append((secret, secret))
+        }
+    }
+
+    static func script(_ database: Database, calls: [String], header: [String]) -> String {
+        var lines = ["#!/usr/bin/env bash"] + header.map { "# \($0)" } + [
+            "#",
+            "# Creates each consumer's database and user on '\(database.name)' when missing, and sets",
+            "# the user's password from its secret. Safe to run any number of times.",
+            "set -euo pipefail",
+            "SERVER=\(ShellQuoting.quote(database.name))",
+            "ADMIN_PASSWORD_FILE=/run/secrets/\(ShellQuoting.quote("\(database.name)-admin-password"))",
+            "DEADLINE=\"${STACKC_DB_WAIT:-300}\"",
+            "",
+        ]
+        lines += (database.engine == .postgres ? postgresLibrary : mariadbLibrary).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += ["", "wait_for_server"] + calls + ["log \"every database on $SERVER is ready\""]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// PostgreSQL: psql with the password passed through the environment (`\getenv`), never
+    /// on a command line.
+    static let postgresLibrary = #"""
+log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+export PGHOST="${STACKC_DB_HOST:-$SERVER}" PGPORT="${STACKC_DB_PORT:-5432}" PGUSER="${STACKC_DB_ADMIN:-postgres}" PGDATABASE=postgres
+PGPASSWORD=$(cat "$ADMIN_PASSWORD_FILE")
+export PGPASSWORD
+
+wait_for_server() {
+  local waited=0 delay=1
+  until pg_isready --quiet; do
+    [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $PGHOST:$PGPORT after ${DEADLINE}s"; exit 1; }
+    log "waiting for $PGHOST:$PGPORT (${waited}s)"
+    sleep "$delay"
+    waited=$((waited + delay))
+    delay=$((delay < 10 ? delay * 2 : 10))
+  done
+}
+
+ensure_database() {
+  local name=$1 password_file=$2
+  STACKC_PASSWORD=$(cat "$password_file") psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v name="$name" <<'SQL'
+\getenv password STACKC_PASSWORD
+SELECT format('CREATE ROLE %I LOGIN', :'name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \gexec
+ALTER ROLE :"name" WITH LOGIN PASSWORD :'password';
+SELECT format('CREATE DATABASE %I OWNER %I', :'name', :'name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \gexec
+ALTER DATABASE :"name" OWNER TO :"name";
+REVOKE ALL ON DATABASE :"name" FROM PUBLIC;
+GRANT ALL ON DATABASE :"name" TO :"name";
+SQL
+  log "database and user '$name' ready"
+}
+"""#
+
+    /// MariaDB: the mariadb client, reading the password from a file it is given.
+    static let mariadbLibrary = #"""
+log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+HOST="${STACKC_DB_HOST:-$SERVER}"
+PORT="${STACKC_DB_PORT:-3306}"
+OPTIONS=$(mktemp)
+trap 'rm -f "$OPTIONS"' EXIT
+chmod 600 "$OPTIONS"
+printf '[client]\nuser=root\npassword="%s"\n' "$(sed 's/[\\"]/\\&/g' "$ADMIN_PASSWORD_FILE")" >"$OPTIONS"
+
+sql() { mariadb --defaults-extra-file="$OPTIONS" --host="$HOST" --port="$PORT" --batch "$@"; }
+
+wait_for_server() {
+  local waited=0 delay=1
+  until sql -e 'SELECT 1' >/dev/null 2>&1; do
+    [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $HOST:$PORT after ${DEADLINE}s"; exit 1; }
+    log "waiting for $HOST:$PORT (${waited}s)"
+    sleep "$delay"
+    waited=$((waited + delay))
+    delay=$((delay < 10 ? delay * 2 : 10))
+  done
+}
+
+# Single quotes and backslashes in a password are escaped for an SQL string.
+quoted() { sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g" "$1"; }
+
+ensure_database() {
+  local name=$1 password
+  password=$(quoted "$2")
+  sql <<SQL
+CREATE DATABASE IF NOT EXISTS \`$name\`;
+CREATE USER IF NOT EXISTS '$name'@'%' IDENTIFIED BY '$password';
+ALTER USER '$name'@'%' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON \`$name\`.* TO '$name'@'%';
+SQL
+  log "database and user '$name' ready"
+}
+"""#
+}

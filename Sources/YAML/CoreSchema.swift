@@ -6,6 +6,12 @@ enum CoreSchema {
         let utf8 = text.utf8
         guard let first = utf8.first else { return .null }
         if utf8.count > 32 { return .string }
+        // Only these first characters can start a null, a boolean or a number: most scalars of
+        // a manifest (names, images, paths) are strings after one comparison.
+        switch first {
+        case 0x30...0x39, 0x2B, 0x2D, 0x2E, 0x7E, 0x6E, 0x4E, 0x74, 0x54, 0x66, 0x46: break  // 0-9 + - . ~ n N t T f F
+        default: return .string
+        }
         switch text {
         case "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE", "false", "False", "FALSE": return .bool

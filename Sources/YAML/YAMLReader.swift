@@ -154,9 +154,16 @@ private struct ReaderSession {
             return YAMLNode(content: .sequence(frame.items), span: frame.span, weight: frame.weight)
         }
         var explicit: [YAMLPair] = []
+        explicit.reserveCapacity(frame.items.count / 2)
         var merged: [YAMLPair] = []
         var mergedKeys = Set<String>()  // a set, so that merging a huge mapping stays linear
-        var seen: [String: YAMLNode] = [:]
+        // Keys already seen, by their index in `explicit`: a dictionary only for large mappings;
+        // a manifest's mappings are small, and comparing a few short keys beats hashing them.
+        let large = frame.items.count > 32
+        var seen: [String: Int] = [:]
+        func firstIndex(of key: String) -> Int? {
+            large ? seen[key] : explicit.firstIndex { $0.keyText == key }
+        }
         var index = 0
         while index + 1 < frame.items.count {
             let keyNode = frame.items[index], value = frame.items[index + 1]
@@ -173,15 +180,15 @@ private struct ReaderSession {
                 }
                 continue
             }
-            if let first = seen[key.text] {
+            if let first = firstIndex(of: key.text) {
                 error(YAMLDiagnostics.duplicateKey, "the key '\(key.text)' appears twice in this mapping",
-                      at: keyNode.span, help: "the first '\(key.text)' is at line \(first.span.start.line); keep one of them")
+                      at: keyNode.span, help: "the first '\(key.text)' is at line \(explicit[first].key.span.start.line); keep one of them")
                 continue
             }
-            seen[key.text] = keyNode
+            if large { seen[key.text] = explicit.count }
             explicit.append(YAMLPair(key: keyNode, keyText: key.text, value: value))
         }
-        let pairs = explicit + merged.filter { seen[$0.keyText] == nil }
+        let pairs = merged.isEmpty ? explicit : explicit + merged.filter { firstIndex(of: $0.keyText) == nil }
         var weight = frame.weight
         if pairs.count != explicit.count {
             weight = 1 + pairs.reduce(0) { $0 + $1.key.weight + $1.value.weight }

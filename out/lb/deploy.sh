@@ -32,11 +32,23 @@ create_secret() {
   log "created secret $1"
 }
 
-random_password() { openssl rand -base64 32 | tr -d '\n'; }
+random_password() { openssl rand -hex 32 | tr -d '\n'; }
 
 ensure_random_secret() {
   secret_exists "$1" && return 0
   random_password | create_secret "$1"
+}
+
+# A password for a person's account: the secret holds it, and so does a file in
+# CREDENTIALS_DIR (mode 600), so that the operator can log in. Never printed.
+ensure_login_secret() {
+  local name=$1 user=$2 password
+  secret_exists "$name" && return 0
+  (umask 077 && mkdir -p "$CREDENTIALS_DIR")
+  password=$(random_password)
+  (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
+  printf '%s' "$password" | create_secret "$name"
+  log "the password of $user is in $CREDENTIALS_DIR/$name.$user"
 }
 
 # A login password for people is also kept in CREDENTIALS_DIR (mode 600), never printed.

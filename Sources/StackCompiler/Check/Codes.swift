@@ -42,6 +42,7 @@ enum Codes {
     static let metricsWithoutMonitoring = DiagnosticCode("W305", "metrics-without-monitoring")
     static let backupWithoutVolumes = DiagnosticCode("W306", "backup-without-volumes")
     static let notGeneratedYet = DiagnosticCode("W307", "not-generated-yet")
+    static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
 
     /// Every code, in documentation order.
     static let all: [DiagnosticCode] = [
@@ -51,6 +52,6 @@ enum Codes {
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart,
     ]
 }

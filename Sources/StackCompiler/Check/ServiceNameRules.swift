@@ -11,6 +11,8 @@ enum ServiceNameRules: CheckRule {
         if stack.identity != nil { names.append("keycloak") }
         if let registry = stack.registry { names += registry.mirrorHost != nil ? ["registry", "registry-mirror"] : ["registry"] }
         if stack.monitoring.grafana != nil { names.append("grafana") }
+        for app in stack.apps where app.preset == .nextcloud { names += ["\(app.name)-cron", "\(app.name)-redis"] }
+        for database in stack.databases where database.engine != .redis { names.append("\(database.name)-init") }
         if stack.monitoring.metrics { names += ["prometheus", "node-exporter", "cadvisor"] }
         if stack.monitoring.alerts != nil { names.append("alertmanager") }
         if stack.monitoring.logs { names += ["loki", "fluent-bit"] }

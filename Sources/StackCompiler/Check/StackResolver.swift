@@ -171,7 +171,7 @@ struct StackResolver {
             update: UpdatePolicy(order: app.update?.order?.value ?? "start-first", parallelism: app.update?.parallelism?.value ?? 1,
                                  failureAction: app.update?.failureAction?.value ?? "rollback",
                                  delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
-            command: app.command?.value, commandIsShell: app.commandIsShell)
+            command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value)
     }
 
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {

@@ -25,8 +25,10 @@ struct App: Sendable {
     var resources: Resources?
     var update: UpdatePolicy
     var command: [String]?
-    /// True when `command` is one string to run through a shell.
+    /// True when `command` is one string, which docker splits into words.
     var commandIsShell: Bool
+    /// The image's own entrypoint, when the manifest states it.
+    var entrypoint: [String]?
 }
 
 /// How the proxy reaches an app.

@@ -7,15 +7,14 @@ struct PendingFamiliesPass: BuildPass {
         let pending = Self.families(stack).filter(\.0).map(\.1)
         guard !pending.isEmpty else { return }
         output.warn(Codes.notGeneratedYet, "checked but not generated yet by this stackc: " + pending.joined(separator: "; "),
-                    help: "stack.yml, the edge proxy and deploy.sh are generated; see the README's status table for the rest")
+                    help: "stack.yml, the edge proxy, database initialisation, entrypoints and deploy.sh are generated; see the README's status table for the rest")
     }
 
     static func families(_ stack: ResolvedStack) -> [(Bool, String)] {
         return [
             (stack.identity != nil || stack.registry != nil || stack.monitoring.grafana != nil,
              "routes to platform services (Keycloak, registry, Grafana)"),
-            (!stack.databases.flatMap(\.consumers).isEmpty, "database initialisation (per-consumer databases, users and connection settings)"),
-            (stack.apps.contains { !$0.dependsOn.isEmpty }, "entrypoint wrappers that wait for 'depends_on'"),
+            (stack.databases.contains { $0.engine == .redis && !$0.consumers.isEmpty }, "per-consumer users on Redis servers"),
             (stack.apps.contains { $0.auth == .oidc }, "OIDC for apps (auth: oidc)"),
             (stack.identity != nil, "identity (Keycloak service and realm)"),
             (stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil,

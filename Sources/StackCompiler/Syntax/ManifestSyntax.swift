@@ -187,6 +187,8 @@ final class AppSyntax {
     var resources: ResourcesSyntax?
     var update: UpdateSyntax?
     var command: Located<[String]>?
+    /// The image's own entrypoint, as the user states it (an extension of the spec).
+    var entrypoint: Located<[String]>?
     /// True when `command` was a single string (run through a shell), false for a list.
     var commandIsShell = false
 

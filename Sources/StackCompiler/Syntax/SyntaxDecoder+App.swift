@@ -5,7 +5,7 @@ import YAML
 extension SyntaxDecoder {
     static let appKeys = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
                           "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
-                          "metrics", "placement", "resources", "update", "command"]
+                          "metrics", "placement", "resources", "update", "command", "entrypoint"]
 
     mutating func app(_ pair: YAMLPair) -> AppSyntax? {
         guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
@@ -36,6 +36,7 @@ extension SyntaxDecoder {
         app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
         app.update = f["update"].flatMap { update($0, in: f.context("update")) }
         if let command = f["command"] { decodeCommand(command, into: app, in: f.context("command")) }
+        app.entrypoint = f["entrypoint"].flatMap { entrypoint($0, in: f.context("entrypoint")) }
         return app
     }
 
@@ -232,5 +233,15 @@ extension SyntaxDecoder {
         } else {
             wrongType(node, expected: "a string or a list of strings", in: context)
         }
+    }
+
+    /// `entrypoint`: the image's own entrypoint (an executable, or a list of words), which
+    /// stackc needs when it wraps the app's start and does not know the image.
+    mutating func entrypoint(_ node: YAMLNode, in context: String) -> Located<[String]>? {
+        if node.scalar != nil {
+            return string(node, in: context).map { Located(value: [$0.value], span: $0.span) }
+        }
+        guard let words = strings(node, in: context) else { return nil }
+        return Located(value: words.map(\.value), span: node.span)
     }
 }

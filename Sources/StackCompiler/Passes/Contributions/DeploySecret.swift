@@ -3,8 +3,11 @@
 struct DeploySecret {
     /// How the value is made.
     enum Recipe: Equatable {
-        /// 32 random bytes, base64 (a password only services use).
+        /// 32 random bytes as hex (a password only services use; safe in URLs).
         case randomPassword
+        /// A random password for a person's account, also kept in the operator's private
+        /// credentials folder so they can log in.
+        case loginPassword(user: String)
         /// An htpasswd (bcrypt) line for each user, each with a random password that deploy.sh
         /// keeps in the operator's private credentials folder.
         case htpasswd(users: [String])

@@ -9,6 +9,13 @@ struct HAProxyPass: BuildPass {
     /// looks for when the PEM file holds no key.
     static let certificatePath = "/run/secrets/tls.pem"
     static let monitorPort = 8404
+    /// The configuration's own backends and the stats page's route. Their names hold `_`, which
+    /// app names (DNS labels) and so route names cannot: HAProxy rejects two backends of one
+    /// name, and merges two ACLs of one name, so an app called `stats` would otherwise take
+    /// the stats page's host too.
+    static let noRouteBackend = "no_route"
+    static let redirectBackend = "to_https"
+    static let statsService = "proxy_stats"
 
     func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
         guard stack.proxy.kind == .haproxy, !output.routes.isEmpty || stack.proxy.dashboardHost != nil else { return }
@@ -55,7 +62,7 @@ struct HAProxyPass: BuildPass {
     }
 
     func configuration(_ stack: ResolvedStack, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {
-        let stats = stack.proxy.dashboardHost.map { [ProxyRoute(service: "stats", host: $0, path: "/", port: 0, https: true, sticky: false, expectedTasks: 1)] } ?? []
+        let stats = stack.proxy.dashboardHost.map { [ProxyRoute(service: Self.statsService, host: $0, path: "/", port: 0, https: true, sticky: false, expectedTasks: 1)] } ?? []
         // Longer paths first, so that /api wins over / on the same host.
         let ordered = (stats + appRoutes).sorted { ($0.host, -$0.path.count, $0.name) < ($1.host, -$1.path.count, $1.name) }
         var config = HAProxyConfig()
@@ -79,7 +86,10 @@ struct HAProxyPass: BuildPass {
         if hasCertificate || ordered.contains(where: \.https) {
             config.sections.append(httpsFrontend(ordered.filter(\.https)))
         }
-        config.sections.append(.init(header: "backend no-route", lines: ["http-request deny deny_status 404"]))
+        config.sections.append(.init(header: "backend \(Self.noRouteBackend)", lines: ["http-request deny deny_status 404"]))
+        if ordered.contains(where: \.https) {
+            config.sections.append(.init(header: "backend \(Self.redirectBackend)", lines: ["http-request redirect scheme https code 301"]))
+        }
         for route in ordered {
             config.sections += backend(route, stack)
         }
@@ -102,10 +112,12 @@ struct HAProxyPass: BuildPass {
         for route in routes {
             let (names, aclLines) = acl(route)
             lines += aclLines
-            let condition = names.joined(separator: " ")
-            lines.append(route.https ? "http-request redirect scheme https code 301 if \(condition)" : "use_backend \(route.name) if \(condition)")
+            // Redirected by a backend, not by an `http-request redirect` here: HAProxy runs every
+            // http-request rule before any use_backend, so redirecting `/` of a host would take
+            // the requests of an `https: false` route at a longer path of that host.
+            lines.append("use_backend \(route.https ? Self.redirectBackend : route.name) if \(names.joined(separator: " "))")
         }
-        lines.append("default_backend no-route")
+        lines.append("default_backend \(Self.noRouteBackend)")
         return .init(header: "frontend http", lines: lines)
     }
 
@@ -119,15 +131,15 @@ struct HAProxyPass: BuildPass {
             lines += aclLines
             lines.append("use_backend \(route.name) if \(names.joined(separator: " "))")
         }
-        lines.append("default_backend no-route")
+        lines.append("default_backend \(Self.noRouteBackend)")
         return .init(header: "frontend https", lines: lines)
     }
 
     func backend(_ route: ProxyRoute, _ stack: ResolvedStack) -> [HAProxyConfig.Section] {
-        if route.service == "stats" && route.port == 0 {
+        if route.service == Self.statsService && route.port == 0 {
             return [
                 .init(header: "userlist stats_users", lines: ["user admin password \"${STATS_PASSWORD_HASH}\""]),
-                .init(header: "backend stats", lines: [
+                .init(header: "backend \(Self.statsService)", lines: [
                     "http-request auth realm \(HAProxyConfig.quote("\(stack.name) proxy")) unless { http_auth(stats_users) }",
                     "stats enable", "stats uri /", "stats refresh 10s", "stats show-legends",
                 ]),

@@ -1,0 +1,157 @@
+import StackDiagnostics
+import Testing
+@testable import StackCompiler
+
+/// The warnings (W301–W306): the manifest still resolves, and the warning points at the key
+/// that causes it.
+@Suite struct CheckWarningTests {
+    @Test func stickyWithOneReplica() {
+        expectOnly(Codes.stickySingleReplica, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web:
+                image: nginx:1.27
+                port: 80
+                host: web
+                sticky: 1️⃣true
+            """)
+    }
+
+    @Test func stickyWithTwoReplicasIsFine() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web:
+                image: nginx:1.27
+                replicas: 2
+                port: 80
+                host: web
+                sticky: true
+            """, [])
+    }
+
+    @Test(arguments: [2, 4, 9])
+    func managerCountsThatDoNotHelpRaft(managers: Int) {
+        expectOnly(Codes.managerCount, in: """
+            stackc: 1
+            name: shop
+            cluster:
+              managers: 1️⃣\(managers)
+            apps: {}
+            """)
+    }
+
+    @Test(arguments: [1, 3, 5, 7])
+    func oddManagerCountsUpToSeven(managers: Int) {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            cluster:
+              managers: \(managers)
+            apps: {}
+            """, [])
+    }
+
+    @Test func plainHTTP() {
+        expectOnly(Codes.plainHTTP, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web:
+                image: nginx:1.27
+                port: 80
+                host: web
+                https: 1️⃣false
+            """)
+    }
+
+    @Test(arguments: ["lab.test", "lab.local", "corp.internal", "localhost", "b3.swarm.test"])
+    func acmeForADomainThatCannotBePublic(domain: String) {
+        expectOnly(Codes.acmePrivateDomain, in: """
+            stackc: 1
+            name: shop
+            domain: 1️⃣\(domain)
+            tls:
+              mode: acme
+              email: ops@example.org
+            apps: {}
+            """)
+    }
+
+    @Test func acmeForAPublicDomainIsFine() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: shop.example.org
+            tls:
+              mode: acme
+              email: ops@example.org
+            apps: {}
+            """, [])
+    }
+
+    @Test func metricsWithoutMonitoring() {
+        expectOnly(Codes.metricsWithoutMonitoring, in: """
+            stackc: 1
+            name: shop
+            apps:
+              api:
+                image: nginx:1.27
+                metrics: 1️⃣9100
+            """)
+    }
+
+    @Test func metricsWithMonitoringOffExplicitly() {
+        expectOnly(Codes.metricsWithoutMonitoring, in: """
+            stackc: 1
+            name: shop
+            monitoring:
+              logs: false
+              metrics: false
+            apps:
+              api:
+                image: nginx:1.27
+                metrics: 1️⃣{port: 9100, path: /stats}
+            """)
+    }
+
+    @Test func backupWithoutVolumes() {
+        expectOnly(Codes.backupWithoutVolumes, in: """
+            stackc: 1
+            name: shop
+            apps:
+              api:
+                image: nginx:1.27
+                backup: 1️⃣daily
+            """)
+    }
+
+    @Test func backupFalseWithoutVolumesIsFine() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            apps:
+              api:
+                image: nginx:1.27
+                backup: false
+            """, [])
+    }
+
+    @Test func warningsStillResolveTheStack() {
+        let result = MarkedManifest("""
+            stackc: 1
+            name: shop
+            cluster: {managers: 2}
+            apps:
+              api: {image: nginx, backup: weekly}
+            """).check()
+        #expect(summary(result.diagnostics).count == 2)
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(result.stack?.apps.first?.backup?.cron == "0 3 * * 0")
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// Hostile files through the built `stackc lint`: each ends with exit 1 and a located error
+/// (or exit 0 and silence when valid), never a crash, and the output cannot drive a terminal.
+@Suite struct LintHostileInputTests {
+    /// Lints `data` written as `hostile.yml`, in text and in JSON (the JSON run skipped for
+    /// large valid files, where it would only double the time: it is empty).
+    func lint(_ data: Data, json wantJSON: Bool = true,
+              sourceLocation: SourceLocation = #_sourceLocation) throws -> (text: CLIRun, json: [[String: Any]]) {
+        let workspace = try Workspace("lint-hostile")
+        defer { workspace.remove() }
+        try data.write(to: workspace.url("hostile.yml"))
+        let text = try workspace.stackc("lint", "hostile.yml", sourceLocation: sourceLocation)
+        guard wantJSON else { return (text, []) }
+        let json = try workspace.stackc("lint", "--format", "json", "hostile.yml", sourceLocation: sourceLocation)
+        #expect(json.status == text.status, "\(json)", sourceLocation: sourceLocation)
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]],
+                                   "\(json)", sourceLocation: sourceLocation)
+        return (text, objects)
+    }
+
+    func lint(_ text: String, json: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> (text: CLIRun, json: [[String: Any]]) {
+        try lint(Data(text.utf8), json: json, sourceLocation: sourceLocation)
+    }
+
+    /// Exit 1, one error of `code` at a place (at `location` when given), in both formats.
+    func expectLocatedError(_ result: (text: CLIRun, json: [[String: Any]]), _ code: String, at location: String? = nil,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let run = result.text
+        #expect(run.status == 1, "\(run)", sourceLocation: sourceLocation)
+        #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
+        let header = run.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        let pattern = #"^hostile\.yml:(\d+):(\d+): error\[([A-Z]\d{3})\]: "#
+        let match = header.range(of: pattern, options: .regularExpression)
+        #expect(match != nil, "\(run)", sourceLocation: sourceLocation)
+        #expect(header.contains("error[\(code)]"), "\(run)", sourceLocation: sourceLocation)
+        if let location { #expect(header.hasPrefix("hostile.yml:\(location): "), "\(header)", sourceLocation: sourceLocation) }
+        #expect(run.stderr.hasSuffix("hostile.yml: 1 error, 0 warnings\n"), "\(run)", sourceLocation: sourceLocation)
+        #expect(!run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F },
+                "no control characters reach the terminal", sourceLocation: sourceLocation)
+        #expect(result.json.count == 1, sourceLocation: sourceLocation)
+        #expect(result.json.first?["code"] as? String == code, sourceLocation: sourceLocation)
+        #expect(result.json.first?["line"] as? Int != nil && result.json.first?["column"] as? Int != nil, sourceLocation: sourceLocation)
+    }
+
+    /// Exit 0 and nothing printed.
+    func expectClean(_ result: (text: CLIRun, json: [[String: Any]]), sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.text.status == 0, "\(result.text.stderr.prefix(2000))", sourceLocation: sourceLocation)
+        #expect(result.text.stdout.isEmpty && result.text.stderr.isEmpty, sourceLocation: sourceLocation)
+        #expect(result.json.isEmpty, sourceLocation: sourceLocation)
+    }
+
+    @Test func emptyFile() throws {
+        expectLocatedError(try lint(Data()), "Y008", at: "1:1")
+    }
+
+    @Test func onlyComments() throws {
+        expectLocatedError(try lint("# TODO: write the stack\n#\n"), "Y008", at: "1:1")
+    }
+
+    @Test func scalarDocument() throws {
+        expectLocatedError(try lint("just some words\n"), "E102", at: "1:1")
+    }
+
+    @Test(arguments: [1 as UInt64, 99, 0xC0FFEE])
+    func binaryGarbageWithNULs(seed: UInt64) throws {
+        let data = LintInputs.garbage(count: 256 * 1024, seed: seed)
+        #expect(data.contains(0))
+        expectLocatedError(try lint(data), "Y001")
+    }
+
+    @Test func controlCharactersInTheSourceLineAreNotEchoed() throws {
+        // An escape sequence that would turn a terminal red, in a file libyaml rejects.
+        expectLocatedError(try lint("stackc: 1\nname: \u{1B}[31mred\u{7}\napps: {}\n"), "Y001", at: "2:7")
+    }
+
+    @Test func invalidUTF8() throws {
+        var data = Data("stackc: 1\nname: sh".utf8)
+        data.append(contentsOf: [0xFF, 0xFE, 0xC3])
+        data.append(contentsOf: Data("op\napps: {}\n".utf8))
+        expectLocatedError(try lint(data), "Y001", at: "2:9")
+    }
+
+    @Test func hundredThousandNestedFlowLevels() throws {
+        let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
+        expectLocatedError(try lint(text), "Y005", at: "1:201")
+    }
+
+    @Test func hundredThousandNestedBlockLevels() throws {
+        expectLocatedError(try lint(String(repeating: "- ", count: 100_000) + "x\n"), "Y005", at: "1:401")
+    }
+
+    @Test func billionLaughs() throws {
+        expectLocatedError(try lint(LintInputs.billionLaughs), "Y005")
+    }
+
+    @Test func tenMegabyteManifest() throws {
+        var count = 1
+        var text = LintInputs.apps(count)
+        let perApp = text.utf8.count - LintInputs.apps(0).utf8.count
+        count = 10 * 1024 * 1024 / perApp + 1
+        text = LintInputs.apps(count)
+        #expect(text.utf8.count >= 10 * 1024 * 1024)
+        expectClean(try lint(text, json: false))
+    }
+
+    @Test func fiveThousandApps() throws {
+        expectClean(try lint(LintInputs.apps(5000), json: false))
+    }
+
+    @Test func oneMegabyteStringValue() throws {
+        let big = String(repeating: "v", count: 1 << 20)
+        expectClean(try lint("stackc: 1\nname: shop\napps:\n  web:\n    image: nginx\n    env: {BIG: \(big)}\n"))
+    }
+
+    @Test func oneMegabyteKey() throws {
+        let big = String(repeating: "k", count: 1 << 20)
+        let result = try lint("stackc: 1\nname: shop\n\(big): 1\napps: {}\n")
+        expectLocatedError(result, "Y001")
+        #expect(result.text.stderr.utf8.count < 4096, "the excerpt is cut: \(result.text.stderr.utf8.count) bytes")
+    }
+
+    @Test func oneMegabyteExplicitKey() throws {
+        let big = String(repeating: "k", count: 1 << 20)
+        let result = try lint("stackc: 1\nname: shop\n? \(big)\n: 1\napps: {}\n")
+        expectLocatedError(result, "E101", at: "3:3")
+        #expect(result.text.stderr.utf8.count < 4096, "message and excerpt are cut: \(result.text.stderr.utf8.count) bytes")
+    }
+}

@@ -39,6 +39,7 @@ lint: setup
 	$(SWIFT) run $(SWIFT_FLAGS) stackc lint $(MANIFESTS)
 
 bench: setup
+	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
 	$(RELEASE_RUN) stackc-bench
 
 check: setup

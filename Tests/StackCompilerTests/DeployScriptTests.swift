@@ -65,7 +65,7 @@ import Testing
         #expect(first.status == 0, "\(first.summary)")
         let secrets = state.appendingPathComponent("secrets")
         let names = try FileManager.default.contentsOfDirectory(atPath: secrets.path).sorted()
-        #expect(names == ["shop_pg-admin-password", "shop_proxy-dashboard-htpasswd", "shop_tls-certificate", "shop_tls-key", "shop_web-htpasswd"])
+        #expect(names == ["shop_pg-admin-password", "shop_pg-web-password", "shop_proxy-dashboard-htpasswd", "shop_tls-certificate", "shop_tls-key", "shop_web-htpasswd"])
 
         // The certificate covers the domain and its subdomains, and the key belongs to it.
         let certificate = secrets.appendingPathComponent("shop_tls-certificate").path

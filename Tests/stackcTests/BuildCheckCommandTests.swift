@@ -35,7 +35,7 @@ import Testing
         #expect(check.stdout.isEmpty, "a diff without --diff: \(check)")
 
         let rebuild = try workspace.stackc("build", "shop.yml")
-        #expect(rebuild.stdout == BuildCommandTests.summary(written: 1, unchanged: 0, removed: 0), "\(rebuild)")
+        #expect(rebuild.stdout == BuildCommandTests.summary(written: 1, unchanged: try BuildCommandTests.produced(workspace).count - 1, removed: 0), "\(rebuild)")
         #expect(try workspace.read("out/shop/stack.yml") == original)
         let again = try workspace.stackc("check", "shop.yml")
         #expect(again.status == 0, "\(again)")

@@ -41,6 +41,8 @@ let package = Package(
         .testTarget(
             name: "StackCompilerTests",
             dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
+            // Scripts the tests run as stand-ins (a Docker API, DNS, HTTP backends, a docker CLI).
+            exclude: ["Support/Scripts"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "stackcTests", dependencies: ["StackCompiler"]),

@@ -542,6 +542,19 @@ import Testing
             """)
     }
 
+    @Test func acmeWithHAProxy() {
+        expectOnly(Codes.acmeNeedsTraefik, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            proxy: {kind: haproxy}
+            tls:
+              mode: 1️⃣acme
+              email: ops@example.org
+            apps: {}
+            """)
+    }
+
     @Test func routedAppWithoutDomain() {
         expectOnly(Codes.domainRequired, in: """
             stackc: 1

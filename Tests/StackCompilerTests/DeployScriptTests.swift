@@ -39,7 +39,7 @@ import Testing
 
     /// Runs deploy.sh in `folder` with the stand-in docker first on the PATH.
     func deploy(_ folder: URL, state: URL, credentials: URL, timeout: Int = 20) throws -> ToolRun? {
-        let standin = Repository.root.appendingPathComponent("Tests/StackCompilerTests/Support/docker_cli_standin.sh")
+        let standin = Repository.root.appendingPathComponent("Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh")
         let bin = state.appendingPathComponent("bin")
         try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let link = bin.appendingPathComponent("docker")
@@ -128,7 +128,7 @@ import Testing
         let bin = state.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("docker"),
-                                                   withDestinationURL: Repository.root.appendingPathComponent("Tests/StackCompilerTests/Support/docker_cli_standin.sh"))
+                                                   withDestinationURL: Repository.root.appendingPathComponent("Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh"))
         let run = try #require(try Tools.run("env", ["PATH=\(bin.path):/usr/bin:/bin", "STANDIN_STATE=\(state.path)", "STANDIN_CONTROL=false",
                                                       "HOME=\(state.path)", "bash", "deploy.sh"], in: out))
         #expect(run.status == 1)

@@ -34,6 +34,7 @@ enum Codes {
     static let mirrorWithoutRegistry = DiagnosticCode("E218", "mirror-without-registry")
     static let imageOrBuild = DiagnosticCode("E219", "image-or-build")
     static let nameConflict = DiagnosticCode("E220", "name-conflict")
+    static let acmeNeedsTraefik = DiagnosticCode("E221", "acme-needs-traefik")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -50,7 +51,7 @@ enum Codes {
         duplicateEntry, nameTooLong, unknownReference, dependencyCycle, duplicateRoute, oidcWithoutIdentity,
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
-        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
+        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict, acmeNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart,
     ]

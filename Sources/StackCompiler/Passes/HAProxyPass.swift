@@ -57,8 +57,10 @@ struct HAProxyPass: BuildPass {
         return sources
     }
 
+    /// `AUTH_<NAME>_HASH`: `-` becomes `_` and `_` becomes `__`, so distinct routes keep
+    /// distinct variables.
     static func passwordVariable(_ route: ProxyRoute) -> String {
-        "AUTH_" + route.name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_HASH"
+        "AUTH_" + route.name.uppercased().map { $0 == "_" ? "__" : $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_HASH"
     }
 
     func configuration(_ stack: ResolvedStack, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {

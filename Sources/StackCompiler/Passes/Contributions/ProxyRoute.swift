@@ -19,11 +19,13 @@ struct ProxyRoute {
     /// How many tasks the service may have, so HAProxy reserves enough server slots.
     var expectedTasks: Int
 
-    /// A name for routers, backends and cookies: the service, and the path when it is not `/`.
+    /// A name for routers, backends and cookies: the service, and the path when it is not `/`,
+    /// after a `_`. Service names never contain `_`, so `api` at `/api` (`api_api`) cannot
+    /// collide with a service called `api-api`.
     var name: String {
         guard path != "/" else { return service }
         let suffix = path.split(separator: "/").joined(separator: "-")
             .map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "-" }.joined()
-        return "\(service)-\(suffix.lowercased())"
+        return "\(service)_\(suffix.lowercased())"
     }
 }

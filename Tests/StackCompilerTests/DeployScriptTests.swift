@@ -38,7 +38,7 @@ import Testing
     }
 
     /// Runs deploy.sh in `folder` with the stand-in docker first on the PATH.
-    func deploy(_ folder: URL, state: URL, credentials: URL, timeout: Int = 20) throws -> ToolRun? {
+    func deploy(_ folder: URL, state: URL, credentials: URL, timeout: Int = 20, loginFailures: Int = 0) throws -> ToolRun? {
         let standin = Repository.root.appendingPathComponent("Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh")
         let bin = state.appendingPathComponent("bin")
         try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
@@ -48,7 +48,8 @@ import Testing
         }
         let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         return try Tools.run("env", ["PATH=\(path)", "STANDIN_STATE=\(state.path)", "STACKC_CREDENTIALS_DIR=\(credentials.path)",
-                                     "STACKC_DEPLOY_TIMEOUT=\(timeout)", "HOME=\(state.path)", "bash", "deploy.sh"], in: folder)
+                                     "STACKC_DEPLOY_TIMEOUT=\(timeout)", "STANDIN_LOGIN_FAILURES=\(loginFailures)",
+                                     "HOME=\(state.path)", "bash", "deploy.sh"], in: folder)
     }
 
     @Test func createsMissingSecretsOnceAndPrintsNone() throws {
@@ -134,5 +135,42 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.contains("run this on a swarm manager"))
         #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("secrets/shop_tls-key").path))
+    }
+
+    /// Built apps: deploy.sh logs in to the registry (retrying while it refuses), with the
+    /// password from the operator's credentials on standard input, then builds and pushes the
+    /// image from the context beside the manifest, and only then deploys.
+    @Test func logsInWithRetriesThenBuildsAndPushes() throws {
+        let manifest = """
+        stackc: 1
+        name: ci
+        domain: ci.test
+        registry: {users: [deploy]}
+        apps:
+          api: {build: ./api, port: 8000, host: api}
+        """
+        let built = try #require(BuildSupport.build(path: "ci.yml", text: manifest))
+        let folder = try BuildSupport.makeTemporaryFolder("deploy-build")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out"), state = folder.appendingPathComponent("state")
+        let credentials = folder.appendingPathComponent("credentials")
+        try BuildSupport.write(built.tree, to: out)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        try "registry-password-of-deploy\n".write(to: credentials.appendingPathComponent("ci_registry-htpasswd.deploy"), atomically: true, encoding: .utf8)
+        try "ci_api 1/1\n".write(to: state.appendingPathComponent("services"), atomically: true, encoding: .utf8)
+
+        let run = try #require(try deploy(out, state: state, credentials: credentials, loginFailures: 2))
+        #expect(run.status == 0, "\(run.summary)")
+        let calls = try String(contentsOf: state.appendingPathComponent("calls"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let logins = calls.indices.filter { calls[$0] == "login --username deploy --password-stdin registry.ci.test" }
+        #expect(logins.count == 3, "two refusals, then a login: \(calls)")
+        #expect(run.stderr.contains("not ready (attempt 1 of 10)") && run.stderr.contains("logged in to registry.ci.test"), "\(run.summary)")
+        #expect(try String(contentsOf: state.appendingPathComponent("login-password"), encoding: .utf8) == "registry-password-of-deploy\n")
+        #expect(!calls.joined().contains("registry-password-of-deploy") && !run.stderr.contains("registry-password-of-deploy"))
+        let build = try #require(calls.firstIndex(of: "build --tag registry.ci.test/ci/api:latest api"), "\(calls)")
+        let push = try #require(calls.firstIndex(of: "push registry.ci.test/ci/api:latest"), "\(calls)")
+        let stackDeploy = try #require(calls.firstIndex { $0.hasPrefix("stack deploy") })
+        #expect(logins.last! < build && build < push && push < stackDeploy)
     }
 }

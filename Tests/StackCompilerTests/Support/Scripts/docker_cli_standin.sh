@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A stand-in for the docker CLI, for the deploy.sh tests: it keeps secrets as files in
-# $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, and
-# answers `service ls` from $STANDIN_STATE/services. It talks to no engine and no network.
+# $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, answers
+# `service ls` from $STANDIN_STATE/services, refuses the first $STANDIN_LOGIN_FAILURES logins
+# (as a registry that is still starting), and records builds and pushes. It talks to no engine
+# and no network.
 set -euo pipefail
 state=${STANDIN_STATE:?STANDIN_STATE must name a folder}
 mkdir -p "$state/secrets"
@@ -16,6 +18,13 @@ case "${1:-} ${2:-}" in
     cat >"$state/secrets/$name"
     ;;
   "stack deploy") echo "Creating services" ;;
+  "login --username")
+    cat >"$state/login-password"
+    attempts=$(($(cat "$state/login-attempts" 2>/dev/null || echo 0) + 1))
+    echo "$attempts" >"$state/login-attempts"
+    [ "$attempts" -gt "${STANDIN_LOGIN_FAILURES:-0}" ] || { echo "connection refused" >&2; exit 1; }
+    ;;
+  "build --tag" | "push "*) ;;
   "service ls") cat "$state/services" 2>/dev/null || true ;;
   "service ps") echo "  ${*: -1}.1 Rejected 'stand-in: no such image'" ;;
   *) echo "docker stand-in: unexpected call: $*" >&2; exit 2 ;;

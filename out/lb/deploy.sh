@@ -112,13 +112,23 @@ build_and_push() {
 }
 
 # Every service of the stack at its desired replicas, or a report of those that are not.
+# `docker service ls` shows replicas as "2/3", "3/3 (max 1 per node)", or for a job (the
+# database init) "0/1 (1/1 completed)": a job is done when all its tasks completed.
 wait_for_convergence() {
-  local deadline=$((SECONDS + DEPLOY_TIMEOUT)) pending name replicas
+  local deadline=$((SECONDS + DEPLOY_TIMEOUT)) pending listing name replicas shown
   while :; do
     pending=""
+    # An engine that does not answer is no success: keep waiting.
+    if ! listing=$(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}'); then
+      pending="(the engine did not list the services) "
+    fi
     while read -r name replicas; do
-      [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($replicas) "
-    done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}' | sed 's/ (.*)$//')
+      [ -n "$name" ] || continue
+      shown=$replicas
+      case "$replicas" in *" completed)") replicas=${replicas##*(} ;; esac
+      replicas=${replicas%% *}
+      [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($shown) "
+    done <<<"$listing"
     if [ -z "$pending" ]; then
       log "every service of $STACK has its replicas"
       return 0

@@ -127,23 +127,27 @@ export_file() {
   export "$1=$value"
 }
 
-# Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds.
+# Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds by the
+# clock (a probe itself may take seconds). One line when the wait starts, one when it ends.
 retry() {
   what=$1
   shift
-  waited=0
+  started=$(date +%s)
   delay=1
+  announced=""
   until "$@" >/dev/null 2>&1; do
+    waited=$(( $(date +%s) - started ))
     if [ "$waited" -ge "$WAIT_TIMEOUT" ]; then
-      log "gave up waiting for $what after ${WAIT_TIMEOUT}s"
+      log "gave up waiting for $what after ${waited}s"
       exit 1
     fi
-    [ "$waited" -gt 0 ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
-    sleep "$delay"
-    waited=$((waited + delay))
+    [ -n "$announced" ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
+    announced=1
+    left=$((WAIT_TIMEOUT - waited))
+    sleep "$((delay < left ? delay : left))"
     delay=$((delay < 8 ? delay * 2 : 10))
   done
-  [ "$waited" -eq 0 ] || log "$what is ready after ${waited}s"
+  [ -z "$announced" ] || log "$what is ready after $(( $(date +%s) - started ))s"
 }
 
 # Whether something accepts connections on host $1, port $2.
@@ -153,16 +157,15 @@ tcp_open() {
   elif command -v bash >/dev/null 2>&1; then
     bounded bash -c "exec 3<>\"/dev/tcp/\$1/\$2\"" stackc "$1" "$2"
   elif command -v curl >/dev/null 2>&1; then
-    # Any answer, even an error or not HTTP, means the port is open; 6, 7 and 28 mean the
-    # name did not resolve, the connection was refused, or nothing answered in time.
-    status=0
-    curl -s -o /dev/null -m 3 "http://$1:$2/" || status=$?
-    [ "$status" -ne 6 ] && [ "$status" -ne 7 ] && [ "$status" -ne 28 ]
+    # The port is open when curl connected, whatever came back (or did not): its connect
+    # time is 0 when the name did not resolve or the connection failed.
+    connected=$(curl -s -o /dev/null -m 3 -w '%{time_connect}' "http://$1:$2/" 2>/dev/null || true)
+    case $connected in *[1-9]*) return 0 ;; *) return 1 ;; esac
   elif command -v wget >/dev/null 2>&1; then
-    # wget exits 4 on a network failure, timeout 124 (143 in busybox) when it stopped it; any
-    # other failure came from an answer.
+    # wget exits 4 on a network failure (also a server that says nothing), timeout 124 (143
+    # in busybox) when it stopped wget; any other failure came from an answer.
     status=0
-    bounded wget -q -T 3 -O /dev/null "http://$1:$2/" || status=$?
+    bounded wget -q -t 1 -T 3 -O /dev/null "http://$1:$2/" || status=$?
     [ "$status" -ne 4 ] && [ "$status" -ne 124 ] && [ "$status" -ne 143 ]
   else
     return 1
@@ -214,7 +217,7 @@ run_once() {
     fi
     age=$(( $(date +%s) - $(stat -c %Y "$locks/$attempt" 2>/dev/null || date +%s) ))
     if [ "$age" -gt "$stale" ]; then
-      log "the installing task stopped refreshing its lock ${age}s ago; taking over"
+      log "the installing task stopped refreshing its lock ${age}s ago; the first to notice takes over"
       attempt=$((attempt + 1))
       continue
     fi

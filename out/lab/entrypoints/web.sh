@@ -16,42 +16,62 @@ export_file() {
   export "$1=$value"
 }
 
-# Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds.
+# Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds by the
+# clock (a probe itself may take seconds). One line when the wait starts, one when it ends.
 retry() {
   what=$1
   shift
-  waited=0
+  started=$(date +%s)
   delay=1
+  announced=""
   until "$@" >/dev/null 2>&1; do
+    waited=$(( $(date +%s) - started ))
     if [ "$waited" -ge "$WAIT_TIMEOUT" ]; then
-      log "gave up waiting for $what after ${WAIT_TIMEOUT}s"
+      log "gave up waiting for $what after ${waited}s"
       exit 1
     fi
-    [ "$waited" -gt 0 ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
-    sleep "$delay"
-    waited=$((waited + delay))
+    [ -n "$announced" ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
+    announced=1
+    left=$((WAIT_TIMEOUT - waited))
+    sleep "$((delay < left ? delay : left))"
     delay=$((delay < 8 ? delay * 2 : 10))
   done
-  [ "$waited" -eq 0 ] || log "$what is ready after ${waited}s"
+  [ -z "$announced" ] || log "$what is ready after $(( $(date +%s) - started ))s"
 }
 
+# Whether something accepts connections on host $1, port $2.
 tcp_open() {
   if command -v nc >/dev/null 2>&1; then
     nc -z -w 2 "$1" "$2"
   elif command -v bash >/dev/null 2>&1; then
-    bash -c 'exec 3<>"/dev/tcp/$1/$2"' stackc "$1" "$2"
+    bounded bash -c "exec 3<>\"/dev/tcp/\$1/\$2\"" stackc "$1" "$2"
+  elif command -v curl >/dev/null 2>&1; then
+    # The port is open when curl connected, whatever came back (or did not): its connect
+    # time is 0 when the name did not resolve or the connection failed.
+    connected=$(curl -s -o /dev/null -m 3 -w '%{time_connect}' "http://$1:$2/" 2>/dev/null || true)
+    case $connected in *[1-9]*) return 0 ;; *) return 1 ;; esac
+  elif command -v wget >/dev/null 2>&1; then
+    # wget exits 4 on a network failure (also a server that says nothing), timeout 124 (143
+    # in busybox) when it stopped wget; any other failure came from an answer.
+    status=0
+    bounded wget -q -t 1 -T 3 -O /dev/null "http://$1:$2/" || status=$?
+    [ "$status" -ne 4 ] && [ "$status" -ne 124 ] && [ "$status" -ne 143 ]
   else
-    http_ok "http://$1:$2/" || [ $? -ne 4 ]
+    return 1
   fi
+}
+
+# Runs "$@" for at most 3 seconds where timeout(1) exists: a connection to a service without
+# tasks can hang for minutes.
+bounded() {
+  if command -v timeout >/dev/null 2>&1; then timeout 3 "$@"; else "$@"; fi
 }
 
 http_ok() {
   if command -v wget >/dev/null 2>&1; then
-    wget -q -T 3 -O /dev/null "$1"
-  elif command -v curl >/dev/null 2>&1; then
-    curl -fsS -m 3 -o /dev/null "$1"
+    bounded wget -q -T 3 -O /dev/null "$1"
   else
-    return 4
+    curl -fsS -m 3 -o /dev/null "$1"
   fi
 }
 
@@ -61,41 +81,51 @@ wait_for_tcp() { retry "$1:$2" tcp_open "$1" "$2"; }
 wait_for_http() { retry "$1" http_ok "$1"; }
 wait_for_name() { retry "a task of $1" name_resolves "$1"; }
 
-# Exactly one task installs: it takes the lock (mkdir is atomic, also on shared storage) and
-# starts; the image's start-up writes the marker when installation is done (a hook). The
-# others wait for the marker. While the installer lives, a heartbeat keeps the lock fresh; a
-# lock that stops being refreshed belonged to a crashed installer, and the next task takes over.
+# Exactly one task installs. Each attempt is a lock folder, $1/.stackc-install.lock/<n>, made
+# with mkdir (atomic, also on shared storage): the task that makes it installs, and the image's
+# start-up writes the marker when installation is done (a hook); the others wait for the
+# marker. While the installer lives, a heartbeat keeps its attempt fresh. An attempt that
+# stops being refreshed for STACKC_RUN_ONCE_STALE seconds belonged to a crashed installer: the
+# first task to make the next attempt takes over. No task removes a lock another may hold, so
+# two tasks never both take over.
 run_once() {
   marker="$1/.stackc-installed"
-  lock="$1/.stackc-install.lock"
+  locks="$1/.stackc-install.lock"
   stale="${STACKC_RUN_ONCE_STALE:-120}"
+  attempt=1
   said=""
   while [ ! -f "$marker" ]; do
-    if mkdir "$lock" 2>/dev/null; then
-      hostname >"$lock/owner" 2>/dev/null || true
+    mkdir -p "$locks"
+    if mkdir "$locks/$attempt" 2>/dev/null; then
+      # The marker may have come between the check above and the lock.
+      [ ! -f "$marker" ] || break
+      hostname >"$locks/$attempt/owner" 2>/dev/null || true
       log "installing; other tasks wait for $marker"
-      heartbeat "$$" "$lock" "$marker" &
+      heartbeat "$$" "$locks/$attempt" "$marker" "$locks" &
       return 0
     fi
-    age=$(( $(date +%s) - $(stat -c %Y "$lock" 2>/dev/null || date +%s) ))
+    age=$(( $(date +%s) - $(stat -c %Y "$locks/$attempt" 2>/dev/null || date +%s) ))
     if [ "$age" -gt "$stale" ]; then
-      log "the installing task stopped refreshing $lock ${age}s ago; taking over"
-      rm -rf "$lock"
+      log "the installing task stopped refreshing its lock ${age}s ago; the first to notice takes over"
+      attempt=$((attempt + 1))
       continue
     fi
     [ -n "$said" ] || log "another task is installing; waiting for $marker"
     said=1
     sleep 2
   done
+  rm -rf "$locks"
   log "installation already done"
 }
 
+# Refreshes the lock $2 while the installer (process $1) lives; removes every lock ($4) once
+# the marker ($3) exists.
 heartbeat() {
   while kill -0 "$1" 2>/dev/null && [ ! -f "$3" ]; do
     touch "$2" 2>/dev/null || true
-    sleep 5
+    sleep 1
   done
-  [ ! -f "$3" ] || rm -rf "$2"
+  [ ! -f "$3" ] || rm -rf "$4"
 }
 
 wait_for_tcp api 8000

@@ -18,17 +18,31 @@ wait_for_server() {
   local waited=0 delay=1
   until pg_isready --quiet; do
     [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $PGHOST:$PGPORT after ${DEADLINE}s"; exit 1; }
-    log "waiting for $PGHOST:$PGPORT (${waited}s)"
+    [ "$waited" -gt 0 ] || log "waiting for $PGHOST:$PGPORT (at most ${DEADLINE}s)"
     sleep "$delay"
     waited=$((waited + delay))
     delay=$((delay < 10 ? delay * 2 : 10))
   done
 }
 
+# A consumer's password from its secret; an unreadable or empty secret stops the job, so that
+# it never clears a password.
+read_password() {
+  local value
+  value=$(cat "$1") || { log "cannot read the password of '$2' from $1"; exit 1; }
+  [ -n "$value" ] || { log "the password of '$2' in $1 is empty"; exit 1; }
+  printf '%s' "$value"
+}
+
 ensure_database() {
-  local name=$1 password_file=$2
-  STACKC_PASSWORD=$(cat "$password_file") psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v name="$name" <<'SQL'
-\getenv password STACKC_PASSWORD
+  local name=$1 password literal
+  password=$(read_password "$2" "$name")
+  # A psql single-quoted value: backslashes and quotes doubled.
+  literal=${password//\\/\\\\}
+  literal=${literal//\'/\'\'}
+  {
+    printf '\\set password %s\n' "'$literal'"
+    cat <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN', :'name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \gexec
 ALTER ROLE :"name" WITH LOGIN PASSWORD :'password';
 SELECT format('CREATE DATABASE %I OWNER %I', :'name', :'name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \gexec
@@ -36,6 +50,7 @@ ALTER DATABASE :"name" OWNER TO :"name";
 REVOKE ALL ON DATABASE :"name" FROM PUBLIC;
 GRANT ALL ON DATABASE :"name" TO :"name";
 SQL
+  } | psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v name="$name"
   log "database and user '$name' ready"
 }
 

@@ -12,7 +12,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 
 RELEASE_RUN = $(SWIFT) run -c release $(SWIFT_FLAGS)
 
-.PHONY: all setup build out out-all test lint bench check
+.PHONY: all setup build out out-all test lint bench check swarm
 
 all: build
 
@@ -47,3 +47,13 @@ check: setup
 	@set -e; for m in $(MANIFESTS); do \
 	  echo "stackc check $$m"; $(RELEASE_RUN) --skip-build stackc check "$$m"; \
 	done
+
+# Deploys the stack of every manifest in MANIFESTS on a private single-node swarm and reports
+# per service (needs root; see Tests/Acceptance/swarm-harness.sh). `make test` does this too,
+# for manifests/ and the test stacks; this target is for any manifest:
+# make swarm MANIFESTS=path/to/other.yml
+swarm: setup
+	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
+	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	for m in $(MANIFESTS); do $(RELEASE_RUN) --skip-build stackc build "$$m" -o "$$dir" >/dev/null; done; \
+	bash Tests/Acceptance/swarm-harness.sh "$$dir"/*/

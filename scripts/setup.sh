@@ -20,6 +20,8 @@ deb_packages=(
   apache2-utils           # /usr/bin/htpasswd: bcrypt entries as deploy.sh writes them
   openssl                 # /usr/bin/openssl: certificates as deploy.sh makes them
   ruby                    # /usr/bin/ruby: `ruby -c` on the generated Vagrantfile
+  docker.io               # /usr/sbin/dockerd (20.10, containerd, runc): the swarm acceptance test
+  busybox-static          # /bin/busybox (static): the stand-in images of that test
 )
 
 # PyPI packages, pinned, each with what the project uses from it.
@@ -124,8 +126,10 @@ mapfile -t debs < <(missing_debs)
 mapfile -t pips < <(missing_pips)
 ((${#pips[@]} == 0)) || install_pips "${pips[@]}"
 
-# The Docker CLI comes with the machine image, not from here: Debian's docker.io (20.10)
-# has no `docker stack config`, which the tests use to validate stack.yml.
+# The Docker CLI comes with the machine image, not from here: Debian's docker.io brings the
+# engine the swarm acceptance test starts, but its 20.10 CLI (/usr/bin/docker) has no
+# `docker stack config` and refuses the `replicated-job` mode; the tests use the newer CLI the
+# machine image puts first on PATH.
 docker stack config --help >/dev/null 2>&1 \
   || say "warning: no docker CLI with \`docker stack config\`: stack.yml cannot be validated"
 exit 0

@@ -1,0 +1,613 @@
+"""The stack side of the swarm acceptance harness (swarm-harness.sh runs it inside the test
+engine's namespace).
+
+  plan FOLDER HOSTROOT       adapts the temporary copy in FOLDER to this single-node,
+                             IPVS-less swarm and prints, as JSON, what the harness must provide:
+                             the images (real or stand-in, and the ports a stand-in answers on),
+                             node labels, registry credentials, the adaptations made, the routes
+  converge PLAN DEADLINE     waits until every service of the stack has its replicas (a job: has
+                             completed) or the deadline (seconds since the epoch) passes, then
+                             prints one line per service and, for each one that did not
+                             converge, the task error, the failing health check's output and the
+                             last log lines; exit status 1 when one did not converge
+  routes PLAN                sends requests through the stack's proxy (Traefik or HAProxy) for
+                             each route: HTTPS to a replica, the HTTP redirect, the sticky cookie
+                             pinning one replica, spreading without it; exit status 1 on failure
+
+The docker CLI is $DOCKER_CLI; it talks to the engine at $DOCKER_HOST.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import yaml
+
+
+def docker(*args, check=True):
+    """Runs the docker CLI and returns its standard output."""
+    run = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), *args], capture_output=True, text=True, timeout=120)
+    if check and run.returncode != 0:
+        raise RuntimeError("docker %s: %s" % (" ".join(args), run.stderr.strip()))
+    return run.stdout
+
+
+def docker_lines(*args):
+    return [line for line in docker(*args, check=False).splitlines() if line.strip()]
+
+
+# MARK: - Images
+
+#: Images a real binary of this machine stands for; every other image gets the stand-in.
+REAL_IMAGES = {
+    "postgres": "postgres",
+    "traefik": "traefik",
+    "haproxy": "haproxy",
+    "prom/prometheus": "prometheus",
+    "prometheus": "prometheus",
+    "registry": "registry",
+}
+
+#: Ports stand-ins of well-known images answer on besides those the stack names.
+DEFAULT_PORTS = {"redis": [6379], "mariadb": [3306], "mysql": [3306], "memcached": [11211]}
+
+
+def repository(image):
+    """`docker.io/library/redis:7.4@sha256:…` → `redis`."""
+    name = image.split("@")[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name = name[: len(name) - len(last)] + last.split(":")[0]
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+# MARK: - plan
+
+
+def ports_named_in(folder, stack, services):
+    """Which ports each service is reached on, as the generated files say: health checks,
+    Traefik labels, waits of entrypoint wrappers, HAProxy backends, *_HOST/*_PORT pairs."""
+    ports = {name: set() for name in services}
+
+    def add(service, port):
+        if service in ports:
+            ports[service].add(int(port))
+
+    for name, service in services.items():
+        test = (service.get("healthcheck") or {}).get("test") or []
+        text = " ".join(test) if isinstance(test, list) else str(test)
+        for port in re.findall(r"https?://(?:127\.0\.0\.1|localhost)(?::(\d+))?", text):
+            add(name, port or 80)
+        for key, value in ((service.get("deploy") or {}).get("labels") or {}).items():
+            if key.endswith(".loadbalancer.server.port"):
+                add(name, value)
+        environment = service.get("environment") or {}
+        if isinstance(environment, list):
+            environment = dict(item.split("=", 1) for item in environment if "=" in item)
+        for key, host in environment.items():
+            if key.endswith("_HOST") and host in ports:
+                for port_key in (key[:-5] + "_PORT", key + "_PORT"):
+                    if str(environment.get(port_key, "")).isdigit():
+                        add(host, environment[port_key])
+    for root, _, files in os.walk(folder):
+        for file in files:
+            if file in ("stack.yml", "deploy.sh"):
+                continue
+            try:
+                with open(os.path.join(root, file), encoding="utf-8") as handle:
+                    text = handle.read()
+            except (UnicodeDecodeError, OSError):
+                continue
+            for host, port in re.findall(r"wait_for_tcp\s+'?([\w.-]+)'?\s+'?(\d+)", text):
+                add(host, port)
+            for host, port in re.findall(r"https?://([\w.-]+):(\d+)", text):
+                add(host, port)
+            for host, port in re.findall(r"tasks\.%s_([\w.-]+):(\d+)" % re.escape(stack), text):
+                add(host, port)
+    return ports
+
+
+def adapt_service(name, service, notes, host_root, node_labels):
+    """Changes what this single node without IPVS cannot run, saying what and why."""
+    deploy = service.setdefault("deploy", {})
+    if deploy.get("endpoint_mode") != "dnsrr":
+        deploy["endpoint_mode"] = "dnsrr"
+    for port in service.get("ports") or []:
+        if isinstance(port, dict) and port.get("mode", "ingress") != "host":
+            port["mode"] = "host"
+            notes.append("%s: port %s published in host mode (no routing mesh without IPVS)" % (name, port.get("published")))
+        elif not isinstance(port, dict):
+            notes.append("%s: short-syntax port %r left as it is (it needs the routing mesh)" % (name, port))
+    placement = deploy.get("placement") or {}
+    if placement.get("max_replicas_per_node") and (deploy.get("replicas") or 1) > placement["max_replicas_per_node"]:
+        notes.append("%s: max_replicas_per_node %s dropped: %s replicas on one node"
+                     % (name, placement.pop("max_replicas_per_node"), deploy.get("replicas")))
+    kept = []
+    for constraint in placement.get("constraints") or []:
+        match = re.fullmatch(r"\s*node\.labels\.([\w.-]+)\s*==\s*(\S+)\s*", constraint)
+        if match:
+            node_labels[match.group(1)] = match.group(2)
+            kept.append(constraint)
+        elif re.fullmatch(r"\s*node\.role\s*==\s*manager\s*", constraint) or constraint.strip().startswith("node.platform"):
+            kept.append(constraint)
+        else:
+            notes.append("%s: constraint '%s' dropped: the test swarm is one manager node" % (name, constraint))
+    if "constraints" in placement:
+        placement["constraints"] = kept
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict) and volume.get("type") == "bind":
+            source = volume.get("source", "")
+            if source in ("/var/run/docker.sock", "/run/docker.sock"):
+                continue
+            if not os.path.exists(source):
+                volume["source"] = host_root + source
+                os.makedirs(volume["source"], exist_ok=True)
+                notes.append("%s: bind source %s → %s (a folder of the test)" % (name, source, volume["source"]))
+
+
+def plan(folder, host_root):
+    with open(os.path.join(folder, "deploy.sh"), encoding="utf-8") as handle:
+        deploy_script = handle.read()
+    match = re.search(r"^STACK=(\S+)$", deploy_script, re.M)
+    if not match:
+        raise SystemExit("no STACK= line in %s/deploy.sh" % folder)
+    stack = match.group(1).strip("'\"")
+    path = os.path.join(folder, "stack.yml")
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    services = document.get("services") or {}
+    notes = ["every service: endpoint_mode dnsrr (this kernel has no IPVS, so service VIPs do not work)"]
+    node_labels = {}
+    for name, service in services.items():
+        adapt_service(name, service, notes, host_root, node_labels)
+
+    # Volume folders on the nodes (deploy.sh makes them): moved into the test's folder.
+    for name, volume in (document.get("volumes") or {}).items():
+        options = (volume or {}).get("driver_opts") or {}
+        device = options.get("device")
+        if options.get("o") == "bind" and device and device.startswith("/"):
+            options["device"] = host_root + device
+            deploy_script = re.sub(r"(?<![\w/])%s(?![\w/-])" % re.escape(device), host_root + device, deploy_script)
+            notes.append("volume %s: folder %s → %s (deploy.sh makes it there)" % (name, device, options["device"]))
+
+    images = {}
+    ports = ports_named_in(folder, stack, services)
+    for name, service in services.items():
+        image = service.get("image")
+        if not image:
+            continue
+        entry = images.setdefault(image, {"kind": REAL_IMAGES.get(repository(image), "standin"), "ports": set(), "services": []})
+        entry["services"].append(name)
+        entry["ports"] |= ports.get(name, set())
+    for image, entry in images.items():
+        if entry["kind"] == "standin":
+            entry["ports"] |= set(DEFAULT_PORTS.get(repository(image), []))
+            if not entry["ports"]:
+                entry["ports"].add(80)
+        entry["ports"] = sorted(entry["ports"])
+
+    # Registry logins for a registry the stack does not run yet: the harness provides the
+    # credential file the login reads.
+    credentials = []
+    for host, user, secret in re.findall(r"^registry_login\s+(\S+)\s+(\S+)\s+(\S+)$", deploy_script, re.M):
+        if not re.search(r"^ensure_\w+_secret\s+%s\b" % re.escape(secret), deploy_script, re.M):
+            credentials.append({"host": host, "user": user, "file": "%s.%s" % (secret, user)})
+            notes.append("deploy.sh logs in to %s, whose registry stackc does not generate yet: the harness writes the "
+                         "credential file and answers docker login, build and push" % host)
+
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(document, handle, sort_keys=False)
+    with open(os.path.join(folder, "deploy.sh"), "w", encoding="utf-8") as handle:
+        handle.write(deploy_script)
+    return {
+        "stack": stack,
+        "folder": folder,
+        "images": images,
+        "services": {name: {"image": service.get("image"), "mode": (service.get("deploy") or {}).get("mode", "replicated"),
+                            "replicas": (service.get("deploy") or {}).get("replicas", 1)} for name, service in services.items()},
+        "node_labels": node_labels,
+        "credentials": credentials,
+        "notes": notes,
+        "routes": routes_of(folder, stack, document, deploy_script),
+    }
+
+
+# MARK: - Routes
+
+
+def secret_name(document, service, target):
+    """The engine's name of the secret mounted at /run/secrets/`target` in `service`."""
+    for secret in service.get("secrets") or []:
+        source, mounted = (secret, secret) if isinstance(secret, str) else (secret.get("source"), secret.get("target") or secret.get("source"))
+        if mounted == target:
+            return ((document.get("secrets") or {}).get(source) or {}).get("name", source)
+    return None
+
+
+def htpasswd_users(deploy_script, secret):
+    """The users deploy.sh makes htpasswd lines for in `secret`."""
+    match = re.search(r"^ensure_htpasswd_secret\s+%s\s+(.+)$" % re.escape(secret), deploy_script, re.M)
+    return match.group(1).split() if match else []
+
+
+def basic_auth(document, proxy, users_file, deploy_script):
+    """{user, secret} for a usersFile the proxy reads, when deploy.sh keeps a login for it."""
+    if not users_file or not users_file.startswith("/run/secrets/"):
+        return None
+    secret = secret_name(document, proxy, users_file[len("/run/secrets/"):])
+    users = htpasswd_users(deploy_script, secret) if secret else []
+    return {"user": users[0], "secret": secret} if users else {"user": None, "secret": secret}
+
+
+def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None):
+    return {"proxy": proxy, "service": service, "host": host, "path": path, "scheme": scheme,
+            "redirect": redirect, "cookie": cookie, "auth": auth}
+
+
+def traefik_routes(folder, stack, document, deploy_script):
+    """Routes from the `traefik.http.*` labels and the dynamic file's routers: host, path,
+    scheme, service, redirect, sticky cookie, basic authentication."""
+    services = document.get("services") or {}
+    proxy = services.get("traefik") or {}
+    dynamic = {}
+    if os.path.exists(os.path.join(folder, "traefik", "dynamic.yml")):
+        with open(os.path.join(folder, "traefik", "dynamic.yml"), encoding="utf-8") as handle:
+            dynamic = (yaml.safe_load(handle) or {}).get("http") or {}
+    file_middlewares = dynamic.get("middlewares") or {}
+
+    def auth_of(middlewares, labels):
+        for middleware in middlewares:
+            name = middleware.split("@")[0]
+            users_file = labels.get("traefik.http.middlewares.%s.basicauth.usersfile" % name) \
+                or ((file_middlewares.get(name) or {}).get("basicAuth") or {}).get("usersFile")
+            if users_file:
+                return basic_auth(document, proxy, users_file, deploy_script)
+        return None
+
+    routes = []
+    for name, service in services.items():
+        labels = {key: str(value) for key, value in ((service.get("deploy") or {}).get("labels") or {}).items()}
+        if labels.get("traefik.enable", "").lower() != "true":
+            continue
+        routers = {}
+        for key, value in labels.items():
+            match = re.fullmatch(r"traefik\.http\.routers\.([\w-]+)\.(\w+)", key)
+            if match:
+                routers.setdefault(match.group(1), {})[match.group(2)] = value
+        for router in routers.values():
+            lb = "traefik.http.services.%s.loadbalancer." % router.get("service", name)
+            cookie = None
+            if labels.get(lb + "sticky.cookie", "").lower() == "true" or labels.get(lb + "sticky.cookie.name"):
+                cookie = labels.get(lb + "sticky.cookie.name") or "(traefik's default)"
+            middlewares = [m for m in router.get("middlewares", "").split(",") if m]
+            for host in re.findall(r"Host\(`([^`]+)`\)", router.get("rule", "")):
+                paths = re.findall(r"PathPrefix\(`([^`]+)`\)", router.get("rule", ""))
+                routes.append(route("traefik", "%s_%s" % (stack, name), host, paths[0] if paths else "/",
+                                    "https" if "websecure" in router.get("entrypoints", "") else "http",
+                                    redirect=any(m.startswith("redirect-to-https") for m in middlewares),
+                                    cookie=cookie, auth=auth_of(middlewares, labels)))
+    for router in (dynamic.get("routers") or {}).values():
+        middlewares = router.get("middlewares") or []
+        for host in re.findall(r"Host\(`([^`]+)`\)", router.get("rule", "")):
+            routes.append(route("traefik", None, host, "/", "https" if "websecure" in (router.get("entryPoints") or []) else "http",
+                                redirect=any(m.startswith("redirect-to-https") for m in middlewares), auth=auth_of(middlewares, {})))
+    return routes
+
+
+def haproxy_routes(folder, stack, document, deploy_script):
+    """Routes from a generated haproxy.cfg: host ACLs, use_backend, cookies, server templates,
+    the stats page's authentication."""
+    path = os.path.join(folder, "haproxy", "haproxy.cfg")
+    if not os.path.exists(path):
+        return []
+    sections, current = {}, None
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line[0].isspace() and not line.startswith("#"):
+                current = line.strip()
+                sections[current] = []
+            elif current and line.strip():
+                sections[current].append(line.strip())
+    backends = {header.split()[1]: lines for header, lines in sections.items() if header.startswith("backend ")}
+    proxy = (document.get("services") or {}).get("haproxy") or {}
+    command = " ".join(proxy.get("command") or []) if isinstance(proxy.get("command"), list) else str(proxy.get("command") or "")
+    routes = []
+    for header, lines in sections.items():
+        if not header.startswith("frontend "):
+            continue
+        scheme = "https" if any(l.startswith("bind") and " ssl " in l + " " for l in lines) else "http"
+        acls = {}
+        for line in lines:
+            match = re.match(r"acl (\S+) hdr\(host\)\S* -i (\S+)", line)
+            if match:
+                acls.setdefault(match.group(1), {})["host"] = match.group(2)
+            match = re.match(r"acl (\S+) path_beg (\S+)", line)
+            if match:
+                acls.setdefault(match.group(1), {})["path"] = match.group(2)
+        for line in lines:
+            match = re.match(r"(use_backend (\S+)|http-request redirect scheme https.*?) if (.+)$", line)
+            if not match:
+                continue
+            names = match.group(3).split()
+            host = next((acls[n]["host"] for n in names if "host" in acls.get(n, {})), None)
+            route_path = next((acls[n]["path"] for n in names if "path" in acls.get(n, {})), "/")
+            backend = backends.get(match.group(2) or "", [])
+            if not host:
+                continue
+            if match.group(2) is None or any(l.startswith("http-request redirect scheme https") for l in backend):
+                routes.append(route("haproxy", "(redirect)", host, route_path, "http", redirect=True))
+                continue
+            template = next((re.search(r"tasks\.%s_([\w.-]+):\d+" % re.escape(stack), l) for l in backend if l.startswith("server-template")), None)
+            auth = None
+            if any(l.startswith("http-request auth") for l in backend):
+                secret = re.search(r"/run/secrets/([\w.-]+)", command)
+                auth = basic_auth(document, proxy, "/run/secrets/" + secret.group(1), deploy_script) if secret else {"user": None, "secret": None}
+            if template or auth:
+                cookie = next((l.split()[1] for l in backend if l.startswith("cookie ")), None)
+                routes.append(route("haproxy", "%s_%s" % (stack, template.group(1)) if template else None, host, route_path, scheme,
+                                    cookie=cookie, auth=auth))
+    return routes
+
+
+def routes_of(folder, stack, document, deploy_script):
+    """The routes of every proxy, a redirect from HTTP merged into the route it leads to."""
+    found = traefik_routes(folder, stack, document, deploy_script) + haproxy_routes(folder, stack, document, deploy_script)
+    merged = {}
+    for entry in found:
+        if entry["service"] == "(redirect)" or (entry["redirect"] and entry["scheme"] == "http"):
+            continue
+        merged.setdefault((entry["host"], entry["path"]), entry)
+    for entry in found:
+        key = (entry["host"], entry["path"])
+        if key in merged and (entry["service"] == "(redirect)" or entry["redirect"]):
+            merged[key]["redirect"] = True
+    return sorted(merged.values(), key=lambda r: (r["host"], r["path"]))
+
+
+# MARK: - converge
+
+
+def service_states(stack):
+    """{service: (converged, shown replicas)} from `docker service ls`."""
+    states = {}
+    for line in docker_lines("service", "ls", "--filter", "label=com.docker.stack.namespace=" + stack, "--format", "{{json .}}"):
+        entry = json.loads(line)
+        replicas = entry.get("Replicas", "")
+        completed = re.search(r"\((\d+)/(\d+) completed\)", replicas)
+        if completed:
+            done = completed.group(1) == completed.group(2)
+        else:
+            # A global service with no task has no node it may run on: that is no success.
+            running = re.match(r"(\d+)/(\d+)", replicas)
+            done = bool(running) and running.group(1) == running.group(2) and (running.group(2) != "0" or "global" not in entry.get("Mode", ""))
+        states[entry["Name"]] = (done, replicas)
+    return states
+
+
+def indent(text, prefix="    | "):
+    return "\n".join(prefix + line for line in text.rstrip().splitlines())
+
+
+def why(service):
+    """The task errors, the newest container's health check and its last log lines."""
+    lines = []
+    tasks = [json.loads(l) for l in docker_lines("service", "ps", "--no-trunc", "--format", "{{json .}}", service)]
+    shown = 0
+    for task in tasks:
+        if shown == 4:
+            break
+        state, error = task.get("CurrentState", ""), task.get("Error", "")
+        if error or not state.startswith("Running"):
+            lines.append("  task %s: %s (desired %s)%s" % (task.get("Name", "").lstrip("\\_ ").strip(), state,
+                                                         task.get("DesiredState", ""), ": " + error if error else ""))
+            shown += 1
+    containers = docker_lines("ps", "-a", "--no-trunc", "--filter", "label=com.docker.swarm.service.name=" + service, "--format", "{{.ID}}")
+    if not containers:
+        lines.append("  no container was started")
+        return lines
+    # The newest container that ran (the newest may only have been created, to start next).
+    newest, state = containers[0], {}
+    for container in containers:
+        newest = container
+        state = json.loads(docker("inspect", "--format", "{{json .State}}", container, check=False) or "{}")
+        if state.get("Status") != "created":
+            break
+    lines.append("  newest container %s: %s%s" % (newest[:12], state.get("Status", "?"),
+                                                  ", exit code %s" % state.get("ExitCode") if state.get("Status") == "exited" else ""))
+    health = state.get("Health") or {}
+    if health:
+        last = (health.get("Log") or [{}])[-1]
+        lines.append("  health check: %s (%s failing in a row); last probe exit %s, output:" % (
+            health.get("Status"), health.get("FailingStreak"), last.get("ExitCode")))
+        lines.append(indent(last.get("Output") or "(no output)"))
+    logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", "--tail", "15", newest],
+                          capture_output=True, text=True, timeout=60)
+    lines.append("  last log lines:")
+    lines.append(indent((logs.stdout + logs.stderr) or "(no output)"))
+    return lines
+
+
+def converge(plan_path, deadline):
+    with open(plan_path, encoding="utf-8") as handle:
+        stack_plan = json.load(handle)
+    stack = stack_plan["stack"]
+    expected = ["%s_%s" % (stack, name) for name in stack_plan["services"]]
+    while True:
+        states = service_states(stack)
+        if all(states.get(name, (False, ""))[0] for name in expected) or time.time() >= deadline:
+            break
+        time.sleep(3)
+    failed = []
+    for name in expected:
+        done, replicas = states.get(name, (False, "not created"))
+        if done:
+            print("service %s: converged (%s)" % (name, replicas))
+            if "completed" in replicas:
+                # A job's work is its log: show what it did.
+                for container in docker_lines("ps", "-a", "--filter", "label=com.docker.swarm.service.name=" + name, "--format", "{{.ID}}")[:1]:
+                    logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", "--tail", "8", container],
+                                          capture_output=True, text=True, timeout=60)
+                    print("  its last log lines:")
+                    print(indent((logs.stdout + logs.stderr) or "(no output)"))
+            continue
+        failed.append(name)
+        print("service %s: NOT converged (%s)" % (name, replicas))
+        for line in why(name) if name in states else []:
+            print(line)
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+# MARK: - routes
+
+
+def curl(url, host, port, cookie_jar=None, login=None):
+    """(status, location, set-cookie names, body) of one request through the proxy on loopback."""
+    command = ["curl", "-sk", "-m", "5", "-o", "-", "-D", "/dev/stderr", "--resolve", "%s:%d:127.0.0.1" % (host, port)]
+    if cookie_jar:
+        command += ["-b", cookie_jar, "-c", cookie_jar]
+    if login:
+        command += ["-K", "-"]  # the password goes on standard input, not the command line
+    config = 'user = "%s:%s"\n' % login if login else None
+    run = subprocess.run(command + [url], input=config, capture_output=True, text=True, timeout=30)
+    headers = run.stderr
+    status = re.findall(r"^HTTP/\S+ (\d+)", headers, re.M)
+    location = re.search(r"^location: (\S+)", headers, re.M | re.I)
+    cookies = re.findall(r"^set-cookie: ([^=]+)=", headers, re.M | re.I)
+    return (int(status[-1]) if status else 0), (location.group(1) if location else None), cookies, run.stdout
+
+
+def task_hostnames(service):
+    """{container hostname: task name} of the service's running containers."""
+    names = {}
+    for container in docker_lines("ps", "--filter", "label=com.docker.swarm.service.name=" + service, "--format", "{{.ID}}"):
+        info = json.loads(docker("inspect", "--format", "{{json .}}", container, check=False) or "{}")
+        names[info.get("Config", {}).get("Hostname", "")] = info.get("Config", {}).get("Labels", {}).get("com.docker.swarm.task.name", "?")
+    return names
+
+
+def login_for(auth):
+    """(user, password) deploy.sh kept in STACKC_CREDENTIALS_DIR for a basic-auth route."""
+    if not auth or not auth.get("user") or not auth.get("secret"):
+        return None
+    path = os.path.join(os.environ.get("STACKC_CREDENTIALS_DIR", ""), "%s.%s" % (auth["secret"], auth["user"]))
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return auth["user"], handle.read().strip()
+
+
+def check_route(route, stack_plan):
+    """Whether everything held, and lines saying what was checked."""
+    host, path, service = route["host"], route["path"], route["service"]
+    port = 443 if route["scheme"] == "https" else 80
+    url = "%s://%s%s" % (route["scheme"], host, path)
+    app = stack_plan["services"].get((service or "")[len(stack_plan["stack"]) + 1:], {})
+    standin = service is not None and stack_plan["images"].get(app.get("image"), {}).get("kind") == "standin"
+    ok, lines = True, []
+    login = login_for(route["auth"])
+    if route["auth"]:
+        status, _, _, _ = curl(url, host, port)
+        if status == 401 and login:
+            lines.append("login %s: 401 without credentials; the password deploy.sh kept for %s (%s) is used below" % (url, route["auth"]["user"], route["auth"]["secret"]))
+        else:
+            ok = False
+            lines.append("login %s: FAILED: %d without credentials (expected 401), kept password: %s" % (url, status, "found" if login else "not found"))
+            return ok, lines
+    hostnames = task_hostnames(service) if service else {}
+    # The proxy learns about tasks on its own schedule (Traefik polls the Swarm API): retry.
+    deadline, status, body = time.time() + 60, 0, ""
+    while time.time() < deadline:
+        status, _, _, body = curl(url, host, port, login=login)
+        if (status == 200 and (not standin or body.split(" ")[0] in hostnames)) or (service is None and 0 < status < 500 and status != 401):
+            break
+        time.sleep(2)
+        hostnames = task_hostnames(service) if service else {}
+    answered = body.split(" ")[0] if body else ""
+    if service is None and 0 < status < 500 and status != 401:
+        lines.append("route %s: %d from the proxy itself%s" % (url, status, " with the kept password" if login else ""))
+    elif status == 200 and (not standin or answered in hostnames):
+        lines.append("route %s: %d from %s" % (url, status, "task " + hostnames[answered] if standin else service))
+    else:
+        lines.append("route %s: FAILED: status %d, answer %r (tasks of %s: %s)" % (url, status, body[:120], service, sorted(hostnames.values())))
+        return False, lines
+    if route["redirect"]:
+        status, location, _, _ = curl("http://%s%s" % (host, path), host, 80)
+        expected = "https://%s%s" % (host, path)
+        if status in (301, 302, 307, 308) and location == expected:
+            lines.append("redirect http://%s%s: %d to %s" % (host, path, status, location))
+        else:
+            ok = False
+            lines.append("redirect http://%s%s: FAILED: status %d, location %s (expected a redirect to %s)" % (host, path, status, location, expected))
+    if (app.get("replicas") or 1) < 2 or not standin:
+        return ok, lines
+    if route["cookie"]:
+        jar = "/tmp/stackc-cookies-%d" % os.getpid()
+        try:
+            seen, cookie_names = [], []
+            for _ in range(8):
+                _, _, cookies, body = curl(url, host, port, cookie_jar=jar, login=login)
+                cookie_names += cookies
+                seen.append(hostnames.get(body.split(" ")[0], body[:40]))
+        finally:
+            if os.path.exists(jar):
+                os.remove(jar)
+        name_ok = route["cookie"].startswith("(") or route["cookie"] in cookie_names
+        if len(set(seen)) == 1 and name_ok:
+            lines.append("sticky %s: cookie %s pins one replica: %d of %d requests to %s" % (url, route["cookie"], len(seen), len(seen), seen[0]))
+        else:
+            ok = False
+            lines.append("sticky %s: FAILED: cookie %s (set: %s) spread requests over %s" % (url, route["cookie"], sorted(set(cookie_names)), sorted(set(seen))))
+    else:
+        # The proxy may know only some replicas yet (Traefik polls the Swarm API): a few rounds.
+        deadline = time.time() + 60
+        while True:
+            seen = []
+            for _ in range(12):
+                _, _, _, body = curl(url, host, port, login=login)
+                seen.append(hostnames.get(body.split(" ")[0], body[:40]))
+            if len(set(seen)) >= 2 or time.time() >= deadline:
+                break
+            time.sleep(5)
+            hostnames = task_hostnames(service)
+        if len(set(seen)) >= 2:
+            lines.append("spread %s: no sticky cookie: 12 requests reached %d replicas (%s)" % (url, len(set(seen)), ", ".join(sorted(set(seen)))))
+        else:
+            ok = False
+            lines.append("spread %s: FAILED: without a sticky cookie 12 requests all reached %s" % (url, sorted(set(seen))))
+    return ok, lines
+
+
+def routes(plan_path):
+    with open(plan_path, encoding="utf-8") as handle:
+        stack_plan = json.load(handle)
+    failed = False
+    for route in stack_plan["routes"]:
+        ok, lines = check_route(route, stack_plan)
+        failed |= not ok
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def main(arguments):
+    if arguments[:1] == ["plan"] and len(arguments) == 3:
+        print(json.dumps(plan(arguments[1], arguments[2]), indent=1, default=sorted))
+        return 0
+    if arguments[:1] == ["converge"] and len(arguments) == 3:
+        return converge(arguments[1], float(arguments[2]))
+    if arguments[:1] == ["routes"] and len(arguments) == 2:
+        return routes(arguments[1])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

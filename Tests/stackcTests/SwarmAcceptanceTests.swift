@@ -1,0 +1,300 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Acceptance on a real Swarm: every example manifest, built by `stackc`, is deployed by its own
+/// `deploy.sh` on a private single-node swarm (`Tests/Acceptance/swarm-harness.sh`: Debian's
+/// dockerd in namespaces with only loopback) and must converge; Traefik must route HTTPS to
+/// the replicas, redirect HTTP, pin a replica with the sticky cookie and spread without it; a
+/// deliberately broken stack must fail with a reason per service; nothing may be left behind.
+///
+/// The harness runs once for all the tests here (one engine, one stack after the other). It
+/// needs root. `STACKC_SWARM_MANIFESTS` (paths separated by `:`) adds manifests to deploy.
+@Suite(.serialized) struct SwarmAcceptanceTests {
+    static var manifests: [String] {
+        let folder = StackcCLI.repoRoot.appendingPathComponent("manifests")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let extra = (ProcessInfo.processInfo.environment["STACKC_SWARM_MANIFESTS"] ?? "")
+            .split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        return names.filter { $0.hasSuffix(".yml") }.sorted().map { "manifests/\($0)" } + extra
+    }
+
+    static let routingManifest = "Tests/Acceptance/manifests/routing.yml"
+
+    @Test(arguments: manifests)
+    func stackConverges(_ manifest: String) throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports[manifest], "no report for \(manifest): the harness stopped early\n\(run.log)")
+        #expect(report.converged, "\(manifest) did not converge on the test swarm:\n\(report.text)")
+        #expect(report.text.contains("deploy.sh: exit 0"), "deploy.sh failed for \(manifest):\n\(report.text)")
+    }
+
+    /// Real Traefik in the swarm, reading the engine's socket, in front of two stand-ins with a
+    /// sticky cookie, two without, one behind a login, and its dashboard behind another.
+    @Test func traefikRoutesHTTPSToTheReplicas() throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports[Self.routingManifest], "no report for the routing stack\n\(run.log)")
+        #expect(report.converged, "\(report.text)")
+        #expect(report.text.contains("image traefik:v3.6: real, Traefik"), "\(report.text)")
+        for app in ["pinned", "spread"] {
+            let url = "https://\(app).routing.test/"
+            #expect(report.text.contains("route \(url): 200 from task routing_\(app)."), "no answer from a replica of \(app):\n\(report.text)")
+            #expect(report.text.contains("redirect http://\(app).routing.test/: 301 to \(url)"), "no redirect to HTTPS for \(app):\n\(report.text)")
+        }
+        #expect(report.text.contains("sticky https://pinned.routing.test/: cookie routing_pinned_affinity pins one replica: 8 of 8 requests"),
+                "\(report.text)")
+        #expect(report.text.contains("spread https://spread.routing.test/: no sticky cookie: 12 requests reached 2 replicas"), "\(report.text)")
+        // Logins: Traefik checks the bcrypt lines deploy.sh made against the passwords it kept.
+        #expect(report.text.contains("login https://guarded.routing.test/: 401 without credentials"), "\(report.text)")
+        #expect(report.text.contains("route https://guarded.routing.test/: 200 from task routing_guarded."), "\(report.text)")
+        #expect(report.text.contains("login https://proxy.routing.test/: 401 without credentials"), "\(report.text)")
+        #expect(report.text.contains("route https://proxy.routing.test/: 302 from the proxy itself with the kept password"), "\(report.text)")
+    }
+
+    /// A stack broken the ways schema checks cannot see: a health check calling a tool the
+    /// image lacks, and an entrypoint that waits for a service that never comes, so it never
+    /// starts the image's own command. Each service's reason must be in the report.
+    @Test func aBrokenStackFailsWithAReasonPerService() throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports[SwarmRun.brokenManifest], "no report for the broken stack\n\(run.log)")
+        #expect(!report.converged)
+        #expect(report.text.contains("result: FAILED: not every service of broken converged"), "\(report.text)")
+
+        let sick = report.service("broken_sick")
+        #expect(sick.hasPrefix("service broken_sick: NOT converged"), "\(report.text)")
+        #expect(sick.contains("health check: unhealthy") || sick.contains("unhealthy container"), "no failing health check named for broken_sick:\n\(sick)")
+        #expect(sick.contains("grpc_health_probe: not found"), "the health check's own output is missing for broken_sick:\n\(sick)")
+
+        let stuck = report.service("broken_stuck")
+        #expect(stuck.hasPrefix("service broken_stuck: NOT converged"), "\(report.text)")
+        #expect(stuck.contains("last log lines:") && stuck.contains("stackc[stuck]: waiting for") && stuck.contains("nowhere:80"),
+                "the entrypoint's last log lines are missing for broken_stuck:\n\(stuck)")
+        #expect(stuck.contains("Connection refused"), "the health check's output is missing for broken_stuck:\n\(stuck)")
+
+        #expect(report.service("broken_healthy").hasPrefix("service broken_healthy: converged"), "\(report.text)")
+    }
+
+    /// No engine process, mount, cgroup or folder of the run is left.
+    @Test func nothingIsLeftBehind() throws {
+        let run = try SwarmRun.shared.get()
+        Self.expectNothingLeft(temporary: run.temporary, cgroupParent: run.cgroupParent)
+    }
+
+    /// Stopped (TERM, as a CI runner's timeout does; INT and HUP take the same path) while a
+    /// stack is being deployed, the harness still stops the engine and removes everything.
+    @Test func anInterruptedRunLeavesNothingBehind() throws {
+        _ = try SwarmRun.shared.get() // the same preconditions, and never two engines at once
+        let workspace = try Workspace("swarm-interrupted")
+        defer { workspace.remove() }
+        let folder = try SwarmRun.build("manifests/haproxy-lab.yml", into: workspace.url("out"))
+        let log = workspace.url("harness.log")
+        let started = Date()
+        let status = try SwarmRun.runHarness([SwarmRun.harness, "--timeout", "120", folder.path], log: log) { text in
+            text.contains("deploy.sh: running")
+        }
+        let text = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+        #expect(status == 130, "exit \(status) after the interruption:\n\(text)")
+        #expect(text.contains("swarm-harness: interrupted (TERM): stopping the engine and removing everything"), "\(text)")
+        #expect(Date().timeIntervalSince(started) < 600)
+        let temporary = try #require(SwarmRun.temporaryFolder(in: text), "\(text)")
+        Self.expectNothingLeft(temporary: temporary, cgroupParent: SwarmRun.cgroupParent(of: temporary))
+    }
+
+    static func expectNothingLeft(temporary: String, cgroupParent: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!FileManager.default.fileExists(atPath: temporary), "the harness left \(temporary)", sourceLocation: sourceLocation)
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        #expect(!mounts.contains(temporary), "mounts left under \(temporary)", sourceLocation: sourceLocation)
+        let processes = SwarmRun.processesMentioning(temporary)
+        #expect(processes.isEmpty, "processes of the run still live: \(processes)", sourceLocation: sourceLocation)
+        let cgroups = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
+        let left = cgroups.map { "/sys/fs/cgroup/\($0)/\(cgroupParent)" }.filter { FileManager.default.fileExists(atPath: $0) }
+        #expect(left.isEmpty, "cgroups left: \(left)", sourceLocation: sourceLocation)
+    }
+}
+
+/// One run of the harness over every stack the tests look at, and what it reported.
+struct SwarmRun: Sendable {
+    /// The harness's report of one stack.
+    struct Report: Sendable {
+        var converged: Bool
+        var text: String
+
+        /// The lines about `service`: its status line and the reasons under it.
+        func service(_ name: String) -> String {
+            var lines: [Substring] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("service \(name): ") {
+                    lines = [line]
+                } else if !lines.isEmpty, line.hasPrefix("  ") || line.hasPrefix("    |") {
+                    lines.append(line)
+                } else if !lines.isEmpty {
+                    break
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Why the run could not happen, said once per test.
+    struct Failure: Error, CustomStringConvertible, Sendable {
+        var description: String
+    }
+
+    static let brokenManifest = "(broken stack)"
+
+    var reports: [String: Report]
+    var log: String
+    var temporary: String
+    var cgroupParent: String
+
+    static let shared: Result<SwarmRun, Failure> = Result { try SwarmRun.start() }.mapError { ($0 as? Failure) ?? Failure(description: "\($0)") }
+
+    /// Builds every manifest with stackc, breaks the broken one, and runs the harness on them.
+    static func start() throws -> SwarmRun {
+        guard geteuid() == 0 else {
+            throw Failure(description: "the swarm acceptance test must run as root: it starts Debian's dockerd in private namespaces (CI runs it as root); run `make test` as root")
+        }
+        let workspace = try Workspace("swarm")
+        defer { workspace.remove() }
+        var folders: [(manifest: String, folder: URL, timeout: Int)] = []
+        for (index, manifest) in (SwarmAcceptanceTests.manifests + [SwarmAcceptanceTests.routingManifest]).enumerated() {
+            folders.append((manifest, try build(manifest, into: workspace.url("out/\(index)")), 300))
+        }
+        folders.append((brokenManifest, try makeBrokenStack(in: workspace), 45))
+
+        let results = workspace.url("results")
+        var arguments = [harness, "--results", results.path]
+        for entry in folders {
+            arguments += ["--timeout", String(entry.timeout), entry.folder.path]
+        }
+        let logURL = workspace.url("harness.log")
+        let status = try runHarness(arguments, log: logURL)
+        let log = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
+        guard status != 2 else { throw Failure(description: "the harness could not run (exit 2):\n\(log)") }
+
+        var reports: [String: Report] = [:]
+        let summary = (try? String(contentsOf: results.appendingPathComponent("summary"), encoding: .utf8)) ?? ""
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: results.path)) ?? []
+        for (index, line) in summary.split(separator: "\n").enumerated() {
+            let fields = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard fields.count == 3, let entry = folders.first(where: { $0.folder.path == fields[2] }),
+                  let file = files.first(where: { $0.hasPrefix("\(index + 1)-") }) else { continue }
+            let text = String(decoding: (try? Data(contentsOf: results.appendingPathComponent(file))) ?? Data(), as: UTF8.self)
+            reports[entry.manifest] = Report(converged: fields[1] == "converged", text: text)
+        }
+        let temporary = temporaryFolder(in: log) ?? "/nonexistent"
+        return SwarmRun(reports: reports, log: log, temporary: temporary, cgroupParent: cgroupParent(of: temporary))
+    }
+
+    static var harness: String { StackcCLI.repoRoot.appendingPathComponent("Tests/Acceptance/swarm-harness.sh").path }
+
+    /// The temporary folder the harness said it made.
+    static func temporaryFolder(in log: String) -> String? {
+        log.firstMatch(of: /engine: temporary folder (\S+)/).map { String($0.1) }
+    }
+
+    /// The cgroup the harness puts the engine's containers under (named after its folder).
+    static func cgroupParent(of temporary: String) -> String {
+        "stackc-swarm-" + (temporary.split(separator: ".").last.map(String.init) ?? "")
+    }
+
+    /// `stackc build manifest -o folder`, run from the repository root as users do; the stack's folder.
+    static func build(_ manifest: String, into folder: URL) throws -> URL {
+        let run = try StackcCLI.run(["build", manifest, "-o", folder.path], in: StackcCLI.repoRoot)
+        guard run.status == 0 else { throw Failure(description: "stackc could not build \(manifest):\n\(run)") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        guard names.count == 1, let name = names.first else { throw Failure(description: "stackc wrote \(names) for \(manifest)") }
+        return folder.appendingPathComponent(name)
+    }
+
+    /// A stack stackc built, then broken by hand: `sick`'s health check calls a tool the image
+    /// lacks (grpc_health_probe); `stuck`'s entrypoint waits for a service that does not exist, so it never
+    /// starts the image's command. `healthy` is left as built. Health checks are made fast.
+    static func makeBrokenStack(in workspace: Workspace) throws -> URL {
+        try workspace.write("broken.yml", """
+            stackc: 1
+            name: broken
+            domain: broken.test
+            apps:
+              healthy:
+                image: nginx:1.27-alpine
+                port: 80
+                health: /
+              sick:
+                image: nginx:1.27-alpine
+                port: 80
+                health: /healthz
+              stuck:
+                image: nginx:1.27-alpine
+                port: 80
+                health: /
+                depends_on: [healthy]
+            """)
+        let run = try StackcCLI.run(["build", "broken.yml", "-o", "out"], in: workspace.root)
+        guard run.status == 0 else { throw Failure(description: "stackc could not build the broken stack:\n\(run)") }
+        var stack = try workspace.read("out/broken/stack.yml")
+        try replace(&stack, "wget -q -O /dev/null 'http://127.0.0.1:80/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:80/healthz' || exit 1",
+                    with: "grpc_health_probe -addr=127.0.0.1:80")
+        try replace(&stack, "interval: 30s", with: "interval: 3s")
+        try replace(&stack, "start_period: 1m", with: "start_period: 1s")
+        try workspace.write("out/broken/stack.yml", stack)
+        var entrypoint = try workspace.read("out/broken/entrypoints/stuck.sh")
+        // The wait for `healthy` (wait_for_tcp or wait_for_http) now waits for a name no service has.
+        try replace(&entrypoint, "healthy", with: "nowhere")
+        try workspace.write("out/broken/entrypoints/stuck.sh", entrypoint)
+        return workspace.url("out/broken")
+    }
+
+    static func replace(_ text: inout String, _ old: String, with new: String) throws {
+        guard text.contains(old) else { throw Failure(description: "the broken stack cannot be made: stackc's output no longer contains \(old)") }
+        text = text.replacingOccurrences(of: old, with: new)
+    }
+
+    /// Runs the harness, its output in `log`; stops it (TERM, which it cleans up after) when it
+    /// runs longer than any CI budget allows, or as soon as `interruptWhen` holds for what it
+    /// printed so far.
+    static func runHarness(_ arguments: [String], log: URL, interruptWhen: ((String) -> Bool)? = nil) throws -> Int32 {
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = arguments
+        process.currentDirectoryURL = StackcCLI.repoRoot
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(45 * 60)
+        var interrupted = false
+        while process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 1)
+            if !interrupted, let interruptWhen, interruptWhen(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)) {
+                process.terminate()
+                interrupted = true
+            }
+        }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw Failure(description: "the harness ran longer than 45 minutes and was stopped:\n\(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Processes whose command line names `path`.
+    static func processesMentioning(_ path: String) -> [String] {
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return ids.filter { $0.allSatisfy(\.isNumber) }.compactMap { id in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(id)/cmdline") else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return command.contains(path) ? "\(id): \(command)" : nil
+        }
+    }
+}

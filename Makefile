@@ -10,7 +10,11 @@ SWIFT_TEST_FLAGS ?= --no-parallel
 MANIFEST ?= manifests/campus.yml
 MANIFESTS := $(wildcard manifests/*.yml)
 
-RELEASE_RUN = $(SWIFT) run -c release $(SWIFT_FLAGS)
+# Release builds link the Swift runtime and Foundation statically: loading them as shared
+# libraries took longer than linting a small manifest (about 25 ms against 12 ms a process).
+# (`swift run` does not take that flag, so the targets build, then run from the bin folder.)
+RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
+BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
 .PHONY: all setup build out out-all test lint bench check swarm
 
@@ -20,15 +24,16 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	$(SWIFT) build -c release $(SWIFT_FLAGS)
+	$(SWIFT) build $(RELEASE)
 
 out: setup
-	$(RELEASE_RUN) stackc build $(MANIFEST)
+	$(SWIFT) build $(RELEASE) --product stackc
+	"$(BIN)/stackc" build $(MANIFEST)
 
 out-all: setup
-	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
+	$(SWIFT) build $(RELEASE) --product stackc
 	@set -e; for m in $(MANIFESTS); do \
-	  echo "stackc build $$m"; $(RELEASE_RUN) --skip-build stackc build "$$m"; \
+	  echo "stackc build $$m"; "$(BIN)/stackc" build "$$m"; \
 	done
 
 # Nothing may print after swift test: CI reads its closing summary.
@@ -39,13 +44,14 @@ lint: setup
 	$(SWIFT) run $(SWIFT_FLAGS) stackc lint $(MANIFESTS)
 
 bench: setup
-	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
-	$(RELEASE_RUN) stackc-bench
+	$(SWIFT) build $(RELEASE) --product stackc
+	$(SWIFT) build $(RELEASE) --product stackc-bench
+	"$(BIN)/stackc-bench"
 
 check: setup
-	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
+	$(SWIFT) build $(RELEASE) --product stackc
 	@set -e; for m in $(MANIFESTS); do \
-	  echo "stackc check $$m"; $(RELEASE_RUN) --skip-build stackc check "$$m"; \
+	  echo "stackc check $$m"; "$(BIN)/stackc" check "$$m"; \
 	done
 
 # Deploys the stack of every manifest in MANIFESTS on a private single-node swarm and reports
@@ -53,7 +59,7 @@ check: setup
 # for manifests/ and the test stacks; this target is for any manifest:
 # make swarm MANIFESTS=path/to/other.yml
 swarm: setup
-	$(SWIFT) build -c release $(SWIFT_FLAGS) --product stackc
+	$(SWIFT) build $(RELEASE) --product stackc
 	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
-	for m in $(MANIFESTS); do $(RELEASE_RUN) --skip-build stackc build "$$m" -o "$$dir" >/dev/null; done; \
+	for m in $(MANIFESTS); do "$(BIN)/stackc" build "$$m" -o "$$dir" >/dev/null; done; \
 	bash Tests/Acceptance/swarm-harness.sh "$$dir"/*/

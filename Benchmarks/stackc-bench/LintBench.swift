@@ -97,7 +97,7 @@ enum LintBench {
     /// same configuration); nil (with a message) when there is none or it fails.
     static func benchProcess(file: String, runs: Int) -> ProcessFigures? {
         guard let stackc = siblingExecutable("stackc") else {
-            print("no stackc beside \(CommandLine.arguments[0]); build it first: swift build -c release --product stackc\n")
+            print("no stackc beside \(CommandLine.arguments[0]); build it first: make bench (swift build -c release --static-swift-stdlib --product stackc)\n")
             return nil
         }
         let manifest = repositoryRoot.appendingPathComponent(file).path

@@ -140,7 +140,7 @@ import Glibc
         let scriptURL = try GeneratedScript.write(GeneratedScript.rewrite(script, [("/run/secrets/", folder.path + "/")]), to: folder, as: "init.sh")
         // The client must be there for the job to try at all; PostgreSQL's is always installed.
         guard database == "pg" || Tools.locate("mariadb") != nil else { return }
-        let run = try #require(try Tools.run("env", ["STACKC_DB_HOST=127.0.0.1", "STACKC_DB_PORT=\(try RunningProcess.freePort())",
+        let run = try #require(try Tools.run("env", ["STACKC_DB_HOST=127.0.0.1", "STACKC_DB_PORT=\(try Loopback.freePort())",
                                                      "STACKC_DB_WAIT=2", "bash", scriptURL.path]))
         #expect(run.status == 1)
         let waiting = run.stderr.split(separator: "\n").filter { $0.contains("db-init: waiting for 127.0.0.1") }
@@ -206,7 +206,7 @@ final class PostgresServer: TestDatabaseServer {
             return nil
         }
         let server = PostgresServer(folder: try BuildSupport.makeTemporaryFolder("postgres"), binaries: binaries,
-                                    port: try RunningProcess.freePort(), adminPassword: adminPassword)
+                                    port: try Loopback.freePort(), adminPassword: adminPassword)
         if let failure = try server.launch() {
             Issue.record("\(failure)", sourceLocation: sourceLocation)
             server.stop()
@@ -309,7 +309,7 @@ final class MariaDBServer: TestDatabaseServer {
     }
 
     static func start(adminPassword: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> MariaDBServer? {
-        let server = MariaDBServer(folder: try BuildSupport.makeTemporaryFolder("mariadb"), port: try RunningProcess.freePort())
+        let server = MariaDBServer(folder: try BuildSupport.makeTemporaryFolder("mariadb"), port: try Loopback.freePort())
         if let failure = try server.launch(adminPassword: adminPassword) {
             Issue.record("\(failure)", sourceLocation: sourceLocation)
             server.stop()

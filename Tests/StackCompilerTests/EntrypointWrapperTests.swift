@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func givesUpAfterTheTimeoutWithOneLinePerWait() throws {
-        let port = try RunningProcess.freePort()
+        let port = try Loopback.freePort()
         let harness = try Harness(port: port)
         defer { harness.remove() }
         let task = try #require(try harness.start(["STACKC_WAIT_TIMEOUT": "3"]))
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func goesOnWhenTheDependencyComesUpLater() throws {
-        let port = try RunningProcess.freePort()
+        let port = try Loopback.freePort()
         let harness = try Harness(port: port)
         defer { harness.remove() }
         let task = try #require(try harness.start(["STACKC_WAIT_TIMEOUT": "60"]))
@@ -132,7 +132,7 @@ import Testing
     }
 
     @Test func stopsWhenTheSecretCannotBeRead() throws {
-        let harness = try Harness(port: try RunningProcess.freePort())
+        let harness = try Harness(port: try Loopback.freePort())
         defer { harness.remove() }
         let task = try #require(try harness.start(["DATABASE_PASSWORD_FILE": harness.folder.appendingPathComponent("missing").path]))
         defer { task.end() }
@@ -153,7 +153,7 @@ import Testing
         }
         let (listener, open) = try #require(try Self.listen())
         defer { listener.end() }
-        let closed = try RunningProcess.freePort()
+        let closed = try Loopback.freePort()
         for (port, expected) in [(open, Int32(0)), (closed, Int32(1))] {
             let harness = try Harness(port: port)
             defer { harness.remove() }

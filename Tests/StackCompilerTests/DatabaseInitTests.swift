@@ -57,7 +57,7 @@ import Glibc
         try exercise(server, database: "pg", script: "postgres/pg-init.sh", consumers: ["keycloak", "my-app", "api"])
     }
 
-    @Test(.enabled(if: MariaDBServer.isInstalled, "needs mariadb-server (Debian package), which scripts/setup.sh does not install"))
+    @Test(.enabled(if: MariaDBServer.isInstalled, "needs mariadb-server (Debian package; scripts/setup.sh installs it)"))
     func mariadbCreatesEveryConsumerOnceAndUpdatesChangedPasswords() throws {
         let server = try #require(try MariaDBServer.start(adminPassword: Self.adminPassword))
         defer { server.stop() }

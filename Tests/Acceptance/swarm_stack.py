@@ -412,19 +412,24 @@ def why(service):
         lines.append("  no container was started")
         return lines
     # The newest container that ran (the newest may only have been created, to start next).
-    newest, state = containers[0], {}
+    ran = []
     for container in containers:
-        newest = container
         state = json.loads(docker("inspect", "--format", "{{json .State}}", container, check=False) or "{}")
         if state.get("Status") != "created":
-            break
+            ran.append((container, state))
+    newest, state = ran[0] if ran else (containers[0], {})
     lines.append("  newest container %s: %s%s" % (newest[:12], state.get("Status", "?"),
                                                   ", exit code %s" % state.get("ExitCode") if state.get("Status") == "exited" else ""))
-    health = state.get("Health") or {}
-    if health:
+    # The health check that explains most: a replacement container may still be "starting"
+    # while the one before it was stopped for being unhealthy, so name that one if there is one.
+    checked = [(container, s.get("Health")) for container, s in ran if s.get("Health")]
+    unhealthy = [(container, health) for container, health in checked if health.get("Status") == "unhealthy"]
+    if checked:
+        container, health = (unhealthy or checked)[0]
         last = (health.get("Log") or [{}])[-1]
-        lines.append("  health check: %s (%s failing in a row); last probe exit %s, output:" % (
-            health.get("Status"), health.get("FailingStreak"), last.get("ExitCode")))
+        whose = "" if container == newest else " in earlier container %s" % container[:12]
+        lines.append("  health check%s: %s (%s failing in a row); last probe exit %s, output:" % (
+            whose, health.get("Status"), health.get("FailingStreak"), last.get("ExitCode")))
         lines.append(indent(last.get("Output") or "(no output)"))
     logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", "--tail", "15", newest],
                           capture_output=True, text=True, timeout=60)
@@ -513,7 +518,13 @@ def check_route(route, stack_plan):
     ok, lines = True, []
     login = login_for(route["auth"])
     if route["auth"]:
-        status, _, _, _ = curl(url, host, port)
+        # Until Traefik has read the router from the Swarm API it answers 404: retry that.
+        deadline = time.time() + 60
+        while True:
+            status, _, _, _ = curl(url, host, port)
+            if status != 404 or time.time() >= deadline:
+                break
+            time.sleep(2)
         if status == 401 and login:
             lines.append("login %s: 401 without credentials; the password deploy.sh kept for %s (%s) is used below" % (url, route["auth"]["user"], route["auth"]["secret"]))
         else:

@@ -2,7 +2,7 @@ import CYAML
 import StackDiagnostics
 
 /// Reads one YAML document with libyaml's event parser into `YAMLNode`s that keep their
-/// locations.
+/// locations (records in one `YAMLDocument`).
 ///
 /// Built for hostile input: it never recurses, stops at `limits.maxDepth` levels of nesting,
 /// bounds how far aliases may expand, and turns every libyaml error into a located diagnostic.
@@ -42,7 +42,8 @@ private struct ReaderSession {
         var isMapping: Bool
         var span: SourceSpan
         var anchor: String?
-        var items: [YAMLNode] = []
+        /// Where its children start in `pending`.
+        var start: Int
         var weight = 1
         /// Where aliases among `items` were written, by index: an alias shares its anchor's node
         /// and so its span, but a problem with the alias belongs at the alias.
@@ -52,9 +53,13 @@ private struct ReaderSession {
     let source: SourceFile
     let limits: YAMLReader.Limits
     var diagnostics: [Diagnostic] = []
-    var anchors: [String: YAMLNode] = [:]
+    var document = YAMLDocument.Storage()
+    var anchors: [String: Int32] = [:]
     var stack: [Frame] = []
-    var root: YAMLNode?
+    /// The finished children of every open collection, innermost last: a collection's
+    /// children move to the document in one piece when it closes.
+    var pending: [Int32] = []
+    var root: Int32?
     var writtenNodes = 0
     var documents = 0
 
@@ -73,6 +78,13 @@ private struct ReaderSession {
             preconditionFailure("internal error: libyaml could not initialise a parser")
         }
         defer { yaml_parser_delete(&parser) }
+        // Room for a typical manifest's nodes up front (about one per 12 bytes), so that the
+        // arrays rarely grow; capped, so that a huge file does not reserve memory it may not need.
+        let expected = min(source.bytes.count / 12, 1 << 20)
+        document.records.reserveCapacity(expected)
+        document.texts.reserveCapacity(expected)
+        document.pairs.reserveCapacity(expected / 2)
+        pending.reserveCapacity(256)
         return source.bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             // The encoding is left to libyaml's detection: it then skips a byte-order mark
@@ -88,7 +100,7 @@ private struct ReaderSession {
                 yaml_event_delete(&event)
                 if !keepGoing || done { break }
             }
-            return root
+            return root.map { YAMLNode(document: YAMLDocument(document), index: $0) }
         }
     }
 
@@ -107,12 +119,21 @@ private struct ReaderSession {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let text = string(data.value, Int(data.length))
-            guard let kind = scalarKind(text: text, tag: cString(data.tag), plain: data.plain_implicit == 1 && data.style == YAML_PLAIN_SCALAR_STYLE, at: start) else {
-                return false
+            let plain = data.plain_implicit == 1 && data.style == YAML_PLAIN_SCALAR_STYLE
+            let kind: YAMLScalar.Kind
+            if data.tag == nil {
+                // The usual case, resolved from libyaml's bytes.
+                kind = plain ? CoreSchema.resolve(plain: UnsafeBufferPointer(start: data.value, count: Int(data.length))) : .string
+            } else {
+                guard let tagged = scalarKind(text: text, tag: cString(data.tag), plain: plain, at: start) else { return false }
+                kind = tagged
             }
             let span = spanOf(event, text: text, quoted: data.style != YAML_PLAIN_SCALAR_STYLE)
-            let node = YAMLNode(content: .scalar(YAMLScalar(text: text, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE)),
-                                span: span, weight: 1)
+            document.texts.append(text)
+            let bytes = UnsafeBufferPointer(start: data.value, count: Int(data.length))
+            let node = append(YAMLDocument.Record(shape: .scalar, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE,
+                                                  first: Int32(document.texts.count - 1), count: Int32(data.length),
+                                                  head: YAMLKeyName.pack(bytes), weight: 1, span: span))
             return add(node, anchor: cString(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = cString(event.data.alias.anchor) ?? ""
@@ -135,7 +156,7 @@ private struct ReaderSession {
                 return false
             }
             let anchor = cString(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-            stack.append(Frame(isMapping: isMapping, span: SourceSpan(start: start), anchor: anchor))
+            stack.append(Frame(isMapping: isMapping, span: SourceSpan(start: start), anchor: anchor, start: pending.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else {
                 preconditionFailure("internal error: libyaml closed a collection that was never opened")
@@ -148,69 +169,107 @@ private struct ReaderSession {
         return true
     }
 
+    /// `<<`, packed as `YAMLKeyName` packs a key.
+    static let mergeKey = YAMLKeyName("<<").head
+
+    /// Appends a node's record to the document; its index.
+    mutating func append(_ record: YAMLDocument.Record) -> Int32 {
+        guard document.records.count < Int32.max else {
+            preconditionFailure("internal error: more nodes than the size limit allows")
+        }
+        document.records.append(record)
+        return Int32(document.records.count - 1)
+    }
+
     /// Turns a finished frame into a node, applying merge keys and rejecting duplicate keys.
-    mutating func close(_ frame: Frame) -> YAMLNode? {
+    mutating func close(_ frame: Frame) -> Int32? {
+        defer { pending.removeSubrange(frame.start...) }
         guard frame.isMapping else {
-            return YAMLNode(content: .sequence(frame.items), span: frame.span, weight: frame.weight)
+            let first = Int32(document.items.count)
+            document.items.append(contentsOf: pending[frame.start...])
+            return append(YAMLDocument.Record(shape: .sequence, kind: .null, quoted: false, first: first,
+                                              count: Int32(pending.count - frame.start), head: 0, weight: frame.weight, span: frame.span))
         }
-        var explicit: [YAMLPair] = []
-        explicit.reserveCapacity(frame.items.count / 2)
-        var merged: [YAMLPair] = []
+        let first = document.pairs.count
+        var merged: [YAMLDocument.Pair] = []
         var mergedKeys = Set<String>()  // a set, so that merging a huge mapping stays linear
-        // Keys already seen, by their index in `explicit`: a dictionary only for large mappings;
-        // a manifest's mappings are small, and comparing a few short keys beats hashing them.
-        let large = frame.items.count > 32
+        // Keys already seen, by their index in the document's pairs: a dictionary only for large
+        // mappings; a manifest's mappings are small, and comparing a few short keys beats hashing.
+        let large = pending.count - frame.start > 32
         var seen: [String: Int] = [:]
-        func firstIndex(of key: String) -> Int? {
-            large ? seen[key] : explicit.firstIndex { $0.keyText == key }
+        func firstIndex(of pair: YAMLDocument.Pair) -> Int? {
+            if large { return seen[document.texts[Int(pair.keyText)]] }
+            let text = document.texts[Int(pair.keyText)]
+            return document.pairs[first...].firstIndex {
+                $0.keyHead == pair.keyHead && $0.keyLength == pair.keyLength
+                    && (pair.keyLength <= 8 || document.texts[Int($0.keyText)].utf8.elementsEqual(text.utf8))
+            }
         }
-        var index = 0
-        while index + 1 < frame.items.count {
-            let keyNode = frame.items[index], value = frame.items[index + 1]
+        var index = frame.start
+        while index + 1 < pending.count {
+            let keyIndex = pending[index], value = pending[index + 1]
             index += 2
-            guard let key = keyNode.scalar else {
-                error(YAMLDiagnostics.badKey, "a mapping key must be a plain string, not \(keyNode.kindDescription)",
-                      at: keyNode.span)
+            let keyRecord = document.records[Int(keyIndex)]
+            guard keyRecord.shape == .scalar else {
+                error(YAMLDiagnostics.badKey, "a mapping key must be a plain string, not \(keyRecord.kindDescription)",
+                      at: keyRecord.span)
                 continue
             }
-            if key.text == "<<" && !key.quoted {
-                guard let sources = mergeSources(value, at: frame.aliasSpans[index - 1] ?? value.span) else { continue }
-                for pair in sources.flatMap({ $0.pairs ?? [] }) where mergedKeys.insert(pair.keyText).inserted {
-                    merged.append(pair)
+            let key = document.texts[Int(keyRecord.first)]
+            if keyRecord.count == 2 && keyRecord.head == Self.mergeKey && !keyRecord.quoted {
+                let valueSpan = frame.aliasSpans[index - 1 - frame.start] ?? document.records[Int(value)].span
+                guard let sources = mergeSources(value, at: valueSpan) else { continue }
+                for source in sources {
+                    for pair in document.pairs[Int(source.first)..<Int(source.first + source.count)]
+                    where mergedKeys.insert(document.texts[Int(pair.keyText)]).inserted {
+                        merged.append(pair)
+                    }
                 }
                 continue
             }
-            if let first = firstIndex(of: key.text) {
-                error(YAMLDiagnostics.duplicateKey, "the key '\(key.text)' appears twice in this mapping",
-                      at: keyNode.span, help: "the first '\(key.text)' is at line \(explicit[first].key.span.start.line); keep one of them")
+            let pair = YAMLDocument.Pair(key: keyIndex, keyText: keyRecord.first, value: value, keyLength: keyRecord.count, keyHead: keyRecord.head)
+            if let earlier = firstIndex(of: pair) {
+                let line = document.records[Int(document.pairs[earlier].key)].span.start.line
+                error(YAMLDiagnostics.duplicateKey, "the key '\(key)' appears twice in this mapping",
+                      at: keyRecord.span, help: "the first '\(key)' is at line \(line); keep one of them")
                 continue
             }
-            if large { seen[key.text] = explicit.count }
-            explicit.append(YAMLPair(key: keyNode, keyText: key.text, value: value))
+            if large { seen[key] = document.pairs.count }
+            document.pairs.append(pair)
         }
-        let pairs = merged.isEmpty ? explicit : explicit + merged.filter { firstIndex(of: $0.keyText) == nil }
+        let explicit = document.pairs.count - first
+        for pair in merged where firstIndex(of: pair) == nil {
+            document.pairs.append(pair)
+        }
         var weight = frame.weight
-        if pairs.count != explicit.count {
-            weight = 1 + pairs.reduce(0) { $0 + $1.key.weight + $1.value.weight }
+        if document.pairs.count - first != explicit {
+            weight = 1 + document.pairs[first...].reduce(0) {
+                $0 + document.records[Int($1.key)].weight + document.records[Int($1.value)].weight
+            }
             if !checkExpansion(weight, at: frame.span) { return nil }
         }
-        return YAMLNode(content: .mapping(pairs), span: frame.span, weight: weight)
+        return append(YAMLDocument.Record(shape: .mapping, kind: .null, quoted: false, first: Int32(first),
+                                          count: Int32(document.pairs.count - first), head: 0, weight: weight, span: frame.span))
     }
 
     /// The mappings a merge key's value names: one mapping, or a list of them.
-    mutating func mergeSources(_ value: YAMLNode, at span: SourceSpan) -> [YAMLNode]? {
-        switch value.content {
-        case .mapping: return [value]
-        case .sequence(let items) where items.allSatisfy({ $0.pairs != nil }): return items
-        default:
-            error(YAMLDiagnostics.badKey, "a merge key '<<' takes a mapping or a list of mappings, not \(value.kindDescription)",
-                  at: span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
-            return nil
+    mutating func mergeSources(_ value: Int32, at span: SourceSpan) -> [YAMLDocument.Record]? {
+        let record = document.records[Int(value)]
+        switch record.shape {
+        case .mapping: return [record]
+        case .sequence:
+            let sources = document.items[Int(record.first)..<Int(record.first + record.count)].map { document.records[Int($0)] }
+            if sources.allSatisfy({ $0.shape == .mapping }) { return sources }
+        case .scalar: break
         }
+        error(YAMLDiagnostics.badKey, "a merge key '<<' takes a mapping or a list of mappings, not \(record.kindDescription)",
+              at: span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
+        return nil
     }
 
+
     /// Adds a finished node to the open container, or makes it the root.
-    mutating func add(_ node: YAMLNode, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil) -> Bool {
+    mutating func add(_ node: Int32, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil) -> Bool {
         if !isAlias { writtenNodes += 1 }
         if let anchor { anchors[anchor] = node }
         guard !stack.isEmpty else {
@@ -218,10 +277,11 @@ private struct ReaderSession {
             return true
         }
         let top = stack.count - 1
-        if let aliasSpan { stack[top].aliasSpans[stack[top].items.count] = aliasSpan }
-        stack[top].items.append(node)
-        stack[top].weight += node.weight
-        return checkExpansion(stack[top].weight, at: aliasSpan ?? node.span)
+        if let aliasSpan { stack[top].aliasSpans[pending.count - stack[top].start] = aliasSpan }
+        pending.append(node)
+        let record = document.records[Int(node)]
+        stack[top].weight += record.weight
+        return checkExpansion(stack[top].weight, at: aliasSpan ?? record.span)
     }
 
     /// False (with an error) when aliases make the document expand far beyond what is written.

@@ -48,8 +48,8 @@ extension SyntaxDecoder {
     static let durationUnits: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
 
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
-    mutating func duration(_ node: YAMLNode, in context: String) -> Located<Duration>? {
-        guard let text = formatText(node, in: context, expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
+    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Duration>? {
+        guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
         var seconds = 0, number = "", valid = !text.value.isEmpty
         for character in text.value {
             if character.isASCII, character.isNumber {
@@ -65,7 +65,7 @@ extension SyntaxDecoder {
             }
         }
         guard valid, number.isEmpty else {
-            invalidFormat(node, text.value, in: context, expected: "a duration such as 30s, 5m, 1h or 7d",
+            invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
                           help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : nil)
             return nil
         }
@@ -73,9 +73,9 @@ extension SyntaxDecoder {
     }
 
     /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
-    mutating func size(_ node: YAMLNode, in context: String) -> Located<ByteSize>? {
+    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<ByteSize>? {
         let expected = "a size such as 512M, 2G or 10GB"
-        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         let upper = text.value.uppercased()
         var digits = Substring(upper)
         var shift = 0
@@ -88,7 +88,7 @@ extension SyntaxDecoder {
         }
         guard shift > 0, let amount = Double(digits), amount > 0, amount < 1e6,
               digits.allSatisfy({ $0.isNumber || $0 == "." }) else {
-            invalidFormat(node, text.value, in: context, expected: expected,
+            invalidFormat(node, text.value, in: context(), expected: expected,
                           help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'" : nil)
             return nil
         }
@@ -96,19 +96,19 @@ extension SyntaxDecoder {
     }
 
     /// A DNS label as the spec defines names: `[a-z][a-z0-9-]{0,62}`, not ending in `-`.
-    mutating func name(_ node: YAMLNode, in context: String) -> Located<String>? {
+    mutating func name(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let scalar = node.scalar, scalar.kind != .null, node.pairs == nil else {
-            wrongType(node, expected: "a name", in: context)
+            wrongType(node, expected: "a name", in: context())
             return nil
         }
-        return checkedName(Located(value: scalar.text, span: node.span), in: context)
+        return checkedName(Located(value: scalar.text, span: node.span), in: context())
     }
 
     /// Checks that a name (also a map key) is a DNS label.
-    mutating func checkedName(_ name: Located<String>, in context: String) -> Located<String>? {
+    mutating func checkedName(_ name: Located<String>, in context: @autoclosure () -> String) -> Located<String>? {
         guard Self.isName(name.value) else {
             let fixed = Self.suggestName(name.value)
-            error(Codes.invalidName, "'\(clip(name.value))' is not a valid name for \(context)", at: name.span,
+            error(Codes.invalidName, "'\(clip(name.value))' is not a valid name for \(context())", at: name.span,
                   expected: "a DNS label: a lowercase letter, then lowercase letters, digits or '-', at most 63 characters, not ending in '-'",
                   help: fixed.map { "try '\($0)'" })
             return nil
@@ -133,11 +133,11 @@ extension SyntaxDecoder {
     }
 
     /// A host: one DNS label (under the domain) or a full name.
-    mutating func host(_ node: YAMLNode, in context: String) -> Located<String>? {
+    mutating func host(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         let expected = "a host: one label such as 'cloud' (under the domain) or a full name such as 'cloud.example.org'"
-        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard Self.isHostName(text.value) else {
-            invalidFormat(node, text.value, in: context, expected: expected,
+            invalidFormat(node, text.value, in: context(), expected: expected,
                           help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path" : nil)
             return nil
         }
@@ -155,25 +155,25 @@ extension SyntaxDecoder {
     }
 
     /// A dotted-quad IPv4 address.
-    mutating func ipv4(_ node: YAMLNode, in context: String) -> Located<[Int]>? {
+    mutating func ipv4(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<[Int]>? {
         let expected = "an IPv4 address such as 192.168.56.101"
-        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         let parts = text.value.split(separator: ".", omittingEmptySubsequences: false)
         let octets = parts.compactMap { part -> Int? in
             guard part.count <= 3, part.allSatisfy(\.isNumber), let value = Int(part), value <= 255 else { return nil }
             return value
         }
         guard parts.count == 4, octets.count == 4 else {
-            invalidFormat(node, text.value, in: context, expected: expected)
+            invalidFormat(node, text.value, in: context(), expected: expected)
             return nil
         }
         return Located(value: octets, span: text.span)
     }
 
     /// `hourly`, `daily`, `weekly` or a five-field cron expression.
-    mutating func schedule(_ node: YAMLNode, in context: String) -> Located<Schedule>? {
+    mutating func schedule(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Schedule>? {
         let expected = "hourly, daily, weekly, or five cron fields such as '30 2 * * *'"
-        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         switch text.value {
         case "hourly": return Located(value: Schedule(cron: "0 * * * *"), span: text.span)
         case "daily": return Located(value: Schedule(cron: "0 3 * * *"), span: text.span)
@@ -184,7 +184,7 @@ extension SyntaxDecoder {
         let ranges = [0...59, 0...23, 1...31, 1...12, 0...7]
         guard fields.count == 5, zip(fields, ranges).allSatisfy({ Self.isCronField(String($0), range: $1) }) else {
             let suggestion = Suggestion.closest(to: text.value, in: ["hourly", "daily", "weekly"])
-            invalidFormat(node, text.value, in: context, expected: expected,
+            invalidFormat(node, text.value, in: context(), expected: expected,
                           help: suggestion.map { "did you mean '\($0)'?" })
             return nil
         }
@@ -205,12 +205,12 @@ extension SyntaxDecoder {
     }
 
     /// An absolute path inside a container: starts with `/`, no `..`, no spaces or colons.
-    mutating func containerPath(_ node: YAMLNode, in context: String) -> Located<String>? {
+    mutating func containerPath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         let expected = "an absolute path such as /var/lib/app"
-        guard let text = formatText(node, in: context, expected: expected) else { return nil }
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard text.value.hasPrefix("/"), !Self.hasParentComponent(text.value),
               !Self.containsSpaceOrControl(text.value, orAnyOf: [0x3A]) else {
-            invalidFormat(node, text.value, in: context, expected: expected)
+            invalidFormat(node, text.value, in: context(), expected: expected)
             return nil
         }
         return text
@@ -244,16 +244,16 @@ extension SyntaxDecoder {
     }
 
     /// A string scalar, or an error naming the expected format.
-    mutating func formatText(_ node: YAMLNode, in context: String, expected: String) -> Located<String>? {
+    mutating func formatText(_ node: YAMLNode, in context: @autoclosure () -> String, expected: String) -> Located<String>? {
         guard let scalar = node.scalar, scalar.kind != .null else {
-            wrongType(node, expected: expected, in: context)
+            wrongType(node, expected: expected, in: context())
             return nil
         }
         return Located(value: scalar.text, span: node.span)
     }
 
-    mutating func invalidFormat(_ node: YAMLNode, _ text: String, in context: String, expected: String, help: String? = nil) {
-        error(Codes.invalidFormat, "'\(clip(text))' is not valid for \(context)", at: node.span, expected: expected, help: help)
+    mutating func invalidFormat(_ node: YAMLNode, _ text: String, in context: @autoclosure () -> String, expected: String, help: String? = nil) {
+        error(Codes.invalidFormat, "'\(clip(text))' is not valid for \(context())", at: node.span, expected: expected, help: help)
     }
 
     /// A value cut to a length that fits in a message.

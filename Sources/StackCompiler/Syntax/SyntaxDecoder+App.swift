@@ -3,7 +3,7 @@ import YAML
 
 /// Decoding of one entry of `apps`.
 extension SyntaxDecoder {
-    static let appKeys = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
+    static let appKeys: YAMLKeySet = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
                           "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
                           "metrics", "placement", "resources", "update", "command", "entrypoint"]
 
@@ -41,10 +41,10 @@ extension SyntaxDecoder {
     }
 
     /// An image reference: `[registry/]path[:tag][@digest]`, lowercase path.
-    mutating func image(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = string(node, in: context) else { return nil }
+    mutating func image(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
         guard Self.isImageReference(text.value) else {
-            invalidFormat(node, text.value, in: context, expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
+            invalidFormat(node, text.value, in: context(), expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
                           help: text.value != text.value.lowercased() ? "image names are lowercase" : nil)
             return nil
         }
@@ -80,20 +80,20 @@ extension SyntaxDecoder {
     }
 
     /// A relative build context path.
-    mutating func buildContext(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = string(node, in: context) else { return nil }
+    mutating func buildContext(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
         guard !text.value.isEmpty, !text.value.hasPrefix("/"), !text.value.contains("\n") else {
-            invalidFormat(node, text.value, in: context, expected: "a folder relative to the manifest, such as ./api")
+            invalidFormat(node, text.value, in: context(), expected: "a folder relative to the manifest, such as ./api")
             return nil
         }
         return text
     }
 
     /// A route path prefix: starts with `/`, no spaces, no query.
-    mutating func routePath(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = string(node, in: context) else { return nil }
+    mutating func routePath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
         guard text.value.hasPrefix("/"), !Self.containsSpaceOrControl(text.value, orAnyOf: Array("?#`\"'\\".utf8)) else {
-            invalidFormat(node, text.value, in: context, expected: "a path starting with '/', such as /api",
+            invalidFormat(node, text.value, in: context(), expected: "a path starting with '/', such as /api",
                           help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
             return nil
         }
@@ -101,9 +101,9 @@ extension SyntaxDecoder {
     }
 
     /// `env`: names → scalars, every value kept as the text written.
-    mutating func environment(_ node: YAMLNode, in context: String) -> [(key: Located<String>, value: String)] {
+    mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(key: Located<String>, value: String)] {
         var result: [(key: Located<String>, value: String)] = []
-        for pair in entries(node, in: context) ?? [] {
+        for pair in entries(node, in: context()) ?? [] {
             guard Self.isEnvName(pair.keyText) else {
                 error(Codes.invalidName, "'\(clip(pair.keyText))' is not a valid environment variable name", at: pair.key.span,
                       expected: "letters, digits and '_', not starting with a digit")
@@ -125,8 +125,8 @@ extension SyntaxDecoder {
     }
 
     /// Docker secret names: letters, digits, `_`, `-`, `.`.
-    mutating func secretNames(_ node: YAMLNode?, in context: String) -> [Located<String>] {
-        guard let node, let items = strings(node, in: context) else { return [] }
+    mutating func secretNames(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
+        guard let node, let items = strings(node, in: context()) else { return [] }
         let valid = items.filter { item in
             let ok = item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
                 && item.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
@@ -136,14 +136,14 @@ extension SyntaxDecoder {
             }
             return ok
         }
-        duplicates(valid, what: "entry of \(context)")
+        duplicates(valid, what: "entry of \(context())")
         return valid
     }
 
     /// `volumes`: volume name → absolute container path.
-    mutating func volumes(_ node: YAMLNode, in context: String) -> [(name: Located<String>, path: Located<String>)] {
+    mutating func volumes(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(name: Located<String>, path: Located<String>)] {
         var result: [(name: Located<String>, path: Located<String>)] = []
-        for pair in entries(node, in: context) ?? [] {
+        for pair in entries(node, in: context()) ?? [] {
             guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a volume"),
                   let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'") else { continue }
             result.append((name, path))
@@ -152,26 +152,26 @@ extension SyntaxDecoder {
     }
 
     /// `backup`: a schedule or `false`.
-    mutating func appBackup(_ node: YAMLNode, in context: String) -> Located<Schedule?>? {
+    mutating func appBackup(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Schedule?>? {
         if let flag = node.scalar?.bool {
             if flag {
-                error(Codes.invalidValue, "\(context) takes a schedule, not 'true'", at: node.span,
+                error(Codes.invalidValue, "\(context()) takes a schedule, not 'true'", at: node.span,
                       expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: daily'")
                 return nil
             }
             return Located(value: nil, span: node.span)
         }
-        return schedule(node, in: context).map { Located(value: $0.value, span: $0.span) }
+        return schedule(node, in: context()).map { Located(value: $0.value, span: $0.span) }
     }
 
     /// `health`: a path, or a map.
-    mutating func health(_ node: YAMLNode, in context: String) -> HealthSyntax? {
+    mutating func health(_ node: YAMLNode, in context: @autoclosure () -> String) -> HealthSyntax? {
         var health = HealthSyntax(span: node.span)
         if node.scalar != nil {
-            health.path = routePath(node, in: context)
+            health.path = routePath(node, in: context())
             return health
         }
-        guard let f = fields(node, in: context, known: ["path", "interval", "timeout", "retries", "start_period"]) else { return nil }
+        guard let f = fields(node, in: context(), known: ["path", "interval", "timeout", "retries", "start_period"]) else { return nil }
         health.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         health.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
         health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
@@ -182,13 +182,13 @@ extension SyntaxDecoder {
     }
 
     /// `metrics`: a port, or a map.
-    mutating func metrics(_ node: YAMLNode, in context: String) -> MetricsSyntax? {
+    mutating func metrics(_ node: YAMLNode, in context: @autoclosure () -> String) -> MetricsSyntax? {
         var metrics = MetricsSyntax(span: node.span)
         if node.scalar != nil {
-            metrics.port = int(node, in: context, range: 1...65535)
+            metrics.port = int(node, in: context(), range: 1...65535)
             return metrics
         }
-        guard let f = fields(node, in: context, known: ["port", "path", "interval"]) else { return nil }
+        guard let f = fields(node, in: context(), known: ["port", "path", "interval"]) else { return nil }
         metrics.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
         metrics.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         metrics.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
@@ -197,8 +197,8 @@ extension SyntaxDecoder {
     }
 
     /// `resources`: limits, and reservations under `reserve`.
-    mutating func resources(_ node: YAMLNode, in context: String) -> ResourcesSyntax? {
-        guard let f = fields(node, in: context, known: ["cpus", "memory", "reserve"]) else { return nil }
+    mutating func resources(_ node: YAMLNode, in context: @autoclosure () -> String) -> ResourcesSyntax? {
+        guard let f = fields(node, in: context(), known: ["cpus", "memory", "reserve"]) else { return nil }
         var resources = ResourcesSyntax(span: node.span)
         resources.cpus = f["cpus"].flatMap { positiveNumber($0, in: f.context("cpus"), maximum: 1024) }
         resources.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
@@ -210,9 +210,9 @@ extension SyntaxDecoder {
     }
 
     /// `update`: rolling update settings.
-    mutating func update(_ node: YAMLNode, in context: String) -> UpdateSyntax? {
-        let keys = ["order", "parallelism", "failure_action", "delay", "monitor"]
-        guard let f = fields(node, in: context, known: keys) else { return nil }
+    mutating func update(_ node: YAMLNode, in context: @autoclosure () -> String) -> UpdateSyntax? {
+        let keys: YAMLKeySet = ["order", "parallelism", "failure_action", "delay", "monitor"]
+        guard let f = fields(node, in: context(), known: keys) else { return nil }
         var update = UpdateSyntax(span: node.span)
         update.order = f["order"].flatMap { choice($0, in: f.context("order"), from: ["start-first", "stop-first"]) }
         update.parallelism = f["parallelism"].flatMap { int($0, in: f.context("parallelism"), range: 0...1000) }
@@ -223,25 +223,25 @@ extension SyntaxDecoder {
     }
 
     /// `command`: a string (run by a shell) or a list of arguments.
-    mutating func decodeCommand(_ node: YAMLNode, into app: AppSyntax, in context: String) {
+    mutating func decodeCommand(_ node: YAMLNode, into app: AppSyntax, in context: @autoclosure () -> String) {
         if let scalar = node.scalar, scalar.kind != .null {
             app.command = Located(value: [scalar.text], span: node.span)
             app.commandIsShell = true
         } else if let items = node.items {
-            let arguments = items.compactMap { text($0, in: "an argument of \(context)")?.value }
+            let arguments = items.compactMap { text($0, in: "an argument of \(context())")?.value }
             if arguments.count == items.count { app.command = Located(value: arguments, span: node.span) }
         } else {
-            wrongType(node, expected: "a string or a list of strings", in: context)
+            wrongType(node, expected: "a string or a list of strings", in: context())
         }
     }
 
     /// `entrypoint`: the image's own entrypoint (an executable, or a list of words), which
     /// stackc needs when it wraps the app's start and does not know the image.
-    mutating func entrypoint(_ node: YAMLNode, in context: String) -> Located<[String]>? {
+    mutating func entrypoint(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<[String]>? {
         if node.scalar != nil {
-            return string(node, in: context).map { Located(value: [$0.value], span: $0.span) }
+            return string(node, in: context()).map { Located(value: [$0.value], span: $0.span) }
         }
-        guard let words = strings(node, in: context) else { return nil }
+        guard let words = strings(node, in: context()) else { return nil }
         return Located(value: words.map(\.value), span: node.span)
     }
 }

@@ -3,7 +3,7 @@ import YAML
 
 /// Decoding of the manifest's top level and platform sections.
 extension SyntaxDecoder {
-    static let topKeys = ["stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
+    static let topKeys: YAMLKeySet = ["stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
                           "monitoring", "databases", "backup", "apps"]
 
     /// Decodes a whole manifest; every problem goes to `diagnostics`.
@@ -69,7 +69,7 @@ extension SyntaxDecoder {
     }
 
     mutating func cluster(_ node: YAMLNode) -> ClusterSyntax? {
-        let keys = ["managers", "workers", "provision", "address", "vip", "box", "cpus", "memory", "disk",
+        let keys: YAMLKeySet = ["managers", "workers", "provision", "address", "vip", "box", "cpus", "memory", "disk",
                     "storage_driver", "shared_storage", "ssh_keys", "docker"]
         guard let f = fields(node, in: "'cluster'", known: keys) else { return nil }
         var cluster = ClusterSyntax(span: node.span)
@@ -119,7 +119,7 @@ extension SyntaxDecoder {
     }
 
     mutating func identity(_ node: YAMLNode) -> IdentitySyntax? {
-        let keys = ["host", "realm", "database", "roles", "groups", "users", "replicas"]
+        let keys: YAMLKeySet = ["host", "realm", "database", "roles", "groups", "users", "replicas"]
         guard let f = fields(node, in: "'identity'", known: keys) else { return nil }
         var identity = IdentitySyntax(span: node.span)
         identity.host = f["host"].flatMap { host($0, in: f.context("host")) }
@@ -134,14 +134,14 @@ extension SyntaxDecoder {
             }
         }
         if let users = f["users"] {
-            identity.users = (items(users, in: f.context("users")) ?? []).compactMap { user($0) }
+            identity.users = (items(users, in: f.context("users")) ?? .empty).compactMap { user($0) }
             duplicates(identity.users.compactMap(\.name), what: "user")
         }
         return identity
     }
 
     mutating func user(_ node: YAMLNode) -> UserSyntax? {
-        let keys = ["name", "email", "first_name", "last_name", "roles", "groups"]
+        let keys: YAMLKeySet = ["name", "email", "first_name", "last_name", "roles", "groups"]
         guard let f = fields(node, in: "a user of 'identity'", known: keys) else { return nil }
         var user = UserSyntax(span: node.span)
         if let nameNode = f["name"] {
@@ -159,7 +159,7 @@ extension SyntaxDecoder {
     }
 
     mutating func monitoring(_ node: YAMLNode) -> MonitoringSyntax? {
-        let keys = ["metrics", "logs", "alerts", "grafana", "retention"]
+        let keys: YAMLKeySet = ["metrics", "logs", "alerts", "grafana", "retention"]
         guard let f = fields(node, in: "'monitoring'", known: keys) else { return nil }
         var monitoring = MonitoringSyntax(span: node.span)
         monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
@@ -234,35 +234,35 @@ extension SyntaxDecoder {
     // MARK: Shared shapes
 
     /// `false`, `true` or a host.
-    mutating func hostToggle(_ node: YAMLNode, in context: String) -> Located<HostToggle>? {
+    mutating func hostToggle(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HostToggle>? {
         if let flag = node.scalar?.bool { return Located(value: flag ? .defaultHost : .off, span: node.span) }
-        return host(node, in: context).map { Located(value: .host($0.value), span: $0.span) }
+        return host(node, in: context()).map { Located(value: .host($0.value), span: $0.span) }
     }
 
     /// An integer ≥ 0 or `global`.
-    mutating func replicas(_ node: YAMLNode, in context: String) -> Located<Replicas>? {
+    mutating func replicas(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Replicas>? {
         if node.scalar?.text == "global" { return Located(value: .global, span: node.span) }
-        if node.scalar?.kind == .int { return int(node, in: context, range: 0...1000).map { Located(value: .count($0.value), span: $0.span) } }
-        wrongType(node, expected: "an integer or 'global'", in: context)
+        if node.scalar?.kind == .int { return int(node, in: context(), range: 0...1000).map { Located(value: .count($0.value), span: $0.span) } }
+        wrongType(node, expected: "an integer or 'global'", in: context())
         return nil
     }
 
     /// A list of names, each a DNS label, without repeats.
-    mutating func names(_ node: YAMLNode?, in context: String) -> [Located<String>] {
-        guard let node, let items = items(node, in: context) else { return [] }
-        let result = items.compactMap { name($0, in: "an entry of \(context)") }
-        duplicates(result, what: "entry of \(context)")
+    mutating func names(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
+        guard let node, let items = items(node, in: context()) else { return [] }
+        let result = items.compactMap { name($0, in: "an entry of \(context())") }
+        duplicates(result, what: "entry of \(context())")
         return result
     }
 
     /// Reports the second and later occurrences of the same name.
-    mutating func duplicates(_ names: [Located<String>], what: String) {
+    mutating func duplicates(_ names: [Located<String>], what: @autoclosure () -> String) {
         guard names.count > 1 else { return }
         if names.count <= 16 {
             // Short lists, the usual case: comparing beats hashing.
             for (index, name) in names.enumerated() {
                 if let first = names[..<index].first(where: { $0.value == name.value }) {
-                    error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what)", at: name.span,
+                    error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
                           help: "the first is at line \(first.span.start.line); remove one")
                 }
             }
@@ -271,7 +271,7 @@ extension SyntaxDecoder {
         var seen: [String: SourceSpan] = [:]
         for name in names {
             if let first = seen[name.value] {
-                error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what)", at: name.span,
+                error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
                       help: "the first is at line \(first.start.line); remove one")
             } else {
                 seen[name.value] = name.span
@@ -280,8 +280,8 @@ extension SyntaxDecoder {
     }
 
     /// `placement`: role, labels, max_per_node.
-    mutating func placement(_ node: YAMLNode, in context: String) -> PlacementSyntax? {
-        guard let f = fields(node, in: context, known: ["role", "labels", "max_per_node"]) else { return nil }
+    mutating func placement(_ node: YAMLNode, in context: @autoclosure () -> String) -> PlacementSyntax? {
+        guard let f = fields(node, in: context(), known: ["role", "labels", "max_per_node"]) else { return nil }
         var placement = PlacementSyntax(span: node.span)
         placement.role = f["role"].flatMap { choice($0, in: f.context("role"), from: ["manager", "worker"]) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
@@ -304,34 +304,34 @@ extension SyntaxDecoder {
     }
 
     /// An e-mail address (a light check: something@domain).
-    mutating func email(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = string(node, in: context) else { return nil }
+    mutating func email(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
         let parts = text.value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, Self.isHostName(String(parts[1])), parts[1].contains("."),
               !text.value.contains(where: \.isWhitespace) else {
-            invalidFormat(node, text.value, in: context, expected: "an e-mail address such as ops@example.org")
+            invalidFormat(node, text.value, in: context(), expected: "an e-mail address such as ops@example.org")
             return nil
         }
         return text
     }
 
     /// An http(s) URL.
-    mutating func url(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = string(node, in: context) else { return nil }
+    mutating func url(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
         guard text.value.hasPrefix("http://") || text.value.hasPrefix("https://"), text.value.count > 8,
               !text.value.contains(where: { $0.isWhitespace }) else {
-            invalidFormat(node, text.value, in: context, expected: "an http:// or https:// URL")
+            invalidFormat(node, text.value, in: context(), expected: "an http:// or https:// URL")
             return nil
         }
         return text
     }
 
     /// An image tag: `16`, `16-alpine`, `11.4`.
-    mutating func imageTag(_ node: YAMLNode, in context: String) -> Located<String>? {
-        guard let text = text(node, in: context) else { return nil }
+    mutating func imageTag(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = text(node, in: context()) else { return nil }
         guard !text.value.isEmpty, text.value.count <= 128,
               text.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            invalidFormat(node, text.value, in: context, expected: "an image tag such as 16 or 16-alpine")
+            invalidFormat(node, text.value, in: context(), expected: "an image tag such as 16 or 16-alpine")
             return nil
         }
         return text

@@ -27,8 +27,8 @@ struct SyntaxDecoder {
                                       span: span, expected: expected, help: help))
     }
 
-    mutating func wrongType(_ node: YAMLNode, expected: String, in context: String, help: String? = nil) {
-        error(Codes.wrongType, "\(context) must be \(expected), not \(node.kindDescription)", at: node.span,
+    mutating func wrongType(_ node: YAMLNode, expected: String, in context: @autoclosure () -> String, help: String? = nil) {
+        error(Codes.wrongType, "\(context()) must be \(expected), not \(node.kindDescription)", at: node.span,
               expected: expected, help: help ?? quoteHint(node, expected: expected))
     }
 
@@ -41,44 +41,40 @@ struct SyntaxDecoder {
 
     /// The entries of a mapping whose keys must all be in `known`; reports unknown keys (with a
     /// did-you-mean) and ignores `x-` keys. Nil (after an error) when `node` is not a mapping.
-    mutating func fields(_ node: YAMLNode, in context: String, known: [String]) -> Fields? {
+    mutating func fields(_ node: YAMLNode, in context: @autoclosure () -> String, known: YAMLKeySet) -> Fields? {
         guard let pairs = node.pairs else {
-            wrongType(node, expected: "a mapping", in: context)
+            wrongType(node, expected: "a mapping", in: context())
             return nil
         }
-        var fields = Fields(node: node, context: context)
-        for pair in pairs where !pair.keyText.hasPrefix("x-") {
-            if known.contains(pair.keyText) {
-                fields.entries.append(pair)
-            } else {
-                unknownKey(pair, in: context, known: known)
-            }
+        for index in pairs.indices where !pairs.key(at: index, isIn: known) {
+            let pair = pairs[index]
+            if !pair.keyText.hasPrefix("x-") { unknownKey(pair, in: context(), known: known.texts) }
         }
-        return fields
+        return Fields(node: node, context: context(), pairs: pairs)
     }
 
-    private mutating func unknownKey(_ pair: YAMLPair, in context: String, known: [String]) {
+    private mutating func unknownKey(_ pair: YAMLPair, in context: @autoclosure () -> String, known: [String]) {
         let suggestion = Suggestion.closest(to: pair.keyText, in: known)
-        error(Codes.unknownKey, "unknown key '\(clip(pair.keyText))' in \(context)", at: pair.key.span,
+        error(Codes.unknownKey, "unknown key '\(clip(pair.keyText))' in \(context())", at: pair.key.span,
               expected: "one of " + known.joined(separator: ", "),
               help: suggestion.map { "did you mean '\($0)'?" } ?? "keys starting with 'x-' are ignored, for your own anchors")
     }
 
     /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
-    mutating func entries(_ node: YAMLNode, in context: String) -> [YAMLPair]? {
+    mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String) -> [YAMLPair]? {
         if node.scalar?.kind == .null { return [] }
         guard let pairs = node.pairs else {
-            wrongType(node, expected: "a mapping", in: context)
+            wrongType(node, expected: "a mapping", in: context())
             return nil
         }
         return pairs.filter { !$0.keyText.hasPrefix("x-") }
     }
 
     /// Items of a list; null counts as empty.
-    mutating func items(_ node: YAMLNode, in context: String) -> [YAMLNode]? {
-        if node.scalar?.kind == .null { return [] }
+    mutating func items(_ node: YAMLNode, in context: @autoclosure () -> String) -> YAMLItems? {
+        if node.scalar?.kind == .null { return YAMLItems.empty }
         guard let items = node.items else {
-            wrongType(node, expected: "a list", in: context)
+            wrongType(node, expected: "a list", in: context())
             return nil
         }
         return items
@@ -87,27 +83,27 @@ struct SyntaxDecoder {
     // MARK: Scalars
 
     /// A string value (quoted or plain that resolves to a string).
-    mutating func string(_ node: YAMLNode, in context: String) -> Located<String>? {
+    mutating func string(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let scalar = node.scalar, scalar.kind == .string else {
-            wrongType(node, expected: "a string", in: context)
+            wrongType(node, expected: "a string", in: context())
             return nil
         }
         return Located(value: scalar.text, span: node.span)
     }
 
     /// Any non-null scalar, as the text written (for versions and environment values).
-    mutating func text(_ node: YAMLNode, in context: String) -> Located<String>? {
+    mutating func text(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let scalar = node.scalar, scalar.kind != .null else {
-            wrongType(node, expected: "a string or number", in: context)
+            wrongType(node, expected: "a string or number", in: context())
             return nil
         }
         return Located(value: scalar.text, span: node.span)
     }
 
     /// A boolean.
-    mutating func bool(_ node: YAMLNode, in context: String) -> Located<Bool>? {
+    mutating func bool(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Bool>? {
         guard let value = node.scalar?.bool else {
-            wrongType(node, expected: "true or false", in: context,
+            wrongType(node, expected: "true or false", in: context(),
                       help: node.scalar.map { ["yes", "no", "on", "off"].contains($0.text.lowercased()) } == true
                         ? "YAML 1.2 reads '\(node.scalar?.text ?? "")' as a string; write true or false" : nil)
             return nil
@@ -116,32 +112,32 @@ struct SyntaxDecoder {
     }
 
     /// An integer within `range`.
-    mutating func int(_ node: YAMLNode, in context: String, range: ClosedRange<Int>) -> Located<Int>? {
+    mutating func int(_ node: YAMLNode, in context: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>? {
         if let scalar = node.scalar, scalar.kind == .int, scalar.int == nil {
-            error(Codes.invalidValue, "\(context) is too large: \(clip(scalar.text))", at: node.span,
+            error(Codes.invalidValue, "\(context()) is too large: \(clip(scalar.text))", at: node.span,
                   expected: range.upperBound == Int.max ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         guard let value = node.scalar?.int else {
-            wrongType(node, expected: "an integer", in: context)
+            wrongType(node, expected: "an integer", in: context())
             return nil
         }
         guard range.contains(value) else {
             let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            error(Codes.invalidValue, "\(context) must be \(bounds), not \(value)", at: node.span, expected: "an integer \(bounds)")
+            error(Codes.invalidValue, "\(context()) must be \(bounds), not \(value)", at: node.span, expected: "an integer \(bounds)")
             return nil
         }
         return Located(value: value, span: node.span)
     }
 
     /// A number (integer or decimal) greater than zero and at most `maximum`.
-    mutating func positiveNumber(_ node: YAMLNode, in context: String, maximum: Double) -> Located<Double>? {
+    mutating func positiveNumber(_ node: YAMLNode, in context: @autoclosure () -> String, maximum: Double) -> Located<Double>? {
         guard let value = node.scalar?.number, value.isFinite else {
-            wrongType(node, expected: "a number", in: context)
+            wrongType(node, expected: "a number", in: context())
             return nil
         }
         guard value > 0, value <= maximum else {
-            error(Codes.invalidValue, "\(context) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
+            error(Codes.invalidValue, "\(context()) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
                   at: node.span, expected: "a number such as 0.5 or 2")
             return nil
         }
@@ -149,15 +145,15 @@ struct SyntaxDecoder {
     }
 
     /// One of a fixed set of words.
-    mutating func choice(_ node: YAMLNode, in context: String, from choices: [String]) -> Located<String>? {
+    mutating func choice(_ node: YAMLNode, in context: @autoclosure () -> String, from choices: [String]) -> Located<String>? {
         let expected = "one of " + choices.joined(separator: ", ")
         guard let scalar = node.scalar, scalar.kind != .null, node.pairs == nil else {
-            wrongType(node, expected: expected, in: context)
+            wrongType(node, expected: expected, in: context())
             return nil
         }
         guard choices.contains(scalar.text) else {
             let suggestion = Suggestion.closest(to: scalar.text, in: choices)
-            error(Codes.invalidValue, "'\(clip(scalar.text))' is not a valid value for \(context)", at: node.span,
+            error(Codes.invalidValue, "'\(clip(scalar.text))' is not a valid value for \(context())", at: node.span,
                   expected: expected, help: suggestion.map { "did you mean '\($0)'?" })
             return nil
         }
@@ -165,9 +161,9 @@ struct SyntaxDecoder {
     }
 
     /// A list of strings.
-    mutating func strings(_ node: YAMLNode, in context: String) -> [Located<String>]? {
-        guard let items = items(node, in: context) else { return nil }
-        return items.compactMap { string($0, in: "an entry of \(context)") }
+    mutating func strings(_ node: YAMLNode, in context: @autoclosure () -> String) -> [Located<String>]? {
+        guard let items = items(node, in: context()) else { return nil }
+        return items.compactMap { string($0, in: "an entry of \(context())") }
     }
 }
 
@@ -177,13 +173,13 @@ struct Fields {
     let node: YAMLNode
     /// What the mapping is, in messages ("app 'web'").
     let context: String
-    /// The entries with known keys, in the order written; keys are unique (the YAML reader
-    /// rejects duplicates). An array, not a dictionary: a mapping has a handful of keys, and
-    /// comparing short strings is cheaper than hashing them.
-    var entries: [YAMLPair] = []
+    /// The mapping's pairs; keys are unique (the YAML reader rejects duplicates), and only
+    /// known keys are ever asked for. Searched in order, not hashed: a mapping has a handful of
+    /// keys, and comparing short strings is cheaper than hashing them.
+    let pairs: YAMLPairs
 
     /// The value under `key`, if present.
-    subscript(key: String) -> YAMLNode? { entries.first { $0.keyText == key }?.value }
+    subscript(key: YAMLKeyName) -> YAMLNode? { pairs.value(forKey: key) }
 
     /// The context for a value: "'replicas' of app 'web'".
     func context(_ key: String) -> String { "'\(key)' of \(context)" }

@@ -1,5 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StackCompiler
 import StackDiagnostics
 
@@ -67,7 +76,7 @@ struct BuildCommand: ParsableCommand {
         do {
             changes = try folder.write(result.tree)
         } catch {
-            let reason = (error as? OutputFolderError)?.description ?? error.localizedDescription
+            let reason = (error as? OutputFolderError)?.description ?? Self.describe(error)
             Terminal.err("stackc: cannot write '\(folder.root.path)': \(reason)\n")
             throw ExitCode(2)
         }
@@ -111,5 +120,16 @@ struct CheckCommand: ParsableCommand {
             }
         }
         throw ExitCode(1)
+    }
+}
+
+extension BuildCommand {
+    /// An error from writing files, for the user: the C library's words for a system error.
+    static func describe(_ error: Error) -> String {
+        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo["NSUnderlyingError"] as? POSIXError {
+            return String(cString: strerror(underlying.code.rawValue))
+        }
+        return String(describing: error)
     }
 }

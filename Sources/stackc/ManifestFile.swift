@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StackDiagnostics
 
 /// Reads a manifest from disk.
@@ -9,23 +18,36 @@ enum ManifestFile {
 
     /// The file's contents, or an error message for the user.
     static func read(_ path: String) -> Result<SourceFile, ManifestReadError> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(ManifestReadError(path: path, reason: "no such file"))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
+        guard status.st_mode & S_IFMT != S_IFDIR else { return .failure(ManifestReadError(path: path, reason: "is a directory")) }
+        // Read up to one byte past the limit (the size stat gives may be 0 for a pipe).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(Int(status.st_size), maxBytes) + 1)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= maxBytes {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
         }
-        guard !isDirectory.boolValue else { return .failure(ManifestReadError(path: path, reason: "is a directory")) }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(ManifestReadError(path: path, reason: "permission denied"))
+        guard bytes.count <= maxBytes else {
+            return .failure(ManifestReadError(path: path, reason: "larger than \(maxBytes / 1024 / 1024) MiB; not a manifest"))
         }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
-            guard data.count <= maxBytes else {
-                return .failure(ManifestReadError(path: path, reason: "larger than \(maxBytes / 1024 / 1024) MiB; not a manifest"))
-            }
-            return .success(SourceFile(path: path, bytes: [UInt8](data)))
-        } catch {
-            return .failure(ManifestReadError(path: path, reason: error.localizedDescription))
+        return .success(SourceFile(path: path, bytes: bytes))
+    }
+
+    /// What an `errno` from opening or reading means, in the words users know.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: return "no such file"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "is a directory"
+        default: return String(cString: strerror(code))
         }
     }
 }

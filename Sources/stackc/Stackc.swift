@@ -1,5 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `stackc`: compiles a stack manifest into the files that deploy it on Docker Swarm.
 struct Stackc: ParsableCommand {
@@ -15,20 +24,23 @@ struct Stackc: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        if let files = LintCommand.plainFiles(in: Array(CommandLine.arguments.dropFirst())) {
+            exit(LintCommand.lint(files, strict: false, format: .text))
+        }
         do {
             var command = try Stackc.parseAsRoot()
             try command.run()
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+        } catch let exitCode as ExitCode {
+            exit(exitCode.rawValue)
         } catch {
             let code = Stackc.exitCode(for: error)
             let message = Stackc.fullMessage(for: error)
             if code == .success {
                 print(message)
-                Foundation.exit(0)
+                exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(2)
+            Terminal.err(message + "\n")
+            exit(2)
         }
     }
 }

@@ -1,15 +1,40 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StackDiagnostics
 
 /// Output to the user: diagnostics on standard error (coloured on a terminal), results on
 /// standard output.
 enum Terminal {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(text, to: 1)
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        write(text, to: 2)
+    }
+
+    /// All of `text` to a file descriptor (a pipe may take it in parts); gives up on an error.
+    /// The C library directly: the executable does without Foundation's FileHandle, so that
+    /// it links only FoundationEssentials and starts faster.
+    static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     /// True when standard error is a terminal and NO_COLOR is not set.

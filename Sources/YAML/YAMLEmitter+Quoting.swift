@@ -38,12 +38,21 @@ extension YAMLEmitter {
             previous = byte
         }
         if numeric { return false }
-        if bytes.count <= 5 {
-            let lower = String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-            if specialWords.contains(lower) || lower == "<<" || lower == "=" { return false }
-        }
+        if bytes.count <= 5 && isSpecialWordASCII(bytes) { return false }
         return !(bytes.count >= 3 && bytes[0] == 0x2E && bytes[1] == 0x2E && bytes[2] == 0x2E)
     }
+
+    /// Whether short ASCII text is one of `specialWords` (in any case), `<<` or `=`: compared
+    /// byte by byte, as this runs for every short scalar written.
+    private static func isSpecialWordASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        specialWordBytes.contains { word in
+            word.count == bytes.count && zip(word, bytes).allSatisfy { expected, byte in
+                expected == ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+            }
+        }
+    }
+
+    private static let specialWordBytes: [[UInt8]] = (specialWords.sorted() + ["<<", "="]).map { Array($0.utf8) }
 
     private static let leadingIndicatorBytes: [Bool] = (0..<128).map { leadingIndicators.contains(Unicode.Scalar(UInt8($0))) }
     private static let numericBytes: [Bool] = (0..<128).map { numericAlphabet.contains(Unicode.Scalar(UInt8($0))) }

@@ -1,6 +1,6 @@
 import CYAML
 
-/// Writes a `YAMLValue` as YAML text through libyaml's emitter.
+/// Writes a `YAMLValue` as YAML text, laid out as libyaml's emitter lays it out.
 ///
 /// libyaml does the writing (indentation, escaping, block scalars, its own fallbacks when a
 /// style cannot hold a text); stackc only decides each string's style, because libyaml's
@@ -10,10 +10,18 @@ public enum YAMLEmitter {
     /// The document as text: optional header comment lines (each prefixed "# "), then
     /// block-style YAML, LF line endings, final newline, 2-space indent, no `---`/`...`
     /// markers, unicode unescaped, line width unlimited (-1).
+    ///
+    /// The usual shapes go through `YAMLBlockWriter`, which lays them out as libyaml does in a
+    /// fraction of the time; the rest through libyaml itself.
     public static func emit(_ value: YAMLValue, header: [String] = []) -> String {
+        headerText(header) + (YAMLBlockWriter.write(value) ?? emitWithLibyaml(value))
+    }
+
+    /// The document's text as libyaml's emitter writes it (no header).
+    static func emitWithLibyaml(_ value: YAMLValue) -> String {
         let session = EmitterSession()
         session.document(value)
-        return headerText(header) + session.finish()
+        return session.finish()
     }
 
     /// How a string is quoted; see `style(for:)`.

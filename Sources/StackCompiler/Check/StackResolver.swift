@@ -50,6 +50,7 @@ struct StackResolver {
             apps: syntax.apps.map(resolveApp))
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
+        stack.indexApps()
         bindConsumers(&stack)
         return stack
     }

@@ -16,12 +16,24 @@ public struct ResolvedStack: Sendable {
     var databases: [Database]
     var backup: BackupDefaults
     var apps: [App]
+    /// Where each app is in `apps`, by name: passes look apps up by name for every
+    /// dependency and consumer, which a search would make quadratic in the number of apps.
+    /// Only a shortcut: `app(_:)` checks the name it finds and searches when it is stale.
+    var appPositions: [String: Int] = [:]
 
     /// The database called `name`.
     func database(_ name: String) -> Database? { databases.first { $0.name == name } }
 
     /// The app called `name`.
-    func app(_ name: String) -> App? { apps.first { $0.name == name } }
+    func app(_ name: String) -> App? {
+        if let position = appPositions[name], position < apps.count, apps[position].name == name { return apps[position] }
+        return apps.first { $0.name == name }
+    }
+
+    /// Records where every app is, for `app(_:)`.
+    mutating func indexApps() {
+        appPositions = Dictionary(apps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// How HTTPS certificates are obtained.

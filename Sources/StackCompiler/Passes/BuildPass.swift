@@ -20,6 +20,8 @@ struct BuildOutput {
     var routes: [ProxyRoute] = []
     /// Secrets `deploy.sh` creates when they are missing, and how.
     private(set) var deploySecrets: [DeploySecret] = []
+    /// The keys in `deploySecrets`, so that declaring a secret stays constant time.
+    private(set) var deploySecretKeys: Set<String> = []
     /// The manifest's path, for headers and warnings.
     let sourcePath: String
     let stackName: String
@@ -46,7 +48,7 @@ struct BuildOutput {
     mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
         let name = "\(stackName)_\(key)"
         swarm.addSecret(key, name: name)
-        if !deploySecrets.contains(where: { $0.key == key }) {
+        if deploySecretKeys.insert(key).inserted {
             deploySecrets.append(DeploySecret(key: key, name: name, recipe: recipe))
         }
         return key

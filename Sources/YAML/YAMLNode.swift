@@ -139,22 +139,46 @@ final class YAMLDocument: @unchecked Sendable {
         case scalar, mapping, sequence
     }
 
-    /// One node.
+    /// One node, in 40 bytes: a manifest of a thousand apps has some 50,000, and the decoder
+    /// walks them all again, so they should stay small enough to sit in the cache.
     struct Record {
-        var shape: Shape
-        /// A scalar's resolved type.
-        var kind: YAMLScalar.Kind
-        /// A scalar that was quoted or a block scalar.
-        var quoted: Bool
+        /// For a scalar, its first 8 bytes (`YAMLKeyName.pack`), for comparing keys.
+        var head: UInt64
         /// For a scalar, its text in `texts`; for a mapping, its first pair in `pairs`; for a
         /// sequence, its first item in `items`.
         var first: Int32
         /// Pairs or items; for a scalar, the length of its text in UTF-8 bytes.
         var count: Int32
-        /// For a scalar, its first 8 bytes (`YAMLKeyName.pack`), for comparing keys.
-        var head: UInt64
-        var weight: Int
-        var span: SourceSpan
+        private var storedWeight: Int32
+        private var line: Int32
+        private var column: Int32
+        private var length: Int32
+        var shape: Shape
+        /// A scalar's resolved type.
+        var kind: YAMLScalar.Kind
+        /// A scalar that was quoted or a block scalar.
+        var quoted: Bool
+
+        /// A record; `weight` and the span's numbers fit 32 bits, as the reader bounds a file
+        /// to 64 MiB and aliases to a million extra nodes.
+        init(shape: Shape, kind: YAMLScalar.Kind, quoted: Bool, first: Int32, count: Int32, head: UInt64, weight: Int, span: SourceSpan) {
+            self.shape = shape
+            self.kind = kind
+            self.quoted = quoted
+            self.first = first
+            self.count = count
+            self.head = head
+            storedWeight = Int32(clamping: weight)
+            line = Int32(clamping: span.start.line)
+            column = Int32(clamping: span.start.column)
+            length = Int32(clamping: span.length)
+        }
+
+        /// Nodes reachable from here when aliases are expanded, including this one.
+        var weight: Int { Int(storedWeight) }
+
+        /// Where the node starts, and how long it is on its first line.
+        var span: SourceSpan { SourceSpan(start: SourceLocation(line: Int(line), column: Int(column)), length: Int(length)) }
 
         /// "a mapping", "a list", "a string", …
         var kindDescription: String {

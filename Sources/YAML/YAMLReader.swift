@@ -78,9 +78,9 @@ private struct ReaderSession {
             preconditionFailure("internal error: libyaml could not initialise a parser")
         }
         defer { yaml_parser_delete(&parser) }
-        // Room for a typical manifest's nodes up front (about one per 12 bytes), so that the
+        // Room for a typical manifest's nodes up front (about one per 9 bytes), so that the
         // arrays rarely grow; capped, so that a huge file does not reserve memory it may not need.
-        let expected = min(source.bytes.count / 12, 1 << 20)
+        let expected = min(source.bytes.count / 8, 1 << 20)
         document.records.reserveCapacity(expected)
         document.texts.reserveCapacity(expected)
         document.pairs.reserveCapacity(expected / 2)

@@ -44,27 +44,21 @@ struct Schedule: Hashable {
 }
 
 extension SyntaxDecoder {
-    /// Seconds per duration unit.
-    static let durationUnits: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+    /// Seconds per duration unit, by the unit's letter (ASCII).
+    static func durationUnit(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 0x73: return 1  // s
+        case 0x6D: return 60  // m
+        case 0x68: return 3600  // h
+        case 0x64: return 86_400  // d
+        default: return nil
+        }
+    }
 
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
     mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Duration>? {
         guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
-        var seconds = 0, number = "", valid = !text.value.isEmpty
-        for character in text.value {
-            if character.isASCII, character.isNumber {
-                number.append(character)
-            } else if let unit = Self.durationUnits[character],
-                      let value = Int(number.prefix(12)), number.count <= 9, seconds + value * unit <= 100 * 365 * 86_400 {
-                // Bounded to a century, so that no sum of parts can overflow.
-                seconds += value * unit
-                number = ""
-            } else {
-                valid = false
-                break
-            }
-        }
-        guard valid, number.isEmpty else {
+        guard let seconds = Self.durationSeconds(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
                           help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : nil)
             return nil
@@ -72,27 +66,60 @@ extension SyntaxDecoder {
         return Located(value: Duration(seconds: seconds), span: text.span)
     }
 
+    /// The seconds of a duration, or nil when it is not one. Parts of at most 9 digits each,
+    /// bounded to a century in all, so that no sum of parts can overflow.
+    static func durationSeconds(_ text: String) -> Int? {
+        var seconds = 0, value = 0, digits = 0
+        for byte in text.utf8 {
+            if (0x30...0x39).contains(byte) {
+                digits += 1
+                if digits <= 9 { value = value * 10 + Int(byte - 0x30) }
+            } else if let unit = durationUnit(byte), (1...9).contains(digits), seconds + value * unit <= 100 * 365 * 86_400 {
+                seconds += value * unit
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        return !text.isEmpty && digits == 0 ? seconds : nil
+    }
+
     /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
     mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<ByteSize>? {
         let expected = "a size such as 512M, 2G or 10GB"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
-        let upper = text.value.uppercased()
-        var digits = Substring(upper)
-        var shift = 0
-        for (suffixes, bits) in [(["KIB", "KB", "K"], 10), (["MIB", "MB", "M"], 20), (["GIB", "GB", "G"], 30), (["TIB", "TB", "T"], 40)] {
-            if let suffix = suffixes.first(where: { upper.hasSuffix($0) }) {
-                digits = upper.dropLast(suffix.count)
-                shift = bits
-                break
-            }
-        }
-        guard shift > 0, let amount = Double(digits), amount > 0, amount < 1e6,
-              digits.allSatisfy({ $0.isNumber || $0 == "." }) else {
+        guard let bytes = Self.sizeBytes(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: expected,
                           help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'" : nil)
             return nil
         }
-        return Located(value: ByteSize(bytes: Int64(amount * Double(Int64(1) << shift))), span: text.span)
+        return Located(value: ByteSize(bytes: bytes), span: text.span)
+    }
+
+    /// The bytes of a size: an amount of digits and at most one dot, then K, M, G or T, alone
+    /// or followed by B or iB, in any case; nil when it is not one.
+    static func sizeBytes(_ text: String) -> Int64? {
+        var utf8 = Array(text.utf8)
+        for index in utf8.indices where (0x61...0x7A).contains(utf8[index]) { utf8[index] -= 0x20 }  // ASCII upper case
+        var end = utf8.count
+        if end >= 1, utf8[end - 1] == 0x42 {  // B, or IB
+            end -= 1
+            if end >= 1, utf8[end - 1] == 0x49 { end -= 1 }
+        }
+        guard end >= 1 else { return nil }
+        let shift: Int
+        switch utf8[end - 1] {
+        case 0x4B: shift = 10  // K
+        case 0x4D: shift = 20  // M
+        case 0x47: shift = 30  // G
+        case 0x54: shift = 40  // T
+        default: return nil
+        }
+        let digits = utf8[..<(end - 1)]
+        guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }),
+              let amount = Double(String(decoding: digits, as: UTF8.self)), amount > 0, amount < 1e6 else { return nil }
+        return Int64(amount * Double(Int64(1) << shift))
     }
 
     /// A DNS label as the spec defines names: `[a-z][a-z0-9-]{0,62}`, not ending in `-`.
@@ -141,17 +168,31 @@ extension SyntaxDecoder {
                           help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path" : nil)
             return nil
         }
-        return Located(value: text.value.lowercased(), span: text.span)
+        let lower = text.value.utf8.contains { (0x41...0x5A).contains($0) } ? text.value.lowercased() : text.value
+        return Located(value: lower, span: text.span)
     }
 
     /// Labels of letters, digits and `-`, dot-separated, at most 253 characters.
     static func isHostName(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
-        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            let bytes = Array(label.utf8)
-            guard !bytes.isEmpty, bytes.count <= 63, bytes.first != 0x2D, bytes.last != 0x2D else { return false }
-            return bytes.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || (0x30...0x39).contains($0) || $0 == 0x2D }
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= 253 else { return false }
+        var labelLength = 0, previous: UInt8 = 0x2E
+        for byte in utf8 {
+            if byte == 0x2E {
+                // A label ends: not empty, not ending in `-`.
+                guard labelLength > 0, previous != 0x2D else { return false }
+                labelLength = 0
+            } else {
+                let letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                guard letter || (0x30...0x39).contains(byte) || byte == 0x2D else { return false }
+                // A label starts with a letter or digit and has at most 63 characters.
+                if labelLength == 0 && byte == 0x2D { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != 0x2D
     }
 
     /// A dotted-quad IPv4 address.

@@ -52,29 +52,41 @@ extension SyntaxDecoder {
     }
 
     static func isImageReference(_ text: String) -> Bool {
-        // Every character allowed is ASCII: bytes, not Characters (grapheme breaking is slow).
-        var bytes = Array(text.utf8)[...]
-        guard !bytes.isEmpty, bytes.count <= 255, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-        func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
-        if let at = bytes.firstIndex(of: 0x40) {
-            let digest = bytes[(at + 1)...]
-            guard digest.starts(with: "sha256:".utf8), digest.count == 71 else { return false }
-            bytes = bytes[..<at]
-        }
-        let lastSlash = bytes.lastIndex(of: 0x2F)
-        if let colon = bytes.lastIndex(of: 0x3A), lastSlash.map({ colon > $0 }) ?? true {
-            let tag = bytes[(colon + 1)...]
-            guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) else { return false }
-            bytes = bytes[..<colon]
-        }
-        let components = bytes.split(separator: 0x2F, omittingEmptySubsequences: false)
-        return components.enumerated().allSatisfy { index, component in
-            guard !component.isEmpty else { return false }
-            let isRegistry = index == 0 && components.count > 1
-                && (component.contains(0x2E) || component.contains(0x3A) || component.elementsEqual("localhost".utf8))
-            return component.allSatisfy { b in
-                isRegistry ? alnum(b) || b == 0x2E || b == 0x2D || b == 0x3A
-                    : (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+        // Every character allowed is ASCII: bytes, not Characters (grapheme breaking is slow),
+        // and in place, without arrays.
+        var text = text
+        return text.withUTF8 { all in
+            var bytes = all[...]
+            guard !bytes.isEmpty, bytes.count <= 255, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+            if let at = bytes.firstIndex(of: 0x40) {
+                let digest = bytes[(at + 1)...]
+                guard digest.starts(with: "sha256:".utf8), digest.count == 71 else { return false }
+                bytes = bytes[..<at]
+            }
+            let lastSlash = bytes.lastIndex(of: 0x2F)
+            if let colon = bytes.lastIndex(of: 0x3A), lastSlash.map({ colon > $0 }) ?? true {
+                let tag = bytes[(colon + 1)...]
+                guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) else { return false }
+                bytes = bytes[..<colon]
+            }
+            // Components between slashes; the first is a registry when more follow and it has
+            // a dot, a port or is localhost.
+            var start = bytes.startIndex, first = true
+            while true {
+                let end = bytes[start...].firstIndex(of: 0x2F) ?? bytes.endIndex
+                let component = bytes[start..<end]
+                guard !component.isEmpty else { return false }
+                let isRegistry = first && end != bytes.endIndex
+                    && (component.contains(0x2E) || component.contains(0x3A) || component.elementsEqual("localhost".utf8))
+                let valid = component.allSatisfy { b in
+                    isRegistry ? alnum(b) || b == 0x2E || b == 0x2D || b == 0x3A
+                        : (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+                }
+                guard valid else { return false }
+                if end == bytes.endIndex { return true }
+                start = end + 1
+                first = false
             }
         }
     }

@@ -197,10 +197,13 @@ private struct ReaderSession {
         // mappings; a manifest's mappings are small, and comparing a few short keys beats hashing.
         let large = pending.count - frame.start > 32
         var seen: [String: Int] = [:]
+        // Merged pairs are checked against the explicit ones only (a set already keeps merged
+        // keys unique): searching the merged ones too would make a big merge quadratic.
+        var explicitEnd = first
         func firstIndex(of pair: YAMLDocument.Pair) -> Int? {
             if large { return seen[document.texts[Int(pair.keyText)]] }
             let text = document.texts[Int(pair.keyText)]
-            return document.pairs[first...].firstIndex {
+            return document.pairs[first..<explicitEnd].firstIndex {
                 $0.keyHead == pair.keyHead && $0.keyLength == pair.keyLength
                     && (pair.keyLength <= 8 || document.texts[Int($0.keyText)].utf8.elementsEqual(text.utf8))
             }
@@ -236,6 +239,7 @@ private struct ReaderSession {
             }
             if large { seen[key] = document.pairs.count }
             document.pairs.append(pair)
+            explicitEnd = document.pairs.count
         }
         let explicit = document.pairs.count - first
         for pair in merged where firstIndex(of: pair) == nil {

@@ -1,13 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import StackDiagnostics
 
 /// Output to the user: diagnostics on standard error (coloured on a terminal), results on
@@ -22,8 +13,7 @@ enum Terminal {
     }
 
     /// All of `text` to a file descriptor (a pipe may take it in parts); gives up on an error.
-    /// The C library directly: the executable does without Foundation's FileHandle, so that
-    /// it links only FoundationEssentials and starts faster.
+    /// The C library directly: the executable has no FileHandle (see `Main`).
     static func write(_ text: String, to descriptor: Int32) {
         var text = text
         text.withUTF8 { bytes in
@@ -39,7 +29,7 @@ enum Terminal {
 
     /// True when standard error is a terminal and NO_COLOR is not set.
     static var colorsErrors: Bool {
-        isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        isatty(2) == 1 && getenv("NO_COLOR") == nil
     }
 }
 

@@ -1,13 +1,5 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A unified diff between a committed file and what build would write, made by `diff -u`.
 enum UnifiedDiff {
@@ -20,8 +12,7 @@ enum UnifiedDiff {
     }
 
     /// Runs `arguments` (found on PATH by `/usr/bin/env`) and returns what it printed on
-    /// standard output; nil when it could not start. posix_spawn, as the executable links
-    /// only FoundationEssentials, which has no `Process`.
+    /// standard output; nil when it could not start (posix_spawn: there is no `Process`, see `Main`).
     static func run(_ arguments: [String]) -> String? {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { return nil }

@@ -39,7 +39,7 @@ struct YAMLBlockWriter {
             if index > 0 || !inline { indent(column) }
             string(pair.key)
             bytes.append(0x3A)  // :
-            guard valueAfterKey(pair.value, column: column) else { return false }
+            guard nested(pair.value, column: column, afterKey: true) else { return false }
         }
         return true
     }
@@ -49,36 +49,23 @@ struct YAMLBlockWriter {
         for (index, item) in items.enumerated() {
             if index > 0 || !inline { indent(column) }
             bytes.append(0x2D)  // -
-            guard self.item(item, column: column) else { return false }
+            guard nested(item, column: column, afterKey: false) else { return false }
         }
         return true
     }
 
-    /// A mapping's value, after `key:` written at `column`: a nested mapping one level in, a
-    /// nested sequence at the key's own column (libyaml's indentless sequences).
-    private mutating func valueAfterKey(_ value: YAMLValue, column: Int) -> Bool {
+    /// What follows `key:` or `-` written at `column`. After a key, a nested mapping goes one
+    /// level in on the next line and a nested sequence stays at the key's column (libyaml's
+    /// indentless sequences); after a dash, a nested collection starts on the dash's line,
+    /// its entries two columns in.
+    private mutating func nested(_ value: YAMLValue, column: Int, afterKey: Bool) -> Bool {
         switch value {
         case .mapping(let pairs) where !pairs.isEmpty:
-            bytes.append(0x0A)
-            return mapping(pairs, column: column + 2, inline: false)
+            bytes.append(afterKey ? 0x0A : 0x20)
+            return mapping(pairs, column: column + 2, inline: !afterKey)
         case .sequence(let items) where !items.isEmpty:
-            bytes.append(0x0A)
-            return sequence(items, column: column, inline: false)
-        default:
-            return scalarOrFlow(value)
-        }
-    }
-
-    /// A sequence item, after `-` written at `column`: a nested collection starts on the
-    /// dash's line, its entries two columns in.
-    private mutating func item(_ value: YAMLValue, column: Int) -> Bool {
-        switch value {
-        case .mapping(let pairs) where !pairs.isEmpty:
-            bytes.append(0x20)
-            return mapping(pairs, column: column + 2, inline: true)
-        case .sequence(let items) where !items.isEmpty:
-            bytes.append(0x20)
-            return sequence(items, column: column + 2, inline: true)
+            bytes.append(afterKey ? 0x0A : 0x20)
+            return sequence(items, column: afterKey ? column : column + 2, inline: !afterKey)
         default:
             return scalarOrFlow(value)
         }

@@ -30,7 +30,7 @@ import Testing
 
     /// Random nestings of every shape, with empty collections and scalars of every type.
     @Test func writesRandomDocumentsAsLibyamlDoes() {
-        var random = SplitMix64(seed: 20261202)
+        var random = SeededBytes(seed: 20261202)
         var written = 0
         for _ in 0..<2_000 {
             let document = Self.randomCollection(&random, depth: 0)
@@ -70,7 +70,7 @@ import Testing
 
     static let keys: [String] = ["a", "image", "traefik.http.routers.web.rule", "on", "", "a: b", "日本語", "it's", "'", "-", "x y", "1", "null"]
 
-    static func randomCollection(_ random: inout SplitMix64, depth: Int) -> YAMLValue {
+    static func randomCollection(_ random: inout SeededBytes, depth: Int) -> YAMLValue {
         let count = Int(random.next() % 4)
         if random.next() % 2 == 0 {
             return .mapping((0..<count).map { _ in (keys[Int(random.next() % UInt64(keys.count))], randomValue(&random, depth: depth + 1)) })
@@ -78,29 +78,12 @@ import Testing
         return .sequence((0..<count).map { _ in randomValue(&random, depth: depth + 1) })
     }
 
-    static func randomValue(_ random: inout SplitMix64, depth: Int) -> YAMLValue {
+    static func randomValue(_ random: inout SeededBytes, depth: Int) -> YAMLValue {
         switch random.next() % 10 {
         case 0 where depth < 4, 1 where depth < 4, 2 where depth < 4: return randomCollection(&random, depth: depth)
         case 3: return .flowSequence((0..<Int(random.next() % 3)).map { _ in scalars[Int(random.next() % UInt64(scalars.count))] })
         case 4 where random.next() % 8 == 0: return .literal("line\n")
         default: return scalars[Int(random.next() % UInt64(scalars.count))]
         }
-    }
-}
-
-/// A small seeded generator, so that a failure repeats.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

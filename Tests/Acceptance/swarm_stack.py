@@ -508,6 +508,18 @@ def login_for(auth):
         return auth["user"], handle.read().strip()
 
 
+def while_the_proxy_learns(attempt, done, pause):
+    """Calls attempt() every `pause` seconds until done(its result) or 60 s have passed, and
+    returns the last result: Traefik reads routers and tasks from the Swarm API on its own
+    schedule, so a route may answer 404, or from only some replicas, for a while."""
+    deadline = time.time() + 60
+    while True:
+        result = attempt()
+        if done(result) or time.time() >= deadline:
+            return result
+        time.sleep(pause)
+
+
 def check_route(route, stack_plan):
     """Whether everything held, and lines saying what was checked."""
     host, path, service = route["host"], route["path"], route["service"]
@@ -518,28 +530,24 @@ def check_route(route, stack_plan):
     ok, lines = True, []
     login = login_for(route["auth"])
     if route["auth"]:
-        # Until Traefik has read the router from the Swarm API it answers 404: retry that.
-        deadline = time.time() + 60
-        while True:
-            status, _, _, _ = curl(url, host, port)
-            if status != 404 or time.time() >= deadline:
-                break
-            time.sleep(2)
+        status = while_the_proxy_learns(lambda: curl(url, host, port)[0], lambda status: status != 404, pause=2)
         if status == 401 and login:
             lines.append("login %s: 401 without credentials; the password deploy.sh kept for %s (%s) is used below" % (url, route["auth"]["user"], route["auth"]["secret"]))
         else:
             ok = False
             lines.append("login %s: FAILED: %d without credentials (expected 401), kept password: %s" % (url, status, "found" if login else "not found"))
             return ok, lines
-    hostnames = task_hostnames(service) if service else {}
-    # The proxy learns about tasks on its own schedule (Traefik polls the Swarm API): retry.
-    deadline, status, body = time.time() + 60, 0, ""
-    while time.time() < deadline:
+
+    def route_attempt():
+        names = task_hostnames(service) if service else {}
         status, _, _, body = curl(url, host, port, login=login)
-        if (status == 200 and (not standin or body.split(" ")[0] in hostnames)) or (service is None and 0 < status < 500 and status != 401):
-            break
-        time.sleep(2)
-        hostnames = task_hostnames(service) if service else {}
+        return status, body, names
+
+    def route_answered(result):
+        status, body, names = result
+        return (status == 200 and (not standin or body.split(" ")[0] in names)) or (service is None and 0 < status < 500 and status != 401)
+
+    status, body, hostnames = while_the_proxy_learns(route_attempt, route_answered, pause=2)
     answered = body.split(" ")[0] if body else ""
     if service is None and 0 < status < 500 and status != 401:
         lines.append("route %s: %d from the proxy itself%s" % (url, status, " with the kept password" if login else ""))
@@ -576,17 +584,12 @@ def check_route(route, stack_plan):
             ok = False
             lines.append("sticky %s: FAILED: cookie %s (set: %s) spread requests over %s" % (url, route["cookie"], sorted(set(cookie_names)), sorted(set(seen))))
     else:
-        # The proxy may know only some replicas yet (Traefik polls the Swarm API): a few rounds.
-        deadline = time.time() + 60
-        while True:
-            seen = []
-            for _ in range(12):
-                _, _, _, body = curl(url, host, port, login=login)
-                seen.append(hostnames.get(body.split(" ")[0], body[:40]))
-            if len(set(seen)) >= 2 or time.time() >= deadline:
-                break
-            time.sleep(5)
-            hostnames = task_hostnames(service)
+        def spread_attempt():
+            names = task_hostnames(service)
+            bodies = [curl(url, host, port, login=login)[3] for _ in range(12)]
+            return [names.get(body.split(" ")[0], body[:40]) for body in bodies]
+
+        seen = while_the_proxy_learns(spread_attempt, lambda seen: len(set(seen)) >= 2, pause=5)
         if len(set(seen)) >= 2:
             lines.append("spread %s: no sticky cookie: 12 requests reached %d replicas (%s)" % (url, len(set(seen)), ", ".join(sorted(set(seen)))))
         else:

@@ -11,11 +11,19 @@ public struct SourceFile: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            starts.append(index + 1)
+        // Counted first, so that the index is allocated once at its size: a big manifest has
+        // a hundred thousand lines, and growing the array copied it over and over.
+        self.lineStarts = bytes.withUnsafeBufferPointer { all in
+            var lines = 1
+            for byte in all where byte == 0x0A { lines += 1 }
+            var starts = [Int]()
+            starts.reserveCapacity(lines)
+            starts.append(0)
+            for index in all.indices where all[index] == 0x0A {
+                starts.append(index + 1)
+            }
+            return starts
         }
-        self.lineStarts = starts
     }
 
     /// Wraps a string, for tests and for the DSL front end.

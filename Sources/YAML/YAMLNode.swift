@@ -74,10 +74,18 @@ public struct YAMLNode: @unchecked Sendable {
 public struct YAMLPair {
     /// The key (always a scalar), with its location.
     public let key: YAMLNode
-    /// The key's text.
-    public let keyText: String
     /// The value.
     public let value: YAMLNode
+    /// The key's text in its document's bytes, and its first 8 bytes packed.
+    let keyFirst: Int32
+    let keyLength: Int32
+    let keyHead: UInt64
+
+    /// The key's text.
+    public var keyText: String { YAMLDocument.text(in: key.document.bytes, first: keyFirst, count: keyLength) }
+
+    /// Whether the key starts with `x-`: an extension key, which the manifest ignores.
+    public var isExtension: Bool { keyHead & 0xFFFF == 0x2D78 }
 }
 
 /// The pairs of one mapping, in the order written (merged pairs after them).
@@ -92,8 +100,8 @@ public struct YAMLPairs: RandomAccessCollection, @unchecked Sendable {
     public subscript(position: Int) -> YAMLPair {
         precondition(position >= 0 && position < count, "internal error: pair \(position) of \(count)")
         let pair = document.pairs[start + position]
-        return YAMLPair(key: YAMLNode(document: document, index: pair.key), keyText: document.texts[Int(pair.keyText)],
-                        value: YAMLNode(document: document, index: pair.value))
+        return YAMLPair(key: YAMLNode(document: document, index: pair.key), value: YAMLNode(document: document, index: pair.value),
+                        keyFirst: pair.keyFirst, keyLength: pair.keyLength, keyHead: pair.keyHead)
     }
 
     /// The value under `key`; no pair is made for the others, and most are told apart by
@@ -130,22 +138,23 @@ public struct YAMLItems: RandomAccessCollection, @unchecked Sendable {
     }
 }
 
-/// The storage of one read document: every node a record in one array, a scalar's text in
-/// another, a mapping's pairs and a sequence's items as ranges of two more. Only the reader
-/// appends to it; once read it never changes.
+/// The storage of one read document: every node a record in one array, the scalars' texts
+/// side by side in one byte array, a mapping's pairs and a sequence's items as ranges of two
+/// more. Only the reader appends to it; once read it never changes.
+///
+/// A scalar's `String` is made when it is asked for: most keys are only ever compared, by
+/// their bytes, and a few large arrays are freed faster than a string per scalar.
 final class YAMLDocument: @unchecked Sendable {
     /// What a record is.
     enum Shape: UInt8 {
         case scalar, mapping, sequence
     }
 
-    /// One node, in 40 bytes: a manifest of a thousand apps has some 50,000, and the decoder
+    /// One node, in 28 bytes: a manifest of a thousand apps has some 50,000, and the decoder
     /// walks them all again, so they should stay small enough to sit in the cache.
     struct Record {
-        /// For a scalar, its first 8 bytes (`YAMLKeyName.pack`), for comparing keys.
-        var head: UInt64
-        /// For a scalar, its text in `texts`; for a mapping, its first pair in `pairs`; for a
-        /// sequence, its first item in `items`.
+        /// For a scalar, where its text starts in `bytes`; for a mapping, its first pair in
+        /// `pairs`; for a sequence, its first item in `items`.
         var first: Int32
         /// Pairs or items; for a scalar, the length of its text in UTF-8 bytes.
         var count: Int32
@@ -161,13 +170,12 @@ final class YAMLDocument: @unchecked Sendable {
 
         /// A record; `weight` and the span's numbers fit 32 bits, as the reader bounds a file
         /// to 64 MiB and aliases to a million extra nodes.
-        init(shape: Shape, kind: YAMLScalar.Kind, quoted: Bool, first: Int32, count: Int32, head: UInt64, weight: Int, span: SourceSpan) {
+        init(shape: Shape, kind: YAMLScalar.Kind, quoted: Bool, first: Int32, count: Int32, weight: Int, span: SourceSpan) {
             self.shape = shape
             self.kind = kind
             self.quoted = quoted
             self.first = first
             self.count = count
-            self.head = head
             storedWeight = Int32(clamping: weight)
             line = Int32(clamping: span.start.line)
             column = Int32(clamping: span.start.column)
@@ -190,45 +198,74 @@ final class YAMLDocument: @unchecked Sendable {
         }
     }
 
-    /// A pair: the key's node and text, the value's node; the key's length and first bytes,
-    /// to compare keys without touching their strings.
+    /// A pair: the key's and the value's nodes; the key's text in `bytes` and its first 8
+    /// bytes packed, to compare keys without making strings.
     struct Pair {
         var key: Int32
-        var keyText: Int32
         var value: Int32
+        var keyFirst: Int32
         var keyLength: Int32
         var keyHead: UInt64
-    }
-
-    /// Whether a pair's key is `name` (by UTF-8 bytes, which is what YAML means by equal keys).
-    func matches(_ pair: Pair, _ name: YAMLKeyName) -> Bool {
-        pair.keyHead == name.head && Int(pair.keyLength) == name.length
-            && (name.length <= 8 || texts[Int(pair.keyText)].utf8.elementsEqual(name.text.utf8))
     }
 
     /// The arrays while the reader fills them: a value, so that appending needs no access
     /// checks on a shared object.
     struct Storage {
         var records: [Record] = []
-        var texts: [String] = []
+        var bytes: [UInt8] = []
         var pairs: [Pair] = []
         var items: [Int32] = []
+
+        /// The text of the scalar `record`.
+        func text(of record: Record) -> String {
+            YAMLDocument.text(in: bytes, first: record.first, count: record.count)
+        }
+
+        /// The first 8 bytes of the scalar `record`, packed.
+        func head(of record: Record) -> UInt64 {
+            bytes.withUnsafeBufferPointer { all in
+                YAMLKeyName.pack(UnsafeBufferPointer(rebasing: all[Int(record.first)..<Int(record.first + min(record.count, 8))]))
+            }
+        }
+
+        /// Whether two pairs have the same key (by UTF-8 bytes, which is what YAML means by equal keys).
+        func sameKey(_ a: Pair, _ b: Pair) -> Bool {
+            a.keyHead == b.keyHead && a.keyLength == b.keyLength
+                && (a.keyLength <= 8 || bytes.withUnsafeBufferPointer { all in
+                    all[Int(a.keyFirst)..<Int(a.keyFirst + a.keyLength)].elementsEqual(all[Int(b.keyFirst)..<Int(b.keyFirst + b.keyLength)])
+                })
+        }
     }
 
     let records: [Record]
-    let texts: [String]
+    let bytes: [UInt8]
     let pairs: [Pair]
     let items: [Int32]
 
     init(_ storage: Storage = Storage()) {
         records = storage.records
-        texts = storage.texts
+        bytes = storage.bytes
         pairs = storage.pairs
         items = storage.items
     }
 
+    /// Whether a pair's key is `name` (by UTF-8 bytes).
+    func matches(_ pair: Pair, _ name: YAMLKeyName) -> Bool {
+        pair.keyHead == name.head && Int(pair.keyLength) == name.length
+            && (name.length <= 8 || bytes.withUnsafeBufferPointer { all in
+                name.equals(UnsafeBufferPointer(rebasing: all[Int(pair.keyFirst)..<Int(pair.keyFirst + pair.keyLength)]))
+            })
+    }
+
     func scalar(_ record: Record) -> YAMLScalar {
-        YAMLScalar(text: texts[Int(record.first)], kind: record.kind, quoted: record.quoted)
+        YAMLScalar(document: self, first: record.first, length: record.count, kind: record.kind, quoted: record.quoted)
+    }
+
+    /// The text of `count` bytes at `first`; libyaml hands out only valid UTF-8.
+    static func text(in bytes: [UInt8], first: Int32, count: Int32) -> String {
+        bytes.withUnsafeBufferPointer { all in
+            String(decoding: UnsafeBufferPointer(rebasing: all[Int(first)..<Int(first + count)]), as: UTF8.self)
+        }
     }
 }
 
@@ -250,23 +287,31 @@ public struct YAMLScalar {
         }
     }
 
-    /// The scalar's text as written (after YAML unescaping).
-    public let text: String
+    let document: YAMLDocument
+    let first: Int32
+    let length: Int32
     /// The resolved type.
     public let kind: Kind
     /// True when the scalar was quoted or a block scalar (and so always a string).
     public let quoted: Bool
 
-    /// The boolean value, for `.bool`.
+    /// The scalar's text as written (after YAML unescaping).
+    public var text: String { YAMLDocument.text(in: document.bytes, first: first, count: length) }
+
+    /// The boolean value, for `.bool` (`true`, `True`, `TRUE` or the same of `false`).
     public var bool: Bool? {
-        guard kind == .bool else { return nil }
-        return text.lowercased() == "true"
+        guard kind == .bool, length > 0 else { return nil }
+        let initial = document.bytes[Int(first)]
+        return initial == 0x74 || initial == 0x54
     }
 
-    /// The integer value, for `.int` (decimal, `0o` octal or `0x` hex).
+    /// The integer value, for `.int` (decimal, `0o` octal or `0x` hex); nil when it does not
+    /// fit 64 bits.
     public var int: Int? {
         guard kind == .int else { return nil }
-        return YAMLScalar.parseInt(text)
+        return document.bytes.withUnsafeBufferPointer { all in
+            Self.parseInt(UnsafeBufferPointer(rebasing: all[Int(first)..<Int(first + length)]))
+        }
     }
 
     /// The numeric value, for `.int` and `.float`.
@@ -284,37 +329,71 @@ public struct YAMLScalar {
         }
     }
 
-    static func parseInt(_ text: String) -> Int? {
-        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
-        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
-        return Int(text)
+    /// An integer as the core schema writes one: `[-+]?[0-9]+`, `0o[0-7]+` or `0x[0-9a-fA-F]+`.
+    static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var digits = bytes[...], radix = 10, negative = false
+        if digits.count > 2, digits[digits.startIndex] == 0x30, digits[digits.startIndex + 1] == 0x78 || digits[digits.startIndex + 1] == 0x6F {
+            radix = digits[digits.startIndex + 1] == 0x78 ? 16 : 8
+            digits = digits.dropFirst(2)
+        } else if let sign = digits.first, sign == 0x2D || sign == 0x2B {
+            negative = sign == 0x2D
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            let digit: Int
+            switch byte {
+            case 0x30...0x39: digit = Int(byte - 0x30)
+            case 0x61...0x66: digit = Int(byte - 0x61) + 10
+            case 0x41...0x46: digit = Int(byte - 0x41) + 10
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: radix)
+            let (next, overflowedAgain) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflowed || overflowedAgain { return nil }
+            value = next
+        }
+        return value
     }
 }
 
 /// A key to look up in mappings, with its length and first bytes packed once for quick
 /// comparison against every pair's key.
+///
+/// Always a literal (`f["image"]`): the decoder asks only for keys it knows. A literal is
+/// three words with no reference to count, and its `String` is made only when a message asks.
 public struct YAMLKeyName: Sendable, ExpressibleByStringLiteral {
-    /// The key.
-    public let text: String
-    let head: UInt64
-    let length: Int
+    // Inlinable, so that a literal's name is made where it is written, without a call.
+    @usableFromInline let literal: StaticString
+    @usableFromInline let head: UInt64
 
-    /// The name for `text`.
-    public init(_ text: String) {
-        var text = text
-        self.text = text
-        (head, length) = text.withUTF8 { (Self.pack($0), $0.count) }
+    /// The key.
+    public var text: String { literal.description }
+
+    /// The key's length in UTF-8 bytes.
+    var length: Int { literal.utf8CodeUnitCount }
+
+    @inlinable public init(stringLiteral literal: StaticString) {
+        self.literal = literal
+        head = literal.withUTF8Buffer { Self.pack($0) }
     }
 
-    public init(stringLiteral text: String) {
-        self.init(text)
+    /// Whether `bytes` spell this key.
+    func equals(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        literal.withUTF8Buffer { $0.elementsEqual(bytes) }
     }
 
     /// The first 8 bytes, little-endian, zero-padded.
-    static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
+        if bytes.count >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
         var head: UInt64 = 0
-        withUnsafeMutableBytes(of: &head) { $0.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.prefix(8)))) }
-        return UInt64(littleEndian: head)
+        for index in 0..<bytes.count {
+            head |= UInt64(base[index]) << (8 * UInt64(index))
+        }
+        return head
     }
 }
 
@@ -326,12 +405,7 @@ public struct YAMLKeySet: Sendable, ExpressibleByArrayLiteral {
     /// The keys' texts (for messages and suggestions).
     public var texts: [String] { names.map(\.text) }
 
-    /// A set of `texts`.
-    public init(_ texts: [String]) {
-        names = texts.map { YAMLKeyName($0) }
-    }
-
-    public init(arrayLiteral texts: String...) {
-        self.init(texts)
+    public init(arrayLiteral names: YAMLKeyName...) {
+        self.names = names
     }
 }

@@ -82,7 +82,8 @@ private struct ReaderSession {
         // arrays rarely grow; capped, so that a huge file does not reserve memory it may not need.
         let expected = min(source.bytes.count / 8, 1 << 20)
         document.records.reserveCapacity(expected)
-        document.texts.reserveCapacity(expected)
+        // Scalars never take more bytes than the file: unescaping and folding only shrink them.
+        document.bytes.reserveCapacity(source.bytes.count)
         document.pairs.reserveCapacity(expected / 2)
         pending.reserveCapacity(256)
         return source.bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
@@ -118,22 +119,23 @@ private struct ReaderSession {
             }
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let text = string(data.value, Int(data.length))
+            let bytes = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : Int(data.length))
             let plain = data.plain_implicit == 1 && data.style == YAML_PLAIN_SCALAR_STYLE
             let kind: YAMLScalar.Kind
             if data.tag == nil {
                 // The usual case, resolved from libyaml's bytes.
-                kind = plain ? CoreSchema.resolve(plain: UnsafeBufferPointer(start: data.value, count: Int(data.length))) : .string
+                kind = plain ? CoreSchema.resolve(plain: bytes) : .string
             } else {
-                guard let tagged = scalarKind(text: text, tag: cString(data.tag), plain: plain, at: start) else { return false }
+                guard let tagged = scalarKind(text: String(decoding: bytes, as: UTF8.self), tag: cString(data.tag), plain: plain, at: start) else {
+                    return false
+                }
                 kind = tagged
             }
-            let span = spanOf(event, text: text, quoted: data.style != YAML_PLAIN_SCALAR_STYLE)
-            document.texts.append(text)
-            let bytes = UnsafeBufferPointer(start: data.value, count: Int(data.length))
+            let span = spanOf(event, bytes: bytes)
+            let first = Int32(document.bytes.count)
+            document.bytes.append(contentsOf: bytes)
             let node = append(YAMLDocument.Record(shape: .scalar, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE,
-                                                  first: Int32(document.texts.count - 1), count: Int32(data.length),
-                                                  head: YAMLKeyName.pack(bytes), weight: 1, span: span))
+                                                  first: first, count: Int32(bytes.count), weight: 1, span: span))
             return add(node, anchor: cString(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = cString(event.data.alias.anchor) ?? ""
@@ -170,7 +172,7 @@ private struct ReaderSession {
     }
 
     /// `<<`, packed as `YAMLKeyName` packs a key.
-    static let mergeKey = YAMLKeyName("<<").head
+    static let mergeKey: UInt64 = 0x3C3C
 
     /// Appends a node's record to the document; its index.
     mutating func append(_ record: YAMLDocument.Record) -> Int32 {
@@ -188,7 +190,7 @@ private struct ReaderSession {
             let first = Int32(document.items.count)
             document.items.append(contentsOf: pending[frame.start...])
             return append(YAMLDocument.Record(shape: .sequence, kind: .null, quoted: false, first: first,
-                                              count: Int32(pending.count - frame.start), head: 0, weight: frame.weight, span: frame.span))
+                                              count: Int32(pending.count - frame.start), weight: frame.weight, span: frame.span))
         }
         let first = document.pairs.count
         var merged: [YAMLDocument.Pair] = []
@@ -201,12 +203,8 @@ private struct ReaderSession {
         // keys unique): searching the merged ones too would make a big merge quadratic.
         var explicitEnd = first
         func firstIndex(of pair: YAMLDocument.Pair) -> Int? {
-            if large { return seen[document.texts[Int(pair.keyText)]] }
-            let text = document.texts[Int(pair.keyText)]
-            return document.pairs[first..<explicitEnd].firstIndex {
-                $0.keyHead == pair.keyHead && $0.keyLength == pair.keyLength
-                    && (pair.keyLength <= 8 || document.texts[Int($0.keyText)].utf8.elementsEqual(text.utf8))
-            }
+            if large { return seen[text(of: pair)] }
+            return document.pairs[first..<explicitEnd].firstIndex { document.sameKey($0, pair) }
         }
         var index = frame.start
         while index + 1 < pending.count {
@@ -218,26 +216,27 @@ private struct ReaderSession {
                       at: keyRecord.span)
                 continue
             }
-            let key = document.texts[Int(keyRecord.first)]
-            if keyRecord.count == 2 && keyRecord.head == Self.mergeKey && !keyRecord.quoted {
+            let head = document.head(of: keyRecord)
+            if keyRecord.count == 2 && head == Self.mergeKey && !keyRecord.quoted {
                 let valueSpan = frame.aliasSpans[index - 1 - frame.start] ?? document.records[Int(value)].span
                 guard let sources = mergeSources(value, at: valueSpan) else { continue }
                 for source in sources {
                     for pair in document.pairs[Int(source.first)..<Int(source.first + source.count)]
-                    where mergedKeys.insert(document.texts[Int(pair.keyText)]).inserted {
+                    where mergedKeys.insert(text(of: pair)).inserted {
                         merged.append(pair)
                     }
                 }
                 continue
             }
-            let pair = YAMLDocument.Pair(key: keyIndex, keyText: keyRecord.first, value: value, keyLength: keyRecord.count, keyHead: keyRecord.head)
+            let pair = YAMLDocument.Pair(key: keyIndex, value: value, keyFirst: keyRecord.first, keyLength: keyRecord.count, keyHead: head)
             if let earlier = firstIndex(of: pair) {
+                let key = text(of: pair)
                 let line = document.records[Int(document.pairs[earlier].key)].span.start.line
                 error(YAMLDiagnostics.duplicateKey, "the key '\(key)' appears twice in this mapping",
                       at: keyRecord.span, help: "the first '\(key)' is at line \(line); keep one of them")
                 continue
             }
-            if large { seen[key] = document.pairs.count }
+            if large { seen[text(of: pair)] = document.pairs.count }
             document.pairs.append(pair)
             explicitEnd = document.pairs.count
         }
@@ -253,7 +252,12 @@ private struct ReaderSession {
             if !checkExpansion(weight, at: frame.span) { return nil }
         }
         return append(YAMLDocument.Record(shape: .mapping, kind: .null, quoted: false, first: Int32(first),
-                                          count: Int32(document.pairs.count - first), head: 0, weight: weight, span: frame.span))
+                                          count: Int32(document.pairs.count - first), weight: weight, span: frame.span))
+    }
+
+    /// A pair's key as a string: for messages, merges and large mappings only.
+    func text(of pair: YAMLDocument.Pair) -> String {
+        YAMLDocument.text(in: document.bytes, first: pair.keyFirst, count: pair.keyLength)
     }
 
     /// The mappings a merge key's value names: one mapping, or a list of them.
@@ -375,9 +379,12 @@ private struct ReaderSession {
         SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
-    func spanOf(_ event: yaml_event_t, text: String, quoted: Bool) -> SourceSpan {
+    /// A scalar's span: its length on the line it starts, or for one that spans lines its
+    /// characters up to 80.
+    func spanOf(_ event: yaml_event_t, bytes: UnsafeBufferPointer<UInt8>) -> SourceSpan {
         let start = location(event.start_mark), end = location(event.end_mark)
-        let length = end.line == start.line ? end.column - start.column : max(1, min(text.count, 80))
+        let length = end.line == start.line ? end.column - start.column
+            : max(1, min(String(decoding: bytes, as: UTF8.self).count, 80))
         return SourceSpan(start: start, length: length)
     }
 
@@ -385,11 +392,6 @@ private struct ReaderSession {
                         expected: String? = nil, help: String? = nil) {
         diagnostics.append(Diagnostic(code: code, severity: .error, message: message, path: source.path,
                                       span: span, expected: expected, help: help))
-    }
-
-    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
-        guard let pointer, length > 0 else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
     func cString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

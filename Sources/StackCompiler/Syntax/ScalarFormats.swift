@@ -249,8 +249,8 @@ extension SyntaxDecoder {
     mutating func containerPath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         let expected = "an absolute path such as /var/lib/app"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
-        guard text.value.hasPrefix("/"), !Self.hasParentComponent(text.value),
-              !Self.containsSpaceOrControl(text.value, orAnyOf: [0x3A]) else {
+        guard text.value.utf8.first == 0x2F, !Self.hasParentComponent(text.value),
+              !Self.containsSpaceOrControl(text.value, orAnyOf: ":") else {
             invalidFormat(node, text.value, in: context(), expected: expected)
             return nil
         }
@@ -274,14 +274,18 @@ extension SyntaxDecoder {
     }
 
     /// True when `text` holds whitespace, a control character, or one of the ASCII characters
-    /// `ascii`; by Unicode scalar with an ASCII fast path, because grapheme breaking (iterating
-    /// Characters) costs more than the rest of a check.
-    static func containsSpaceOrControl(_ text: String, orAnyOf ascii: [UInt8] = []) -> Bool {
-        text.unicodeScalars.contains { scalar in
-            guard scalar.isASCII else { return scalar.properties.isWhitespace }
-            let byte = UInt8(scalar.value)
-            return byte <= 0x20 || byte == 0x7F || ascii.contains(byte)
+    /// `ascii`. By UTF-8 byte, and by Unicode scalar only for text that is not all ASCII:
+    /// grapheme breaking (iterating Characters) costs more than the rest of a check.
+    static func containsSpaceOrControl(_ text: String, orAnyOf ascii: StaticString = "") -> Bool {
+        var nonASCII = false
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                nonASCII = true
+            } else if byte <= 0x20 || byte == 0x7F || ascii.withUTF8Buffer({ $0.contains(byte) }) {
+                return true
+            }
         }
+        return nonASCII && text.unicodeScalars.contains { !$0.isASCII && $0.properties.isWhitespace }
     }
 
     /// A string scalar, or an error naming the expected format.

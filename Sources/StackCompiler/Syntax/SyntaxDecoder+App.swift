@@ -6,6 +6,13 @@ extension SyntaxDecoder {
     static let appKeys: YAMLKeySet = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
                           "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
                           "metrics", "placement", "resources", "update", "command", "entrypoint"]
+    // The keys of the mappings inside an app, made once: a key set built at the call would be
+    // built again for every app.
+    static let healthKeys: YAMLKeySet = ["path", "interval", "timeout", "retries", "start_period"]
+    static let metricsKeys: YAMLKeySet = ["port", "path", "interval"]
+    static let resourcesKeys: YAMLKeySet = ["cpus", "memory", "reserve"]
+    static let reserveKeys: YAMLKeySet = ["cpus", "memory"]
+    static let updateKeys: YAMLKeySet = ["order", "parallelism", "failure_action", "delay", "monitor"]
 
     mutating func app(_ pair: YAMLPair) -> AppSyntax? {
         guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
@@ -104,7 +111,7 @@ extension SyntaxDecoder {
     /// A route path prefix: starts with `/`, no spaces, no query.
     mutating func routePath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
-        guard text.value.hasPrefix("/"), !Self.containsSpaceOrControl(text.value, orAnyOf: Array("?#`\"'\\".utf8)) else {
+        guard text.value.utf8.first == 0x2F, !Self.containsSpaceOrControl(text.value, orAnyOf: "?#`\"'\\") else {
             invalidFormat(node, text.value, in: context(), expected: "a path starting with '/', such as /api",
                           help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
             return nil
@@ -114,18 +121,21 @@ extension SyntaxDecoder {
 
     /// `env`: names → scalars, every value kept as the text written.
     mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(key: Located<String>, value: String)] {
+        let pairs = entries(node, in: context()) ?? []
         var result: [(key: Located<String>, value: String)] = []
-        for pair in entries(node, in: context()) ?? [] {
-            guard Self.isEnvName(pair.keyText) else {
-                error(Codes.invalidName, "'\(clip(pair.keyText))' is not a valid environment variable name", at: pair.key.span,
+        result.reserveCapacity(pairs.count)
+        for pair in pairs {
+            let name = pair.keyText
+            guard Self.isEnvName(name) else {
+                error(Codes.invalidName, "'\(clip(name))' is not a valid environment variable name", at: pair.key.span,
                       expected: "letters, digits and '_', not starting with a digit")
                 continue
             }
             guard let scalar = pair.value.scalar else {
-                wrongType(pair.value, expected: "a string, number or boolean", in: "the variable '\(pair.keyText)'")
+                wrongType(pair.value, expected: "a string, number or boolean", in: "the variable '\(name)'")
                 continue
             }
-            result.append((Located(value: pair.keyText, span: pair.key.span), scalar.kind == .null ? "" : scalar.text))
+            result.append((Located(value: name, span: pair.key.span), scalar.kind == .null ? "" : scalar.text))
         }
         return result
     }
@@ -154,8 +164,10 @@ extension SyntaxDecoder {
 
     /// `volumes`: volume name → absolute container path.
     mutating func volumes(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(name: Located<String>, path: Located<String>)] {
+        let pairs = entries(node, in: context()) ?? []
         var result: [(name: Located<String>, path: Located<String>)] = []
-        for pair in entries(node, in: context()) ?? [] {
+        result.reserveCapacity(pairs.count)
+        for pair in pairs {
             guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a volume"),
                   let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'") else { continue }
             result.append((name, path))
@@ -183,7 +195,7 @@ extension SyntaxDecoder {
             health.path = routePath(node, in: context())
             return health
         }
-        guard let f = fields(node, in: context(), known: ["path", "interval", "timeout", "retries", "start_period"]) else { return nil }
+        guard let f = fields(node, in: context(), known: Self.healthKeys) else { return nil }
         health.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         health.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
         health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
@@ -200,7 +212,7 @@ extension SyntaxDecoder {
             metrics.port = int(node, in: context(), range: 1...65535)
             return metrics
         }
-        guard let f = fields(node, in: context(), known: ["port", "path", "interval"]) else { return nil }
+        guard let f = fields(node, in: context(), known: Self.metricsKeys) else { return nil }
         metrics.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
         metrics.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         metrics.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
@@ -210,11 +222,11 @@ extension SyntaxDecoder {
 
     /// `resources`: limits, and reservations under `reserve`.
     mutating func resources(_ node: YAMLNode, in context: @autoclosure () -> String) -> ResourcesSyntax? {
-        guard let f = fields(node, in: context(), known: ["cpus", "memory", "reserve"]) else { return nil }
+        guard let f = fields(node, in: context(), known: Self.resourcesKeys) else { return nil }
         var resources = ResourcesSyntax(span: node.span)
         resources.cpus = f["cpus"].flatMap { positiveNumber($0, in: f.context("cpus"), maximum: 1024) }
         resources.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
-        if let reserve = f["reserve"], let r = fields(reserve, in: f.context("reserve"), known: ["cpus", "memory"]) {
+        if let reserve = f["reserve"], let r = fields(reserve, in: f.context("reserve"), known: Self.reserveKeys) {
             resources.reserveCPUs = r["cpus"].flatMap { positiveNumber($0, in: r.context("cpus"), maximum: 1024) }
             resources.reserveMemory = r["memory"].flatMap { size($0, in: r.context("memory")) }
         }
@@ -223,8 +235,7 @@ extension SyntaxDecoder {
 
     /// `update`: rolling update settings.
     mutating func update(_ node: YAMLNode, in context: @autoclosure () -> String) -> UpdateSyntax? {
-        let keys: YAMLKeySet = ["order", "parallelism", "failure_action", "delay", "monitor"]
-        guard let f = fields(node, in: context(), known: keys) else { return nil }
+        guard let f = fields(node, in: context(), known: Self.updateKeys) else { return nil }
         var update = UpdateSyntax(span: node.span)
         update.order = f["order"].flatMap { choice($0, in: f.context("order"), from: ["start-first", "stop-first"]) }
         update.parallelism = f["parallelism"].flatMap { int($0, in: f.context("parallelism"), range: 0...1000) }

@@ -5,6 +5,10 @@ import YAML
 extension SyntaxDecoder {
     static let topKeys: YAMLKeySet = ["stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
                           "monitoring", "databases", "backup", "apps"]
+    // Made once, as they are asked for each database and app (a key set built at the call is
+    // built again every time); the sections that appear once build theirs where they are read.
+    static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
+    static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node"]
 
     /// Decodes a whole manifest; every problem goes to `diagnostics`.
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
@@ -203,7 +207,7 @@ extension SyntaxDecoder {
         let context = "database '\(name.value)'"
         var database = DatabaseSyntax(name: name)
         if pair.value.scalar?.kind == .null { return database }
-        guard let f = fields(pair.value, in: context, known: ["engine", "version", "backup", "placement"]) else { return database }
+        guard let f = fields(pair.value, in: context, known: Self.databaseKeys) else { return database }
         database.engine = f["engine"].flatMap { choice($0, in: f.context("engine"), from: ["postgres", "mariadb", "redis"]) }
         database.version = f["version"].flatMap { imageTag($0, in: f.context("version")) }
         database.backup = f["backup"].flatMap { schedule($0, in: f.context("backup")) }
@@ -250,7 +254,11 @@ extension SyntaxDecoder {
     /// A list of names, each a DNS label, without repeats.
     mutating func names(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
         guard let node, let items = items(node, in: context()) else { return [] }
-        let result = items.compactMap { name($0, in: "an entry of \(context())") }
+        var result: [Located<String>] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            if let name = name(item, in: "an entry of \(context())") { result.append(name) }
+        }
         duplicates(result, what: "entry of \(context())")
         return result
     }
@@ -281,7 +289,7 @@ extension SyntaxDecoder {
 
     /// `placement`: role, labels, max_per_node.
     mutating func placement(_ node: YAMLNode, in context: @autoclosure () -> String) -> PlacementSyntax? {
-        guard let f = fields(node, in: context(), known: ["role", "labels", "max_per_node"]) else { return nil }
+        guard let f = fields(node, in: context(), known: Self.placementKeys) else { return nil }
         var placement = PlacementSyntax(span: node.span)
         placement.role = f["role"].flatMap { choice($0, in: f.context("role"), from: ["manager", "worker"]) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }

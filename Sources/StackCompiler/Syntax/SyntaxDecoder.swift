@@ -48,7 +48,7 @@ struct SyntaxDecoder {
         }
         for index in pairs.indices where !pairs.key(at: index, isIn: known) {
             let pair = pairs[index]
-            if !pair.keyText.hasPrefix("x-") { unknownKey(pair, in: context(), known: known.texts) }
+            if !pair.isExtension { unknownKey(pair, in: context(), known: known.texts) }
         }
         return Fields(node: node, context: context(), pairs: pairs)
     }
@@ -67,7 +67,12 @@ struct SyntaxDecoder {
             wrongType(node, expected: "a mapping", in: context())
             return nil
         }
-        return pairs.filter { !$0.keyText.hasPrefix("x-") }
+        var result: [YAMLPair] = []
+        result.reserveCapacity(pairs.count)
+        for pair in pairs where !pair.isExtension {
+            result.append(pair)
+        }
+        return result
     }
 
     /// Items of a list; null counts as empty.
@@ -113,13 +118,13 @@ struct SyntaxDecoder {
 
     /// An integer within `range`.
     mutating func int(_ node: YAMLNode, in context: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>? {
-        if let scalar = node.scalar, scalar.kind == .int, scalar.int == nil {
-            error(Codes.invalidValue, "\(context()) is too large: \(clip(scalar.text))", at: node.span,
-                  expected: range.upperBound == Int.max ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
+        guard let scalar = node.scalar, scalar.kind == .int else {
+            wrongType(node, expected: "an integer", in: context())
             return nil
         }
-        guard let value = node.scalar?.int else {
-            wrongType(node, expected: "an integer", in: context())
+        guard let value = scalar.int else {
+            error(Codes.invalidValue, "\(context()) is too large: \(clip(scalar.text))", at: node.span,
+                  expected: range.upperBound == Int.max ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {
@@ -146,29 +151,38 @@ struct SyntaxDecoder {
 
     /// One of a fixed set of words.
     mutating func choice(_ node: YAMLNode, in context: @autoclosure () -> String, from choices: [String]) -> Located<String>? {
-        let expected = "one of " + choices.joined(separator: ", ")
-        guard let scalar = node.scalar, scalar.kind != .null, node.pairs == nil else {
-            wrongType(node, expected: expected, in: context())
+        guard let scalar = node.scalar, scalar.kind != .null else {
+            wrongType(node, expected: "one of " + choices.joined(separator: ", "), in: context())
             return nil
         }
-        guard choices.contains(scalar.text) else {
-            let suggestion = Suggestion.closest(to: scalar.text, in: choices)
-            error(Codes.invalidValue, "'\(clip(scalar.text))' is not a valid value for \(context())", at: node.span,
-                  expected: expected, help: suggestion.map { "did you mean '\($0)'?" })
+        let text = scalar.text
+        guard choices.contains(text) else {
+            let suggestion = Suggestion.closest(to: text, in: choices)
+            error(Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
+                  expected: "one of " + choices.joined(separator: ", "), help: suggestion.map { "did you mean '\($0)'?" })
             return nil
         }
-        return Located(value: scalar.text, span: node.span)
+        return Located(value: text, span: node.span)
     }
 
     /// A list of strings.
     mutating func strings(_ node: YAMLNode, in context: @autoclosure () -> String) -> [Located<String>]? {
         guard let items = items(node, in: context()) else { return nil }
-        return items.compactMap { string($0, in: "an entry of \(context())") }
+        var result: [Located<String>] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            if let string = string(item, in: "an entry of \(context())") { result.append(string) }
+        }
+        return result
     }
 }
 
 /// The known entries of one mapping, by key.
-struct Fields {
+///
+/// A class: the decoder's closures capture it for every key (`f["port"].flatMap { int($0,
+/// in: f.context("port"), …) }`), and a reference is one count to copy where the struct's
+/// node, pairs and context were three.
+final class Fields {
     /// The mapping itself, for errors about missing keys.
     let node: YAMLNode
     /// What the mapping is, in messages ("app 'web'").
@@ -177,6 +191,12 @@ struct Fields {
     /// known keys are ever asked for. Searched in order, not hashed: a mapping has a handful of
     /// keys, and comparing short strings is cheaper than hashing them.
     let pairs: YAMLPairs
+
+    init(node: YAMLNode, context: String, pairs: YAMLPairs) {
+        self.node = node
+        self.context = context
+        self.pairs = pairs
+    }
 
     /// The value under `key`, if present.
     subscript(key: YAMLKeyName) -> YAMLNode? { pairs.value(forKey: key) }

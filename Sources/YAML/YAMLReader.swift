@@ -357,6 +357,10 @@ private struct ReaderSession {
             help = "a key may be at most 1024 characters long"
         case let text where text.contains("mapping values are not allowed"):
             help = "a value that contains ': ' must be quoted"
+        case let text where text.contains("did not find expected key") || text.contains("did not find expected '-' indicator"):
+            help = "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line \(Int(parser.context_mark.line) + 1))"
+        case let text where text.contains("could not find expected ':'"):
+            help = "a key needs ': ' after it; a value that runs over several lines must be indented under its key or quoted"
         case let text where text.contains("UTF-8") || text.contains("control characters"):
             help = "a manifest is UTF-8 text; this file looks binary or in another encoding"
         default: help = nil

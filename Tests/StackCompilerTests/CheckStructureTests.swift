@@ -121,6 +121,18 @@ import Testing
         #expect(diagnostic?.help == "quote it to make it a string: \"1.5\"")
     }
 
+    @Test func quotedIntegerSuggestsRemovingTheQuotes() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                image: nginx:1.27
+                port: 1️⃣"8080"
+            """)
+        #expect(diagnostic?.help == "remove the quotes: 8080")
+    }
+
     @Test func wrongTypeForEntrypoint() {
         expectOnly(Codes.wrongType, in: """
             stackc: 1

@@ -36,6 +36,31 @@ import YAML
         #expect(diagnostic?.help == "a value that contains ': ' must be quoted")
     }
 
+    @Test func keyIndentedLessThanItsSiblings() {
+        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                image: nginx:1.27
+               1️⃣port: 80
+            """)
+        #expect(diagnostic?.help == "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line 4)")
+    }
+
+    @Test func listItemIndentedLessThanItsSiblings() {
+        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
+            stackc: 1
+            name: shop
+            identity:
+              roles:
+                - staff
+               1️⃣- admin
+            apps: {}
+            """)
+        #expect(diagnostic?.help?.hasPrefix("check the indentation:") == true)
+    }
+
     @Test func invalidUTF8IsLocatedAtTheBadByte() {
         var bytes = Array("stackc: 1\nname: shop\napps:\n  web: {image: ngi".utf8)
         bytes += [0xC3, 0x28]  // a lead byte followed by an ASCII byte

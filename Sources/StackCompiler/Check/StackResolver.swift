@@ -50,6 +50,9 @@ struct StackResolver {
             apps: syntax.apps.map(resolveApp))
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
+        let keys = syntax.topKeySpans
+        stack.sectionSpans = SectionSpans(manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
+                                          identity: keys["identity"], monitoring: keys["monitoring"])
         stack.indexApps()
         bindConsumers(&stack)
         return stack
@@ -133,7 +136,8 @@ struct StackResolver {
         case .redis: version = "7.4"
         }
         return Database(name: database.name.value, engine: engine, version: database.version?.value ?? version,
-                        backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [])
+                        backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [],
+                        span: database.name.span)
     }
 
     func resolvePlacement(_ placement: PlacementSyntax?) -> Placement {
@@ -172,7 +176,8 @@ struct StackResolver {
             update: UpdatePolicy(order: app.update?.order?.value ?? "start-first", parallelism: app.update?.parallelism?.value ?? 1,
                                  failureAction: app.update?.failureAction?.value ?? "rollback",
                                  delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
-            command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value)
+            command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
+            span: app.name.span)
     }
 
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {

@@ -1,3 +1,5 @@
+import StackDiagnostics
+
 /// One workload, with every default applied.
 struct App: Sendable {
     enum Preset: String, Sendable { case generic, nextcloud }
@@ -29,6 +31,8 @@ struct App: Sendable {
     var commandIsShell: Bool
     /// The image's own entrypoint, when the manifest states it.
     var entrypoint: [String]?
+    /// Where the manifest names the app, for the warnings `stackc build` gives about it.
+    var span: SourceSpan?
 }
 
 /// How the proxy reaches an app.

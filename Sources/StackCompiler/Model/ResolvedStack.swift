@@ -1,3 +1,5 @@
+import StackDiagnostics
+
 /// The checked stack every pass reads: defaults applied, hosts expanded with the domain, node
 /// names and addresses computed, every reference bound. Built only from a manifest without errors.
 public struct ResolvedStack: Sendable {
@@ -20,6 +22,8 @@ public struct ResolvedStack: Sendable {
     /// dependency and consumer, which a search would make quadratic in the number of apps.
     /// Only a shortcut: `app(_:)` checks the name it finds and searches when it is stale.
     var appPositions: [String: Int] = [:]
+    /// Where the manifest writes its sections, for the warnings `stackc build` gives about them.
+    var sectionSpans = SectionSpans()
 
     /// The database called `name`.
     func database(_ name: String) -> Database? { databases.first { $0.name == name } }
@@ -143,6 +147,18 @@ struct Database: Sendable {
     var placement: Placement
     /// Apps and platform services (`keycloak`) with their own database here, in manifest order.
     var consumers: [String]
+    /// Where the manifest names the database.
+    var span: SourceSpan?
+}
+
+/// Where the manifest writes its top-level sections' keys (nil for one it leaves out).
+struct SectionSpans: Sendable {
+    /// The manifest as a whole: its first key.
+    var manifest: SourceSpan?
+    var cluster: SourceSpan?
+    var registry: SourceSpan?
+    var identity: SourceSpan?
+    var monitoring: SourceSpan?
 }
 
 /// Defaults for every backup.

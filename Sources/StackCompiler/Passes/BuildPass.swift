@@ -54,8 +54,8 @@ struct BuildOutput {
         return key
     }
 
-    /// Records a build warning that points at no place in the manifest.
-    mutating func warn(_ code: DiagnosticCode, _ message: String, help: String? = nil) {
-        warnings.append(Diagnostic(code: code, severity: .warning, message: message, path: sourcePath, span: nil, help: help))
+    /// Records a build warning about the manifest at `span`.
+    mutating func warn(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
+        warnings.append(Diagnostic(code: code, severity: .warning, message: message, path: sourcePath, span: span, help: help))
     }
 }

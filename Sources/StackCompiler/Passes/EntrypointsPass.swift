@@ -16,6 +16,7 @@ struct EntrypointsPass: BuildPass {
             guard let start = start(of: app) else {
                 output.warn(Codes.unknownImageStart,
                             "app '\(app.name)' needs a start-up wrapper (\(steps.map(\.summary).joined(separator: ", "))), but stackc does not know how its image starts",
+                            at: app.span,
                             help: "add 'entrypoint:' (the image's ENTRYPOINT, or [] if it has none) and 'command:' to the app")
                 continue
             }

@@ -19,6 +19,8 @@ struct ManifestSyntax {
     var apps: [AppSyntax] = []
     /// Where `apps` was written (nil when missing).
     var appsSpan: SourceSpan?
+    /// Where each top-level key is written, by key.
+    var topKeySpans: [String: SourceSpan] = [:]
 }
 
 /// `tls`.

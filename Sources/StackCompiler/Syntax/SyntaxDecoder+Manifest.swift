@@ -14,6 +14,9 @@ extension SyntaxDecoder {
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
         guard let top = fields(root, in: "the manifest", known: Self.topKeys) else { return nil }
         var syntax = ManifestSyntax(rootSpan: root.span)
+        for pair in top.pairs where !pair.isExtension {
+            syntax.topKeySpans[pair.keyText] = pair.key.span
+        }
         if let node = top["stackc"] {
             if let version = int(node, in: "'stackc'", range: Int.min...Int.max), version.value != 1 {
                 error(Codes.unsupportedVersion, "manifest format version \(version.value) is not supported", at: version.span,

@@ -119,7 +119,9 @@ struct SyntaxDecoder {
     /// An integer within `range`.
     mutating func int(_ node: YAMLNode, in context: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>? {
         guard let scalar = node.scalar, scalar.kind == .int else {
-            wrongType(node, expected: "an integer", in: context())
+            let quotedNumber = node.scalar.map { $0.quoted && Int($0.text) != nil } == true
+            wrongType(node, expected: "an integer", in: context(),
+                      help: quotedNumber ? "remove the quotes: \(node.scalar?.text ?? "")" : nil)
             return nil
         }
         guard let value = scalar.int else {

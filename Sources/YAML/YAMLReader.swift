@@ -26,12 +26,16 @@ public struct YAMLReader {
     /// A reader with default limits.
     public init() {}
 
-    /// Parses `source`; returns the root node, or nil when the file has errors or no document.
+    /// Parses `source`; returns the root node, or nil when the file has no document or an
+    /// error that stopped the read (malformed YAML, a limit, an unknown anchor or tag, a second
+    /// document). A duplicate or non-scalar key does not stop it: the document is still whole
+    /// (the first of the keys kept, the other pair left out), so the manifest's own problems can
+    /// be found in the same run.
     public func read(_ source: SourceFile, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
         var session = ReaderSession(source: source, limits: limits)
         let root = session.run()
         diagnostics.report(contentsOf: session.diagnostics)
-        return session.diagnostics.contains { $0.severity == .error } ? nil : root
+        return session.stopped ? nil : root
     }
 }
 
@@ -62,6 +66,8 @@ private struct ReaderSession {
     var root: Int32?
     var writtenNodes = 0
     var documents = 0
+    /// Set when an error ends the read before the document is complete.
+    var stopped = false
 
     init(source: SourceFile, limits: YAMLReader.Limits) {
         self.source = source
@@ -94,11 +100,13 @@ private struct ReaderSession {
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
                     reportParserError(parser)
+                    stopped = true
                     return nil
                 }
                 let keepGoing = handle(&event)
                 let done = event.type == YAML_STREAM_END_EVENT
                 yaml_event_delete(&event)
+                if !keepGoing { stopped = true }
                 if !keepGoing || done { break }
             }
             return root.map { YAMLNode(document: YAMLDocument(document), index: $0) }

@@ -121,6 +121,57 @@ import Testing
         #expect(diagnostic?.help == "quote it to make it a string: \"1.5\"")
     }
 
+    @Test func composeKeysSayWhatStackcCallsThem() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                image: nginx:1.27
+                1️⃣environment: {A: b}
+                2️⃣restart: always
+            """, [ExpectedDiagnostic(Codes.unknownKey, "1️⃣"), ExpectedDiagnostic(Codes.unknownKey, "2️⃣")])
+        #expect(diagnostics.map(\.help) == ["Compose's 'environment' is 'env' here: a mapping of NAME: value",
+                                            "Swarm restarts failed tasks by itself; remove 'restart'"])
+    }
+
+    @Test func composeKeysOutsideAnAppGetTheUsualSuggestion() {
+        let diagnostic = expectOnly(Codes.unknownKey, in: """
+            stackc: 1
+            name: shop
+            1️⃣labels: {a: b}
+            apps: {}
+            """)
+        #expect(diagnostic?.help?.contains("Compose") == false)
+    }
+
+    @Test func composeVolumeListShowsTheMapping() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                image: nginx:1.27
+                volumes:
+                  1️⃣- html:/usr/share/nginx/html
+            """)
+        #expect(diagnostic?.help == "volumes map a name to the path in the container, one per line: 'html: /usr/share/nginx/html'")
+    }
+
+    @Test func aWordWhereAListIsExpectedShowsTheList() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            apps:
+              api:
+                image: nginx:1.27
+              web:
+                image: nginx:1.27
+                depends_on: 1️⃣api
+            """)
+        #expect(diagnostic?.help == "write a list: [api]")
+    }
+
     @Test func quotedIntegerSuggestsRemovingTheQuotes() {
         let diagnostic = expectOnly(Codes.wrongType, in: """
             stackc: 1

@@ -3,8 +3,9 @@ import Testing
 import YAML
 @testable import StackCompiler
 
-/// Problems below the manifest's own rules, found while reading YAML (Y001–Y008): each located,
-/// and each stopping the check before the manifest rules run.
+/// Problems below the manifest's own rules, found while reading YAML (Y001–Y008): each located.
+/// Malformed YAML, limits, unknown anchors and tags stop the check before the manifest rules
+/// run; a duplicate or non-scalar key does not, as the document is still whole.
 @Suite struct CheckYAMLTests {
     @Test func unclosedFlowSequence() {
         let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
@@ -102,6 +103,20 @@ import YAML
                 1️⃣replicas: 3
             """)
         #expect(diagnostic?.help?.contains("line 6") == true)
+    }
+
+    @Test func duplicateKeyDoesNotHideTheManifestsOtherProblems() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                image: nginx:1.27
+                1️⃣replica: 2
+            databases:
+              pg: {}
+              2️⃣pg: {engine: postgres}
+            """, [ExpectedDiagnostic(Codes.unknownKey, "1️⃣"), ExpectedDiagnostic(YAMLDiagnostics.duplicateKey, "2️⃣")])
     }
 
     @Test func duplicateKeyInALargeMapping() {

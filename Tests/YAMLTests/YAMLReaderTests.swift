@@ -237,7 +237,9 @@ import Testing
               1️⃣web: {}
             """)
         let result = read(input.text)
-        #expect(result.root == nil)
+        // The read goes on: the first 'web' is kept, the second left out.
+        let services = try #require(result.root?.pairs?.first?.value.pairs)
+        #expect(services.map(\.keyText) == ["web", "db"])
         #expect(result.codes == [YAMLDiagnostics.duplicateKey.rawValue])
         let diagnostic = try #require(result.diagnostics.first)
         #expect(diagnostic.span?.start == input[1])

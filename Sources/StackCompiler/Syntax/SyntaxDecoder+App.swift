@@ -164,6 +164,16 @@ extension SyntaxDecoder {
 
     /// `volumes`: volume name → absolute container path.
     mutating func volumes(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(name: Located<String>, path: Located<String>)] {
+        if let items = node.items {
+            // Compose's list of `name:/path`; say how the same is written here.
+            let example = items.first?.scalar.map { item -> String in
+                let parts = item.text.split(separator: ":", maxSplits: 1)
+                return parts.count == 2 ? "\(parts[0]): \(parts[1])" : "data: /var/lib/app"
+            } ?? "data: /var/lib/app"
+            wrongType(node, expected: "a mapping", in: context(),
+                      help: "volumes map a name to the path in the container, one per line: '\(example)'")
+            return []
+        }
         let pairs = entries(node, in: context()) ?? []
         var result: [(name: Located<String>, path: Located<String>)] = []
         result.reserveCapacity(pairs.count)

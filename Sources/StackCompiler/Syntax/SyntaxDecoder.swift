@@ -54,11 +54,37 @@ struct SyntaxDecoder {
     }
 
     private mutating func unknownKey(_ pair: YAMLPair, in context: @autoclosure () -> String, known: [String]) {
-        let suggestion = Suggestion.closest(to: pair.keyText, in: known)
-        error(Codes.unknownKey, "unknown key '\(clip(pair.keyText))' in \(context())", at: pair.key.span,
-              expected: "one of " + known.joined(separator: ", "),
-              help: suggestion.map { "did you mean '\($0)'?" } ?? "keys starting with 'x-' are ignored, for your own anchors")
+        let key = pair.keyText
+        let help: String
+        // Compose's names only where they would mean something: its app keys in an app.
+        if let compose = Self.composeKeys[key], compose.stackcKey.map({ known.contains($0) }) ?? known.contains("image") {
+            help = compose.stackcKey.map { "Compose's '\(key)' is '\($0)' here: \(compose.hint)" } ?? compose.hint
+        } else if let suggestion = Suggestion.closest(to: key, in: known) {
+            help = "did you mean '\(suggestion)'?"
+        } else {
+            help = "keys starting with 'x-' are ignored, for your own anchors"
+        }
+        error(Codes.unknownKey, "unknown key '\(clip(key))' in \(context())", at: pair.key.span,
+              expected: "one of " + known.joined(separator: ", "), help: help)
     }
+
+    /// A Compose key that people carry over: what stackc calls it (nil when it has no such
+    /// key), and a word on how to write it.
+    struct ComposeKey {
+        var stackcKey: String?
+        var hint: String
+    }
+
+    static let composeKeys: [String: ComposeKey] = [
+        "environment": ComposeKey(stackcKey: "env", hint: "a mapping of NAME: value"),
+        "ports": ComposeKey(stackcKey: "port", hint: "the one port the container serves; the proxy publishes it"),
+        "healthcheck": ComposeKey(stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
+        "deploy": ComposeKey(hint: "write 'replicas', 'resources', 'placement' and 'update' on the app itself"),
+        "restart": ComposeKey(hint: "Swarm restarts failed tasks by itself; remove 'restart'"),
+        "container_name": ComposeKey(hint: "Swarm names the tasks; remove 'container_name'"),
+        "networks": ComposeKey(hint: "stackc gives each app the networks it needs; remove 'networks'"),
+        "labels": ComposeKey(hint: "stackc writes the proxy's labels from 'host', 'path', 'https', 'sticky' and 'auth'"),
+    ]
 
     /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
     mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String) -> [YAMLPair]? {
@@ -79,7 +105,8 @@ struct SyntaxDecoder {
     mutating func items(_ node: YAMLNode, in context: @autoclosure () -> String) -> YAMLItems? {
         if node.scalar?.kind == .null { return YAMLItems.empty }
         guard let items = node.items else {
-            wrongType(node, expected: "a list", in: context())
+            let help = node.scalar.map { "write a list: [\($0.text)]" }
+            wrongType(node, expected: "a list", in: context(), help: help)
             return nil
         }
         return items

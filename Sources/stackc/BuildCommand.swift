@@ -40,7 +40,10 @@ struct BuildOptions: ParsableArguments {
         let outputFolder = URL(fileURLWithPath: output).appendingPathComponent(stack.name).standardizedFileURL.path
         let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
         let result = BuildPipeline.build(stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
-        printer.add(checked.diagnostics + result.warnings, source: source)
+        // The build's warnings among the check's, in file order as every diagnostic is.
+        var all = DiagnosticBag()
+        all.report(contentsOf: checked.diagnostics + result.warnings)
+        printer.add(all.sorted, source: source)
         printer.finish()
         return (stack, result)
     }

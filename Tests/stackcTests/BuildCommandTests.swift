@@ -38,6 +38,33 @@ import Testing
         try workspace.read("out/shop/.stackc-files").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
     }
 
+    @Test func buildWarningsComeInFileOrderWithTheCheckOnes() throws {
+        let workspace = try Workspace("warning-order")
+        defer { workspace.remove() }
+        // W308 (the worker, line 10) and W301 (line 12), both after W307 (monitoring, line 4).
+        try workspace.write("shop.yml", """
+            stackc: 1
+            name: shop
+            domain: shop.test
+            monitoring:
+              metrics: true
+            apps:
+              api:
+                image: nginx:1.27-alpine
+                port: 8080
+              worker:
+                image: ghcr.io/acme/worker:2.1
+                sticky: true
+                depends_on: [api]
+
+            """)
+        let run = try workspace.stackc("build", "shop.yml")
+        try #require(run.status == 0, "\(run)")
+        let located = run.stderr.split(separator: "\n").filter { $0.hasPrefix("shop.yml:") && $0.contains(": warning[") }
+        #expect(located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W301]:"], "\(run)")
+    }
+
     @Test func buildTwiceGivesIdenticalBytesAndRewritesNothing() throws {
         let workspace = try Workspace("twice")
         defer { workspace.remove() }

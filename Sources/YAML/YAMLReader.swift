@@ -144,7 +144,7 @@ private struct ReaderSession {
             document.bytes.append(contentsOf: bytes)
             let node = append(YAMLDocument.Record(shape: .scalar, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE,
                                                   first: first, count: Int32(bytes.count), weight: 1, span: span))
-            return add(node, anchor: cString(data.anchor))
+            return add(node, weight: 1, anchor: data.anchor == nil ? nil : cString(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = cString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -152,7 +152,8 @@ private struct ReaderSession {
                       at: SourceSpan(start: start, length: name.count + 1), help: "define '&\(name)' on a node above this line")
                 return false
             }
-            return add(target, anchor: nil, isAlias: true, aliasSpan: SourceSpan(start: start, length: name.count + 1))
+            return add(target, weight: document.records[Int(target)].weight, anchor: nil, isAlias: true,
+                       aliasSpan: SourceSpan(start: start, length: name.count + 1))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let tag = cString(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
@@ -172,7 +173,7 @@ private struct ReaderSession {
                 preconditionFailure("internal error: libyaml closed a collection that was never opened")
             }
             guard let node = close(frame) else { return false }
-            return add(node, anchor: frame.anchor)
+            return add(node, weight: document.records[Int(node)].weight, anchor: frame.anchor)
         default:
             break
         }
@@ -204,14 +205,22 @@ private struct ReaderSession {
         var merged: [YAMLDocument.Pair] = []
         var mergedKeys = Set<String>()  // a set, so that merging a huge mapping stays linear
         // Keys already seen, by their index in the document's pairs: a dictionary only for large
-        // mappings; a manifest's mappings are small, and comparing a few short keys beats hashing.
-        let large = pending.count - frame.start > 32
+        // mappings (more than 32 pairs); a manifest's mappings are small, and comparing a few
+        // short keys beats hashing.
+        let large = pending.count - frame.start > 64
         var seen: [String: Int] = [:]
         // Merged pairs are checked against the explicit ones only (a set already keeps merged
         // keys unique): searching the merged ones too would make a big merge quadratic.
         var explicitEnd = first
+        // One bit per key seen, chosen by its first bytes and length: a key whose bit is clear
+        // is new without a search, so a small mapping's keys are not compared pairwise.
+        var seenBits: UInt64 = 0
+        func bit(of pair: YAMLDocument.Pair) -> UInt64 {
+            1 << ((pair.keyHead &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(pair.keyLength)) >> 58)
+        }
         func firstIndex(of pair: YAMLDocument.Pair) -> Int? {
             if large { return seen[text(of: pair)] }
+            guard seenBits & bit(of: pair) != 0 else { return nil }
             return document.pairs[first..<explicitEnd].firstIndex { document.sameKey($0, pair) }
         }
         var index = frame.start
@@ -245,6 +254,7 @@ private struct ReaderSession {
                 continue
             }
             if large { seen[text(of: pair)] = document.pairs.count }
+            seenBits |= bit(of: pair)
             document.pairs.append(pair)
             explicitEnd = document.pairs.count
         }
@@ -285,7 +295,8 @@ private struct ReaderSession {
 
 
     /// Adds a finished node to the open container, or makes it the root.
-    mutating func add(_ node: Int32, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil) -> Bool {
+    /// `weight` is the node's: the nodes it stands for when aliases are expanded.
+    mutating func add(_ node: Int32, weight: Int, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil) -> Bool {
         if !isAlias { writtenNodes += 1 }
         if let anchor { anchors[anchor] = node }
         guard !stack.isEmpty else {
@@ -295,9 +306,11 @@ private struct ReaderSession {
         let top = stack.count - 1
         if let aliasSpan { stack[top].aliasSpans[pending.count - stack[top].start] = aliasSpan }
         pending.append(node)
-        let record = document.records[Int(node)]
-        stack[top].weight += record.weight
-        return checkExpansion(stack[top].weight, at: aliasSpan ?? record.span)
+        stack[top].weight += weight
+        let total = stack[top].weight
+        // The usual case decided here; the span is looked up only for the error.
+        guard total > writtenNodes + limits.maxAliasExpansion else { return true }
+        return checkExpansion(total, at: aliasSpan ?? document.records[Int(node)].span)
     }
 
     /// False (with an error) when aliases make the document expand far beyond what is written.

@@ -229,6 +229,34 @@ import Testing
 
     // MARK: Structural errors
 
+    @Test func duplicateKeysAreFoundInMappingsOfEverySize() throws {
+        // Mappings of 1 to 70 keys (small ones checked through a bit per key, large ones
+        // through a dictionary), keys of random lengths that share first bytes, some repeated:
+        // exactly the repeats are reported, and every other key is kept once, in order.
+        var random = SeededBytes(seed: 0xD0B1_E5)
+        for size in 1...70 {
+            var keys: [String] = []
+            for _ in 0..<size {
+                if !keys.isEmpty, random.next() % 6 == 0 {
+                    keys.append(keys[Int(random.next() % UInt64(keys.count))])
+                } else {
+                    let length = 1 + Int(random.next() % 12)
+                    keys.append("k" + String((0..<length).map { _ in Character(Unicode.Scalar(0x61 + UInt8(random.next() % 3))) }))
+                }
+            }
+            var unique: [String] = []
+            var reported: [String] = []
+            for key in keys {
+                if unique.contains(key) { reported.append(key) } else { unique.append(key) }
+            }
+            let result = read("m:\n" + keys.enumerated().map { "  \($1): \($0)\n" }.joined())
+            let pairs = try #require(result.root?.pairs?.first?.value.pairs, "size \(size)")
+            #expect(pairs.map(\.keyText) == unique, "size \(size)")
+            #expect(result.diagnostics.map { $0.message } == reported.map { "the key '\($0)' appears twice in this mapping" },
+                    "size \(size)")
+        }
+    }
+
     @Test func duplicateKeyNamesBothLines() throws {
         let input = MarkedSource("""
             services:

@@ -4,34 +4,44 @@ import StackDiagnostics
 /// wait forever.
 enum DependencyRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
-        let edges = Dictionary(syntax.apps.map { ($0.name.value, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
-        var state: [String: Int] = [:]  // 1: on the current path, 2: done
+        // Apps by position, and each app's dependencies on other apps (databases and platform
+        // services depend on nothing, so they close no cycle): names are hashed once, not at
+        // every step of the search.
+        let apps = syntax.apps
+        var position: [String: Int] = [:]
+        position.reserveCapacity(apps.count)
+        for (index, app) in apps.enumerated() where position[app.name.value] == nil {
+            position[app.name.value] = index
+        }
+        let edges: [[(target: Int, span: SourceSpan)]] = apps.map { app in
+            app.dependsOn.compactMap { dependency in position[dependency.value].map { ($0, dependency.span) } }
+        }
+        var state = [UInt8](repeating: 0, count: apps.count)  // 1: on the current path, 2: done
         var reported = Set<String>()
-        for app in syntax.apps where state[app.name.value] == nil {
+        for start in apps.indices where state[start] == 0 {
             // Iterative depth-first search, so that a long chain cannot exhaust the stack.
-            var path: [(name: String, next: Int)] = [(app.name.value, 0)]
-            state[app.name.value] = 1
+            var path: [(app: Int, next: Int)] = [(start, 0)]
+            state[start] = 1
             while let top = path.last {
-                let targets = edges[top.name] ?? []
+                let targets = edges[top.app]
                 guard top.next < targets.count else {
-                    state[top.name] = 2
+                    state[top.app] = 2
                     path.removeLast()
                     continue
                 }
                 path[path.count - 1].next += 1
-                let target = targets[top.next]
-                guard edges[target.value] != nil else { continue }
-                switch state[target.value] {
+                let (target, span) = targets[top.next]
+                switch state[target] {
                 case 1:
-                    let cycle = path.map(\.name).drop { $0 != target.value } + [target.value]
+                    let cycle = (path.map(\.app).drop { $0 != target } + [target]).map { apps[$0].name.value }
                     let key = Set(cycle).sorted().joined(separator: ",")
                     if reported.insert(key).inserted {
                         report.error(Codes.dependencyCycle, "'depends_on' forms a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " → "),
-                                     at: target.span, help: "each app would wait for the other forever; remove one of these dependencies")
+                                     at: span, help: "each app would wait for the other forever; remove one of these dependencies")
                     }
-                case nil:
-                    state[target.value] = 1
-                    path.append((target.value, 0))
+                case 0:
+                    state[target] = 1
+                    path.append((target, 0))
                 default:
                     break
                 }

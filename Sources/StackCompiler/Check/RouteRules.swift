@@ -4,9 +4,9 @@ import StackDiagnostics
 /// per host and path, OIDC only over HTTPS and with an identity provider.
 enum RouteRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
-        var routes: [String: (owner: String, span: SourceSpan)] = [:]
+        var routes: [RouteKey: (owner: RouteOwner, span: SourceSpan)] = [:]
         // In file order, so that the route written second is the one reported.
-        let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.3.start < $1.3.start }
+        let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
         for (host, path, owner, span) in all {
             guard let domain = syntax.domain?.value else {
                 report.error(Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
@@ -14,8 +14,8 @@ enum RouteRules: CheckRule {
                              help: "every routed stack needs a domain: short hosts expand under it and the certificate covers it")
                 continue
             }
-            let full = host.contains(".") ? host : "\(host).\(domain)"
-            let key = "\(full)\(path)"
+            let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"
+            let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
                 report.error(Codes.duplicateRoute, "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
                              at: span, help: "give one of them another host or a different 'path' (\(first.owner) is at line \(first.span.start.line))")
@@ -66,37 +66,60 @@ enum RouteRules: CheckRule {
         }
     }
 
+    /// A route: the full host and the path prefix.
+    struct RouteKey: Hashable {
+        var host: String
+        var path: String
+    }
+
+    /// What a route leads to, named for messages only when one is needed.
+    enum RouteOwner: CustomStringConvertible {
+        case app(String)
+        case platform(String)
+
+        var description: String {
+            switch self {
+            case .app(let name): return "app '\(name)'"
+            case .platform(let description): return description
+            }
+        }
+    }
+
+    /// A route as written: host (short or full), path, owner, and where.
+    typealias WrittenRoute = (host: String, path: String, owner: RouteOwner, span: SourceSpan)
+
     /// Hosts the platform services take.
-    static func platformRoutes(_ syntax: ManifestSyntax) -> [(String, String, String, SourceSpan)] {
-        var routes: [(String, String, String, SourceSpan)] = []
+    static func platformRoutes(_ syntax: ManifestSyntax) -> [WrittenRoute] {
+        var routes: [WrittenRoute] = []
         if let identity = syntax.identity {
-            routes.append((identity.host?.value ?? "auth", "/", "'identity'", identity.host?.span ?? identity.span))
+            routes.append((identity.host?.value ?? "auth", "/", .platform("'identity'"), identity.host?.span ?? identity.span))
         }
         if let registry = syntax.registry {
-            routes.append((registry.host?.value ?? "registry", "/", "'registry'", registry.host?.span ?? registry.span))
+            routes.append((registry.host?.value ?? "registry", "/", .platform("'registry'"), registry.host?.span ?? registry.span))
             if let mirror = registry.mirror { routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror") }
         }
         if let dashboard = syntax.proxy?.dashboard { routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard") }
         if let monitoring = syntax.monitoring {
             let enabled = monitoring.grafana?.enabled ?? ((monitoring.metrics?.value ?? false) || (monitoring.logs?.value ?? false))
             if enabled {
-                routes.append((monitoring.grafana?.host?.value ?? "grafana", "/", "Grafana", monitoring.grafana?.host?.span ?? monitoring.grafana?.span ?? monitoring.span))
+                routes.append((monitoring.grafana?.host?.value ?? "grafana", "/", .platform("Grafana"),
+                               monitoring.grafana?.host?.span ?? monitoring.grafana?.span ?? monitoring.span))
             }
         }
         return routes
     }
 
-    static func toggleRoute(_ toggle: Located<HostToggle>, label: String, owner: String) -> [(String, String, String, SourceSpan)] {
+    static func toggleRoute(_ toggle: Located<HostToggle>, label: String, owner: String) -> [WrittenRoute] {
         switch toggle.value {
         case .off: return []
-        case .defaultHost: return [(label, "/", owner, toggle.span)]
-        case .host(let host): return [(host, "/", owner, toggle.span)]
+        case .defaultHost: return [(label, "/", .platform(owner), toggle.span)]
+        case .host(let host): return [(host, "/", .platform(owner), toggle.span)]
         }
     }
 
-    static func appRoutes(_ syntax: ManifestSyntax) -> [(String, String, String, SourceSpan)] {
+    static func appRoutes(_ syntax: ManifestSyntax) -> [WrittenRoute] {
         syntax.apps.compactMap { app in
-            app.host.map { ($0.value, app.path?.value ?? "/", "app '\(app.name.value)'", $0.span) }
+            app.host.map { ($0.value, app.path?.value ?? "/", .app(app.name.value), $0.span) }
         }
     }
 }

@@ -60,7 +60,8 @@ struct StackResolver {
 
     /// `label` → `label.<domain>`; full names stay as written.
     func expand(_ host: String) -> String {
-        guard !host.contains("."), let domain = syntax.domain?.value else { return host }
+        // A byte, not a Character: searching Characters breaks graphemes, for every app.
+        guard !host.utf8.contains(0x2E), let domain = syntax.domain?.value else { return host }
         return "\(host).\(domain)"
     }
 

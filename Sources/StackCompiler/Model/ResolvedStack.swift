@@ -36,7 +36,11 @@ public struct ResolvedStack: Sendable {
 
     /// Records where every app is, for `app(_:)`.
     mutating func indexApps() {
-        appPositions = Dictionary(apps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        appPositions = [:]
+        appPositions.reserveCapacity(apps.count)
+        for (position, app) in apps.enumerated() where appPositions[app.name] == nil {
+            appPositions[app.name] = position
+        }
     }
 }
 

@@ -638,6 +638,17 @@ import Testing
             """)
     }
 
+    @Test func aMisspeltImageIsReportedOnceAsTheUnknownKey() {
+        let diagnostic = expectOnly(Codes.unknownKey, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web:
+                1️⃣imgae: nginx:1.27
+            """)
+        #expect(diagnostic?.help == "did you mean 'image'?")
+    }
+
     @Test func appWithBothImageAndBuild() {
         expectOnly(Codes.imageOrBuild, in: """
             stackc: 1

@@ -165,7 +165,8 @@ final class AppSyntax {
     var span: SourceSpan
     var image: Located<String>?
     var build: Located<String>?
-    /// True when `image` or `build` was written, even with a value that did not decode.
+    /// True when `image` or `build` was written, even with a value that did not decode or
+    /// under a misspelt key (which has an error of its own).
     var imageOrBuildWritten = false
     var preset: Located<String>?
     var replicas: Located<Replicas>?

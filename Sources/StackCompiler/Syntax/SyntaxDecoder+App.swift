@@ -19,7 +19,12 @@ extension SyntaxDecoder {
         let context = "app '\(name.value)'"
         let app = AppSyntax(name: name, span: pair.key.span)
         guard let f = fields(pair.value, in: context, known: Self.appKeys) else { return app }
+        // A misspelt `image` or `build` has its own error, with the spelling to use; the app is
+        // not also reported for having neither.
         app.imageOrBuildWritten = f["image"] != nil || f["build"] != nil
+            || f.pairs.indices.contains { index in
+                !f.pairs.key(at: index, isIn: Self.appKeys) && Suggestion.closest(to: f.pairs[index].keyText, in: ["image", "build"]) != nil
+            }
         app.image = f["image"].flatMap { image($0, in: f.context("image")) }
         app.build = f["build"].flatMap { buildContext($0, in: f.context("build")) }
         app.preset = f["preset"].flatMap { choice($0, in: f.context("preset"), from: ["generic", "nextcloud"]) }

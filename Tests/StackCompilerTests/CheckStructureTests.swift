@@ -172,6 +172,21 @@ import Testing
         #expect(diagnostic?.help == "write a list: [api]")
     }
 
+    @Test func quotedBooleanSuggestsRemovingTheQuotes() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web:
+                image: nginx:1.27
+                port: 80
+                host: web
+                https: 1️⃣"false"
+            """)
+        #expect(diagnostic?.help == "remove the quotes: false")
+    }
+
     @Test func quotedIntegerSuggestsRemovingTheQuotes() {
         let diagnostic = expectOnly(Codes.wrongType, in: """
             stackc: 1

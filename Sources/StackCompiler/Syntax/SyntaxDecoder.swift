@@ -135,9 +135,16 @@ struct SyntaxDecoder {
     /// A boolean.
     mutating func bool(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Bool>? {
         guard let value = node.scalar?.bool else {
-            wrongType(node, expected: "true or false", in: context(),
-                      help: node.scalar.map { ["yes", "no", "on", "off"].contains($0.text.lowercased()) } == true
-                        ? "YAML 1.2 reads '\(node.scalar?.text ?? "")' as a string; write true or false" : nil)
+            let text = node.scalar?.text.lowercased() ?? ""
+            let help: String?
+            if node.scalar?.quoted == true, text == "true" || text == "false" {
+                help = "remove the quotes: \(text)"
+            } else if ["yes", "no", "on", "off"].contains(text) {
+                help = "YAML 1.2 reads '\(node.scalar?.text ?? "")' as a string; write true or false"
+            } else {
+                help = nil
+            }
+            wrongType(node, expected: "true or false", in: context(), help: help)
             return nil
         }
         return Located(value: value, span: node.span)

@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build out out-all test lint bench check swarm
+.PHONY: all setup build out out-all test lint bench bench-instructions check swarm
 
 all: build
 
@@ -47,6 +47,11 @@ bench: setup
 	$(SWIFT) build $(RELEASE) --product stackc
 	$(SWIFT) build $(RELEASE) --product stackc-bench
 	"$(BIN)/stackc-bench"
+
+# Lint against libyaml's bare parse in instructions (callgrind), which load does not change.
+bench-instructions: setup
+	$(SWIFT) build $(RELEASE) --product stackc-bench
+	"$(BIN)/stackc-bench" instructions
 
 check: setup
 	$(SWIFT) build $(RELEASE) --product stackc

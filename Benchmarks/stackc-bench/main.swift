@@ -1,16 +1,21 @@
 import Foundation
 
-/// `stackc-bench [lint|build|all] [--json]`: stackc's performance against its targets.
+/// `stackc-bench [lint|build|instructions|all] [--json]`: stackc's performance against its targets.
 ///
 /// Sections, each its own type with a `run`: `LintBench` (check on bytes in memory against
-/// libyaml's bare parse, and the `stackc lint` process) and `BuildBench` (check + build
-/// pipeline against docker and libyaml). `--json` prints the lint figures as JSON.
+/// libyaml's bare parse, and the `stackc lint` process), `BuildBench` (check + build pipeline
+/// against docker and libyaml) and `InstructionBench` (lint against the bare parse in
+/// instructions, with callgrind; not part of `all`). `--json` prints the lint figures as JSON.
 let arguments = Array(CommandLine.arguments.dropFirst())
+// The mode InstructionBench runs itself in under callgrind.
+if arguments.first == "--measure", arguments.count == 2 {
+    exit(InstructionBench.measure(arguments[1]) ? 0 : 1)
+}
 let json = arguments.contains("--json")
 let sections = arguments.filter { !$0.hasPrefix("-") }
-let known = ["lint", "build", "all"]
+let known = ["lint", "build", "instructions", "all"]
 if let unknown = sections.first(where: { !known.contains($0) }) {
-    FileHandle.standardError.write(Data("stackc-bench: unknown section '\(unknown)'; usage: stackc-bench [lint|build|all] [--json]\n".utf8))
+    FileHandle.standardError.write(Data("stackc-bench: unknown section '\(unknown)'; usage: stackc-bench [lint|build|instructions|all] [--json]\n".utf8))
     exit(2)
 }
 let chosen = sections.isEmpty ? ["all"] : sections
@@ -19,4 +24,7 @@ if chosen.contains("lint") || chosen.contains("all") {
 }
 if chosen.contains("build") || (chosen.contains("all") && !json) {
     BuildBench.run()
+}
+if chosen.contains("instructions") {
+    guard InstructionBench.run() else { exit(1) }
 }

@@ -145,9 +145,11 @@ extension SyntaxDecoder {
 
     /// True for `[a-z][a-z0-9-]{0,62}` not ending in `-`.
     static func isName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else { return false }
-        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else { return false }
+            return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+        }
     }
 
     /// A likely valid spelling of an invalid name, for the help note.

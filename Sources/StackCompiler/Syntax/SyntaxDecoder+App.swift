@@ -146,9 +146,11 @@ extension SyntaxDecoder {
     }
 
     static func isEnvName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, !(0x30...0x39).contains(first), bytes.count <= 256 else { return false }
-        return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = bytes.first, !(0x30...0x39).contains(first), bytes.count <= 256 else { return false }
+            return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+        }
     }
 
     /// Docker secret names: letters, digits, `_`, `-`, `.`.

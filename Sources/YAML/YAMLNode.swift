@@ -113,6 +113,14 @@ public struct YAMLPairs: RandomAccessCollection, @unchecked Sendable {
         return nil
     }
 
+    /// The key node of `key`, for messages that point at the key rather than its value.
+    public func key(forKey key: YAMLKeyName) -> YAMLNode? {
+        for pair in document.pairs[start..<(start + count)] where document.matches(pair, key) {
+            return YAMLNode(document: document, index: pair.key)
+        }
+        return nil
+    }
+
     /// Whether the key of the pair at `position` is one of `keys`.
     public func key(at position: Int, isIn keys: YAMLKeySet) -> Bool {
         let pair = document.pairs[start + position]

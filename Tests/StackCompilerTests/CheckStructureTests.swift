@@ -244,8 +244,8 @@ import Testing
               web:
                 image: nginx:1.27
                 port: 80
-                health:
-                  1️⃣interval: 10s
+                1️⃣health:
+                  interval: 10s
             """)
     }
 
@@ -258,7 +258,7 @@ import Testing
             apps:
               web:
                 image: nginx:1.27
-                metrics: 1️⃣{path: /stats}
+                1️⃣metrics: {path: /stats}
             """)
     }
 
@@ -267,8 +267,8 @@ import Testing
             stackc: 1
             name: shop
             domain: example.org
-            identity:
-              1️⃣roles: [staff]
+            1️⃣identity:
+              roles: [staff]
             databases:
               one: {}
               two: {}

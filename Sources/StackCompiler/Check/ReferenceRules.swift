@@ -40,7 +40,7 @@ enum ReferenceRules: CheckRule {
         } else if StackResolver.onlyPostgres(syntax.databases) == nil {
             let postgres = syntax.databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }.map(\.name.value)
             report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
-                         at: SourceSpan(start: identity.span.start),
+                         at: syntax.topKeySpans["identity"] ?? SourceSpan(start: identity.span.start),
                          expected: "'database:' naming a postgres entry of 'databases'",
                          help: postgres.isEmpty ? "add a database with 'engine: postgres' and name it in 'identity.database'"
                             : "choose one of " + postgres.joined(separator: ", "))

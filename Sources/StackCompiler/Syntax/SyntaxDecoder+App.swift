@@ -42,8 +42,8 @@ extension SyntaxDecoder {
         app.volumes = f["volumes"].map { volumes($0, in: f.context("volumes")) } ?? []
         app.backup = f["backup"].flatMap { appBackup($0, in: f.context("backup")) }
         app.dependsOn = names(f["depends_on"], in: f.context("depends_on"))
-        app.health = f["health"].flatMap { health($0, in: f.context("health")) }
-        app.metrics = f["metrics"].flatMap { metrics($0, in: f.context("metrics")) }
+        app.health = f["health"].flatMap { health($0, in: f.context("health"), under: f.keySpan("health")) }
+        app.metrics = f["metrics"].flatMap { metrics($0, in: f.context("metrics"), under: f.keySpan("metrics")) }
         app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
         app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
         app.update = f["update"].flatMap { update($0, in: f.context("update")) }
@@ -206,7 +206,8 @@ extension SyntaxDecoder {
     }
 
     /// `health`: a path, or a map.
-    mutating func health(_ node: YAMLNode, in context: @autoclosure () -> String) -> HealthSyntax? {
+    mutating func health(_ node: YAMLNode, in context: @autoclosure () -> String,
+                         under owner: @autoclosure () -> SourceSpan?) -> HealthSyntax? {
         var health = HealthSyntax(span: node.span)
         if node.scalar != nil {
             health.path = routePath(node, in: context())
@@ -218,12 +219,13 @@ extension SyntaxDecoder {
         health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
         health.retries = f["retries"].flatMap { int($0, in: f.context("retries"), range: 1...100) }
         health.startPeriod = f["start_period"].flatMap { duration($0, in: f.context("start_period")) }
-        if health.path == nil, f["path"] == nil { missing("path", in: f, example: "path: /health") }
+        if health.path == nil, f["path"] == nil { missing("path", in: f, under: owner(), example: "path: /health") }
         return health
     }
 
     /// `metrics`: a port, or a map.
-    mutating func metrics(_ node: YAMLNode, in context: @autoclosure () -> String) -> MetricsSyntax? {
+    mutating func metrics(_ node: YAMLNode, in context: @autoclosure () -> String,
+                          under owner: @autoclosure () -> SourceSpan?) -> MetricsSyntax? {
         var metrics = MetricsSyntax(span: node.span)
         if node.scalar != nil {
             metrics.port = int(node, in: context(), range: 1...65535)
@@ -233,7 +235,7 @@ extension SyntaxDecoder {
         metrics.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
         metrics.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         metrics.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
-        if f["port"] == nil { missing("port", in: f, example: "port: 9100") }
+        if f["port"] == nil { missing("port", in: f, under: owner(), example: "port: 9100") }
         return metrics
     }
 

@@ -52,9 +52,10 @@ extension SyntaxDecoder {
         return syntax
     }
 
-    /// Reports a required key that is absent, pointing at the mapping that should hold it.
-    mutating func missing(_ key: String, in fields: Fields, example: String) {
-        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: SourceSpan(start: fields.node.span.start),
+    /// Reports a required key that is absent, pointing at the key that holds the mapping
+    /// (`owner`) or, where it has none (the manifest, a list item), at the mapping's start.
+    mutating func missing(_ key: String, in fields: Fields, under owner: SourceSpan? = nil, example: String) {
+        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(start: fields.node.span.start),
               expected: "a '\(key)' key", help: "add '\(example)'")
     }
 

@@ -237,6 +237,9 @@ final class Fields {
     /// The value under `key`, if present.
     subscript(key: YAMLKeyName) -> YAMLNode? { pairs.value(forKey: key) }
 
+    /// Where `key` itself is written, for messages about the mapping under it.
+    func keySpan(_ key: YAMLKeyName) -> SourceSpan? { pairs.key(forKey: key)?.span }
+
     /// The context for a value: "'replicas' of app 'web'".
     func context(_ key: String) -> String { "'\(key)' of \(context)" }
 }

@@ -30,7 +30,7 @@ public enum StackCompiler {
                 bag.report(Diagnostic(code: YAMLDiagnostics.empty, severity: .error, message: "the manifest is empty",
                                       path: source.path, span: SourceSpan(start: SourceLocation(line: 1, column: 1)),
                                       expected: "a mapping starting with 'stackc: 1'",
-                                      help: "start from one of the examples in manifests/"))
+                                      help: "a manifest begins with 'stackc: 1', then 'name: <stack>' and 'apps:'"))
             }
             return CheckResult(diagnostics: bag.sorted, stack: nil)
         }

@@ -24,6 +24,10 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     /// The printed form.
     public var description: String { rawValue }
+
+    /// A file that could not be read (missing, a folder, no permission): exit status 2. It
+    /// reaches `--format json` too, so that a tool does not take a missing file for a clean one.
+    public static let unreadableFile = DiagnosticCode("F001", "unreadable-file")
 }
 
 /// One problem found in one input, with where it is and how to fix it.

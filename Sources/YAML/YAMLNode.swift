@@ -289,7 +289,7 @@ public struct YAMLScalar {
             case .null: return "null"
             case .bool: return "a boolean"
             case .int: return "an integer"
-            case .float: return "a number"
+            case .float: return "a decimal number"
             case .string: return "a string"
             }
         }

@@ -371,8 +371,16 @@ private struct ReaderSession {
         let help: String?
         let lineText = source.lineText(where_.line) ?? ""
         let offending = lineText.unicodeScalars.dropFirst(where_.column - 1).first
+        let context = cString(parser.context) ?? ""
         switch problem {
+        case _ where context.contains("quoted scalar") && problem.contains("end of stream"):
+            // libyaml finds it at the end of the file; the mistake is the quote that opens it.
+            where_ = location(parser.context_mark)
+            let quote = source.lineText(where_.line)?.unicodeScalars.dropFirst(where_.column - 1).first.map(String.init) ?? "\""
+            message = "a quoted string is never closed"
+            help = "end it with \(quote); as written it runs to the end of the file"
         case let text where text.contains("tab") || offending == "\t":
+            if offending == "\t" { message = "a tab where YAML expects spaces (\(problem))" }
             help = "indent with spaces; YAML does not allow tabs there"
         case let text where text.contains("mapping values are not allowed") && where_.column > 1024:
             help = "a key may be at most 1024 characters long"

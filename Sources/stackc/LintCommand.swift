@@ -32,6 +32,10 @@ struct LintCommand: ParsableCommand {
             switch ManifestFile.read(path) {
             case .failure(let error):
                 Terminal.err(error.message)
+                if format == .json {
+                    printer.add([Diagnostic(code: .unreadableFile, severity: .error, message: "cannot read the file: \(error.reason)",
+                                            path: path, span: nil)], source: nil)
+                }
                 status = max(status, 2)
             case .success(let source):
                 let result = StackCompiler.check(source)

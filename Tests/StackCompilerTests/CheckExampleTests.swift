@@ -57,7 +57,7 @@ import YAML
     static let allCodes: [DiagnosticCode] = Codes.all + [
         YAMLDiagnostics.syntax, YAMLDiagnostics.multipleDocuments, YAMLDiagnostics.duplicateKey,
         YAMLDiagnostics.unsupportedTag, YAMLDiagnostics.limit, YAMLDiagnostics.unknownAnchor,
-        YAMLDiagnostics.badKey, YAMLDiagnostics.empty,
+        YAMLDiagnostics.badKey, YAMLDiagnostics.empty, .unreadableFile,
     ]
 
     @Test func everyCodeIsDocumented() throws {

@@ -57,7 +57,8 @@ import Testing
                 image: nginx:1.27
                 depends_on: [1️⃣identity]
             """)
-        #expect(diagnostic?.help?.contains("'identity' section") == true)
+        #expect(diagnostic?.message == "app 'web' depends on 'identity', but the manifest has no 'identity' section")
+        #expect(diagnostic?.help == "add an 'identity:' section, or remove 'identity' from 'depends_on'")
     }
 
     @Test func roleThatDoesNotExist() {

@@ -2,7 +2,7 @@ import StackDiagnostics
 import Testing
 @testable import StackCompiler
 
-/// The warnings (W301–W306): the manifest still resolves, and the warning points at the key
+/// The warnings (W301–W306, W309): the manifest still resolves, and the warning points at the key
 /// that causes it.
 @Suite struct CheckWarningTests {
     @Test func stickyWithOneReplica() {
@@ -139,6 +139,43 @@ import Testing
               api:
                 image: nginx:1.27
                 backup: false
+            """, [])
+    }
+
+    @Test func routingKeysOnAnUnroutedApp() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            apps:
+              worker: {image: nginx:1.27, replicas: 2, path: 1️⃣/api, https: 2️⃣false, sticky: 3️⃣true}
+            """, [ExpectedDiagnostic(Codes.noEffect, "1️⃣"), ExpectedDiagnostic(Codes.noEffect, "2️⃣"),
+                  ExpectedDiagnostic(Codes.noEffect, "3️⃣")])
+        #expect(diagnostics.first?.message == "app 'worker' sets 'path' but has no 'host', so the proxy does not route it and 'path' does nothing")
+        #expect(!diagnostics.contains { $0.code == Codes.plainHTTP }, "an unrouted app is not served over plain HTTP")
+    }
+
+    @Test func rolesWithoutOIDC() {
+        let diagnostic = expectOnly(Codes.noEffect, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity: {roles: [admin]}
+            databases: {pg: {}}
+            apps:
+              web: {image: nginx:1.27, port: 80, host: www, auth: basic, roles: [1️⃣admin]}
+            """)
+        #expect(diagnostic?.help == "add 'auth: oidc' to let only these roles in, or remove 'roles'")
+    }
+
+    @Test func rolesWithOIDCAreFine() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity: {roles: [admin]}
+            databases: {pg: {}}
+            apps:
+              web: {image: nginx:1.27, port: 80, host: www, auth: oidc, roles: [admin]}
             """, [])
     }
 

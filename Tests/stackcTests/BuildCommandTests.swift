@@ -41,7 +41,8 @@ import Testing
     @Test func buildWarningsComeInFileOrderWithTheCheckOnes() throws {
         let workspace = try Workspace("warning-order")
         defer { workspace.remove() }
-        // W308 (the worker, line 10) and W301 (line 12), both after W307 (monitoring, line 4).
+        // W308 (the worker, line 10) and W309 (sticky without a host, line 12), both after W307
+        // (monitoring, line 4).
         try workspace.write("shop.yml", """
             stackc: 1
             name: shop
@@ -62,7 +63,7 @@ import Testing
         try #require(run.status == 0, "\(run)")
         let located = run.stderr.split(separator: "\n").filter { $0.hasPrefix("shop.yml:") && $0.contains(": warning[") }
         #expect(located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
-                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W301]:"], "\(run)")
+                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W309]:"], "\(run)")
     }
 
     @Test func buildTwiceGivesIdenticalBytesAndRewritesNothing() throws {

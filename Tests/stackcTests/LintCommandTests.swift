@@ -122,6 +122,21 @@ import Testing
         #expect(run.stderr.contains("broken.yml:8:5: error[E101]"), "the readable file is still checked: \(run)")
     }
 
+    @Test func missingFileIsInTheJSONToo() throws {
+        let workspace = try Workspace("lint-missing-json")
+        defer { workspace.remove() }
+        try workspace.write("clean.yml", "stackc: 1\nname: shop\napps: {}\n")
+        let run = try workspace.stackc("lint", "--format", "json", "clean.yml", "nowhere.yml")
+        #expect(run.status == 2, "\(run)")
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
+        // A tool reading only the JSON must not take the missing file for a clean one.
+        #expect(objects.count == 1)
+        #expect(objects.first?["file"] as? String == "nowhere.yml")
+        #expect(objects.first?["code"] as? String == "F001")
+        #expect(objects.first?["severity"] as? String == "error")
+        #expect(objects.first?["line"] is NSNull)
+    }
+
     @Test func directoryIsAnIOError() throws {
         let workspace = try Workspace("lint-directory")
         defer { workspace.remove() }

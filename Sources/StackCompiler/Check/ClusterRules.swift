@@ -37,7 +37,11 @@ enum ClusterRules: CheckRule {
         let text = vip.value.map(String.init).joined(separator: ".")
         let network = "\(base[0]).\(base[1]).\(base[2])"
         if Array(vip.value.prefix(3)) != Array(base.prefix(3)) || vip.value[3] == 0 || vip.value[3] == 255 {
-            report.error(Codes.vipOutsideNetwork, "the virtual IP \(text) is not in the nodes' network \(network).0/24",
+            let inNetwork = Array(vip.value.prefix(3)) == Array(base.prefix(3))
+            let what = !inNetwork ? "is not in the nodes' network \(network).0/24"
+                : vip.value[3] == 0 ? "is the address of the nodes' network \(network).0/24 itself"
+                : "is the broadcast address of the nodes' network \(network).0/24"
+            report.error(Codes.vipOutsideNetwork, "the virtual IP \(text) \(what)",
                          at: vip.span, expected: "an unused address \(network).1 to \(network).254",
                          help: "for example \(network).\(base[3] > 1 ? base[3] - 1 : 254)")
         } else if let node = nodes.first(where: { $0.address == text }) {

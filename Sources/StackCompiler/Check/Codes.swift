@@ -44,6 +44,7 @@ enum Codes {
     static let backupWithoutVolumes = DiagnosticCode("W306", "backup-without-volumes")
     static let notGeneratedYet = DiagnosticCode("W307", "not-generated-yet")
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
+    static let noEffect = DiagnosticCode("W309", "no-effect")
 
     /// Every code, in documentation order.
     static let all: [DiagnosticCode] = [
@@ -53,6 +54,6 @@ enum Codes {
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict, acmeNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect,
     ]
 }

@@ -11,18 +11,26 @@ enum ReferenceRules: CheckRule {
         let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
+                let engine = ["postgres", "mariadb", "redis", "mysql"].contains(database.value)
                 reference(database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
-                          help: databases.isEmpty ? "add it under 'databases:'" : nil)
+                          help: engine ? "'\(database.value)' is an engine: name an entry of 'databases:'"
+                            + (databases.isEmpty ? ", such as 'db: {engine: \(database.value == "mysql" ? "mariadb" : database.value)}'" : "")
+                            : databases.isEmpty ? "add it under 'databases:'" : nil)
             }
             for target in app.dependsOn where !targetSet.contains(target.value) {
-                let help: String?
-                switch target.value {
-                case "identity": help = "'identity' is only available when the manifest has an 'identity' section"
-                case "registry": help = "'registry' is only available when the manifest has a 'registry' section"
-                default: help = Suggestion.closest(to: target.value, in: targets).map { "did you mean '\($0)'?" }
+                let name = app.name.value
+                if let section = ["identity", "registry"].first(where: { $0 == target.value }) {
+                    report.error(Codes.unknownReference, "app '\(name)' depends on '\(section)', but the manifest has no '\(section)' section",
+                                 at: target.span, expected: "an app, a database, or a platform service the manifest defines",
+                                 help: "add an '\(section):' section, or remove '\(section)' from 'depends_on'")
+                    continue
                 }
-                report.error(Codes.unknownReference, "app '\(app.name.value)' depends on '\(target.value)', which is not an app, database or platform service",
-                             at: target.span, expected: "one of " + (targets.isEmpty ? "(none defined)" : list(targets)), help: help)
+                // An app does not depend on itself: it is not offered.
+                let others = targets.filter { $0 != name }
+                report.error(Codes.unknownReference, "app '\(name)' depends on '\(target.value)', which is not an app, database or platform service",
+                             at: target.span, expected: others.isEmpty ? "an app, a database or a platform service (none other is defined)" : "one of " + list(others),
+                             help: Suggestion.closest(to: target.value, in: others).map { "did you mean '\($0)'?" }
+                                ?? (["postgres", "mariadb", "redis", "mysql"].contains(target.value) ? "define the database under 'databases:' and depend on its name" : nil))
             }
         }
         checkIdentity(syntax, stack, &report)
@@ -37,7 +45,7 @@ enum ReferenceRules: CheckRule {
                 report.error(Codes.wrongDatabaseEngine, "Keycloak needs a postgres database, but '\(database.value)' is \(engine.rawValue)",
                              at: database.span, help: "name a database with 'engine: postgres'")
             }
-        } else if StackResolver.onlyPostgres(syntax.databases) == nil {
+        } else if syntax.everyDatabaseDecoded, StackResolver.onlyPostgres(syntax.databases) == nil {
             let postgres = syntax.databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }.map(\.name.value)
             report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
                          at: syntax.topKeySpans["identity"] ?? SourceSpan(start: identity.span.start),
@@ -60,7 +68,7 @@ enum ReferenceRules: CheckRule {
             for role in group.roles { reference(role, kind: "role", among: roles, in: "group '\(group.name.value)'", &report) }
         }
         for user in syntax.identity?.users ?? [] {
-            let owner = "user '\(user.name?.value ?? "?")'"
+            let owner = user.name.map { "user '\($0.value)'" } ?? "the user at line \(user.span.start.line)"
             for role in user.roles { reference(role, kind: "role", among: roles, in: owner, &report) }
             for group in user.groups { reference(group, kind: "group", among: groups, in: owner, &report) }
         }

@@ -34,11 +34,11 @@ enum RouteRules: CheckRule {
 
     static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
         let name = app.name.value
-        if let host = app.host, resolved.port == nil {
+        if let host = app.host, resolved.port == nil, !app.portWritten {
             report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
                          expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
-        if let health = app.health, resolved.port == nil, app.host == nil {
+        if let health = app.health, resolved.port == nil, !app.portWritten, app.host == nil {
             report.error(Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
                          expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
@@ -52,7 +52,19 @@ enum RouteRules: CheckRule {
                              at: https.span, help: "remove 'https: false'; OIDC tokens must not travel over plain HTTP")
             }
         }
-        if let https = app.https, !https.value {
+        if app.host == nil {
+            // Routing keys on an app the proxy does not route.
+            let unrouted: [(String, SourceSpan?)] = [("path", app.path?.span), ("https", app.https?.span), ("sticky", app.sticky?.span)]
+            for case let (key, span?) in unrouted {
+                report.warning(Codes.noEffect, "app '\(name)' sets '\(key)' but has no 'host', so the proxy does not route it and '\(key)' does nothing",
+                               at: span, help: "add 'host:' to route the app, or remove '\(key)'")
+            }
+        }
+        if let roles = app.roles.first, app.auth?.value != "oidc" {
+            report.warning(Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
+                           help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
+        }
+        if let https = app.https, !https.value, app.host != nil {
             report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
                            help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }
@@ -60,7 +72,7 @@ enum RouteRules: CheckRule {
             report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value)' but has no 'host', so nothing would enforce it",
                          at: auth.span, help: "add 'host:' to route the app through the proxy")
         }
-        if let sticky = app.sticky, sticky.value, case .count(let count) = resolved.replicas, count <= 1 {
+        if let sticky = app.sticky, sticky.value, app.host != nil, case .count(let count) = resolved.replicas, count <= 1 {
             report.warning(Codes.stickySingleReplica, "'sticky' on app '\(name)' has no effect with \(count) replica\(count == 1 ? "" : "s")",
                            at: sticky.span, help: "remove 'sticky', or raise 'replicas'")
         }
@@ -92,10 +104,10 @@ enum RouteRules: CheckRule {
     static func platformRoutes(_ syntax: ManifestSyntax) -> [WrittenRoute] {
         var routes: [WrittenRoute] = []
         if let identity = syntax.identity {
-            routes.append((identity.host?.value ?? "auth", "/", .platform("'identity'"), identity.host?.span ?? identity.span))
+            routes.append((identity.host?.value ?? "auth", "/", .platform("'identity'"), identity.host?.span ?? syntax.topKeySpans["identity"] ?? identity.span))
         }
         if let registry = syntax.registry {
-            routes.append((registry.host?.value ?? "registry", "/", .platform("'registry'"), registry.host?.span ?? registry.span))
+            routes.append((registry.host?.value ?? "registry", "/", .platform("'registry'"), registry.host?.span ?? syntax.topKeySpans["registry"] ?? registry.span))
             if let mirror = registry.mirror { routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror") }
         }
         if let dashboard = syntax.proxy?.dashboard { routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard") }
@@ -103,7 +115,7 @@ enum RouteRules: CheckRule {
             let enabled = monitoring.grafana?.enabled ?? ((monitoring.metrics?.value ?? false) || (monitoring.logs?.value ?? false))
             if enabled {
                 routes.append((monitoring.grafana?.host?.value ?? "grafana", "/", .platform("Grafana"),
-                               monitoring.grafana?.host?.span ?? monitoring.grafana?.span ?? monitoring.span))
+                               monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span))
             }
         }
         return routes

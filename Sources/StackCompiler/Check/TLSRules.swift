@@ -11,7 +11,7 @@ enum TLSRules: CheckRule {
                          expected: "'proxy.kind: traefik', or 'tls.mode: selfsigned' or 'provided'",
                          help: "obtain the certificate elsewhere and use 'tls.mode: provided' with HAProxy")
         }
-        if tls.email == nil {
+        if !tls.emailWritten {
             report.error(Codes.acmeWithoutEmail, "'tls.mode: acme' needs an 'email' for the ACME account", at: mode.span,
                          expected: "'email:' under 'tls'", help: "add 'email: you@example.org' under 'tls'")
         }

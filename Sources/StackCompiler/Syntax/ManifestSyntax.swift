@@ -20,6 +20,9 @@ struct ManifestSyntax {
     /// Where `apps` was written (nil when missing).
     var appsSpan: SourceSpan?
     /// Where each top-level key is written, by key.
+    /// False when an entry of `databases` did not decode (it has an error of its own), so
+    /// that rules counting the databases stay quiet.
+    var everyDatabaseDecoded = true
     var topKeySpans: [String: SourceSpan] = [:]
 }
 
@@ -28,6 +31,8 @@ struct TLSSyntax {
     var span: SourceSpan
     var mode: Located<String>?
     var email: Located<String>?
+    /// True when `email` was written, even with a value that did not decode.
+    var emailWritten = false
 }
 
 /// `proxy`.
@@ -168,6 +173,8 @@ final class AppSyntax {
     /// True when `image` or `build` was written, even with a value that did not decode or
     /// under a misspelt key (which has an error of its own).
     var imageOrBuildWritten = false
+    /// True when `port` was written, even with a value that did not decode.
+    var portWritten = false
     var preset: Located<String>?
     var replicas: Located<Replicas>?
     var port: Located<Int>?

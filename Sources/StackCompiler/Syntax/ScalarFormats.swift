@@ -60,10 +60,30 @@ extension SyntaxDecoder {
         guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
         guard let seconds = Self.durationSeconds(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
-                          help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : nil)
+                          help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : Self.durationSpelling(text.value).map { "write '\($0)'" })
             return nil
         }
         return Located(value: Duration(seconds: seconds), span: text.span)
+    }
+
+    /// A duration written in words or with a fraction (`5sec`, `2 weeks`, `1.5m`), as stackc
+    /// writes it (`5s`, `14d`, `90s`); nil when it does not read as one.
+    static func durationSpelling(_ text: String) -> String? {
+        let lowered = text.lowercased().filter { $0 != " " }
+        guard let split = lowered.firstIndex(where: { !$0.isNumber && $0 != "." }),
+              let amount = Double(lowered[..<split]), amount > 0, amount < 1e6 else { return nil }
+        let units: [(words: [String], seconds: Double)] = [
+            (["s", "sec", "secs", "second", "seconds"], 1), (["m", "min", "mins", "minute", "minutes"], 60),
+            (["h", "hr", "hrs", "hour", "hours"], 3600), (["d", "day", "days"], 86_400), (["w", "week", "weeks"], 604_800),
+        ]
+        let word = String(lowered[split...])
+        guard let unit = units.first(where: { $0.words.contains(word) }) else { return nil }
+        let seconds = amount * unit.seconds
+        guard seconds >= 1, seconds == seconds.rounded() else { return nil }
+        let whole = Int(seconds)
+        let spelled = whole % 86_400 == 0 ? "\(whole / 86_400)d" : whole % 3600 == 0 ? "\(whole / 3600)h"
+            : whole % 60 == 0 ? "\(whole / 60)m" : "\(whole)s"
+        return spelled == text ? nil : spelled
     }
 
     /// The seconds of a duration, or nil when it is not one. Parts of at most 9 digits each,
@@ -90,8 +110,10 @@ extension SyntaxDecoder {
         let expected = "a size such as 512M, 2G or 10GB"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard let bytes = Self.sizeBytes(text.value) else {
+            let joined = text.value.filter { $0 != " " }
             invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'" : nil)
+                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'"
+                            : joined != text.value && Self.sizeBytes(joined) != nil ? "write it without spaces: '\(joined)'" : nil)
             return nil
         }
         return Located(value: ByteSize(bytes: bytes), span: text.span)
@@ -154,11 +176,24 @@ extension SyntaxDecoder {
 
     /// A likely valid spelling of an invalid name, for the help note.
     static func suggestName(_ text: String) -> String? {
-        var out = String(text.lowercased().prefix(63).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        var out = String(foldingAccents(text.lowercased()).prefix(63).map { $0.isLetter || $0.isNumber ? $0 : "-" })
         out = String(out.unicodeScalars.filter { $0.isASCII })
         while out.hasSuffix("-") { out.removeLast() }
         while let first = out.first, !first.isLetter { out.removeFirst() }
         return isName(out) && out != text ? out : nil
+    }
+
+    /// Latin letters with accents as their ASCII letters (`zoë` → `zoe`), for suggestions.
+    static func foldingAccents(_ text: String) -> String {
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        let table: [Character: String] = [
+            "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "æ": "ae", "ç": "c", "è": "e", "é": "e", "ê": "e",
+            "ë": "e", "ì": "i", "í": "i", "î": "i", "ï": "i", "ñ": "n", "ò": "o", "ó": "o", "ô": "o", "õ": "o", "ö": "o",
+            "ø": "o", "œ": "oe", "ß": "ss", "ù": "u", "ú": "u", "û": "u", "ü": "u", "ý": "y", "ÿ": "y",
+        ]
+        return text.reduce(into: "") { out, character in
+            if let plain = table[character] { out += plain } else { out.append(character) }
+        }
     }
 
     /// A host: one DNS label (under the domain) or a full name.
@@ -166,8 +201,10 @@ extension SyntaxDecoder {
         let expected = "a host: one label such as 'cloud' (under the domain) or a full name such as 'cloud.example.org'"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard Self.isHostName(text.value) else {
+            let dashed = String(Self.foldingAccents(text.value.lowercased()).map { $0 == "_" || $0 == " " ? "-" : $0 })
             invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path" : nil)
+                          help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path"
+                            : Self.isHostName(dashed) ? "did you mean '\(dashed)'? host names have no '_'" : nil)
             return nil
         }
         let lower = text.value.utf8.contains { (0x41...0x5A).contains($0) } ? text.value.lowercased() : text.value
@@ -304,7 +341,9 @@ extension SyntaxDecoder {
     }
 
     /// A value cut to a length that fits in a message.
-    func clip(_ text: String) -> String {
+    func clip(_ text: String) -> String { Self.clip(text) }
+
+    static func clip(_ text: String) -> String {
         text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 }

@@ -18,7 +18,12 @@ extension SyntaxDecoder {
         guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
         let context = "app '\(name.value)'"
         let app = AppSyntax(name: name, span: pair.key.span)
-        guard let f = fields(pair.value, in: context, known: Self.appKeys) else { return app }
+        // An empty app is reported once, for having no image (or with the keys meant for it).
+        if let scalar = pair.value.scalar, scalar.kind == .null, scalar.text.isEmpty { return app }
+        guard let f = fields(pair.value, in: context, known: Self.appKeys) else {
+            app.imageOrBuildWritten = true
+            return app
+        }
         // A misspelt `image` or `build` has its own error, with the spelling to use; the app is
         // not also reported for having neither.
         app.imageOrBuildWritten = f["image"] != nil || f["build"] != nil
@@ -29,7 +34,9 @@ extension SyntaxDecoder {
         app.build = f["build"].flatMap { buildContext($0, in: f.context("build")) }
         app.preset = f["preset"].flatMap { choice($0, in: f.context("preset"), from: ["generic", "nextcloud"]) }
         app.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
-        app.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
+        let port = f["port"]
+        app.portWritten = port != nil
+        app.port = port.flatMap { int($0, in: f.context("port"), range: 1...65535) }
         app.host = f["host"].flatMap { host($0, in: f.context("host")) }
         app.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         app.https = f["https"].flatMap { bool($0, in: f.context("https")) }
@@ -209,6 +216,12 @@ extension SyntaxDecoder {
     mutating func health(_ node: YAMLNode, in context: @autoclosure () -> String,
                          under owner: @autoclosure () -> SourceSpan?) -> HealthSyntax? {
         var health = HealthSyntax(span: node.span)
+        if let scalar = node.scalar, scalar.kind == .int {
+            // A port where the path goes: the check is sent to the app's own 'port'.
+            wrongType(node, expected: "a path such as /healthz, or a mapping", in: context(),
+                      help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
+            return nil
+        }
         if node.scalar != nil {
             health.path = routePath(node, in: context())
             return health
@@ -227,6 +240,11 @@ extension SyntaxDecoder {
     mutating func metrics(_ node: YAMLNode, in context: @autoclosure () -> String,
                           under owner: @autoclosure () -> SourceSpan?) -> MetricsSyntax? {
         var metrics = MetricsSyntax(span: node.span)
+        if let scalar = node.scalar, scalar.kind == .string, Int(scalar.text) == nil {
+            wrongType(node, expected: "a port, or a mapping", in: context(),
+                      help: scalar.text.hasPrefix("/") ? "give the port, and the path beside it: 'metrics: {port: 9100, path: \(scalar.text)}'" : nil)
+            return nil
+        }
         if node.scalar != nil {
             metrics.port = int(node, in: context(), range: 1...65535)
             return metrics

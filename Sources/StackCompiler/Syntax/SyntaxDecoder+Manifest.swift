@@ -40,16 +40,44 @@ extension SyntaxDecoder {
         syntax.identity = top["identity"].flatMap { identity($0) }
         syntax.monitoring = top["monitoring"].flatMap { monitoring($0) }
         if let node = top["databases"] {
-            syntax.databases = (entries(node, in: "'databases'") ?? []).compactMap { database($0) }
+            let written = entries(node, in: "'databases'") ?? []
+            syntax.databases = written.compactMap { database($0) }
+            syntax.everyDatabaseDecoded = syntax.databases.count == written.count
         }
         syntax.backup = top["backup"].flatMap { backupDefaults($0) }
         if let node = top["apps"] {
             syntax.appsSpan = node.span
-            syntax.apps = (entries(node, in: "'apps'") ?? []).compactMap { app($0) }
+            syntax.apps = apps(entries(node, in: "'apps'") ?? [])
         } else {
             missing("apps", in: top, example: "apps: {}")
         }
         return syntax
+    }
+
+    /// The entries of `apps`. An empty app followed by entries named like app keys (`image`,
+    /// `replicas`) is one mistake, keys not indented under the app, and one error.
+    mutating func apps(_ pairs: [YAMLPair]) -> [AppSyntax] {
+        var apps: [AppSyntax] = []
+        apps.reserveCapacity(pairs.count)
+        var index = 0
+        while index < pairs.count {
+            let pair = pairs[index]
+            index += 1
+            guard let app = app(pair) else { continue }
+            apps.append(app)
+            guard let scalar = pair.value.scalar, scalar.kind == .null, scalar.text.isEmpty else { continue }
+            var strays: [String] = []
+            while index < pairs.count, pairs[index].value.pairs == nil, UnknownKeyHelp.appKeys.contains(pairs[index].keyText) {
+                strays.append("'\(pairs[index].keyText)'")
+                index += 1
+            }
+            guard !strays.isEmpty else { continue }
+            app.imageOrBuildWritten = true
+            error(Codes.wrongType, "app '\(app.name.value)' is empty, and the app keys below it (\(strays.joined(separator: ", "))) are read as apps",
+                  at: pair.key.span, expected: "the app's keys indented under '\(pair.keyText):'",
+                  help: "indent \(strays.joined(separator: ", ")) two more spaces than '\(pair.keyText):'")
+        }
+        return apps
     }
 
     /// Reports a required key that is absent, pointing at the key that holds the mapping
@@ -63,6 +91,7 @@ extension SyntaxDecoder {
         guard let f = fields(node, in: "'tls'", known: ["mode", "email"]) else { return nil }
         var tls = TLSSyntax(span: node.span)
         tls.mode = f["mode"].flatMap { choice($0, in: f.context("mode"), from: ["selfsigned", "acme", "provided"]) }
+        tls.emailWritten = f["email"] != nil
         tls.email = f["email"].flatMap { email($0, in: f.context("email")) }
         return tls
     }
@@ -251,7 +280,10 @@ extension SyntaxDecoder {
     mutating func replicas(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Replicas>? {
         if node.scalar?.text == "global" { return Located(value: .global, span: node.span) }
         if node.scalar?.kind == .int { return int(node, in: context(), range: 0...1000).map { Located(value: .count($0.value), span: $0.span) } }
-        wrongType(node, expected: "an integer or 'global'", in: context())
+        let text = node.scalar?.text ?? ""
+        wrongType(node, expected: "an integer or 'global'", in: context(),
+                  help: text.lowercased() == "global" ? "write 'global' in lower case"
+                    : Double(text) != nil ? "replicas are whole tasks: write an integer" : nil)
         return nil
     }
 

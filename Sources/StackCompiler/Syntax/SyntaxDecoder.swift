@@ -47,44 +47,18 @@ struct SyntaxDecoder {
             return nil
         }
         for index in pairs.indices where !pairs.key(at: index, isIn: known) {
-            let pair = pairs[index]
-            if !pair.isExtension { unknownKey(pair, in: context(), known: known.texts) }
+            if !pairs[index].isExtension { unknownKey(in: pairs, at: index, in: context(), known: known.texts) }
         }
         return Fields(node: node, context: context(), pairs: pairs)
     }
 
-    private mutating func unknownKey(_ pair: YAMLPair, in context: @autoclosure () -> String, known: [String]) {
+    private mutating func unknownKey(in pairs: YAMLPairs, at index: Int, in context: @autoclosure () -> String, known: [String]) {
+        let pair = pairs[index]
         let key = pair.keyText
-        let help: String
-        // Compose's names only where they would mean something: its app keys in an app.
-        if let compose = Self.composeKeys[key], compose.stackcKey.map({ known.contains($0) }) ?? known.contains("image") {
-            help = compose.stackcKey.map { "Compose's '\(key)' is '\($0)' here: \(compose.hint)" } ?? compose.hint
-        } else if let suggestion = Suggestion.closest(to: key, in: known) {
-            help = "did you mean '\(suggestion)'?"
-        } else {
-            help = "keys starting with 'x-' are ignored, for your own anchors"
-        }
         error(Codes.unknownKey, "unknown key '\(clip(key))' in \(context())", at: pair.key.span,
-              expected: "one of " + known.joined(separator: ", "), help: help)
+              expected: "one of " + known.joined(separator: ", "),
+              help: UnknownKeyHelp(pairs: pairs, index: index, known: known).help)
     }
-
-    /// A Compose key that people carry over: what stackc calls it (nil when it has no such
-    /// key), and a word on how to write it.
-    struct ComposeKey {
-        var stackcKey: String?
-        var hint: String
-    }
-
-    static let composeKeys: [String: ComposeKey] = [
-        "environment": ComposeKey(stackcKey: "env", hint: "a mapping of NAME: value"),
-        "ports": ComposeKey(stackcKey: "port", hint: "the one port the container serves; the proxy publishes it"),
-        "healthcheck": ComposeKey(stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
-        "deploy": ComposeKey(hint: "write 'replicas', 'resources', 'placement' and 'update' on the app itself"),
-        "restart": ComposeKey(hint: "Swarm restarts failed tasks by itself; remove 'restart'"),
-        "container_name": ComposeKey(hint: "Swarm names the tasks; remove 'container_name'"),
-        "networks": ComposeKey(hint: "stackc gives each app the networks it needs; remove 'networks'"),
-        "labels": ComposeKey(hint: "stackc writes the proxy's labels from 'host', 'path', 'https', 'sticky' and 'auth'"),
-    ]
 
     /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
     mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String) -> [YAMLPair]? {
@@ -193,13 +167,27 @@ struct SyntaxDecoder {
         }
         let text = scalar.text
         guard choices.contains(text) else {
-            let suggestion = Suggestion.closest(to: text, in: choices)
+            let alias = Self.choiceAliases[text.lowercased()].flatMap { alias in choices.contains(alias.choice) ? alias : nil }
+            let help = alias.map { "write '\($0.choice)': \($0.why)" }
+                ?? Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
             error(Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
-                  expected: "one of " + choices.joined(separator: ", "), help: suggestion.map { "did you mean '\($0)'?" })
+                  expected: "one of " + choices.joined(separator: ", "), help: help)
             return nil
         }
         return Located(value: text, span: node.span)
     }
+
+    /// Other names for a choice, with why the choice is the one meant.
+    static let choiceAliases: [String: (choice: String, why: String)] = [
+        "mysql": ("mariadb", "MariaDB serves MySQL clients"),
+        "postgresql": ("postgres", "stackc calls PostgreSQL 'postgres'"),
+        "pg": ("postgres", "stackc calls PostgreSQL 'postgres'"),
+        "letsencrypt": ("acme", "Let's Encrypt certificates come through ACME"),
+        "self-signed": ("selfsigned", "written as one word"),
+        "openid": ("oidc", "OpenID Connect is 'oidc'"),
+        "sso": ("oidc", "single sign-on through Keycloak is 'oidc'"),
+        "keycloak": ("oidc", "single sign-on through Keycloak is 'oidc'"),
+    ]
 
     /// A list of strings.
     mutating func strings(_ node: YAMLNode, in context: @autoclosure () -> String) -> [Located<String>]? {

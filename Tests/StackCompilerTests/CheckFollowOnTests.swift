@@ -1,0 +1,121 @@
+import StackDiagnostics
+import Testing
+@testable import StackCompiler
+
+/// One mistake, one error: a value that is written but does not decode is not also reported
+/// as missing, and keys that lost their indentation are reported once, where it went wrong.
+@Suite struct CheckFollowOnTests {
+    @Test func aQuotedPortIsNotAlsoAMissingPort() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web: {image: nginx:1.27, host: www, port: 1️⃣"8080"}
+            """)
+        #expect(diagnostic?.help == "remove the quotes: 8080")
+    }
+
+    @Test func aBadPortWithAHealthCheckIsNotAlsoAMissingPort() {
+        expectOnly(Codes.invalidValue, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web: {image: nginx:1.27, port: 1️⃣70000, health: /healthz}
+            """)
+    }
+
+    @Test func anInvalidEmailIsNotAlsoAMissingEmail() {
+        expectOnly(Codes.invalidFormat, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            tls: {mode: acme, email: 1️⃣not-an-email}
+            apps: {}
+            """)
+    }
+
+    @Test func aBadlyNamedDatabaseDoesNotLeaveIdentityWithoutOne() {
+        expectOnly(Codes.invalidName, in: """
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity: {roles: [staff]}
+            databases:
+              1️⃣Pg: {}
+            apps: {}
+            """)
+    }
+
+    @Test func metricsThatDoNotDecodeGetNoWarning() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            apps:
+              web: {image: nginx:1.27, metrics: {port: 1️⃣"9100"}}
+              api: {image: nginx:1.27, metrics: 2️⃣/metrics}
+            """, [ExpectedDiagnostic(Codes.wrongType, "1️⃣"), ExpectedDiagnostic(Codes.wrongType, "2️⃣")])
+    }
+
+    @Test func appKeysBelowAnEmptyAppAreOneError() {
+        let diagnostic = expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            apps:
+              1️⃣web:
+              image: nginx:1.27
+              replicas: 2
+              api:
+                image: nginx:1.27
+            """)
+        #expect(diagnostic?.message == "app 'web' is empty, and the app keys below it ('image', 'replicas') are read as apps")
+        #expect(diagnostic?.help == "indent 'image', 'replicas' two more spaces than 'web:'")
+    }
+
+    @Test func anEmptyAppAloneHasNoImage() {
+        expectOnly(Codes.imageOrBuild, in: """
+            stackc: 1
+            name: shop
+            apps:
+              1️⃣web:
+            """)
+    }
+
+    @Test func anAppThatIsNotAMappingIsOnlyThat() {
+        expectOnly(Codes.wrongType, in: """
+            stackc: 1
+            name: shop
+            apps:
+              web: 1️⃣nginx:1.27
+            """)
+    }
+
+    @Test func aUserWithABadNameIsNamedByItsLine() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity:
+              roles: [admin]
+              users:
+                - {name: 1️⃣zoë, roles: [2️⃣ädmin, 3️⃣staf]}
+            databases: {pg: {}}
+            apps: {}
+            """, [ExpectedDiagnostic(Codes.invalidName, "1️⃣"), ExpectedDiagnostic(Codes.invalidName, "2️⃣"),
+                  ExpectedDiagnostic(Codes.unknownReference, "3️⃣")])
+        #expect(diagnostics.map(\.help) == ["try 'zoe'", "try 'admin'", nil])
+        #expect(diagnostics.last?.message == "the user at line 7 names the role 'staf', which does not exist")
+    }
+
+    @Test func platformRoutesWithoutADomainPointAtTheSection() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            1️⃣identity:
+              realm: corp
+            2️⃣registry: {}
+            databases: {pg: {}}
+            apps: {}
+            """, [ExpectedDiagnostic(Codes.domainRequired, "1️⃣"), ExpectedDiagnostic(Codes.domainRequired, "2️⃣")])
+    }
+}

@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test func grafanaIsOffWithoutMetricsOrLogs() throws {
-        let stack = try #require(resolved("stackc: 1\nname: shop\nmonitoring: {alerts: true}\napps: {}\n"))
+        let stack = try #require(resolved("stackc: 1\nname: shop\nmonitoring: {alerts: true}\napps: {}\n", allowWarnings: true))
         #expect(stack.monitoring.grafana == nil)
         #expect(stack.monitoring.alerts != nil)
     }

@@ -118,4 +118,58 @@ import Testing
             apps: {}
             """, [ExpectedDiagnostic(Codes.domainRequired, "1️⃣"), ExpectedDiagnostic(Codes.domainRequired, "2️⃣")])
     }
+
+    @Test func aMisspeltSectionIsReadAsTheSectionItWasMeantToBe() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            1️⃣clustr:
+              workers: 2
+              shared_storage: nfs
+            identity: {roles: [admin]}
+            2️⃣databses:
+              pg: {}
+            apps:
+              web: {image: nginx:1.27, replicas: 2, volumes: {data: /data}, database: pg, placement: {role: worker}}
+              api: {image: nginx:1.27, depends_on: [pg], database: pg}
+            """, [ExpectedDiagnostic(Codes.unknownKey, "1️⃣"), ExpectedDiagnostic(Codes.unknownKey, "2️⃣")])
+    }
+
+    @Test func aSectionWrittenTwiceUnderTwoSpellingsKeepsTheRightOne() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            databases: {pg: {}}
+            1️⃣databses: {other: {}}
+            apps:
+              web: {image: nginx:1.27, database: 2️⃣other}
+            """, [ExpectedDiagnostic(Codes.unknownKey, "1️⃣"), ExpectedDiagnostic(Codes.unknownReference, "2️⃣")])
+    }
+
+    @Test func nodesThatOverflowTheNetworkAreNotAlsoCheckedAgainstTheVIP() {
+        let diagnostic = expectOnly(Codes.addressOverflow, in: """
+            stackc: 1
+            name: shop
+            cluster:
+              managers: 3
+              workers: 4
+              address: 1️⃣10.0.0.250
+              vip: 10.0.0.252
+            apps: {}
+            """)
+        #expect(diagnostic?.help == "start lower, for example 10.0.0.101")
+    }
+
+    @Test func plainHTTPWithOIDCIsOnlyTheError() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity: {}
+            databases: {pg: {}}
+            apps:
+              web: {image: nginx:1.27, port: 80, host: www, auth: oidc, https: 1️⃣false}
+            """, [ExpectedDiagnostic(Codes.oidcWithoutHTTPS, "1️⃣")])
+    }
 }

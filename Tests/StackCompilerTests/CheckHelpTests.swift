@@ -233,4 +233,60 @@ import Testing
             """)
         #expect(diagnostic?.message == "the virtual IP 192.168.56.255 is the broadcast address of the nodes' network 192.168.56.0/24")
     }
+
+    @Test func unitsAreSuggestedForWhatTheKeyMeasures() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            cluster: {provision: vagrant, disk: 1️⃣20}
+            monitoring: {metrics: true, retention: 2️⃣90}
+            apps:
+              web: {image: nginx:1.27, resources: {memory: 3️⃣512}}
+            """, [ExpectedDiagnostic(Codes.invalidFormat, "1️⃣"), ExpectedDiagnostic(Codes.invalidFormat, "2️⃣"),
+                  ExpectedDiagnostic(Codes.invalidFormat, "3️⃣")])
+        #expect(diagnostics.map(\.help) == ["add a unit, for example '20G'", "add a unit: '90d'", "add a unit, for example '512M'"])
+    }
+
+    @Test func composeShapesInPlatformKeys() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity: {roles: [admin], groups: 1️⃣[admins]}
+            databases: {pg: {backup: 2️⃣"0 3 * * MON"}}
+            backup: {target: 3️⃣s3://My_Bucket/x}
+            registry: {}
+            apps:
+              a: {image: 4️⃣"nginx:", placement: {labels: 5️⃣["node.labels.zone==eu"]}}
+              b: {build: 6️⃣{context: ./b, dockerfile: Dockerfile}}
+            """, [ExpectedDiagnostic(Codes.wrongType, "1️⃣"), ExpectedDiagnostic(Codes.invalidFormat, "2️⃣"),
+                  ExpectedDiagnostic(Codes.invalidFormat, "3️⃣"), ExpectedDiagnostic(Codes.invalidFormat, "4️⃣"),
+                  ExpectedDiagnostic(Codes.wrongType, "5️⃣"), ExpectedDiagnostic(Codes.wrongType, "6️⃣")])
+        #expect(diagnostics.map(\.help) == [
+            "groups map a name to the roles it carries: 'admins: [role, …]'",
+            "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read",
+            "an S3 bucket name has lowercase letters, digits, '-' and '.' only: 's3://my-bucket/…'",
+            "the tag after ':' is empty: write one, such as 'nginx:1.27'",
+            "node labels map a name to a value: {zone: eu}",
+            "'build' is the folder alone, with its Dockerfile in it: 'build: ./b'",
+        ])
+    }
+
+    @Test func aGroupOrAnAppNamedWhereARoleOrDatabaseGoes() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            identity:
+              roles: [admin, staff]
+              groups: {admins: [admin, staff]}
+            databases: {pg: {}}
+            apps:
+              a: {image: nginx:1.27}
+              c: {image: nginx:1.27, host: c, port: 80, auth: oidc, roles: [1️⃣admins], database: 2️⃣a}
+            """, [ExpectedDiagnostic(Codes.unknownReference, "1️⃣"), ExpectedDiagnostic(Codes.unknownReference, "2️⃣")])
+        #expect(diagnostics.map(\.help) == ["'admins' is a group, not a role; it carries admin, staff",
+                                            "'a' is an app; 'database' names an entry of 'databases:'"])
+    }
 }

@@ -310,7 +310,7 @@ import Testing
                 host: web
                 auth: oidc
                 https: 1️⃣false
-            """, [.init(Codes.oidcWithoutHTTPS, "1️⃣"), .init(Codes.plainHTTP, "1️⃣")])
+            """, [.init(Codes.oidcWithoutHTTPS, "1️⃣")])  // not also W303: the error says it
     }
 
     // MARK: E206 missing-port

@@ -545,7 +545,7 @@ import Testing
         #expect(diagnostic?.help == "write '/api'")
     }
 
-    @Test(arguments: ["/a/../b", "/..", "/data/..", "relative/path", "/with space", "/c:d", "\"/tab\\there\"", "\"/nel\\u0085\""])
+    @Test(arguments: ["/", "//", "/a/../b", "/..", "/data/..", "relative/path", "/with space", "/c:d", "\"/tab\\there\"", "\"/nel\\u0085\""])
     func volumePathsThatAreRejected(path: String) {
         expectOnly(Codes.invalidFormat, in: """
             stackc: 1
@@ -558,7 +558,7 @@ import Testing
             """)
     }
 
-    @Test(arguments: ["/", "/data", "/data/..hidden", "/a/.../b", "/srv/./x", "/ünïcode/ok"])
+    @Test(arguments: ["/data", "/data/", "/data/..hidden", "/a/.../b", "/srv/./x", "/ünïcode/ok"])
     func volumePathsThatAreAccepted(path: String) {
         expectDiagnostics("""
             stackc: 1
@@ -611,7 +611,9 @@ import Testing
         expectOnly(Codes.invalidFormat, in: """
             stackc: 1
             name: shop
+            domain: example.org
             monitoring:
+              metrics: true
               alerts: {email: 1️⃣ops-at-example.org}
             apps: {}
             """)

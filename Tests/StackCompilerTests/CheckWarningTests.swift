@@ -179,6 +179,35 @@ import Testing
             """, [])
     }
 
+    @Test func monitoringPartsWithoutWhatTheyWatch() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring:
+              alerts: 1️⃣{email: ops@example.org}
+              grafana: 2️⃣{auth: basic, admin_role: 3️⃣admin}
+              retention: 4️⃣30d
+            identity: {roles: [admin]}
+            databases: {pg: {}}
+            apps: {}
+            """, [ExpectedDiagnostic(Codes.noEffect, "1️⃣"), ExpectedDiagnostic(Codes.noEffect, "2️⃣"),
+                  ExpectedDiagnostic(Codes.noEffect, "3️⃣"), ExpectedDiagnostic(Codes.noEffect, "4️⃣")])
+        #expect(diagnostics.first?.message == "'monitoring.alerts' are rules on Prometheus's metrics, but 'monitoring.metrics' is off, so none would fire")
+    }
+
+    @Test func monitoringWithMetricsIsQuiet() {
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring: {metrics: true, alerts: true, retention: 30d, grafana: {auth: oidc, admin_role: admin}}
+            identity: {roles: [admin]}
+            databases: {pg: {}}
+            apps: {}
+            """, [])
+    }
+
     @Test func warningsStillResolveTheStack() {
         let result = MarkedManifest("""
             stackc: 1

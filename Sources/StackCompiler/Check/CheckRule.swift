@@ -11,7 +11,7 @@ enum CheckRules {
     static var all: [any CheckRule.Type] {
         [
             ReferenceRules.self, RouteRules.self, TLSRules.self, ClusterRules.self, PlacementRules.self,
-            DependencyRules.self, AppRules.self, ServiceNameRules.self,
+            DependencyRules.self, AppRules.self, MonitoringRules.self, ServiceNameRules.self,
         ]
     }
 }

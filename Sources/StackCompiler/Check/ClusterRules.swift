@@ -13,16 +13,18 @@ enum ClusterRules: CheckRule {
         }
         let base = cluster.address?.value ?? [192, 168, 56, 101]
         let count = stack.cluster.managers + stack.cluster.workers
-        if base[3] + count - 1 > 254 {
-            report.error(Codes.addressOverflow, "\(count) nodes starting at \(base.map(String.init).joined(separator: ".")) do not fit in its /24",
+        let overflows = base[3] + count - 1 > 254
+        if overflows {
+            report.error(Codes.addressOverflow, "\(count) node\(count == 1 ? "" : "s") starting at \(base.map(String.init).joined(separator: ".")) do not fit in its /24",
                          at: cluster.address?.span ?? cluster.span,
                          expected: "a first address whose last number is at most \(max(1, 255 - count))",
-                         help: count <= 253 ? "start lower, for example \(base[0]).\(base[1]).\(base[2]).\(max(1, 101 - count))" : "a stack of this size needs fewer nodes")
+                         help: count <= 253 ? "start lower, for example \(base[0]).\(base[1]).\(base[2]).\(min(101, 255 - count))" : "a stack of this size needs fewer nodes")
         }
         if base[3] == 0 {
             report.error(Codes.invalidValue, "a node address cannot end in .0", at: cluster.address?.span ?? cluster.span)
         }
-        if let vip = cluster.vip { checkVIP(vip, base: base, nodes: stack.cluster.nodes, &report) }
+        // Checked against the node addresses, which do not exist when they overflow the /24.
+        if let vip = cluster.vip, !overflows, base[3] != 0 { checkVIP(vip, base: base, nodes: stack.cluster.nodes, &report) }
         if let driver = cluster.storageDriver, driver.value != "overlay2", cluster.disk == nil {
             report.error(Codes.storageDriverNeedsDisk, "'storage_driver: \(driver.value)' needs a data 'disk' to hold its pool",
                          at: driver.span, help: "add 'disk: 20G' under 'cluster', or use 'storage_driver: overlay2'")

@@ -1,7 +1,7 @@
 import StackDiagnostics
 
-/// Tasks must have somewhere to run: a role with nodes in it, enough nodes for `max_per_node`,
-/// and one shared volume for several replicas.
+/// Tasks must have somewhere to run: a role with nodes in it, enough nodes for `max_per_node`
+/// (and for the proxy, one per manager), and one shared volume for several replicas.
 enum PlacementRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
@@ -12,6 +12,23 @@ enum PlacementRules: CheckRule {
         for database in syntax.databases {
             checkPlacement(database.placement, replicas: .count(1), replicasSpan: nil,
                            owner: "database '\(database.name.value)'", stack, &report)
+        }
+        checkProxy(syntax, stack, &report)
+    }
+
+    /// The proxy runs on managers, one task per node (it binds 80 and 443 on the host).
+    static func checkProxy(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+        guard let replicas = syntax.proxy?.replicas, case .count(let count) = replicas.value else { return }
+        let managers = stack.cluster.managers
+        if count > managers {
+            report.error(Codes.unplaceableReplicas,
+                         "the proxy wants \(count) replicas, but it runs on the managers, one per node (it binds ports 80 and 443 on the host), and the cluster has \(managers) manager\(managers == 1 ? "" : "s")",
+                         at: replicas.span, help: "lower 'proxy.replicas' to \(managers), or leave it out for one on every manager")
+        }
+        let routed = syntax.apps.filter { $0.host != nil }.count
+        if count == 0, routed > 0 || syntax.identity != nil || syntax.registry != nil {
+            report.error(Codes.invalidValue, "'proxy.replicas: 0' leaves nothing to serve the routes of the stack", at: replicas.span,
+                         expected: "at least 1 while anything is routed", help: "leave 'replicas' out for one proxy on every manager")
         }
     }
 

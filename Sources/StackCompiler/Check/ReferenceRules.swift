@@ -11,11 +11,14 @@ enum ReferenceRules: CheckRule {
         let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
-                let engine = ["postgres", "mariadb", "redis", "mysql"].contains(database.value)
+                if app.preset?.value == "nextcloud", let engine = stack.database(database.value)?.engine, engine == .redis {
+                    report.error(Codes.wrongDatabaseEngine, "Nextcloud needs a postgres or mariadb database, but '\(database.value)' is redis",
+                                 at: database.span, help: "name a database with 'engine: postgres' or 'engine: mariadb'")
+                }
                 reference(database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
-                          help: engine ? "'\(database.value)' is an engine: name an entry of 'databases:'"
-                            + (databases.isEmpty ? ", such as 'db: {engine: \(database.value == "mysql" ? "mariadb" : database.value)}'" : "")
-                            : databases.isEmpty ? "add it under 'databases:'" : nil)
+                          help: databaseHint(database.value, databases: databases),
+                          instead: syntax.apps.contains { $0.name.value == database.value }
+                            ? "'\(database.value)' is an app; 'database' names an entry of 'databases:'" : nil)
             }
             for target in app.dependsOn where !targetSet.contains(target.value) {
                 let name = app.name.value
@@ -39,6 +42,10 @@ enum ReferenceRules: CheckRule {
 
     static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
         guard let identity = syntax.identity else { return }
+        if identity.realm == nil, let name = syntax.name, name.value == "master" {
+            report.error(Codes.invalidValue, "the stack 'master' would name its realm 'master', Keycloak's own administration realm",
+                         at: name.span, help: "set 'identity.realm' to another name")
+        }
         if let database = identity.database {
             if reference(database, kind: "database", among: syntax.databases.map(\.name.value), in: "'identity'", &report),
                let engine = stack.database(database.value)?.engine, engine != .postgres {
@@ -61,7 +68,8 @@ enum ReferenceRules: CheckRule {
         let noIdentity = syntax.identity == nil ? "roles are defined in 'identity.roles'" : nil
         for app in syntax.apps {
             for role in app.roles {
-                reference(role, kind: "role", among: roles, in: "app '\(app.name.value)'", &report, help: noIdentity)
+                reference(role, kind: "role", among: roles, in: "app '\(app.name.value)'", &report, help: noIdentity,
+                          instead: groupHint(role.value, syntax))
             }
         }
         for group in syntax.identity?.groups ?? [] {
@@ -69,7 +77,7 @@ enum ReferenceRules: CheckRule {
         }
         for user in syntax.identity?.users ?? [] {
             let owner = user.name.map { "user '\($0.value)'" } ?? "the user at line \(user.span.start.line)"
-            for role in user.roles { reference(role, kind: "role", among: roles, in: owner, &report) }
+            for role in user.roles { reference(role, kind: "role", among: roles, in: owner, &report, instead: groupHint(role.value, syntax)) }
             for group in user.groups { reference(group, kind: "group", among: groups, in: owner, &report) }
         }
         if let grafana = syntax.monitoring?.grafana {
@@ -79,15 +87,33 @@ enum ReferenceRules: CheckRule {
         }
     }
 
-    /// Reports `name` when it is not among `known`; true when it is.
+    /// For a database that is not defined: an engine's name, or none defined at all.
+    static func databaseHint(_ name: String, databases: [String]) -> String? {
+        if ["postgres", "mariadb", "redis", "mysql"].contains(name) {
+            return "'\(name)' is an engine: name an entry of 'databases:'"
+                + (databases.isEmpty ? ", such as 'db: {engine: \(name == "mysql" ? "mariadb" : name)}'" : "")
+        }
+        return databases.isEmpty ? "add it under 'databases:'" : nil
+    }
+
+    /// For a role that is the name of a group: what the group carries.
+    static func groupHint(_ name: String, _ syntax: ManifestSyntax) -> String? {
+        guard let group = syntax.identity?.groups.first(where: { $0.name.value == name }) else { return nil }
+        let roles = group.roles.map(\.value)
+        return "'\(name)' is a group, not a role" + (roles.isEmpty ? "" : "; it carries " + roles.joined(separator: ", "))
+    }
+
+    /// Reports `name` when it is not among `known`; true when it is. `instead` is a help that
+    /// beats the did-you-mean (the name is something of another kind); `help` comes after it.
     @discardableResult
     static func reference(_ name: Located<String>, kind: String, among known: [String], in owner: String,
-                          _ report: inout SyntaxDecoder, help: String? = nil) -> Bool {
+                          _ report: inout SyntaxDecoder, help: @autoclosure () -> String? = nil,
+                          instead: @autoclosure () -> String? = nil) -> Bool {
         guard !known.contains(name.value) else { return true }
         let suggestion = Suggestion.closest(to: name.value, in: known).map { "did you mean '\($0)'?" }
         report.error(Codes.unknownReference, "\(owner) names the \(kind) '\(name.value)', which does not exist", at: name.span,
                      expected: known.isEmpty ? "a defined \(kind) (none are defined)" : "one of " + list(known),
-                     help: suggestion ?? help)
+                     help: instead() ?? suggestion ?? help())
         return false
     }
 

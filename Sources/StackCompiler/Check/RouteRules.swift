@@ -64,7 +64,7 @@ enum RouteRules: CheckRule {
             report.warning(Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
                            help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
         }
-        if let https = app.https, !https.value, app.host != nil {
+        if let https = app.https, !https.value, app.host != nil, app.auth?.value != "oidc" {  // with OIDC it is E205
             report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
                            help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }

@@ -43,7 +43,7 @@ enum ServiceNameRules: CheckRule {
         for database in syntax.databases {
             seen[database.name.value] = "database '\(database.name.value)'"
             if platform.contains(database.name.value) || reservedNames.contains(database.name.value) {
-                conflict(database.name, with: "a platform service", &report)
+                conflict(database.name, with: "a platform service", suffix: "db", &report)
             }
         }
         for app in syntax.apps {
@@ -55,8 +55,8 @@ enum ServiceNameRules: CheckRule {
         }
     }
 
-    static func conflict(_ name: Located<String>, with other: String, _ report: inout SyntaxDecoder) {
+    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout SyntaxDecoder) {
         report.error(Codes.nameConflict, "the name '\(name.value)' is taken by \(other); every app, database and platform service is one Swarm service",
-                     at: name.span, help: "rename it, for example '\(name.value)-app'")
+                     at: name.span, help: "rename it, for example '\(name.value)-\(suffix)'")
     }
 }

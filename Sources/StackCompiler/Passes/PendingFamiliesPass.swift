@@ -41,11 +41,23 @@ struct PendingFamiliesPass: BuildPass {
                    name: "monitoring (Prometheus, Alertmanager, Loki, log shipper, Grafana)", span: sections.monitoring),
             Family(used: stack.registry != nil, name: "registry (registry and mirror services)", span: sections.registry),
             Family(used: stack.cluster.provision != .none || stack.cluster.vip != nil,
-                   name: "node provisioning (\(stack.cluster.provision.rawValue), daemon.json, keepalived)", span: sections.cluster),
+                   name: "node provisioning (" + provisioningParts(stack).joined(separator: ", ") + ")", span: sections.cluster),
             Family(used: backedUpApp != nil || backedUpDatabase != nil || backsUpRegistry, name: "backup jobs",
                    span: first([backedUpApp?.span, backedUpDatabase?.span, backsUpRegistry ? sections.registry : nil])),
             Family(used: true, name: "RUNBOOK.md", span: nil),
         ]
+    }
+
+    /// What node provisioning would write for this cluster.
+    static func provisioningParts(_ stack: ResolvedStack) -> [String] {
+        var parts: [String] = []
+        switch stack.cluster.provision {
+        case .vagrant: parts += ["Vagrantfile", "daemon.json"]
+        case .ignition: parts += ["Ignition configs", "daemon.json"]
+        case .none: break
+        }
+        if stack.cluster.vip != nil { parts.append("keepalived for the virtual IP") }
+        return parts
     }
 
     /// The span that comes first in the file.

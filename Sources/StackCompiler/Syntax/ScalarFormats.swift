@@ -56,11 +56,11 @@ extension SyntaxDecoder {
     }
 
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
-    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Duration>? {
+    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "s") -> Located<Duration>? {
         guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
         guard let seconds = Self.durationSeconds(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
-                          help: Int(text.value) != nil ? "add a unit: '\(text.value)s'" : Self.durationSpelling(text.value).map { "write '\($0)'" })
+                          help: Int(text.value) != nil ? "add a unit: '\(text.value)\(likelyUnit)'" : Self.durationSpelling(text.value).map { "write '\($0)'" })
             return nil
         }
         return Located(value: Duration(seconds: seconds), span: text.span)
@@ -106,13 +106,13 @@ extension SyntaxDecoder {
     }
 
     /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
-    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<ByteSize>? {
+    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "M") -> Located<ByteSize>? {
         let expected = "a size such as 512M, 2G or 10GB"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard let bytes = Self.sizeBytes(text.value) else {
             let joined = text.value.filter { $0 != " " }
             invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)M'"
+                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)\(likelyUnit)'"
                             : joined != text.value && Self.sizeBytes(joined) != nil ? "write it without spaces: '\(joined)'" : nil)
             return nil
         }
@@ -240,11 +240,27 @@ extension SyntaxDecoder {
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         let parts = text.value.split(separator: ".", omittingEmptySubsequences: false)
         let octets = parts.compactMap { part -> Int? in
-            guard part.count <= 3, part.allSatisfy(\.isNumber), let value = Int(part), value <= 255 else { return nil }
+            guard part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let value = Int(part), value <= 255 else { return nil }
             return value
         }
         guard parts.count == 4, octets.count == 4 else {
-            invalidFormat(node, text.value, in: context(), expected: expected)
+            let address = text.value.split(separator: "/").first.map(String.init) ?? ""
+            invalidFormat(node, text.value, in: context(), expected: expected,
+                          help: text.value.contains("/") && address.split(separator: ".").count == 4 ? "give the address alone, without the prefix length: '\(address)' (the nodes share its /24)" : nil)
+            return nil
+        }
+        // Some tools read a leading zero as octal, others refuse it: the address must mean one thing.
+        if parts.contains(where: { $0.count > 1 && $0.hasPrefix("0") }) {
+            invalidFormat(node, text.value, in: context(), expected: expected,
+                          help: "write it without leading zeros: '\(octets.map(String.init).joined(separator: "."))'")
+            return nil
+        }
+        // Nodes need a unicast address of their own network.
+        if octets[0] == 0 || octets[0] == 127 || octets[0] >= 224 {
+            let what = octets[0] == 127 ? "a loopback address" : octets[0] == 0 ? "in 0.0.0.0/8, which no host may use"
+                : octets[0] < 240 ? "a multicast address" : "a reserved address"
+            error(Codes.invalidValue, "\(context()) \(text.value) is \(what)", at: text.span,
+                  expected: "the address of a host on the nodes' network, such as 192.168.56.101")
             return nil
         }
         return Located(value: octets, span: text.span)
@@ -265,7 +281,9 @@ extension SyntaxDecoder {
         guard fields.count == 5, zip(fields, ranges).allSatisfy({ Self.isCronField(String($0), range: $1) }) else {
             let suggestion = Suggestion.closest(to: text.value, in: ["hourly", "daily", "weekly"])
             invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: suggestion.map { "did you mean '\($0)'?" })
+                          help: suggestion.map { "did you mean '\($0)'?" }
+                            ?? (fields.count == 5 ? "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read"
+                                : "a cron expression has five fields: minute, hour, day of month, month, weekday"))
             return nil
         }
         return Located(value: Schedule(cron: fields.joined(separator: " ")), span: text.span)
@@ -291,6 +309,11 @@ extension SyntaxDecoder {
         guard text.value.utf8.first == 0x2F, !Self.hasParentComponent(text.value),
               !Self.containsSpaceOrControl(text.value, orAnyOf: ":") else {
             invalidFormat(node, text.value, in: context(), expected: expected)
+            return nil
+        }
+        guard text.value.utf8.contains(where: { $0 != 0x2F }) else {
+            invalidFormat(node, text.value, in: context(), expected: "a folder below '/', such as /var/lib/app",
+                          help: "Docker cannot mount over the container's root")
             return nil
         }
         return text

@@ -64,7 +64,9 @@ extension SyntaxDecoder {
         guard let text = string(node, in: context()) else { return nil }
         guard Self.isImageReference(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
-                          help: text.value != text.value.lowercased() ? "image names are lowercase" : nil)
+                          help: text.value.hasSuffix(":") ? "the tag after ':' is empty: write one, such as '\(text.value)1.27'"
+                            : text.value.contains("://") ? "an image reference has no scheme: write 'registry.example.org/app:1.0'"
+                            : text.value != text.value.lowercased() ? "image names are lowercase" : nil)
             return nil
         }
         return text
@@ -112,6 +114,13 @@ extension SyntaxDecoder {
 
     /// A relative build context path.
     mutating func buildContext(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        if let pairs = node.pairs {
+            // Compose's long form: only the folder is read here.
+            let folder = pairs.value(forKey: "context")?.scalar?.text ?? "./app"
+            wrongType(node, expected: "a folder", in: context(),
+                      help: "'build' is the folder alone, with its Dockerfile in it: 'build: \(folder)'")
+            return nil
+        }
         guard let text = string(node, in: context()) else { return nil }
         guard !text.value.isEmpty, !text.value.hasPrefix("/"), !text.value.contains("\n") else {
             invalidFormat(node, text.value, in: context(), expected: "a folder relative to the manifest, such as ./api")
@@ -194,9 +203,21 @@ extension SyntaxDecoder {
         for pair in pairs {
             guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a volume"),
                   let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'") else { continue }
+            let folder = Self.withoutTrailingSlashes(path.value)
+            if let first = result.first(where: { Self.withoutTrailingSlashes($0.path.value) == folder }) {
+                error(Codes.duplicateEntry, "volumes '\(first.name.value)' and '\(name.value)' of \(context()) are both mounted at '\(folder)'",
+                      at: path.span, help: "give each volume its own path (Docker refuses two mounts on one point)")
+                continue
+            }
             result.append((name, path))
         }
         return result
+    }
+
+    static func withoutTrailingSlashes(_ path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        return String(path)
     }
 
     /// `backup`: a schedule or `false`.
@@ -208,6 +229,11 @@ extension SyntaxDecoder {
                 return nil
             }
             return Located(value: nil, span: node.span)
+        }
+        if let scalar = node.scalar, !scalar.quoted, ["off", "no", "none", "never"].contains(scalar.text.lowercased()) {
+            error(Codes.invalidValue, "\(context()) takes a schedule or false, not '\(scalar.text)'", at: node.span,
+                  expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: false'")
+            return nil
         }
         return schedule(node, in: context()).map { Located(value: $0.value, span: $0.span) }
     }
@@ -266,6 +292,20 @@ extension SyntaxDecoder {
         if let reserve = f["reserve"], let r = fields(reserve, in: f.context("reserve"), known: Self.reserveKeys) {
             resources.reserveCPUs = r["cpus"].flatMap { positiveNumber($0, in: r.context("cpus"), maximum: 1024) }
             resources.reserveMemory = r["memory"].flatMap { size($0, in: r.context("memory")) }
+        }
+        // Docker refuses a container with less than 6 MiB of memory, or a reservation above
+        // its limit: every task would fail to start.
+        if let memory = resources.memory, memory.value.bytes < 6 << 20 {
+            error(Codes.invalidValue, "\(f.context("memory")) is below Docker's minimum of 6M", at: memory.span,
+                  expected: "a limit of at least 6M", help: "a limit is the most the app may use; try '256M'")
+        }
+        if let limit = resources.memory, let reserve = resources.reserveMemory, reserve.value.bytes > limit.value.bytes {
+            error(Codes.invalidValue, "the memory reservation of \(context()) is above its limit \(limit.value.dockerString)", at: reserve.span,
+                  expected: "a reservation at most the limit", help: "lower 'reserve.memory', or raise 'memory'")
+        }
+        if let limit = resources.cpus, let reserve = resources.reserveCPUs, reserve.value > limit.value {
+            error(Codes.invalidValue, "the CPU reservation of \(context()) is above its limit \(limit.value == limit.value.rounded() ? String(Int(limit.value)) : String(limit.value))", at: reserve.span,
+                  expected: "a reservation at most the limit", help: "lower 'reserve.cpus', or raise 'cpus'")
         }
         return resources
     }

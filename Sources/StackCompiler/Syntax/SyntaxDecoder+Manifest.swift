@@ -17,7 +17,19 @@ extension SyntaxDecoder {
         for pair in top.pairs where !pair.isExtension {
             syntax.topKeySpans[pair.keyText] = pair.key.span
         }
-        if let node = top["stackc"] {
+        // A misspelt section (`databses:`) has its error, with the spelling, and is then read as
+        // the section it was meant to be: what refers to it is not also reported as missing.
+        var misspelt: [String: YAMLNode] = [:]
+        let sectionNames = Self.topKeys.texts
+        for index in top.pairs.indices where !top.pairs.key(at: index, isIn: Self.topKeys) && !top.pairs[index].isExtension {
+            let pair = top.pairs[index]
+            guard let meant = Suggestion.closest(to: pair.keyText, in: sectionNames), syntax.topKeySpans[meant] == nil,
+                  misspelt[meant] == nil else { continue }
+            misspelt[meant] = pair.value
+            syntax.topKeySpans[meant] = pair.key.span
+        }
+        func section(_ key: YAMLKeyName) -> YAMLNode? { top[key] ?? (misspelt.isEmpty ? nil : misspelt[key.text]) }
+        if let node = section("stackc") {
             if let version = int(node, in: "'stackc'", range: Int.min...Int.max), version.value != 1 {
                 error(Codes.unsupportedVersion, "manifest format version \(version.value) is not supported", at: version.span,
                       expected: "1", help: "this stackc reads 'stackc: 1'")
@@ -27,25 +39,25 @@ extension SyntaxDecoder {
         } else {
             missing("stackc", in: top, example: "stackc: 1")
         }
-        if let node = top["name"] {
+        if let node = section("name") {
             syntax.name = name(node, in: "the stack")
         } else {
             missing("name", in: top, example: "name: mystack")
         }
-        syntax.domain = top["domain"].flatMap { host($0, in: "'domain'") }
-        syntax.tls = top["tls"].flatMap { tls($0) }
-        syntax.proxy = top["proxy"].flatMap { proxy($0) }
-        syntax.cluster = top["cluster"].flatMap { cluster($0) }
-        syntax.registry = top["registry"].flatMap { registry($0) }
-        syntax.identity = top["identity"].flatMap { identity($0) }
-        syntax.monitoring = top["monitoring"].flatMap { monitoring($0) }
-        if let node = top["databases"] {
+        syntax.domain = section("domain").flatMap { host($0, in: "'domain'") }
+        syntax.tls = section("tls").flatMap { tls($0) }
+        syntax.proxy = section("proxy").flatMap { proxy($0) }
+        syntax.cluster = section("cluster").flatMap { cluster($0) }
+        syntax.registry = section("registry").flatMap { registry($0) }
+        syntax.identity = section("identity").flatMap { identity($0) }
+        syntax.monitoring = section("monitoring").flatMap { monitoring($0) }
+        if let node = section("databases") {
             let written = entries(node, in: "'databases'") ?? []
             syntax.databases = written.compactMap { database($0) }
             syntax.everyDatabaseDecoded = syntax.databases.count == written.count
         }
-        syntax.backup = top["backup"].flatMap { backupDefaults($0) }
-        if let node = top["apps"] {
+        syntax.backup = section("backup").flatMap { backupDefaults($0) }
+        if let node = section("apps") {
             syntax.appsSpan = node.span
             syntax.apps = apps(entries(node, in: "'apps'") ?? [])
         } else {
@@ -119,8 +131,8 @@ extension SyntaxDecoder {
         cluster.vip = f["vip"].flatMap { ipv4($0, in: f.context("vip")) }
         cluster.box = f["box"].flatMap { string($0, in: f.context("box")) }
         cluster.cpus = f["cpus"].flatMap { int($0, in: f.context("cpus"), range: 1...256) }
-        cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory")) }
-        cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk")) }
+        cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory"), likelyUnit: "G") }
+        cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk"), likelyUnit: "G") }
         cluster.storageDriver = f["storage_driver"].flatMap { choice($0, in: f.context("storage_driver"), from: ["overlay2", "zfs", "btrfs"]) }
         cluster.sharedStorage = f["shared_storage"].flatMap { choice($0, in: f.context("shared_storage"), from: ["none", "nfs", "glusterfs", "cephfs"]) }
         if let keys = f["ssh_keys"] {
@@ -165,7 +177,8 @@ extension SyntaxDecoder {
         identity.roles = names(f["roles"], in: f.context("roles"))
         identity.replicas = f["replicas"].flatMap { int($0, in: f.context("replicas"), range: 1...100) }
         if let groups = f["groups"] {
-            for pair in entries(groups, in: f.context("groups")) ?? [] {
+            let example = groups.items?.first?.scalar.map { "\($0.text): [role, …]" } ?? "staff: [role, …]"
+            for pair in entries(groups, in: f.context("groups"), help: "groups map a name to the roles it carries: '\(example)'") ?? [] {
                 guard let group = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a group") else { continue }
                 identity.groups.append((group, names(pair.value, in: "the roles of group '\(group.value)'")))
             }
@@ -173,6 +186,13 @@ extension SyntaxDecoder {
         if let users = f["users"] {
             identity.users = (items(users, in: f.context("users")) ?? .empty).compactMap { user($0) }
             duplicates(identity.users.compactMap(\.name), what: "user")
+            // Keycloak takes an e-mail for one user only (case aside): the realm import fails.
+            let emails = identity.users.compactMap(\.email).map { Located(value: $0.value.lowercased(), span: $0.span) }
+            duplicates(emails, what: "a user's e-mail (Keycloak allows one user per address, in any case)")
+        }
+        if let realm = identity.realm, realm.value == "master" {
+            error(Codes.invalidValue, "the realm 'master' is Keycloak's own administration realm", at: realm.span,
+                  expected: "a realm of the stack's own", help: "leave 'realm' out to use the stack's name, or choose another")
         }
         return identity
     }
@@ -201,7 +221,7 @@ extension SyntaxDecoder {
         var monitoring = MonitoringSyntax(span: node.span)
         monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
         monitoring.logs = f["logs"].flatMap { bool($0, in: f.context("logs")) }
-        monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention")) }
+        monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention"), likelyUnit: "d") }
         if let alerts = f["alerts"] {
             if let flag = alerts.scalar?.bool {
                 monitoring.alerts = AlertsSyntax(span: alerts.span, enabled: flag)
@@ -211,7 +231,7 @@ extension SyntaxDecoder {
                 syntax.webhook = a["webhook"].flatMap { url($0, in: a.context("webhook")) }
                 monitoring.alerts = syntax
             } else if alerts.pairs == nil {
-                wrongType(alerts, expected: "true, false or a mapping with 'email' and 'webhook'", in: f.context("alerts"))
+                wrongType(alerts, expected: "true, false or a mapping with 'email' and 'webhook'", in: f.context("alerts"), help: yesNoHint(alerts))
             }
         }
         if let grafana = f["grafana"] {
@@ -223,7 +243,7 @@ extension SyntaxDecoder {
     mutating func grafana(_ node: YAMLNode, context: String) -> GrafanaSyntax? {
         if let flag = node.scalar?.bool { return GrafanaSyntax(span: node.span, enabled: flag) }
         guard node.pairs != nil else {
-            wrongType(node, expected: "true, false or a mapping", in: context)
+            wrongType(node, expected: "true, false or a mapping", in: context, help: yesNoHint(node))
             return nil
         }
         guard let g = fields(node, in: "'monitoring.grafana'", known: ["host", "auth", "admin_role", "editor_role"]) else { return nil }
@@ -243,7 +263,14 @@ extension SyntaxDecoder {
         guard let f = fields(pair.value, in: context, known: Self.databaseKeys) else { return database }
         database.engine = f["engine"].flatMap { choice($0, in: f.context("engine"), from: ["postgres", "mariadb", "redis"]) }
         database.version = f["version"].flatMap { imageTag($0, in: f.context("version")) }
-        database.backup = f["backup"].flatMap { schedule($0, in: f.context("backup")) }
+        database.backup = f["backup"].flatMap { node in
+            if node.scalar?.bool == false {
+                error(Codes.invalidValue, "\(f.context("backup")) takes a schedule, not 'false'", at: node.span,
+                      expected: "hourly, daily, weekly or a cron expression", help: "leave 'backup' out: a database is backed up only on a schedule")
+                return nil
+            }
+            return schedule(node, in: f.context("backup"))
+        }
         database.placement = f["placement"].flatMap { placement($0, in: "'placement' of \(context)") }
         return database
     }
@@ -255,11 +282,28 @@ extension SyntaxDecoder {
             if text.value.hasPrefix("/") || Self.isS3Target(text.value) {
                 backup.target = text
             } else {
-                invalidFormat(target, text.value, in: f.context("target"), expected: "an absolute path such as /backups, or s3://bucket/prefix")
+                let bucket = text.value.hasPrefix("s3://") ? text.value.dropFirst(5).split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" : ""
+                invalidFormat(target, text.value, in: f.context("target"), expected: "an absolute path such as /backups, or s3://bucket/prefix",
+                              help: !text.value.hasPrefix("s3://") ? nil
+                                : bucket.count < 3 || bucket.count > 63 ? "an S3 bucket name has 3 to 63 characters"
+                                : "an S3 bucket name has lowercase letters, digits, '-' and '.' only: 's3://\(String(bucket.lowercased().map { $0 == "_" ? "-" : $0 }))/…'")
             }
         }
         backup.keep = f["keep"].flatMap { int($0, in: f.context("keep"), range: 1...10_000) }
         return backup
+    }
+
+    /// For Compose's constraint list (`["node.labels.zone==eu"]`): the mapping stackc reads.
+    static func labelsHint(_ node: YAMLNode) -> String? {
+        guard let items = node.items else { return nil }
+        let pairs = items.compactMap { item -> String? in
+            let parts = item.scalar?.text.split(separator: "=", omittingEmptySubsequences: true) ?? []
+            guard parts.count == 2 else { return nil }
+            var key = Substring(parts[0].filter { $0 != " " })
+            if key.hasPrefix("node.labels.") { key = key.dropFirst("node.labels.".count) }
+            return "\(key): \(parts[1].filter { $0 != " " })"
+        }
+        return "node labels map a name to a value" + (pairs.isEmpty ? ": {zone: eu}" : ": {\(pairs.joined(separator: ", "))}")
     }
 
     static func isS3Target(_ text: String) -> Bool {
@@ -273,6 +317,12 @@ extension SyntaxDecoder {
     /// `false`, `true` or a host.
     mutating func hostToggle(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HostToggle>? {
         if let flag = node.scalar?.bool { return Located(value: flag ? .defaultHost : .off, span: node.span) }
+        // `yes` is a string in YAML 1.2, and a valid host label: almost surely meant as true.
+        if let scalar = node.scalar, !scalar.quoted, ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()) {
+            wrongType(node, expected: "true, false or a host", in: context(),
+                      help: "YAML 1.2 reads '\(scalar.text)' as a string, which would be the host '\(scalar.text.lowercased())'; write true or false")
+            return nil
+        }
         return host(node, in: context()).map { Located(value: .host($0.value), span: $0.span) }
     }
 
@@ -330,7 +380,7 @@ extension SyntaxDecoder {
         placement.role = f["role"].flatMap { choice($0, in: f.context("role"), from: ["manager", "worker"]) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
         if let labels = f["labels"] {
-            for pair in entries(labels, in: f.context("labels")) ?? [] {
+            for pair in entries(labels, in: f.context("labels"), help: Self.labelsHint(labels)) ?? [] {
                 guard Self.isLabelKey(pair.keyText) else {
                     error(Codes.invalidFormat, "'\(clip(pair.keyText))' is not a valid node label", at: pair.key.span,
                           expected: "letters, digits, '.', '-' and '_'")

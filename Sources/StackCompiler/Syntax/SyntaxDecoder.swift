@@ -61,10 +61,11 @@ struct SyntaxDecoder {
     }
 
     /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
-    mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String) -> [YAMLPair]? {
+    mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String,
+                          help: @autoclosure () -> String? = nil) -> [YAMLPair]? {
         if node.scalar?.kind == .null { return [] }
         guard let pairs = node.pairs else {
-            wrongType(node, expected: "a mapping", in: context())
+            wrongType(node, expected: "a mapping", in: context(), help: help())
             return nil
         }
         var result: [YAMLPair] = []
@@ -113,15 +114,19 @@ struct SyntaxDecoder {
             let help: String?
             if node.scalar?.quoted == true, text == "true" || text == "false" {
                 help = "remove the quotes: \(text)"
-            } else if ["yes", "no", "on", "off"].contains(text) {
-                help = "YAML 1.2 reads '\(node.scalar?.text ?? "")' as a string; write true or false"
             } else {
-                help = nil
+                help = yesNoHint(node)
             }
             wrongType(node, expected: "true or false", in: context(), help: help)
             return nil
         }
         return Located(value: value, span: node.span)
+    }
+
+    /// For `yes`, `no`, `on` and `off` where a boolean may go: YAML 1.2 reads them as strings.
+    func yesNoHint(_ node: YAMLNode) -> String? {
+        guard let scalar = node.scalar, !scalar.quoted, ["yes", "no", "on", "off"].contains(scalar.text.lowercased()) else { return nil }
+        return "YAML 1.2 reads '\(scalar.text)' as a string; write true or false"
     }
 
     /// An integer within `range`.

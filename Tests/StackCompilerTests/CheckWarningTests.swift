@@ -208,6 +208,31 @@ import Testing
             """, [])
     }
 
+    @Test func clusterAndDatabaseKeysThatDoNothing() {
+        let diagnostics = expectDiagnostics("""
+            stackc: 1
+            name: shop
+            cluster: {box: 1️⃣debian/bookworm64, cpus: 2️⃣4, memory: 3️⃣8G}
+            databases:
+              pg: {placement: {role: manager, max_per_node: 4️⃣1}}
+            apps: {}
+            """, [ExpectedDiagnostic(Codes.noEffect, "1️⃣"), ExpectedDiagnostic(Codes.noEffect, "2️⃣"),
+                  ExpectedDiagnostic(Codes.noEffect, "3️⃣"), ExpectedDiagnostic(Codes.noEffect, "4️⃣")])
+        #expect(diagnostics.first?.message == "'cluster.box' does nothing with 'provision: none'")
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            cluster: {provision: ignition, box: stable}
+            apps: {}
+            """, [])
+        expectDiagnostics("""
+            stackc: 1
+            name: shop
+            cluster: {provision: vagrant, box: debian/bookworm64, cpus: 4, memory: 8G}
+            apps: {}
+            """, [])
+    }
+
     @Test func warningsStillResolveTheStack() {
         let result = MarkedManifest("""
             stackc: 1

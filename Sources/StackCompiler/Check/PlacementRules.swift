@@ -12,6 +12,10 @@ enum PlacementRules: CheckRule {
         for database in syntax.databases {
             checkPlacement(database.placement, replicas: .count(1), replicasSpan: nil,
                            owner: "database '\(database.name.value)'", stack, &report)
+            if let maxPerNode = database.placement?.maxPerNode {
+                report.warning(Codes.noEffect, "'max_per_node' does nothing for database '\(database.name.value)', which runs one task",
+                               at: maxPerNode.span, help: "remove 'max_per_node'; pin the server with 'role' or 'labels'")
+            }
         }
         checkProxy(syntax, stack, &report)
     }

@@ -31,7 +31,7 @@ public enum BuildPipeline {
     /// relative to the output folder (`../../manifests` for `out/<stack>/`), where `deploy.sh`
     /// finds build contexts.
     public static func build(_ stack: ResolvedStack, sourceDirectory: String = ".") -> Result {
-        var output = BuildOutput(sourcePath: stack.sourcePath, stackName: stack.name, sourceDirectory: sourceDirectory)
+        var output = BuildOutput(sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name, sourceDirectory: sourceDirectory)
         for pass in passes {
             pass.run(stack, &output)
         }

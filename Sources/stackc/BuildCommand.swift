@@ -42,12 +42,7 @@ struct BuildOptions: ParsableArguments {
         let result = BuildPipeline.build(stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
-        // The passes name the manifest as the output does; messages name it as it was given.
-        all.report(contentsOf: checked.diagnostics + result.warnings.map { warning in
-            var warning = warning
-            warning.path = source.path
-            return warning
-        })
+        all.report(contentsOf: checked.diagnostics + result.warnings)
         printer.add(all.sorted, source: source)
         printer.finish()
         return (stack, result)

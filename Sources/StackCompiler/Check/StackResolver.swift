@@ -25,6 +25,7 @@ struct StackResolver {
         let logs = monitoringSyntax?.logs?.value ?? false
         var stack = ResolvedStack(
             sourcePath: path,
+            manifestPath: path,
             name: name,
             domain: syntax.domain?.value,
             tls: TLSSettings(mode: syntax.tls?.mode.flatMap { TLSSettings.Mode(rawValue: $0.value) } ?? .selfsigned,

@@ -5,6 +5,8 @@ import StackDiagnostics
 public struct ResolvedStack: Sendable {
     /// The manifest's path as given on the command line, for "generated from" headers.
     public var sourcePath: String
+    /// The manifest's path as it was read, for diagnostics (as the check's own name it).
+    public let manifestPath: String
     /// The stack's name (`docker stack deploy … NAME`).
     public var name: String
     /// The base domain, when anything is routed.

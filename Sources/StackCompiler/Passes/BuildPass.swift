@@ -22,8 +22,10 @@ struct BuildOutput {
     private(set) var deploySecrets: [DeploySecret] = []
     /// The keys in `deploySecrets`, so that declaring a secret stays constant time.
     private(set) var deploySecretKeys: Set<String> = []
-    /// The manifest's path, for headers and warnings.
+    /// The manifest's path, for headers.
     let sourcePath: String
+    /// The manifest's path as it was read, for warnings.
+    let manifestPath: String
     let stackName: String
     /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
     let sourceDirectory: String
@@ -56,6 +58,6 @@ struct BuildOutput {
 
     /// Records a build warning about the manifest at `span`.
     mutating func warn(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
-        warnings.append(Diagnostic(code: code, severity: .warning, message: message, path: sourcePath, span: span, help: help))
+        warnings.append(Diagnostic(code: code, severity: .warning, message: message, path: manifestPath, span: span, help: help))
     }
 }

@@ -306,6 +306,9 @@ public struct YAMLScalar {
     /// The scalar's text as written (after YAML unescaping).
     public var text: String { YAMLDocument.text(in: document.bytes, first: first, count: length) }
 
+    /// True for a value left out (`key:` with nothing after it), not a written `null` or `~`.
+    public var isLeftEmpty: Bool { kind == .null && length == 0 && !quoted }
+
     /// The boolean value, for `.bool` (`true`, `True`, `TRUE` or the same of `false`).
     public var bool: Bool? {
         guard kind == .bool, length > 0 else { return nil }

@@ -19,10 +19,10 @@ struct ManifestSyntax {
     var apps: [AppSyntax] = []
     /// Where `apps` was written (nil when missing).
     var appsSpan: SourceSpan?
-    /// Where each top-level key is written, by key.
     /// False when an entry of `databases` did not decode (it has an error of its own), so
     /// that rules counting the databases stay quiet.
     var everyDatabaseDecoded = true
+    /// Where each top-level key is written, by key.
     var topKeySpans: [String: SourceSpan] = [:]
 }
 

@@ -19,7 +19,7 @@ extension SyntaxDecoder {
         let context = "app '\(name.value)'"
         let app = AppSyntax(name: name, span: pair.key.span)
         // An empty app is reported once, for having no image (or with the keys meant for it).
-        if let scalar = pair.value.scalar, scalar.kind == .null, scalar.text.isEmpty { return app }
+        if pair.value.scalar?.isLeftEmpty == true { return app }
         guard let f = fields(pair.value, in: context, known: Self.appKeys) else {
             app.imageOrBuildWritten = true
             return app

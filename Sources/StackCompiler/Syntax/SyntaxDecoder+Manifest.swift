@@ -77,7 +77,7 @@ extension SyntaxDecoder {
             index += 1
             guard let app = app(pair) else { continue }
             apps.append(app)
-            guard let scalar = pair.value.scalar, scalar.kind == .null, scalar.text.isEmpty else { continue }
+            guard pair.value.scalar?.isLeftEmpty == true else { continue }
             var strays: [String] = []
             while index < pairs.count, pairs[index].value.pairs == nil, UnknownKeyHelp.appKeys.contains(pairs[index].keyText) {
                 strays.append("'\(pairs[index].keyText)'")

@@ -45,8 +45,7 @@ struct UnknownKeyHelp {
     private var emptyKeyAbove: YAMLPair? {
         guard index > 0 else { return nil }
         let above = pairs[index - 1]
-        guard let scalar = above.value.scalar, scalar.kind == .null, scalar.text.isEmpty, !scalar.quoted,
-              known.contains(above.keyText) else { return nil }
+        guard above.value.scalar?.isLeftEmpty == true, known.contains(above.keyText) else { return nil }
         return above
     }
 

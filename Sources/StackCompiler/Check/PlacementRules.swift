@@ -29,8 +29,7 @@ enum PlacementRules: CheckRule {
                          "the proxy wants \(count) replicas, but it runs on the managers, one per node (it binds ports 80 and 443 on the host), and the cluster has \(managers) manager\(managers == 1 ? "" : "s")",
                          at: replicas.span, help: "lower 'proxy.replicas' to \(managers), or leave it out for one on every manager")
         }
-        let routed = syntax.apps.filter { $0.host != nil }.count
-        if count == 0, routed > 0 || syntax.identity != nil || syntax.registry != nil {
+        if count == 0, syntax.apps.contains(where: { $0.host != nil }) || syntax.identity != nil || syntax.registry != nil {
             report.error(Codes.invalidValue, "'proxy.replicas: 0' leaves nothing to serve the routes of the stack", at: replicas.span,
                          expected: "at least 1 while anything is routed", help: "leave 'replicas' out for one proxy on every manager")
         }

@@ -33,7 +33,7 @@ enum ReferenceRules: CheckRule {
                 report.error(Codes.unknownReference, "app '\(name)' depends on '\(target.value)', which is not an app, database or platform service",
                              at: target.span, expected: others.isEmpty ? "an app, a database or a platform service (none other is defined)" : "one of " + list(others),
                              help: Suggestion.closest(to: target.value, in: others).map { "did you mean '\($0)'?" }
-                                ?? (["postgres", "mariadb", "redis", "mysql"].contains(target.value) ? "define the database under 'databases:' and depend on its name" : nil))
+                                ?? (engine(named: target.value) != nil ? "define the database under 'databases:' and depend on its name" : nil))
             }
         }
         checkIdentity(syntax, stack, &report)
@@ -89,11 +89,16 @@ enum ReferenceRules: CheckRule {
 
     /// For a database that is not defined: an engine's name, or none defined at all.
     static func databaseHint(_ name: String, databases: [String]) -> String? {
-        if ["postgres", "mariadb", "redis", "mysql"].contains(name) {
+        if let engine = engine(named: name) {
             return "'\(name)' is an engine: name an entry of 'databases:'"
-                + (databases.isEmpty ? ", such as 'db: {engine: \(name == "mysql" ? "mariadb" : name)}'" : "")
+                + (databases.isEmpty ? ", such as 'db: {engine: \(engine.rawValue)}'" : "")
         }
         return databases.isEmpty ? "add it under 'databases:'" : nil
+    }
+
+    /// The engine a word names: its own name, or `mysql` for MariaDB.
+    static func engine(named word: String) -> Database.Engine? {
+        Database.Engine(rawValue: word) ?? (word == "mysql" ? .mariadb : nil)
     }
 
     /// For a role that is the name of a group: what the group carries.

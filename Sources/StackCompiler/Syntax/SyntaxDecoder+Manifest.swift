@@ -318,7 +318,7 @@ extension SyntaxDecoder {
     mutating func hostToggle(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HostToggle>? {
         if let flag = node.scalar?.bool { return Located(value: flag ? .defaultHost : .off, span: node.span) }
         // `yes` is a string in YAML 1.2, and a valid host label: almost surely meant as true.
-        if let scalar = node.scalar, !scalar.quoted, ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()) {
+        if let scalar = node.scalar, !scalar.quoted, (Self.yaml11Booleans + ["y", "n"]).contains(scalar.text.lowercased()) {
             wrongType(node, expected: "true, false or a host", in: context(),
                       help: "YAML 1.2 reads '\(scalar.text)' as a string, which would be the host '\(scalar.text.lowercased())'; write true or false")
             return nil

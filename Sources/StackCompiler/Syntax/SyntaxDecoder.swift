@@ -123,9 +123,12 @@ struct SyntaxDecoder {
         return Located(value: value, span: node.span)
     }
 
+    /// YAML 1.1's words for true and false, which YAML 1.2 reads as strings.
+    static let yaml11Booleans = ["yes", "no", "on", "off"]
+
     /// For `yes`, `no`, `on` and `off` where a boolean may go: YAML 1.2 reads them as strings.
     func yesNoHint(_ node: YAMLNode) -> String? {
-        guard let scalar = node.scalar, !scalar.quoted, ["yes", "no", "on", "off"].contains(scalar.text.lowercased()) else { return nil }
+        guard let scalar = node.scalar, !scalar.quoted, Self.yaml11Booleans.contains(scalar.text.lowercased()) else { return nil }
         return "YAML 1.2 reads '\(scalar.text)' as a string; write true or false"
     }
 

@@ -6,6 +6,8 @@ extension SyntaxDecoder {
     static let appKeys: YAMLKeySet = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
                           "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
                           "metrics", "placement", "resources", "update", "command", "entrypoint"]
+    /// The app keys as text, for messages about keys that are not where they belong.
+    static let appKeyTexts = appKeys.texts
     // The keys of the mappings inside an app, made once: a key set built at the call would be
     // built again for every app.
     static let healthKeys: YAMLKeySet = ["path", "interval", "timeout", "retries", "start_period"]

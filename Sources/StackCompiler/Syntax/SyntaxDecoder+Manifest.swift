@@ -79,7 +79,7 @@ extension SyntaxDecoder {
             apps.append(app)
             guard pair.value.scalar?.isLeftEmpty == true else { continue }
             var strays: [String] = []
-            while index < pairs.count, pairs[index].value.pairs == nil, UnknownKeyHelp.appKeys.contains(pairs[index].keyText) {
+            while index < pairs.count, pairs[index].value.pairs == nil, Self.appKeyTexts.contains(pairs[index].keyText) {
                 strays.append("'\(pairs[index].keyText)'")
                 index += 1
             }

@@ -31,7 +31,7 @@ struct UnknownKeyHelp {
         if let owner = Self.nestedKeys(in: known).first(where: { $0.keys.contains(snake) }) {
             return "'\(snake)' belongs under '\(owner.key)'"
         }
-        if let outer = Self.outerKey(of: known), Self.appKeys.contains(snake) {
+        if let outer = Self.outerKey(of: known), SyntaxDecoder.appKeyTexts.contains(snake) {
             return "'\(snake)' is a key of the app itself, not of '\(outer)'"
         }
         if known.contains("apps"), let value = pair.value.pairs, value.key(forKey: "image") != nil || value.key(forKey: "build") != nil {
@@ -81,8 +81,6 @@ struct UnknownKeyHelp {
          ("resources", SyntaxDecoder.resourcesKeys), ("update", SyntaxDecoder.updateKeys)]
             .first { $0.1.texts == known }?.0
     }
-
-    static let appKeys = SyntaxDecoder.appKeys.texts
 
     /// A Compose key that people carry over: what stackc calls it (nil when it has no such
     /// key), and a word on how to write it. `context` is a key that marks the mapping where the

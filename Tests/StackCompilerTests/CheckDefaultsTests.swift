@@ -20,7 +20,7 @@ import Testing
         #expect(stack.monitoring.logs == false)
         #expect(stack.monitoring.alerts == nil)
         #expect(stack.monitoring.grafana == nil)
-        #expect(stack.monitoring.retention == Duration(seconds: 15 * 86_400))
+        #expect(stack.monitoring.retention == TimeSpan(seconds: 15 * 86_400))
         #expect(stack.databases.isEmpty)
         #expect(stack.apps.isEmpty)
         #expect(stack.backup.target == "/backups")
@@ -178,10 +178,10 @@ import Testing
     @Test func healthCheckTimings() throws {
         let health = try #require(resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx, port: 80, health: /up}\n")?
             .apps.first?.health)
-        #expect(health.interval == Duration(seconds: 30))
-        #expect(health.timeout == Duration(seconds: 5))
+        #expect(health.interval == TimeSpan(seconds: 30))
+        #expect(health.timeout == TimeSpan(seconds: 5))
         #expect(health.retries == 3)
-        #expect(health.startPeriod == Duration(seconds: 60))
+        #expect(health.startPeriod == TimeSpan(seconds: 60))
     }
 
     @Test func updateDefaults() throws {
@@ -205,8 +205,8 @@ import Testing
         #expect(update.order == "stop-first")
         #expect(update.parallelism == 2)
         #expect(update.failureAction == "pause")
-        #expect(update.delay == Duration(seconds: 90))
-        #expect(update.monitor == Duration(seconds: 3600))
+        #expect(update.delay == TimeSpan(seconds: 90))
+        #expect(update.monitor == TimeSpan(seconds: 3600))
     }
 
     @Test func entrypointBeyondTheSpec() throws {

@@ -45,7 +45,7 @@ struct StackResolver {
                 metrics: metrics, logs: logs,
                 alerts: monitoringSyntax?.alerts.flatMap { $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil },
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
-                retention: monitoringSyntax?.retention?.value ?? Duration(seconds: 15 * 86_400)),
+                retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400)),
             databases: syntax.databases.map(resolveDatabase),
             backup: BackupDefaults(target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
@@ -184,9 +184,9 @@ struct StackResolver {
 
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {
         guard let path = health?.path?.value ?? defaultPath else { return nil }
-        return Health(path: path, interval: health?.interval?.value ?? Duration(seconds: 30),
-                      timeout: health?.timeout?.value ?? Duration(seconds: 5), retries: health?.retries?.value ?? 3,
-                      startPeriod: health?.startPeriod?.value ?? Duration(seconds: 60))
+        return Health(path: path, interval: health?.interval?.value ?? TimeSpan(seconds: 30),
+                      timeout: health?.timeout?.value ?? TimeSpan(seconds: 5), retries: health?.retries?.value ?? 3,
+                      startPeriod: health?.startPeriod?.value ?? TimeSpan(seconds: 60))
     }
 
     /// What a `depends_on` entry names: an app first, then a database, then a platform service.

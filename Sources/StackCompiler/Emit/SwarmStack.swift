@@ -78,7 +78,7 @@ struct SwarmService {
     var ports: [SwarmPort] = []
     var healthcheck: SwarmHealthcheck?
     var deploy = SwarmDeploy()
-    var stopGracePeriod: Duration?
+    var stopGracePeriod: TimeSpan?
 
     /// Sets an environment variable, replacing an earlier value.
     mutating func setEnvironment(_ key: String, _ value: String) {
@@ -104,10 +104,10 @@ struct SwarmPort {
 /// A health check run by the engine inside the container.
 struct SwarmHealthcheck {
     var test: [String]
-    var interval: Duration
-    var timeout: Duration
+    var interval: TimeSpan
+    var timeout: TimeSpan
     var retries: Int
-    var startPeriod: Duration
+    var startPeriod: TimeSpan
 }
 
 /// The `deploy` section.
@@ -131,17 +131,17 @@ struct SwarmDeploy {
 /// `deploy.restart_policy`.
 struct SwarmRestartPolicy {
     var condition = "any"
-    var delay = Duration(seconds: 5)
+    var delay = TimeSpan(seconds: 5)
     var maxAttempts: Int?
-    var window: Duration?
+    var window: TimeSpan?
 }
 
 /// `deploy.update_config` and `deploy.rollback_config`.
 struct SwarmUpdateConfig {
     var parallelism: Int
-    var delay: Duration?
+    var delay: TimeSpan?
     var failureAction: String
-    var monitor: Duration?
+    var monitor: TimeSpan?
     var order: String
 }
 

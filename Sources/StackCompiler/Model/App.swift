@@ -55,17 +55,17 @@ struct Dependency: Sendable, Equatable {
 /// An HTTP health check.
 struct Health: Sendable {
     var path: String
-    var interval: Duration
-    var timeout: Duration
+    var interval: TimeSpan
+    var timeout: TimeSpan
     var retries: Int
-    var startPeriod: Duration
+    var startPeriod: TimeSpan
 }
 
 /// Where Prometheus scrapes an app.
 struct Metrics: Sendable {
     var port: Int
     var path: String
-    var interval: Duration?
+    var interval: TimeSpan?
 }
 
 /// CPU and memory limits and reservations.
@@ -81,8 +81,8 @@ struct UpdatePolicy: Sendable {
     var order: String
     var parallelism: Int
     var failureAction: String
-    var delay: Duration?
-    var monitor: Duration?
+    var delay: TimeSpan?
+    var monitor: TimeSpan?
 }
 
 /// What a preset knows about an image.

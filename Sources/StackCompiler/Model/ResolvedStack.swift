@@ -127,7 +127,7 @@ struct MonitoringSettings: Sendable {
     var logs: Bool
     var alerts: Alerts?
     var grafana: Grafana?
-    var retention: Duration
+    var retention: TimeSpan
 
     struct Alerts: Sendable {
         var email: String?

@@ -25,7 +25,7 @@ struct DatabaseInitPass: BuildPass {
             service.networks = ["db-\(database.name)"]
             var deploy = SwarmDeploy()
             deploy.mode = "replicated-job"
-            deploy.restartPolicy = SwarmRestartPolicy(condition: "on-failure", delay: Duration(seconds: 10), maxAttempts: 30, window: nil)
+            deploy.restartPolicy = SwarmRestartPolicy(condition: "on-failure", delay: TimeSpan(seconds: 10), maxAttempts: 30, window: nil)
             service.deploy = deploy
             output.swarm.setService("\(database.name)-init", service)
         }

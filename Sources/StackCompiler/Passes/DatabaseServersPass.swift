@@ -18,15 +18,15 @@ struct DatabaseServersPass: BuildPass {
                 service.secrets = [(secret, secret)]
                 service.environment = [(secretVariable, "/run/secrets/\(secret)")]
             }
-            service.healthcheck = SwarmHealthcheck(test: engine.healthTest, interval: Duration(seconds: 10),
-                                                   timeout: Duration(seconds: 5), retries: 5, startPeriod: Duration(seconds: 30))
+            service.healthcheck = SwarmHealthcheck(test: engine.healthTest, interval: TimeSpan(seconds: 10),
+                                                   timeout: TimeSpan(seconds: 5), retries: 5, startPeriod: TimeSpan(seconds: 30))
             var deploy = SwarmDeploy()
             deploy.constraints = AppServicesPass.constraints(database.placement)
             // One writer on one volume: never run two servers at once during an update.
             deploy.updateConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "rollback", monitor: nil, order: "stop-first")
             deploy.rollbackConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "pause", monitor: nil, order: "stop-first")
             service.deploy = deploy
-            service.stopGracePeriod = Duration(seconds: 60)
+            service.stopGracePeriod = TimeSpan(seconds: 60)
             output.swarm.setService(database.name, service)
             for consumer in database.consumers where apps.contains(consumer) {
                 output.swarm.updateService(consumer) { $0.networks.append(network) }

@@ -40,7 +40,7 @@ struct HAProxyPass: BuildPass {
         service.command = .list(["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
         service.healthcheck = SwarmHealthcheck(
             test: ["CMD-SHELL", "bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"],
-            interval: Duration(seconds: 10), timeout: Duration(seconds: 5), retries: 3, startPeriod: Duration(seconds: 10))
+            interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3, startPeriod: TimeSpan(seconds: 10))
         service.deploy = TraefikPass.deploy(stack)
         output.swarm.setService("haproxy", service)
     }

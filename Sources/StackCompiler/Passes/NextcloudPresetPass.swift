@@ -36,7 +36,7 @@ struct NextcloudPresetPass: BuildPass {
             output.swarm.updateService(app.name) { service in
                 for (key, value) in environment { service.setEnvironment(key, value) }
                 service.secrets.append((admin, admin))
-                service.stopGracePeriod = Duration(seconds: 30)
+                service.stopGracePeriod = TimeSpan(seconds: 30)
             }
             addCron(for: app, &output)
         }
@@ -49,8 +49,8 @@ struct NextcloudPresetPass: BuildPass {
         var redis = SwarmService(image: "redis:7.4")
         redis.command = .list(["redis-server", "--save", "", "--appendonly", "no"])
         redis.networks = [network]
-        redis.healthcheck = SwarmHealthcheck(test: ["CMD", "redis-cli", "ping"], interval: Duration(seconds: 10),
-                                             timeout: Duration(seconds: 3), retries: 5, startPeriod: Duration(seconds: 5))
+        redis.healthcheck = SwarmHealthcheck(test: ["CMD", "redis-cli", "ping"], interval: TimeSpan(seconds: 10),
+                                             timeout: TimeSpan(seconds: 3), retries: 5, startPeriod: TimeSpan(seconds: 5))
         output.swarm.setService(name, redis)
         output.swarm.updateService(app.name) { $0.networks.append(network) }
         return [("REDIS_HOST", name), ("REDIS_HOST_PORT", "6379")]

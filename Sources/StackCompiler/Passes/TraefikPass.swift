@@ -45,8 +45,8 @@ struct TraefikPass: BuildPass {
             service.volumes = [("traefik-acme", "/letsencrypt")]
         }
         service.healthcheck = SwarmHealthcheck(test: ["CMD", "traefik", "healthcheck", "--configFile=\(Self.staticPath)"],
-                                               interval: Duration(seconds: 10), timeout: Duration(seconds: 5), retries: 3,
-                                               startPeriod: Duration(seconds: 10))
+                                               interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3,
+                                               startPeriod: TimeSpan(seconds: 10))
         service.deploy = Self.deploy(stack)
         output.swarm.setService("traefik", service)
     }
@@ -67,7 +67,7 @@ struct TraefikPass: BuildPass {
         }
         deploy.constraints = ["node.role == manager"]
         // Host-mode ports: a new task cannot start beside the old one on the same node.
-        deploy.updateConfig = SwarmUpdateConfig(parallelism: 1, delay: Duration(seconds: 10), failureAction: "rollback", monitor: Duration(seconds: 30), order: "stop-first")
+        deploy.updateConfig = SwarmUpdateConfig(parallelism: 1, delay: TimeSpan(seconds: 10), failureAction: "rollback", monitor: TimeSpan(seconds: 30), order: "stop-first")
         deploy.rollbackConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "pause", monitor: nil, order: "stop-first")
         return deploy
     }
@@ -190,7 +190,7 @@ struct TraefikPass: BuildPass {
         }
         if let path = route.healthPath {
             labels.append(("\(service).healthcheck.path", path))
-            labels.append(("\(service).healthcheck.interval", (route.healthInterval ?? Duration(seconds: 30)).goString))
+            labels.append(("\(service).healthcheck.interval", (route.healthInterval ?? TimeSpan(seconds: 30)).goString))
         }
         if route.sticky {
             labels += [

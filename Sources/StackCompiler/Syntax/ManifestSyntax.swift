@@ -115,7 +115,7 @@ struct MonitoringSyntax {
     var logs: Located<Bool>?
     var alerts: AlertsSyntax?
     var grafana: GrafanaSyntax?
-    var retention: Located<Duration>?
+    var retention: Located<TimeSpan>?
 }
 
 /// `monitoring.alerts`: `true`/`false` or a map.
@@ -212,10 +212,10 @@ final class AppSyntax {
 struct HealthSyntax {
     var span: SourceSpan
     var path: Located<String>?
-    var interval: Located<Duration>?
-    var timeout: Located<Duration>?
+    var interval: Located<TimeSpan>?
+    var timeout: Located<TimeSpan>?
     var retries: Located<Int>?
-    var startPeriod: Located<Duration>?
+    var startPeriod: Located<TimeSpan>?
 }
 
 /// `metrics` of an app (the port shorthand is expanded).
@@ -223,7 +223,7 @@ struct MetricsSyntax {
     var span: SourceSpan
     var port: Located<Int>?
     var path: Located<String>?
-    var interval: Located<Duration>?
+    var interval: Located<TimeSpan>?
 }
 
 /// `resources` of an app.
@@ -241,6 +241,6 @@ struct UpdateSyntax {
     var order: Located<String>?
     var parallelism: Located<Int>?
     var failureAction: Located<String>?
-    var delay: Located<Duration>?
-    var monitor: Located<Duration>?
+    var delay: Located<TimeSpan>?
+    var monitor: Located<TimeSpan>?
 }

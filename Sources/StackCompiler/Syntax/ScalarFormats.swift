@@ -1,48 +1,6 @@
 import StackDiagnostics
 import YAML
 
-/// A length of time, in seconds.
-struct Duration: Hashable {
-    /// Whole seconds.
-    var seconds: Int
-
-    /// The shortest exact form Docker and Prometheus accept: `90s`, `5m`, `2h`, `1h30m`.
-    var goString: String {
-        if seconds == 0 { return "0s" }
-        var rest = seconds, out = ""
-        for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
-            out += "\(rest / size)\(unit)"
-            rest %= size
-        }
-        return out
-    }
-
-    /// Prometheus form, which also allows days.
-    var prometheusString: String {
-        seconds % 86_400 == 0 ? "\(seconds / 86_400)d" : goString
-    }
-}
-
-/// An amount of memory or disk, in bytes (binary multiples).
-struct ByteSize: Hashable {
-    /// Bytes.
-    var bytes: Int64
-
-    /// Docker's form: `512M`, `2G`, or bytes when not a whole multiple.
-    var dockerString: String {
-        for (unit, shift) in [("G", 30), ("M", 20), ("K", 10)] where bytes % (Int64(1) << shift) == 0 {
-            return "\(bytes >> shift)\(unit)"
-        }
-        return String(bytes)
-    }
-}
-
-/// A backup schedule: `hourly`, `daily`, `weekly` or five cron fields.
-struct Schedule: Hashable {
-    /// The five cron fields.
-    var cron: String
-}
-
 extension SyntaxDecoder {
     /// Seconds per duration unit, by the unit's letter (ASCII).
     static func durationUnit(_ byte: UInt8) -> Int? {
@@ -56,14 +14,14 @@ extension SyntaxDecoder {
     }
 
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
-    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "s") -> Located<Duration>? {
+    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "s") -> Located<TimeSpan>? {
         guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
         guard let seconds = Self.durationSeconds(text.value) else {
             invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
                           help: Int(text.value) != nil ? "add a unit: '\(text.value)\(likelyUnit)'" : Self.durationSpelling(text.value).map { "write '\($0)'" })
             return nil
         }
-        return Located(value: Duration(seconds: seconds), span: text.span)
+        return Located(value: TimeSpan(seconds: seconds), span: text.span)
     }
 
     /// A duration written in words or with a fraction (`5sec`, `2 weeks`, `1.5m`), as stackc

@@ -15,7 +15,7 @@ struct ProxyRoute {
     var basicAuthSecret: String?
     /// Where the proxy checks each task's health, if anywhere.
     var healthPath: String?
-    var healthInterval: Duration?
+    var healthInterval: TimeSpan?
     /// How many tasks the service may have, so HAProxy reserves enough server slots.
     var expectedTasks: Int
 

@@ -1,0 +1,153 @@
+/// The one table of the names and ports stackc gives to what it adds to a stack: platform
+/// services, the objects each database and app gets (networks, volumes, secrets, configs), and
+/// the ports the waits and connections use. The checker reads it to keep manifest names clear
+/// of these, the passes to create them; nothing else spells them.
+enum PlatformNames {
+    // MARK: Networks
+
+    /// The network every app joins, so apps reach each other by name.
+    static let appsNetwork = "apps"
+    /// The network the edge proxy shares with routed services.
+    static let publicNetwork = "public"
+
+    /// The network a database server shares with its consumers only.
+    static func databaseNetwork(_ database: String) -> String { "db-\(database)" }
+
+    // MARK: Databases
+
+    /// The server's data volume.
+    static func databaseVolume(_ database: String) -> String { "\(database)-data" }
+    /// The secret holding the server's administrator password.
+    static func databaseAdminSecret(_ database: String) -> String { "\(database)-admin-password" }
+    /// The one-shot job (and its script's config) that creates consumers' databases and users.
+    static func databaseInitService(_ database: String) -> String { "\(database)-init" }
+    /// The secret holding `consumer`'s password on `database`.
+    static func databasePasswordSecret(database: String, consumer: String) -> String {
+        "\(database)-\(consumer)-password"
+    }
+
+    /// The port each engine serves.
+    static func port(of engine: Database.Engine) -> Int {
+        switch engine {
+        case .postgres: return 5432
+        case .mariadb: return 3306
+        case .redis: return 6379
+        }
+    }
+
+    // MARK: Apps
+
+    /// A named volume of an app.
+    static func appVolume(app: String, volume: String) -> String { "\(app)-\(volume)" }
+    /// The htpasswd secret of an app with `auth: basic`.
+    static func basicAuthSecret(app: String) -> String { "\(app)-htpasswd" }
+    /// The config holding an app's start-up wrapper.
+    static func entrypointConfig(app: String) -> String { "\(app)-entrypoint" }
+
+    // MARK: Nextcloud preset
+
+    /// The administrator's login password.
+    static func nextcloudAdminSecret(app: String) -> String { "\(app)-admin-password" }
+    /// The companion that runs background jobs.
+    static func nextcloudCron(app: String) -> String { "\(app)-cron" }
+    /// The app's own Redis server, and the network only the two share.
+    static func nextcloudRedis(app: String) -> String { "\(app)-redis" }
+    static func nextcloudCacheNetwork(app: String) -> String { "\(app)-cache" }
+    /// The config holding the hook that tells waiting replicas the install is done.
+    static func nextcloudInstalledHook(app: String) -> String { "\(app)-installed-hook" }
+
+    // MARK: Edge proxy
+
+    /// The wildcard (or provided) certificate and its key.
+    static let tlsCertificateSecret = "tls-certificate"
+    static let tlsKeySecret = "tls-key"
+    /// The htpasswd secret of the proxy's dashboard or stats page.
+    static let proxyDashboardSecret = "proxy-dashboard-htpasswd"
+    /// Where Traefik keeps its ACME account and certificates.
+    static let acmeVolume = "traefik-acme"
+
+    // MARK: Registry
+
+    /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.
+    static let registryPasswordSecret = "registry-htpasswd"
+
+    // MARK: Names the manifest may not take
+
+    /// Names that `depends_on` reads as platform sections rather than as apps or databases.
+    static let dependencySections = ["identity", "registry"]
+}
+
+/// A service stackc adds for a platform feature, with the port other services reach it on.
+enum PlatformService: String, CaseIterable {
+    case traefik, haproxy
+    case keycloak
+    case registry
+    case registryMirror = "registry-mirror"
+    case grafana, prometheus
+    case nodeExporter = "node-exporter"
+    case cadvisor, alertmanager, loki
+    case fluentBit = "fluent-bit"
+
+    /// The service's key in the stack (`<stack>_<name>` in the swarm).
+    var name: String { rawValue }
+
+    /// The port other services connect to, for services others wait for or read from.
+    var port: Int? {
+        switch self {
+        case .keycloak: return 8080
+        case .registry, .registryMirror: return 5000
+        case .grafana: return 3000
+        case .prometheus: return 9090
+        case .nodeExporter: return 9100
+        case .cadvisor: return 8080
+        case .alertmanager: return 9093
+        case .loki: return 3100
+        case .traefik, .haproxy, .fluentBit: return nil
+        }
+    }
+
+    /// The platform service a `depends_on` section name stands for.
+    static func forDependency(_ kind: Dependency.Kind) -> PlatformService? {
+        switch kind {
+        case .identity: return .keycloak
+        case .registry: return .registry
+        case .app, .database: return nil
+        }
+    }
+}
+
+extension ResolvedStack {
+    /// Every service name stackc adds to this stack besides the apps and database servers:
+    /// platform services and the companions of databases and presets. The checker keeps the
+    /// manifest's names clear of them and within Swarm's length.
+    var platformServiceNames: [String] {
+        var names = [proxy.kind == .traefik ? PlatformService.traefik.name : PlatformService.haproxy.name]
+        if identity != nil { names.append(PlatformService.keycloak.name) }
+        if let registry {
+            names.append(PlatformService.registry.name)
+            if registry.mirrorHost != nil { names.append(PlatformService.registryMirror.name) }
+        }
+        if monitoring.grafana != nil { names.append(PlatformService.grafana.name) }
+        for app in apps where app.preset == .nextcloud {
+            names += [PlatformNames.nextcloudCron(app: app.name), PlatformNames.nextcloudRedis(app: app.name)]
+        }
+        for database in databases where database.engine != .redis {
+            names.append(PlatformNames.databaseInitService(database.name))
+        }
+        if monitoring.metrics {
+            names += [PlatformService.prometheus, .nodeExporter, .cadvisor].map(\.name)
+        }
+        if monitoring.alerts != nil { names.append(PlatformService.alertmanager.name) }
+        if monitoring.logs { names += [PlatformService.loki.name, PlatformService.fluentBit.name] }
+        return names
+    }
+
+    /// How many tasks `replicas` means on this cluster: the count, or one per node for
+    /// `global`.
+    func taskCount(_ replicas: Replicas) -> Int {
+        switch replicas {
+        case .count(let count): return count
+        case .global: return cluster.managers + cluster.workers
+        }
+    }
+}

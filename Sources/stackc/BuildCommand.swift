@@ -42,9 +42,11 @@ struct BuildOptions: ParsableArguments {
         let result = BuildPipeline.build(stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
-        all.report(contentsOf: checked.diagnostics + result.warnings)
+        all.report(contentsOf: checked.diagnostics + result.diagnostics)
         printer.add(all.sorted, source: source)
         printer.finish()
+        // Contributions that contradict each other: a mistake in stackc; write nothing.
+        if result.hasErrors { throw ExitCode(1) }
         return (stack, result)
     }
 

@@ -151,7 +151,7 @@ struct StackFileExpectations {
             if app.route != nil { expected.insert("public") }
             if let database = app.database { expected.insert("db-\(database)") }
             for dependency in app.dependsOn where dependency.kind == .database { expected.insert("db-\(dependency.name)") }
-            if app.preset == .nextcloud, AppServicesPass.taskCount(app.replicas, stack) > 1 { expected.insert("\(app.name)-cache") }
+            if app.preset == .nextcloud, stack.taskCount(app.replicas) > 1 { expected.insert("\(app.name)-cache") }
             #expect(Self.names(service["networks"]) == expected, "\(app.name): networks \(String(describing: service["networks"]))")
         }
         let declared = Set(document["networks"]?.pairs?.keys.map { $0 } ?? [])

@@ -11,7 +11,7 @@ import Testing
             Issue.record("the manifest does not check", sourceLocation: sourceLocation)
             return []
         }
-        return BuildPipeline.build(stack).warnings
+        return BuildPipeline.build(stack).diagnostics
     }
 
     @Test func notGeneratedYetPointsAtTheFirstSectionThatAsksForIt() throws {

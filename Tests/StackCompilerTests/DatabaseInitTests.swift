@@ -78,7 +78,7 @@ import Glibc
         var passwords: [String: String] = [:]
         for (consumer, password) in zip(consumers, Self.awkwardPasswords) {
             passwords[consumer] = password
-            try write(password, secret: DatabaseInitPass.passwordSecret(database: database, consumer: consumer), in: secrets)
+            try write(password, secret: PlatformNames.databasePasswordSecret(database: database, consumer: consumer), in: secrets)
         }
         func runInit() throws -> ToolRun? {
             try Tools.run("env", ["STACKC_DB_HOST=127.0.0.1", "STACKC_DB_PORT=\(server.port)", "STACKC_DB_WAIT=20", "bash", scriptURL.path])
@@ -110,7 +110,7 @@ import Glibc
 
         // A changed secret: the next run sets the new password; the old one stops working.
         let changed = #"new 'secret' for \ "\#(consumers[1])""#
-        try write(changed, secret: DatabaseInitPass.passwordSecret(database: database, consumer: consumers[1]), in: secrets)
+        try write(changed, secret: PlatformNames.databasePasswordSecret(database: database, consumer: consumers[1]), in: secrets)
         let third = try #require(try runInit())
         #expect(third.status == 0, "\(third.summary)")
         let withNew = try #require(try server.login(consumers[1], password: changed, database: consumers[1]))
@@ -121,7 +121,7 @@ import Glibc
 
         // A missing secret stops the job with a message; it does not clear the password.
         let last = consumers[2]
-        try FileManager.default.removeItem(at: secrets.appendingPathComponent(DatabaseInitPass.passwordSecret(database: database, consumer: last)))
+        try FileManager.default.removeItem(at: secrets.appendingPathComponent(PlatformNames.databasePasswordSecret(database: database, consumer: last)))
         let missing = try #require(try runInit())
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("cannot read the password of '\(last)'"), "\(missing.summary)")

@@ -579,8 +579,8 @@ extension HAProxySandbox {
                         ports: (http: Int, https: Int, monitor: Int)? = nil,
                         sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
         var replacements: [(String, String)] = []
-        if config.contains(" crt \(HAProxyPass.certificatePath) ") {
-            replacements.append((" crt \(HAProxyPass.certificatePath) ", " crt \(certificateFolder.appendingPathComponent("tls.pem").path) "))
+        if config.contains(" crt \(HAProxyRenderer.certificatePath) ") {
+            replacements.append((" crt \(HAProxyRenderer.certificatePath) ", " crt \(certificateFolder.appendingPathComponent("tls.pem").path) "))
         }
         if let nameserverPort {
             replacements.append(("    nameserver swarm 127.0.0.11:53\n", "    nameserver swarm 127.0.0.11:\(nameserverPort)\n"))
@@ -588,7 +588,7 @@ extension HAProxySandbox {
         if let ports {
             replacements += [("    bind :80\n", "    bind 127.0.0.1:\(ports.http)\n"),
                              ("    bind :443 ", "    bind 127.0.0.1:\(ports.https) "),
-                             ("    bind :\(HAProxyPass.monitorPort)\n", "    bind 127.0.0.1:\(ports.monitor)\n")]
+                             ("    bind :\(HAProxyRenderer.monitorPort)\n", "    bind 127.0.0.1:\(ports.monitor)\n")]
         }
         return GeneratedScript.rewrite(config, replacements, sourceLocation: sourceLocation)
     }

@@ -46,6 +46,9 @@ enum Codes {
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
     static let noEffect = DiagnosticCode("W309", "no-effect")
 
+    // Build: contributions that contradict each other, a mistake in stackc itself.
+    static let internalConflict = DiagnosticCode("E900", "internal-conflict")
+
     /// Every code, in documentation order.
     static let all: [DiagnosticCode] = [
         unsupportedVersion, unknownKey, wrongType, missingKey, invalidValue, invalidName, invalidFormat,
@@ -54,6 +57,6 @@ enum Codes {
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict, acmeNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, internalConflict,
     ]
 }

@@ -21,8 +21,9 @@ struct HAProxyConfig {
         return out
     }
 
-    /// A quoted HAProxy argument (double quotes, with `"`, `\` and `$` escaped unless `$` starts
-    /// an environment variable the caller means).
+    /// A quoted HAProxy argument: double quotes, with `"` and `\` escaped. `$` is left as it is,
+    /// because HAProxy expands `${NAME}` inside double quotes and the configuration uses that for
+    /// password hashes; text from the manifest reaching here (stack and route names) has no `$`.
     static func quote(_ text: String) -> String {
         var out = "\""
         for character in text {

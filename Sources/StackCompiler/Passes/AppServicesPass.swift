@@ -1,98 +1,111 @@
-/// Reads `apps`; adds one Swarm service per app (image, command, environment, secrets,
-/// volumes, health check, deploy settings) and the networks and volumes they use.
+/// Reads `apps`; contributes one service per app (image, command, environment, secrets,
+/// volumes, health check, placement, update policy), the networks and volumes they use, a
+/// route for each routed app, and the image builds `deploy.sh` runs.
 struct AppServicesPass: BuildPass {
-    /// The network every app joins, so apps reach each other by name.
-    static let appsNetwork = "apps"
-    /// The network the proxy shares with routed apps.
-    static let publicNetwork = "public"
-
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps {
-            var service = SwarmService(image: app.image)
+            var service = PlannedService(image: app.image)
+            service.kind = Self.kind(app.replicas)
+            service.port = app.port
+            service.readinessPath = app.port != nil ? app.health?.path : nil
             if let command = app.command {
-                service.command = app.commandIsShell ? .string(command[0]) : .list(command)
+                service.command = app.commandIsShell ? .shell(command[0]) : .words(command)
             }
             service.environment = app.env
-            service.networks = [Self.appsNetwork]
-            output.swarm.addNetwork(Self.appsNetwork, SwarmNetwork())
+            service.networks = [PlatformNames.appsNetwork]
+            plan.addNetwork(PlatformNames.appsNetwork)
             if app.route != nil {
-                service.networks.append(Self.publicNetwork)
-                output.swarm.addNetwork(Self.publicNetwork, SwarmNetwork())
+                service.networks.append(PlatformNames.publicNetwork)
+                plan.addNetwork(PlatformNames.publicNetwork)
             }
-            addVolumes(app, stack, &service, &output)
+            addVolumes(app, stack, &service, &plan)
             for secret in app.secrets {
-                output.swarm.addSecret(secret, name: secret)
+                plan.declareOperatorSecret(secret)
                 service.secrets.append((secret, secret))
             }
             if let health = app.health, let port = app.port {
-                service.healthcheck = Self.httpHealthcheck(health, port: port)
+                service.health = Self.httpHealthCheck(health, port: port)
             }
-            service.deploy = Self.deploy(app, stack)
-            output.swarm.setService(app.name, service)
+            service.placement = PlannedPlacement(app.placement)
+            service.resources = app.resources
+            service.update = Self.update(app.update)
+            service.rollback = service.update.map { update in
+                PlannedService.UpdatePolicy(
+                    parallelism: update.parallelism, delay: nil, failureAction: .pause, monitor: update.monitor,
+                    order: update.order)
+            }
+            plan.addService(app.name, service)
             if let route = app.route, let port = app.port {
-                output.routes.append(ProxyRoute(
-                    service: app.name, host: route.host, path: route.path, port: port, https: route.https,
-                    sticky: route.sticky,
-                    basicAuthSecret: app.auth == .basic ? output.requireSecret("\(app.name)-htpasswd", recipe: .htpasswd(users: ["admin"])) : nil,
-                    healthPath: app.health?.path, healthInterval: app.health?.interval,
-                    expectedTasks: Self.taskCount(app.replicas, stack)))
+                let auth: ProxyRoute.Auth =
+                    app.auth == .basic
+                    ? .basic(
+                        secret: plan.requireSecret(
+                            PlatformNames.basicAuthSecret(app: app.name), recipe: .htpasswd(users: ["admin"])))
+                    : .none
+                plan.addRoute(
+                    ProxyRoute(
+                        service: app.name, host: route.host, path: route.path, port: port, https: route.https,
+                        sticky: route.sticky, auth: auth, healthPath: app.health?.path,
+                        healthInterval: app.health?.interval, expectedTasks: stack.taskCount(app.replicas)))
             }
         }
+        addImageBuilds(stack, &plan)
     }
 
-    /// Named volumes; for apps with several tasks on shared storage, bound from `/data`.
-    func addVolumes(_ app: App, _ stack: ResolvedStack, _ service: inout SwarmService, _ output: inout BuildOutput) {
-        let shared = stack.cluster.hasSharedStorage && Self.taskCount(app.replicas, stack) > 1
+    /// Named volumes; for apps with several tasks on shared storage, a folder there.
+    func addVolumes(_ app: App, _ stack: ResolvedStack, _ service: inout PlannedService, _ plan: inout BuildPlan) {
+        let shared = stack.cluster.hasSharedStorage && stack.taskCount(app.replicas) > 1
         for volume in app.volumes {
-            let key = "\(app.name)-\(volume.name)"
-            output.swarm.addVolume(key, SwarmVolume(bindDevice: shared ? "/data/\(stack.name)/\(key)" : nil))
+            let key = PlatformNames.appVolume(app: app.name, volume: volume.name)
+            plan.addVolume(key, PlannedVolume(sharedFolder: shared ? "/data/\(stack.name)/\(key)" : nil))
             service.volumes.append((key, volume.path))
         }
     }
 
-    static func taskCount(_ replicas: Replicas, _ stack: ResolvedStack) -> Int {
+    /// Apps built from source: `deploy.sh` logs in to the stack's registry, builds and pushes.
+    func addImageBuilds(_ stack: ResolvedStack, _ plan: inout BuildPlan) {
+        let built = stack.apps.filter { $0.build != nil }
+        guard !built.isEmpty, let registry = stack.registry else { return }
+        if let user = registry.users.first {
+            plan.addDeployStep(
+                .registryLogin(
+                    host: registry.host, user: user, secret: "\(stack.name)_\(PlatformNames.registryPasswordSecret)"))
+        }
+        for app in built {
+            plan.addDeployStep(
+                .buildAndPush(image: app.image, context: Self.join(plan.context.sourceDirectory, app.build ?? ".")))
+        }
+    }
+
+    /// `base/relative` without `.` components.
+    static func join(_ base: String, _ relative: String) -> String {
+        let parts = (base.split(separator: "/") + relative.split(separator: "/")).filter { $0 != "." }
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    static func kind(_ replicas: Replicas) -> PlannedService.Kind {
         switch replicas {
-        case .count(let count): return count
-        case .global: return stack.cluster.nodes.count
+        case .count(let count): return .replicated(count)
+        case .global: return .global
         }
     }
 
     /// An HTTP check with whichever of wget or curl the image has.
-    static func httpHealthcheck(_ health: Health, port: Int) -> SwarmHealthcheck {
+    static func httpHealthCheck(_ health: Health, port: Int) -> PlannedService.HealthCheck {
         let url = "http://127.0.0.1:\(port)\(health.path)"
         let probe = "wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1"
-        return SwarmHealthcheck(test: ["CMD-SHELL", probe], interval: health.interval, timeout: health.timeout,
-                                retries: health.retries, startPeriod: health.startPeriod)
+        return PlannedService.HealthCheck(
+            test: .shell(probe), interval: health.interval, timeout: health.timeout, retries: health.retries,
+            startPeriod: health.startPeriod)
     }
 
-    static func deploy(_ app: App, _ stack: ResolvedStack) -> SwarmDeploy {
-        var deploy = SwarmDeploy()
-        switch app.replicas {
-        case .count(let count): deploy.replicas = count
-        case .global:
-            deploy.mode = "global"
-            deploy.replicas = nil
-        }
-        deploy.constraints = constraints(app.placement)
-        deploy.maxReplicasPerNode = app.placement.maxPerNode
-        if let resources = app.resources {
-            deploy.limits = (resources.cpus, resources.memory)
-            deploy.reservations = (resources.reserveCPUs ?? resources.cpus, resources.reserveMemory ?? resources.memory)
-        }
-        let update = SwarmUpdateConfig(parallelism: app.update.parallelism, delay: app.update.delay,
-                                       failureAction: app.update.failureAction, monitor: app.update.monitor,
-                                       order: app.update.order)
-        deploy.updateConfig = update
-        deploy.rollbackConfig = SwarmUpdateConfig(parallelism: update.parallelism, delay: nil, failureAction: "pause",
-                                                  monitor: update.monitor, order: update.order)
-        return deploy
-    }
-
-    /// Placement constraints for a role and node labels.
-    static func constraints(_ placement: Placement) -> [String] {
-        var constraints: [String] = []
-        if let role = placement.role { constraints.append("node.role == \(role.rawValue)") }
-        constraints += placement.labels.map { "node.labels.\($0.key) == \($0.value)" }
-        return constraints
+    /// The manifest's update policy (checked by the front end, so every spelling is known).
+    static func update(_ policy: UpdatePolicy) -> PlannedService.UpdatePolicy? {
+        guard let order = PlannedService.UpdatePolicy.Order(manifest: policy.order),
+            let failureAction = PlannedService.UpdatePolicy.FailureAction(manifest: policy.failureAction)
+        else { return nil }
+        return PlannedService.UpdatePolicy(
+            parallelism: policy.parallelism, delay: policy.delay, failureAction: failureAction,
+            monitor: policy.monitor, order: order)
     }
 }

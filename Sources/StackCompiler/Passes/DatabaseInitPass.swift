@@ -1,62 +1,64 @@
-/// Reads `databases` and their consumers (apps with `database:`, Keycloak); adds, per
+/// Reads `databases` and their consumers (apps with `database:`, Keycloak); contributes, per
 /// PostgreSQL or MariaDB server, a password secret for each consumer, an idempotent init script
 /// (`postgres/<db>-init.sh` or `mariadb/<db>-init.sh`) and a one-shot job service that runs it.
 /// The script is a config named after its content, so a deploy that adds a consumer runs the
 /// job again; running it again changes nothing else. Each consumer app gets the connection in
 /// the variables its image reads.
 struct DatabaseInitPass: BuildPass {
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for database in stack.databases where database.engine != .redis && !database.consumers.isEmpty {
             let folder = database.engine == .postgres ? "postgres" : "mariadb"
             var calls: [String] = []
-            var service = SwarmService(image: DatabaseServersPass.engine(database).image)
-            let admin = "\(database.name)-admin-password"
+            var service = PlannedService(image: DatabaseServersPass.engine(database).image)
+            service.kind = .job
+            let admin = PlatformNames.databaseAdminSecret(database.name)
             service.secrets = [(admin, admin)]
             for consumer in database.consumers {
-                let secret = output.requireSecret(Self.passwordSecret(database: database.name, consumer: consumer), recipe: .randomPassword)
+                let secret = plan.requireSecret(
+                    PlatformNames.databasePasswordSecret(database: database.name, consumer: consumer),
+                    recipe: .randomPassword)
                 service.secrets.append((secret, secret))
                 calls.append("ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))")
-                if let app = stack.app(consumer) { handConnection(database, to: app, secret: secret, &output) }
+                if let app = stack.app(consumer) { handConnection(database, to: app, secret: secret, &plan) }
             }
-            let script = Self.script(database, calls: calls, header: output.headerLines)
-            let key = output.addConfigFile(key: "\(database.name)-init", path: "\(folder)/\(database.name)-init.sh", contents: script, executable: true)
-            service.configs = [(key, "/stackc/db-init.sh", 0o555)]
+            let name = PlatformNames.databaseInitService(database.name)
+            let script = Self.script(database, calls: calls, header: plan.context.headerLines)
+            let key = plan.addConfigFile(
+                key: name, path: "\(folder)/\(database.name)-init.sh", contents: script, executable: true)
+            service.files = [(key, "/stackc/db-init.sh", 0o555)]
             service.entrypoint = ["bash", "/stackc/db-init.sh"]
-            service.networks = ["db-\(database.name)"]
-            var deploy = SwarmDeploy()
-            deploy.mode = "replicated-job"
-            deploy.restartPolicy = SwarmRestartPolicy(condition: "on-failure", delay: TimeSpan(seconds: 10), maxAttempts: 30, window: nil)
-            service.deploy = deploy
-            output.swarm.setService("\(database.name)-init", service)
+            service.networks = [PlatformNames.databaseNetwork(database.name)]
+            service.restart = PlannedService.RestartPolicy(
+                condition: .onFailure, delay: TimeSpan(seconds: 10), maxAttempts: 30, window: nil)
+            plan.addService(name, service)
         }
-    }
-
-    /// The secret holding `consumer`'s password on `database`.
-    static func passwordSecret(database: String, consumer: String) -> String {
-        "\(database)-\(consumer)-password"
     }
 
     /// Mounts the password and sets the variables the app's image reads.
-    func handConnection(_ database: Database, to app: App, secret: String, _ output: inout BuildOutput) {
-        let port = database.engine == .postgres ? 5432 : 3306
+    func handConnection(_ database: Database, to app: App, secret: String, _ plan: inout BuildPlan) {
+        let port = PlatformNames.port(of: database.engine)
         let variables: [(String, String)]
         switch (app.preset, database.engine) {
         case (.nextcloud, .postgres):
-            variables = [("POSTGRES_HOST", database.name), ("POSTGRES_DB", app.name), ("POSTGRES_USER", app.name),
-                         ("POSTGRES_PASSWORD_FILE", "/run/secrets/\(secret)")]
+            variables = [
+                ("POSTGRES_HOST", database.name), ("POSTGRES_DB", app.name), ("POSTGRES_USER", app.name),
+                ("POSTGRES_PASSWORD_FILE", "/run/secrets/\(secret)"),
+            ]
         case (.nextcloud, _):
-            variables = [("MYSQL_HOST", database.name), ("MYSQL_DATABASE", app.name), ("MYSQL_USER", app.name),
-                         ("MYSQL_PASSWORD_FILE", "/run/secrets/\(secret)")]
+            variables = [
+                ("MYSQL_HOST", database.name), ("MYSQL_DATABASE", app.name), ("MYSQL_USER", app.name),
+                ("MYSQL_PASSWORD_FILE", "/run/secrets/\(secret)"),
+            ]
         case (.generic, _):
             // DATABASE_PASSWORD and DATABASE_URL are made from the file by the entrypoint wrapper.
-            variables = [("DATABASE_ENGINE", database.engine.rawValue), ("DATABASE_HOST", database.name),
-                         ("DATABASE_PORT", String(port)), ("DATABASE_NAME", app.name), ("DATABASE_USER", app.name),
-                         ("DATABASE_PASSWORD_FILE", "/run/secrets/\(secret)")]
+            variables = [
+                ("DATABASE_ENGINE", database.engine.rawValue), ("DATABASE_HOST", database.name),
+                ("DATABASE_PORT", String(port)), ("DATABASE_NAME", app.name), ("DATABASE_USER", app.name),
+                ("DATABASE_PASSWORD_FILE", "/run/secrets/\(secret)"),
+            ]
         }
-        output.swarm.updateService(app.name) { service in
-            for (key, value) in variables { service.setEnvironment(key, value) }
-            service.secrets.append((secret, secret))
-        }
+        plan.amend(app.name, .environment(variables))
+        plan.amend(app.name, .mountSecret(source: secret, target: secret))
     }
 
     static func script(_ database: Database, calls: [String], header: [String]) -> String {
@@ -66,7 +68,7 @@ struct DatabaseInitPass: BuildPass {
             "# the user's password from its secret. Safe to run any number of times.",
             "set -euo pipefail",
             "SERVER=\(ShellQuoting.quote(database.name))",
-            "ADMIN_PASSWORD_FILE=/run/secrets/\(ShellQuoting.quote("\(database.name)-admin-password"))",
+            "ADMIN_PASSWORD_FILE=/run/secrets/\(ShellQuoting.quote(PlatformNames.databaseAdminSecret(database.name)))",
             "DEADLINE=\"${STACKC_DB_WAIT:-300}\"",
             "",
         ]

@@ -1,35 +1,37 @@
-/// Reads `databases`; adds one server service per entry with its data volume, its own network,
-/// a health check the image itself can run, and the administrator password as an external
+/// Reads `databases`; contributes one server service per entry with its data volume, its own
+/// network, a health check the image itself can run, and the administrator password as a
 /// secret. Consumers (apps with `database:`) join the server's network.
 struct DatabaseServersPass: BuildPass {
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let apps = Set(stack.apps.map(\.name))
         for database in stack.databases {
-            let network = "db-\(database.name)"
-            output.swarm.addNetwork(network, SwarmNetwork(attachable: true, internal: true))
+            let network = PlatformNames.databaseNetwork(database.name)
+            plan.addNetwork(network, PlannedNetwork(attachable: true, internal: true))
             let engine = Self.engine(database)
-            var service = SwarmService(image: engine.image)
+            var service = PlannedService(image: engine.image)
+            service.port = PlatformNames.port(of: database.engine)
             service.networks = [network]
-            let volume = "\(database.name)-data"
-            output.swarm.addVolume(volume, SwarmVolume())
+            let volume = PlatformNames.databaseVolume(database.name)
+            plan.addVolume(volume)
             service.volumes = [(volume, engine.dataPath)]
             if let secretVariable = engine.passwordFileVariable {
-                let secret = output.requireSecret("\(database.name)-admin-password", recipe: .randomPassword)
+                let secret = plan.requireSecret(PlatformNames.databaseAdminSecret(database.name), recipe: .randomPassword)
                 service.secrets = [(secret, secret)]
                 service.environment = [(secretVariable, "/run/secrets/\(secret)")]
             }
-            service.healthcheck = SwarmHealthcheck(test: engine.healthTest, interval: TimeSpan(seconds: 10),
-                                                   timeout: TimeSpan(seconds: 5), retries: 5, startPeriod: TimeSpan(seconds: 30))
-            var deploy = SwarmDeploy()
-            deploy.constraints = AppServicesPass.constraints(database.placement)
+            service.health = PlannedService.HealthCheck(
+                test: engine.healthTest, interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 5,
+                startPeriod: TimeSpan(seconds: 30))
+            service.placement = PlannedPlacement(role: database.placement.role, labels: database.placement.labels)
             // One writer on one volume: never run two servers at once during an update.
-            deploy.updateConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "rollback", monitor: nil, order: "stop-first")
-            deploy.rollbackConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "pause", monitor: nil, order: "stop-first")
-            service.deploy = deploy
+            service.update = PlannedService.UpdatePolicy(
+                parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
+            service.rollback = PlannedService.UpdatePolicy(
+                parallelism: 1, delay: nil, failureAction: .pause, monitor: nil, order: .stopFirst)
             service.stopGracePeriod = TimeSpan(seconds: 60)
-            output.swarm.setService(database.name, service)
+            plan.addService(database.name, service)
             for consumer in database.consumers where apps.contains(consumer) {
-                output.swarm.updateService(consumer) { $0.networks.append(network) }
+                plan.amend(consumer, .joinNetwork(network))
             }
         }
     }
@@ -39,22 +41,25 @@ struct DatabaseServersPass: BuildPass {
         var image: String
         var dataPath: String
         var passwordFileVariable: String?
-        var healthTest: [String]
+        var healthTest: PlannedService.HealthCheck.Test
     }
 
     static func engine(_ database: Database) -> Engine {
         switch database.engine {
         case .postgres:
-            return Engine(image: "postgres:\(database.version)", dataPath: "/var/lib/postgresql/data",
-                          passwordFileVariable: "POSTGRES_PASSWORD_FILE",
-                          healthTest: ["CMD-SHELL", "pg_isready -U postgres -h 127.0.0.1 || exit 1"])
+            return Engine(
+                image: "postgres:\(database.version)", dataPath: "/var/lib/postgresql/data",
+                passwordFileVariable: "POSTGRES_PASSWORD_FILE",
+                healthTest: .shell("pg_isready -U postgres -h 127.0.0.1 || exit 1"))
         case .mariadb:
-            return Engine(image: "mariadb:\(database.version)", dataPath: "/var/lib/mysql",
-                          passwordFileVariable: "MARIADB_ROOT_PASSWORD_FILE",
-                          healthTest: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"])
+            return Engine(
+                image: "mariadb:\(database.version)", dataPath: "/var/lib/mysql",
+                passwordFileVariable: "MARIADB_ROOT_PASSWORD_FILE",
+                healthTest: .exec(["healthcheck.sh", "--connect", "--innodb_initialized"]))
         case .redis:
-            return Engine(image: "redis:\(database.version)", dataPath: "/data", passwordFileVariable: nil,
-                          healthTest: ["CMD", "redis-cli", "ping"])
+            return Engine(
+                image: "redis:\(database.version)", dataPath: "/data", passwordFileVariable: nil,
+                healthTest: .exec(["redis-cli", "ping"]))
         }
     }
 }

@@ -1,18 +1,19 @@
-/// Reads apps with `preset: nextcloud`; adds what the image needs to install itself and to run
+/// Reads apps with `preset: nextcloud`; contributes what the image needs to install itself and to run
 /// behind the proxy: the administrator account (a generated secret), trusted domains and proxy
 /// settings, Redis for file locking and sessions when there are several replicas, a service
 /// that runs Nextcloud's background jobs, and the hook that tells waiting replicas the install
-/// is done (see the run-once step in `EntrypointsPass`). Runs after `DatabaseInitPass`, which
-/// hands over the database connection.
+/// is done (see the run-once step in `EntrypointsPass`). Its environment comes after the
+/// database connection `DatabaseInitPass` hands over, because that pass runs first.
 struct NextcloudPresetPass: BuildPass {
     /// Overlay networks come from these ranges; Nextcloud must trust the proxy's address in them.
     static let trustedProxies = "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16"
     static let hookPath = "/docker-entrypoint-hooks.d/before-starting/10-stackc-installed.sh"
 
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps where app.preset == .nextcloud {
-            let admin = output.requireSecret("\(app.name)-admin-password", recipe: .loginPassword(user: "admin"))
-            var environment: [(String, String)] = [
+            let admin = plan.requireSecret(
+                PlatformNames.nextcloudAdminSecret(app: app.name), recipe: .loginPassword(user: "admin"))
+            var environment: [(key: String, value: String)] = [
                 ("NEXTCLOUD_ADMIN_USER", "admin"),
                 ("NEXTCLOUD_ADMIN_PASSWORD_FILE", "/run/secrets/\(admin)"),
                 ("TRUSTED_PROXIES", Self.trustedProxies),
@@ -20,55 +21,49 @@ struct NextcloudPresetPass: BuildPass {
             ]
             if let route = app.route {
                 let scheme = route.https ? "https" : "http"
-                environment += [("NEXTCLOUD_TRUSTED_DOMAINS", route.host), ("OVERWRITEHOST", route.host),
-                                ("OVERWRITEPROTOCOL", scheme), ("OVERWRITECLIURL", "\(scheme)://\(route.host)")]
+                environment += [
+                    ("NEXTCLOUD_TRUSTED_DOMAINS", route.host), ("OVERWRITEHOST", route.host),
+                    ("OVERWRITEPROTOCOL", scheme), ("OVERWRITECLIURL", "\(scheme)://\(route.host)"),
+                ]
             }
-            let replicated = AppServicesPass.taskCount(app.replicas, stack) > 1
+            let replicated = stack.taskCount(app.replicas) > 1
             if replicated {
-                environment += addRedis(for: app, &output)
-                let hook = output.addConfigFile(key: "\(app.name)-installed-hook", path: "nextcloud/\(app.name)-installed.sh",
-                                                contents: Self.hook(header: output.headerLines), executable: true)
-                output.swarm.updateService(app.name) { $0.configs.append((hook, Self.hookPath, 0o555)) }
+                environment += addRedis(for: app, &plan)
+                let hook = plan.addConfigFile(
+                    key: PlatformNames.nextcloudInstalledHook(app: app.name), path: "nextcloud/\(app.name)-installed.sh",
+                    contents: Self.hook(header: plan.context.headerLines), executable: true)
+                plan.amend(app.name, .mountFile(source: hook, target: Self.hookPath, mode: 0o555))
             }
             if let folder = app.volumes.first(where: { $0.path == "/var/www/html" }) ?? app.volumes.first, replicated {
                 environment.append(("STACKC_RUN_ONCE_DIR", folder.path))
             }
-            output.swarm.updateService(app.name) { service in
-                for (key, value) in environment { service.setEnvironment(key, value) }
-                service.secrets.append((admin, admin))
-                service.stopGracePeriod = TimeSpan(seconds: 30)
-            }
-            addCron(for: app, &output)
+            plan.amend(app.name, .environment(environment))
+            plan.amend(app.name, .mountSecret(source: admin, target: admin))
+            plan.amend(app.name, .stopGracePeriod(TimeSpan(seconds: 30)))
+            // Background jobs every five minutes, from the same image, environment and volumes
+            // as the app has once every pass has contributed.
+            plan.addCompanion(
+                Companion(
+                    name: PlatformNames.nextcloudCron(app: app.name), of: app.name, entrypoint: ["/cron.sh"],
+                    leavesNetworks: [PlatformNames.publicNetwork]))
         }
     }
 
     /// A Redis server of the app's own, on a network only the two share.
-    func addRedis(for app: App, _ output: inout BuildOutput) -> [(String, String)] {
-        let name = "\(app.name)-redis", network = "\(app.name)-cache"
-        output.swarm.addNetwork(network, SwarmNetwork(attachable: false, internal: true))
-        var redis = SwarmService(image: "redis:7.4")
-        redis.command = .list(["redis-server", "--save", "", "--appendonly", "no"])
+    func addRedis(for app: App, _ plan: inout BuildPlan) -> [(key: String, value: String)] {
+        let name = PlatformNames.nextcloudRedis(app: app.name)
+        let network = PlatformNames.nextcloudCacheNetwork(app: app.name)
+        plan.addNetwork(network, PlannedNetwork(attachable: false, internal: true))
+        var redis = PlannedService(image: "redis:7.4")
+        redis.port = PlatformNames.port(of: .redis)
+        redis.command = .words(["redis-server", "--save", "", "--appendonly", "no"])
         redis.networks = [network]
-        redis.healthcheck = SwarmHealthcheck(test: ["CMD", "redis-cli", "ping"], interval: TimeSpan(seconds: 10),
-                                             timeout: TimeSpan(seconds: 3), retries: 5, startPeriod: TimeSpan(seconds: 5))
-        output.swarm.setService(name, redis)
-        output.swarm.updateService(app.name) { $0.networks.append(network) }
-        return [("REDIS_HOST", name), ("REDIS_HOST_PORT", "6379")]
-    }
-
-    /// Nextcloud's background jobs, every five minutes, from the same image and volumes.
-    func addCron(for app: App, _ output: inout BuildOutput) {
-        guard let service = output.swarm.services.first(where: { $0.name == app.name })?.service else { return }
-        var cron = SwarmService(image: service.image)
-        cron.entrypoint = ["/cron.sh"]
-        cron.environment = service.environment
-        cron.networks = service.networks.filter { $0 != AppServicesPass.publicNetwork }
-        cron.volumes = service.volumes
-        cron.secrets = service.secrets
-        var deploy = SwarmDeploy()
-        deploy.constraints = service.deploy.constraints
-        cron.deploy = deploy
-        output.swarm.setService("\(app.name)-cron", cron)
+        redis.health = PlannedService.HealthCheck(
+            test: .exec(["redis-cli", "ping"]), interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 3),
+            retries: 5, startPeriod: TimeSpan(seconds: 5))
+        plan.addService(name, redis)
+        plan.amend(app.name, .joinNetwork(network))
+        return [("REDIS_HOST", name), ("REDIS_HOST_PORT", String(PlatformNames.port(of: .redis)))]
     }
 
     /// Runs in every replica just before Apache starts, after install or upgrade: the marker

@@ -12,13 +12,13 @@ struct PendingFamiliesPass: BuildPass {
         var span: SourceSpan?
     }
 
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let pending = Self.families(stack).filter(\.used)
         guard !pending.isEmpty else { return }
         // At the first place in the file that asks for one of them; the runbook, which every
         // stack gets, at the top.
         let span = Self.first(pending.map(\.span)) ?? stack.sectionSpans.manifest
-        output.warn(Codes.notGeneratedYet, "checked but not generated yet by this stackc: " + pending.map(\.name).joined(separator: "; "),
+        plan.warn(Codes.notGeneratedYet, "checked but not generated yet by this stackc: " + pending.map(\.name).joined(separator: "; "),
                     at: span,
                     help: "stack.yml, the edge proxy, database initialisation, entrypoints and deploy.sh are generated; see the README's status table for the rest")
     }

@@ -1,5 +1,5 @@
 /// A host (and path) the edge proxy sends to a service, contributed by the pass that adds the
-/// service and rendered by the proxy pass (Traefik labels or HAProxy backends).
+/// service and rendered by the proxy renderer (Traefik labels or HAProxy backends).
 struct ProxyRoute {
     /// The service's key in the stack file.
     var service: String
@@ -11,13 +11,27 @@ struct ProxyRoute {
     /// False: plain HTTP only, no redirect and no HSTS.
     var https: Bool
     var sticky: Bool
-    /// The secret holding htpasswd lines, for `auth: basic`.
-    var basicAuthSecret: String?
+    /// Who may pass.
+    var auth: Auth
     /// Where the proxy checks each task's health, if anywhere.
     var healthPath: String?
     var healthInterval: TimeSpan?
     /// How many tasks the service may have, so HAProxy reserves enough server slots.
     var expectedTasks: Int
+
+    /// What the proxy asks of a request before it forwards it.
+    enum Auth: Equatable {
+        /// Nothing: the service does its own logins, if any.
+        case none
+        /// A password from the htpasswd lines in this secret.
+        case basic(secret: String)
+    }
+
+    /// The htpasswd secret, for `auth: basic`.
+    var basicAuthSecret: String? {
+        if case .basic(let secret) = auth { return secret }
+        return nil
+    }
 
     /// A name for routers, backends and cookies: the service, and the path when it is not `/`,
     /// after a `_`. Service names never contain `_`, so `api` at `/api` (`api_api`) cannot

@@ -1,23 +1,24 @@
-/// Reads the secrets other passes require, the apps built from source, the registry and the
-/// volume folders on shared storage; writes `deploy.sh`, which makes the stack run: it creates
-/// every missing secret (never printing one), prepares `/data` folders, builds and pushes
-/// images, logs in to the registry with retries, deploys, and waits until every service has its
-/// replicas, or says which did not. Running it again changes only what is missing. Runs after
-/// every pass that requires a secret.
-struct DeployScriptPass: BuildPass {
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
+/// Reads the finished plan (and the edge proxy's secrets): the secrets to make, the volume
+/// folders on shared storage, the images to build; writes `deploy.sh`, which makes the stack
+/// run: it creates every missing secret (never printing one), prepares `/data` folders, builds
+/// and pushes images, logs in to the registry with retries, deploys, and waits until every
+/// service has its replicas, or says which did not. Running it again changes only what is
+/// missing.
+enum DeployScriptRenderer {
+    static func render(_ plan: FinishedPlan, edge: RenderedEdge?) -> String {
+        let secrets = plan.secrets + (edge?.plan.secrets ?? [])
         var lines: [String] = ["#!/usr/bin/env bash"]
-        lines += output.headerLines.map { "# \($0)" }
+        lines += plan.context.headerLines.map { "# \($0)" }
         lines += [
             "#",
-            "# Deploys the stack '\(stack.name)' from a swarm manager: ./deploy.sh",
+            "# Deploys the stack '\(plan.context.stackName)' from a swarm manager: ./deploy.sh",
             "# Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),",
             "# STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),",
             "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).",
             "set -euo pipefail",
             "cd \"$(dirname \"$0\")\"",
             "",
-            "STACK=\(ShellQuoting.quote(stack.name))",
+            "STACK=\(ShellQuoting.quote(plan.context.stackName))",
             "CREDENTIALS_DIR=\"${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}\"",
             "DEPLOY_TIMEOUT=\"${STACKC_DEPLOY_TIMEOUT:-600}\"",
             "RESOLVE_IMAGE=\"${STACKC_RESOLVE_IMAGE:-always}\"",
@@ -25,38 +26,42 @@ struct DeployScriptPass: BuildPass {
         ]
         lines += Self.library.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines += ["", "need docker \"the Docker CLI\"", "need openssl \"openssl, to make passwords and certificates\""]
-        if output.deploySecrets.contains(where: { if case .htpasswd = $0.recipe { return true } else { return false } }) {
+        if secrets.contains(where: { if case .htpasswd? = $0.recipe { return true } else { return false } }) {
             lines.append("need htpasswd \"htpasswd (Debian: apache2-utils), to hash login passwords\"")
         }
         lines += ["require_manager", "", "# Secrets: created only when missing."]
-        lines += secretLines(output.deploySecrets)
-        let folders = sharedFolders(output)
+        lines += secretLines(secrets)
+        let folders = (plan.volumes + (edge?.plan.volumes ?? [])).compactMap(\.volume.sharedFolder)
         if !folders.isEmpty {
             lines += ["", "# Folders on the shared storage for the volumes of replicated apps."]
             lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
         }
-        let built = stack.apps.filter { $0.build != nil }
-        if !built.isEmpty, let registry = stack.registry {
+        if !plan.deploySteps.isEmpty {
             lines += ["", "# Images built from source, pushed to the stack's registry."]
-            if let user = registry.users.first {
-                lines.append("registry_login \(ShellQuoting.words([registry.host, user, "\(stack.name)_registry-htpasswd"]))")
-            }
-            for app in built {
-                lines.append("build_and_push \(ShellQuoting.words([app.image, Self.join(output.sourceDirectory, app.build ?? ".")]))")
+            for step in plan.deploySteps {
+                switch step {
+                case .registryLogin(let host, let user, let secret):
+                    lines.append("registry_login \(ShellQuoting.words([host, user, secret]))")
+                case .buildAndPush(let image, let context):
+                    lines.append("build_and_push \(ShellQuoting.words([image, context]))")
+                }
             }
         }
-        lines += ["", "log \"deploying stack $STACK\"",
-                  "docker stack deploy --prune --with-registry-auth --resolve-image \"$RESOLVE_IMAGE\" -c stack.yml \"$STACK\"",
-                  "wait_for_convergence"]
-        output.tree.add("deploy.sh", lines.joined(separator: "\n") + "\n", executable: true)
+        lines += [
+            "", "log \"deploying stack $STACK\"",
+            "docker stack deploy --prune --with-registry-auth --resolve-image \"$RESOLVE_IMAGE\" -c stack.yml \"$STACK\"",
+            "wait_for_convergence",
+        ]
+        return lines.joined(separator: "\n") + "\n"
     }
 
-    func secretLines(_ secrets: [DeploySecret]) -> [String] {
+    static func secretLines(_ secrets: [PlannedSecret]) -> [String] {
         var lines: [String] = []
         var certificates: [String: (certificate: String?, key: String?)] = [:]
         var domains: [String] = []
         for secret in secrets {
-            switch secret.recipe {
+            guard let recipe = secret.recipe else { continue }
+            switch recipe {
             case .randomPassword:
                 lines.append("ensure_random_secret \(ShellQuoting.quote(secret.name))")
             case .loginPassword(let user):
@@ -79,17 +84,6 @@ struct DeployScriptPass: BuildPass {
             lines.append("ensure_certificate \(ShellQuoting.words([certificate, key, domain]))")
         }
         return lines
-    }
-
-    /// `base/relative` without `.` components.
-    static func join(_ base: String, _ relative: String) -> String {
-        let parts = (base.split(separator: "/") + relative.split(separator: "/")).filter { $0 != "." }
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
-
-    /// The host folders that bind-mounted volumes need.
-    func sharedFolders(_ output: BuildOutput) -> [String] {
-        output.swarm.volumes.compactMap(\.volume.bindDevice)
     }
 
     /// Functions the generated calls use. Static text: nothing from the manifest is in it.

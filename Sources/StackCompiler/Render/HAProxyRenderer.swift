@@ -1,8 +1,8 @@
-/// Reads `proxy` (when HAProxy), `tls` and the routes other passes contributed; adds the
-/// HAProxy service and `haproxy/haproxy.cfg`. Each route's tasks are found through Swarm's DNS
+/// Reads the finished plan's routes and the edge settings, when the proxy is HAProxy; renders
+/// the HAProxy service and `haproxy/haproxy.cfg`. Each route's tasks are found through Swarm's DNS
 /// (`tasks.<stack>_<service>` on the resolver 127.0.0.11) with `server-template`, so scaling a
 /// service needs no configuration change and no restart.
-struct HAProxyPass: BuildPass {
+enum HAProxyRenderer: EdgeProxyRenderer {
     static let image = "haproxy:2.8"
     static let configPath = "/usr/local/etc/haproxy/haproxy.cfg"
     /// The certificate is mounted as `tls.pem` and its key as `tls.pem.key`, the name HAProxy
@@ -17,41 +17,45 @@ struct HAProxyPass: BuildPass {
     static let redirectBackend = "to_https"
     static let statsService = "proxy_stats"
 
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
-        guard stack.proxy.kind == .haproxy, !output.routes.isEmpty || stack.proxy.dashboardHost != nil else { return }
-        let certificate = EdgeCertificate.require(stack, &output)
-        output.swarm.addNetwork(AppServicesPass.publicNetwork, SwarmNetwork())
-        var service = SwarmService(image: Self.image)
-        service.networks = [AppServicesPass.publicNetwork]
-        service.ports = [SwarmPort(target: 80, published: 80, mode: "host"), SwarmPort(target: 443, published: 443, mode: "host")]
+    static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
+        var own = BuildPlan(context: plan.context)
+        let certificate = EdgeCertificate.require(edge, &own)
+        own.addNetwork(PlatformNames.publicNetwork)
+        var service = PlannedService(image: Self.image)
+        service.networks = [PlatformNames.publicNetwork]
+        service.nodePorts = [80, 443]
         if let certificate {
             service.secrets = [(certificate.certificateSecret, "tls.pem"), (certificate.keySecret, "tls.pem.key")]
         }
         // Password hashes reach HAProxy as environment variables read from secrets at start, so
         // the configuration itself holds none.
         var exports: [String] = []
-        for (variable, secret) in passwordSources(stack, &output) {
+        for (variable, secret) in passwordSources(plan, edge, &own) {
             service.secrets.append((secret, secret))
             exports.append("\(variable)=\"$(cut -d: -f2- /run/secrets/\(secret) | head -n 1)\"; export \(variable)")
         }
-        let config = configuration(stack, routes: output.routes, hasCertificate: certificate != nil)
-        let key = output.addConfigFile(key: "haproxy", path: "haproxy/haproxy.cfg", contents: config.render(header: output.headerLines))
-        service.configs = [(key, Self.configPath, 0o444)]
-        service.command = .list(["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
-        service.healthcheck = SwarmHealthcheck(
-            test: ["CMD-SHELL", "bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"],
+        let config = configuration(edge, routes: plan.routes, hasCertificate: certificate != nil)
+        let key = own.addConfigFile(
+            key: "haproxy", path: "haproxy/haproxy.cfg", contents: config.render(header: plan.context.headerLines))
+        service.files = [(key, Self.configPath, 0o444)]
+        service.command = .words(
+            ["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
+        service.health = PlannedService.HealthCheck(
+            test: .shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"),
             interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3, startPeriod: TimeSpan(seconds: 10))
-        service.deploy = TraefikPass.deploy(stack)
-        output.swarm.setService("haproxy", service)
+        EdgeDeployment.apply(edge, to: &service)
+        own.addService(PlatformService.haproxy.name, service)
+        return RenderedEdge(plan: own.finish(), labels: [])
     }
 
     /// Environment variable → secret, for every password hash the configuration reads.
-    func passwordSources(_ stack: ResolvedStack, _ output: inout BuildOutput) -> [(String, String)] {
+    static func passwordSources(_ plan: FinishedPlan, _ edge: EdgePlan, _ own: inout BuildPlan) -> [(String, String)] {
         var sources: [(String, String)] = []
-        if stack.proxy.dashboardHost != nil {
-            sources.append(("STATS_PASSWORD_HASH", output.requireSecret("proxy-dashboard-htpasswd", recipe: .htpasswd(users: ["admin"]))))
+        if edge.dashboardHost != nil {
+            sources.append(
+                ("STATS_PASSWORD_HASH", own.requireSecret(PlatformNames.proxyDashboardSecret, recipe: .htpasswd(users: ["admin"]))))
         }
-        for route in output.routes {
+        for route in plan.routes {
             if let secret = route.basicAuthSecret { sources.append((Self.passwordVariable(route), secret)) }
         }
         return sources
@@ -63,8 +67,8 @@ struct HAProxyPass: BuildPass {
         "AUTH_" + route.name.uppercased().map { $0 == "_" ? "__" : $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_HASH"
     }
 
-    func configuration(_ stack: ResolvedStack, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {
-        let stats = stack.proxy.dashboardHost.map { [ProxyRoute(service: Self.statsService, host: $0, path: "/", port: 0, https: true, sticky: false, expectedTasks: 1)] } ?? []
+    static func configuration(_ edge: EdgePlan, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {
+        let stats = edge.dashboardHost.map { [ProxyRoute(service: Self.statsService, host: $0, path: "/", port: 0, https: true, sticky: false, auth: .none, expectedTasks: 1)] } ?? []
         // Longer paths first, so that /api wins over / on the same host.
         let ordered = (stats + appRoutes).sorted { ($0.host, -$0.path.count, $0.name) < ($1.host, -$1.path.count, $1.name) }
         var config = HAProxyConfig()
@@ -93,12 +97,12 @@ struct HAProxyPass: BuildPass {
             config.sections.append(.init(header: "backend \(Self.redirectBackend)", lines: ["http-request redirect scheme https code 301"]))
         }
         for route in ordered {
-            config.sections += backend(route, stack)
+            config.sections += backend(route, edge)
         }
         return config
     }
 
-    func acl(_ route: ProxyRoute) -> (names: [String], lines: [String]) {
+    static func acl(_ route: ProxyRoute) -> (names: [String], lines: [String]) {
         let name = route.name
         var lines = ["acl host_\(name) hdr(host),field(1,:) -i \(route.host)"]
         var names = ["host_\(name)"]
@@ -109,7 +113,7 @@ struct HAProxyPass: BuildPass {
         return (names, lines)
     }
 
-    func httpFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
+    static func httpFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
         var lines = ["bind :80", "http-request set-header X-Forwarded-Proto http"]
         for route in routes {
             let (names, aclLines) = acl(route)
@@ -123,7 +127,7 @@ struct HAProxyPass: BuildPass {
         return .init(header: "frontend http", lines: lines)
     }
 
-    func httpsFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
+    static func httpsFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
         var lines = ["bind :443 ssl crt \(Self.certificatePath) alpn h2,http/1.1", "http-request set-header X-Forwarded-Proto https",
                      "http-response set-header Strict-Transport-Security \"max-age=31536000; includeSubDomains\"",
                      "http-response set-header X-Content-Type-Options nosniff",
@@ -137,12 +141,12 @@ struct HAProxyPass: BuildPass {
         return .init(header: "frontend https", lines: lines)
     }
 
-    func backend(_ route: ProxyRoute, _ stack: ResolvedStack) -> [HAProxyConfig.Section] {
+    static func backend(_ route: ProxyRoute, _ edge: EdgePlan) -> [HAProxyConfig.Section] {
         if route.service == Self.statsService && route.port == 0 {
             return [
                 .init(header: "userlist stats_users", lines: ["user admin password \"${STATS_PASSWORD_HASH}\""]),
                 .init(header: "backend \(Self.statsService)", lines: [
-                    "http-request auth realm \(HAProxyConfig.quote("\(stack.name) proxy")) unless { http_auth(stats_users) }",
+                    "http-request auth realm \(HAProxyConfig.quote("\(edge.stackName) proxy")) unless { http_auth(stats_users) }",
                     "stats enable", "stats uri /", "stats refresh 10s", "stats show-legends",
                 ]),
             ]
@@ -157,13 +161,13 @@ struct HAProxyPass: BuildPass {
             lines += ["option httpchk", "http-check send meth GET uri \(path) hdr Host \(route.host)", "http-check expect status 200-399"]
         }
         if route.sticky {
-            lines.append("cookie \(stack.name)_\(route.name)_affinity insert indirect nocache httponly\(route.https ? " secure" : "") dynamic")
+            lines.append("cookie \(edge.stackName)_\(route.name)_affinity insert indirect nocache httponly\(route.https ? " secure" : "") dynamic")
             // Not a secret: it only keeps cookie values stable across HAProxy restarts.
-            lines.append("dynamic-cookie-key \(stack.name)-\(route.name)")
+            lines.append("dynamic-cookie-key \(edge.stackName)-\(route.name)")
         }
         let slots = max(10, route.expectedTasks * 2)
         let check = route.healthPath != nil ? " check inter 5s" : " check"
-        lines.append("server-template \(route.name)- \(slots) tasks.\(stack.name)_\(route.service):\(route.port)\(check) resolvers docker init-addr none")
+        lines.append("server-template \(route.name)- \(slots) tasks.\(edge.stackName)_\(route.service):\(route.port)\(check) resolvers docker init-addr none")
         sections.append(.init(header: "backend \(route.name)", lines: lines))
         return sections
     }

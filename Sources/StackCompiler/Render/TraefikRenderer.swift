@@ -1,78 +1,65 @@
 import YAML
 
-/// Reads `proxy` (when Traefik), `tls` and the routes other passes contributed; adds the
-/// Traefik service (global on managers, Swarm provider, ports 80 and 443 in host mode), its
+/// Reads the finished plan's routes and the edge settings, when the proxy is Traefik; renders
+/// the Traefik service (global on managers, Swarm provider, ports 80 and 443 on each node), its
 /// static configuration and a dynamic file (default certificate, TLS options, the redirect and
-/// security-header middlewares, the dashboard), and the `deploy.labels` of each routed service.
-struct TraefikPass: BuildPass {
+/// security-header middlewares, the dashboard), and the service labels of each routed service.
+enum TraefikRenderer: EdgeProxyRenderer {
     static let image = "traefik:v3.6"
     static let certificateResolver = "le"
     /// Paths inside the Traefik container.
     static let staticPath = "/etc/traefik/traefik.yml"
     static let dynamicPath = "/etc/traefik/dynamic/stackc.yml"
 
-    func run(_ stack: ResolvedStack, _ output: inout BuildOutput) {
-        guard stack.proxy.kind == .traefik, !output.routes.isEmpty || stack.proxy.dashboardHost != nil else { return }
-        let certificate = EdgeCertificate.require(stack, &output)
-        let network = "\(stack.name)_\(AppServicesPass.publicNetwork)"
-        output.swarm.addNetwork(AppServicesPass.publicNetwork, SwarmNetwork())
-        var service = SwarmService(image: Self.image)
-        service.command = .list(["--configFile=\(Self.staticPath)"])
-        service.networks = [AppServicesPass.publicNetwork]
-        service.ports = [SwarmPort(target: 80, published: 80, mode: "host"), SwarmPort(target: 443, published: 443, mode: "host")]
-        service.binds = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
-        let staticKey = output.addConfigFile(key: "traefik-static", path: "traefik/traefik.yml",
-                                             contents: YAMLEmitter.emit(staticConfiguration(stack, network: network), header: output.headerLines))
-        let dynamicKey = output.addConfigFile(key: "traefik-dynamic", path: "traefik/dynamic.yml",
-                                              contents: YAMLEmitter.emit(dynamicConfiguration(stack, certificate), header: output.headerLines))
-        service.configs = [(staticKey, Self.staticPath, 0o444), (dynamicKey, Self.dynamicPath, 0o444)]
+    static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
+        var own = BuildPlan(context: plan.context)
+        let certificate = EdgeCertificate.require(edge, &own)
+        let network = "\(edge.stackName)_\(PlatformNames.publicNetwork)"
+        own.addNetwork(PlatformNames.publicNetwork)
+        var service = PlannedService(image: Self.image)
+        service.command = .words(["--configFile=\(Self.staticPath)"])
+        service.networks = [PlatformNames.publicNetwork]
+        service.nodePorts = [80, 443]
+        service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
+        let header = plan.context.headerLines
+        let staticKey = own.addConfigFile(
+            key: "traefik-static", path: "traefik/traefik.yml",
+            contents: YAMLEmitter.emit(staticConfiguration(edge, network: network), header: header))
+        let dynamicKey = own.addConfigFile(
+            key: "traefik-dynamic", path: "traefik/dynamic.yml",
+            contents: YAMLEmitter.emit(dynamicConfiguration(edge, certificate), header: header))
+        service.files = [(staticKey, Self.staticPath, 0o444), (dynamicKey, Self.dynamicPath, 0o444)]
         if let certificate {
-            service.secrets = [(certificate.certificateSecret, certificate.certificateSecret), (certificate.keySecret, certificate.keySecret)]
+            service.secrets = [
+                (certificate.certificateSecret, certificate.certificateSecret),
+                (certificate.keySecret, certificate.keySecret),
+            ]
         }
-        if stack.proxy.dashboardHost != nil {
-            let secret = output.requireSecret("proxy-dashboard-htpasswd", recipe: .htpasswd(users: ["admin"]))
+        if edge.dashboardHost != nil {
+            let secret = own.requireSecret(PlatformNames.proxyDashboardSecret, recipe: .htpasswd(users: ["admin"]))
             service.secrets.append((secret, secret))
         }
-        for route in output.routes {
+        var labels: [(service: String, labels: [(key: String, value: String)])] = []
+        for route in plan.routes {
             if let secret = route.basicAuthSecret, !service.secrets.contains(where: { $0.source == secret }) {
                 // Traefik reads a usersFile itself, so the secret is mounted on Traefik, not on the app.
                 service.secrets.append((secret, secret))
             }
-            output.swarm.updateService(route.service) { $0.deploy.labels += Self.labels(route, network: network, stack: stack) }
+            labels.append((route.service, Self.labels(route, network: network, edge: edge)))
         }
-        if stack.tls.mode == .acme {
-            output.swarm.addVolume("traefik-acme", SwarmVolume())
-            service.volumes = [("traefik-acme", "/letsencrypt")]
+        if edge.tls.mode == .acme {
+            own.addVolume(PlatformNames.acmeVolume)
+            service.volumes = [(PlatformNames.acmeVolume, "/letsencrypt")]
         }
-        service.healthcheck = SwarmHealthcheck(test: ["CMD", "traefik", "healthcheck", "--configFile=\(Self.staticPath)"],
-                                               interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3,
-                                               startPeriod: TimeSpan(seconds: 10))
-        service.deploy = Self.deploy(stack)
-        output.swarm.setService("traefik", service)
+        service.health = PlannedService.HealthCheck(
+            test: .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]), interval: TimeSpan(seconds: 10),
+            timeout: TimeSpan(seconds: 5), retries: 3, startPeriod: TimeSpan(seconds: 10))
+        EdgeDeployment.apply(edge, to: &service)
+        own.addService(PlatformService.traefik.name, service)
+        return RenderedEdge(plan: own.finish(), labels: labels)
     }
 
-    /// Global on the managers (the Swarm API is only there), or the replicas asked for; one
-    /// replica with ACME, whose account and certificates live in one file.
-    static func deploy(_ stack: ResolvedStack) -> SwarmDeploy {
-        var deploy = SwarmDeploy()
-        switch (stack.proxy.replicas, stack.tls.mode) {
-        case (.count(let count), _):
-            deploy.replicas = count
-            deploy.maxReplicasPerNode = 1
-        case (.global, .acme):
-            deploy.replicas = 1
-        case (.global, _):
-            deploy.mode = "global"
-            deploy.replicas = nil
-        }
-        deploy.constraints = ["node.role == manager"]
-        // Host-mode ports: a new task cannot start beside the old one on the same node.
-        deploy.updateConfig = SwarmUpdateConfig(parallelism: 1, delay: TimeSpan(seconds: 10), failureAction: "rollback", monitor: TimeSpan(seconds: 30), order: "stop-first")
-        deploy.rollbackConfig = SwarmUpdateConfig(parallelism: 1, delay: nil, failureAction: "pause", monitor: nil, order: "stop-first")
-        return deploy
-    }
-
-    func staticConfiguration(_ stack: ResolvedStack, network: String) -> YAMLValue {
+    static func staticConfiguration(_ edge: EdgePlan, network: String) -> YAMLValue {
         var top: [(key: String, value: YAMLValue)] = [
             ("global", .mapping([("checkNewVersion", .bool(false)), ("sendAnonymousUsage", .bool(false))])),
             ("entryPoints", .mapping([
@@ -93,10 +80,10 @@ struct TraefikPass: BuildPass {
             ("log", .mapping([("level", .string("INFO"))])),
             ("accessLog", .mapping([])),
         ]
-        if stack.proxy.dashboardHost != nil {
+        if edge.dashboardHost != nil {
             top.append(("api", .mapping([("dashboard", .bool(true))])))
         }
-        if stack.tls.mode == .acme, let email = stack.tls.email {
+        if edge.tls.mode == .acme, let email = edge.tls.email {
             top.append(("certificatesResolvers", .mapping([(Self.certificateResolver, .mapping([("acme", .mapping([
                 ("email", .string(email)),
                 ("storage", .string("/letsencrypt/acme.json")),
@@ -106,7 +93,7 @@ struct TraefikPass: BuildPass {
         return .mapping(top)
     }
 
-    func dynamicConfiguration(_ stack: ResolvedStack, _ certificate: EdgeCertificate?) -> YAMLValue {
+    static func dynamicConfiguration(_ edge: EdgePlan, _ certificate: EdgeCertificate?) -> YAMLValue {
         var middlewares: [(key: String, value: YAMLValue)] = [
             ("redirect-to-https", .mapping([("redirectScheme", .mapping([("scheme", .string("https")), ("permanent", .bool(true))]))])),
             ("security-headers", .mapping([("headers", .mapping([
@@ -118,9 +105,9 @@ struct TraefikPass: BuildPass {
             ]))])),
         ]
         var http: [(key: String, value: YAMLValue)] = []
-        if let host = stack.proxy.dashboardHost {
+        if let host = edge.dashboardHost {
             middlewares.append(("dashboard-auth", .mapping([("basicAuth", .mapping([
-                ("usersFile", .string("/run/secrets/proxy-dashboard-htpasswd")), ("realm", .string("\(stack.name) proxy")),
+                ("usersFile", .string("/run/secrets/\(PlatformNames.proxyDashboardSecret)")), ("realm", .string("\(edge.stackName) proxy")),
             ]))])))
             let rule = "Host(`\(host)`)"
             var routers: [(key: String, value: YAMLValue)] = [
@@ -128,7 +115,7 @@ struct TraefikPass: BuildPass {
                     ("rule", .string(rule)), ("entryPoints", .sequence([.string("websecure")])),
                     ("service", .string("api@internal")),
                     ("middlewares", .sequence([.string("dashboard-auth"), .string("security-headers")])),
-                    ("tls", tlsValue(stack)),
+                    ("tls", tlsValue(edge)),
                 ])),
             ]
             routers.append(("dashboard-http", .mapping([
@@ -153,12 +140,12 @@ struct TraefikPass: BuildPass {
     }
 
     /// `{}` (the default certificate) or the ACME resolver.
-    func tlsValue(_ stack: ResolvedStack) -> YAMLValue {
-        stack.tls.mode == .acme ? .mapping([("certResolver", .string(Self.certificateResolver))]) : .mapping([])
+    static func tlsValue(_ edge: EdgePlan) -> YAMLValue {
+        edge.tls.mode == .acme ? .mapping([("certResolver", .string(Self.certificateResolver))]) : .mapping([])
     }
 
     /// The `deploy.labels` that route `route` to its service's tasks.
-    static func labels(_ route: ProxyRoute, network: String, stack: ResolvedStack) -> [(key: String, value: String)] {
+    static func labels(_ route: ProxyRoute, network: String, edge: EdgePlan) -> [(key: String, value: String)] {
         let name = route.name
         let router = "traefik.http.routers.\(name)"
         let service = "traefik.http.services.\(name).loadbalancer"
@@ -183,7 +170,7 @@ struct TraefikPass: BuildPass {
                 ("\(router)-http.rule", rule), ("\(router)-http.entrypoints", "web"), ("\(router)-http.service", name),
                 ("\(router)-http.middlewares", "redirect-to-https@file"),
             ]
-            if stack.tls.mode == .acme { labels.append(("\(router).tls.certresolver", certificateResolver)) }
+            if edge.tls.mode == .acme { labels.append(("\(router).tls.certresolver", certificateResolver)) }
         } else {
             labels += [("\(router).rule", rule), ("\(router).entrypoints", "web"), ("\(router).service", name)]
             if !middlewares.isEmpty { labels.append(("\(router).middlewares", middlewares.joined(separator: ","))) }
@@ -195,7 +182,7 @@ struct TraefikPass: BuildPass {
         if route.sticky {
             labels += [
                 ("\(service).sticky.cookie", "true"),
-                ("\(service).sticky.cookie.name", "\(stack.name)_\(name)_affinity"),
+                ("\(service).sticky.cookie.name", "\(edge.stackName)_\(name)_affinity"),
                 ("\(service).sticky.cookie.secure", route.https ? "true" : "false"),
                 ("\(service).sticky.cookie.httponly", "true"),
                 ("\(service).sticky.cookie.samesite", "lax"),

@@ -1,0 +1,11 @@
+/// Reads `proxy`, `tls` and `domain`; contributes the edge proxy's settings. The proxy's
+/// service, configuration and labels are rendered from the finished plan, whose routes any pass
+/// may contribute (`TraefikRenderer`, `HAProxyRenderer`).
+struct EdgeProxyPass: BuildPass {
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
+        plan.setEdge(
+            EdgePlan(
+                kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
+                tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name))
+    }
+}

@@ -1,0 +1,306 @@
+import StackDiagnostics
+
+/// What the passes contribute to: the services of the stack and the things around them, said
+/// without any backend's spelling. Passes only add to it, and none reads back what another
+/// added: a change to a service another pass owns is recorded as an `Amendment`, and a service
+/// made from another (a companion) names it, both applied by `finish()` once every pass has
+/// run. Renderers then read the `FinishedPlan`, so the order of the passes decides no more than
+/// the order of entries in the files.
+struct BuildPlan {
+    let context: BuildContext
+
+    private(set) var services: [(name: String, service: PlannedService)] = []
+    private var serviceIndex: [String: Int] = [:]
+    private(set) var amendments: [(service: String, change: Amendment)] = []
+    private(set) var companions: [Companion] = []
+    private(set) var startups: [StartupPlan] = []
+    private(set) var routes: [ProxyRoute] = []
+    private(set) var networks: [(name: String, network: PlannedNetwork)] = []
+    private(set) var volumes: [(name: String, volume: PlannedVolume)] = []
+    private(set) var secrets: [PlannedSecret] = []
+    private(set) var files: [PlannedFile] = []
+    private(set) var deploySteps: [DeployStep] = []
+    private(set) var edge: EdgePlan?
+    private(set) var warnings: [Diagnostic] = []
+    /// Contributions that contradict each other (a service added twice, a file written twice):
+    /// mistakes in stackc, reported by `finish()` instead of stopping the process.
+    private(set) var conflicts: [String] = []
+    private var declared: Set<Declaration> = []
+
+    /// A top-level name, by kind.
+    private enum Declaration: Hashable {
+        case network(String), volume(String), secret(String), config(String), file(String)
+    }
+
+    init(context: BuildContext) {
+        self.context = context
+    }
+
+    // MARK: Contributions
+
+    /// Adds a service the calling pass owns.
+    mutating func addService(_ name: String, _ service: PlannedService) {
+        guard serviceIndex[name] == nil else {
+            conflicts.append("two passes add the service '\(name)'")
+            return
+        }
+        serviceIndex[name] = services.count
+        services.append((name, service))
+    }
+
+    /// Records a change to a service that another pass adds (before or after this one).
+    mutating func amend(_ service: String, _ change: Amendment) {
+        amendments.append((service, change))
+    }
+
+    /// Adds a service made from another one as it is once every amendment is applied. It
+    /// takes its place among the services now; `finish()` makes it.
+    mutating func addCompanion(_ companion: Companion) {
+        addService(companion.name, PlannedService(image: ""))
+        companions.append(companion)
+    }
+
+    /// Asks for a start-up wrapper in front of a service's own start.
+    mutating func addStartup(_ startup: StartupPlan) {
+        startups.append(startup)
+    }
+
+    /// Asks the edge proxy to route a host (and path) to a service.
+    mutating func addRoute(_ route: ProxyRoute) {
+        routes.append(route)
+    }
+
+    /// Declares a network once.
+    mutating func addNetwork(_ name: String, _ network: PlannedNetwork = PlannedNetwork()) {
+        if declared.insert(.network(name)).inserted { networks.append((name, network)) }
+    }
+
+    /// Declares a volume once.
+    mutating func addVolume(_ name: String, _ volume: PlannedVolume = PlannedVolume()) {
+        if declared.insert(.volume(name)).inserted { volumes.append((name, volume)) }
+    }
+
+    /// Declares a secret the stack makes, and how `deploy.sh` makes it when it is missing.
+    /// Returns the secret's key, for services to mount.
+    @discardableResult
+    mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
+        if declared.insert(.secret(key)).inserted {
+            secrets.append(PlannedSecret(key: key, name: "\(context.stackName)_\(key)", recipe: recipe))
+        }
+        return key
+    }
+
+    /// Declares a secret the operator creates under its own name (the manifest's `secrets`).
+    mutating func declareOperatorSecret(_ name: String) {
+        if declared.insert(.secret(name)).inserted {
+            secrets.append(PlannedSecret(key: name, name: name, recipe: nil))
+        }
+    }
+
+    /// Adds a generated file that stays in the output folder.
+    mutating func addFile(_ path: String, _ contents: String, executable: Bool = false) {
+        guard declared.insert(.file(path)).inserted else {
+            conflicts.append("two passes write '\(path)'")
+            return
+        }
+        files.append(PlannedFile(path: path, contents: contents, executable: executable, configKey: nil))
+    }
+
+    /// Adds a generated file that is also delivered into containers (a config named after its
+    /// content, so an edited file rolls out). Returns the config's key, for services to mount.
+    mutating func addConfigFile(key: String, path: String, contents: String, executable: Bool = false) -> String {
+        guard declared.insert(.file(path)).inserted, declared.insert(.config(key)).inserted else {
+            conflicts.append("two passes write '\(path)' or the config '\(key)'")
+            return key
+        }
+        files.append(PlannedFile(path: path, contents: contents, executable: executable, configKey: key))
+        return key
+    }
+
+    /// Adds a step `deploy.sh` runs before it deploys.
+    mutating func addDeployStep(_ step: DeployStep) {
+        deploySteps.append(step)
+    }
+
+    /// Says which edge proxy serves the routes, and how.
+    mutating func setEdge(_ edge: EdgePlan) {
+        if self.edge != nil { conflicts.append("two passes set the edge proxy") }
+        self.edge = edge
+    }
+
+    /// Records a build warning about the manifest at `span`.
+    mutating func warn(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
+        warnings.append(
+            Diagnostic(code: code, severity: .warning, message: message, path: context.manifestPath, span: span, help: help))
+    }
+
+    // MARK: Finishing
+
+    /// The plan once every pass has run: amendments applied to their services in the order
+    /// they were made, companions made from the amended services. An amendment or companion
+    /// whose service no pass added is a conflict, reported with the others.
+    func finish() -> FinishedPlan {
+        var services = self.services
+        var conflicts = self.conflicts
+        for (name, change) in amendments {
+            guard let index = serviceIndex[name] else {
+                conflicts.append("a pass changes the service '\(name)', which no pass adds")
+                continue
+            }
+            change.apply(to: &services[index].service)
+        }
+        for companion in companions {
+            guard let position = serviceIndex[companion.of], let slot = serviceIndex[companion.name] else {
+                conflicts.append("the companion '\(companion.name)' is made from '\(companion.of)', which no pass adds")
+                continue
+            }
+            services[slot].service = companion.make(from: services[position].service)
+        }
+        for route in routes where serviceIndex[route.service] == nil {
+            conflicts.append("a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
+        }
+        for startup in startups where serviceIndex[startup.service] == nil {
+            conflicts.append("a start-up wrapper is asked for '\(startup.service)', which no pass adds")
+        }
+        return FinishedPlan(
+            context: context, services: services, serviceIndex: serviceIndex,
+            startups: startups.filter { serviceIndex[$0.service] != nil },
+            routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
+            volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
+            warnings: warnings, conflicts: conflicts)
+    }
+}
+
+/// The plan as renderers read it: complete, and no longer changed.
+struct FinishedPlan {
+    let context: BuildContext
+    let services: [(name: String, service: PlannedService)]
+    let serviceIndex: [String: Int]
+    let startups: [StartupPlan]
+    let routes: [ProxyRoute]
+    let networks: [(name: String, network: PlannedNetwork)]
+    let volumes: [(name: String, volume: PlannedVolume)]
+    let secrets: [PlannedSecret]
+    let files: [PlannedFile]
+    let deploySteps: [DeployStep]
+    let edge: EdgePlan?
+    let warnings: [Diagnostic]
+    let conflicts: [String]
+
+    /// The service called `name`, if the plan has it.
+    func service(_ name: String) -> PlannedService? {
+        serviceIndex[name].map { services[$0].service }
+    }
+}
+
+/// What every generated file says about where it came from.
+struct BuildContext {
+    /// The manifest's path, for headers.
+    let sourcePath: String
+    /// The manifest's path as it was read, for warnings.
+    let manifestPath: String
+    let stackName: String
+    /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
+    let sourceDirectory: String
+
+    /// The header every generated file with comments carries.
+    var headerLines: [String] {
+        [
+            "Generated by stackc from \(sourcePath); do not edit.",
+            "Edit the manifest and run: stackc build \(sourcePath)",
+        ]
+    }
+}
+
+/// A change one pass makes to a service another pass adds.
+enum Amendment {
+    /// Sets these variables, each replacing an earlier value.
+    case environment([(key: String, value: String)])
+    /// Joins a network, unless the service already has.
+    case joinNetwork(String)
+    /// Mounts a secret at `/run/secrets/<target>`.
+    case mountSecret(source: String, target: String)
+    /// Mounts a file of the plan (by config key).
+    case mountFile(source: String, target: String, mode: Int)
+    case stopGracePeriod(TimeSpan)
+
+    func apply(to service: inout PlannedService) {
+        switch self {
+        case .environment(let variables):
+            for (key, value) in variables { service.setEnvironment(key, value) }
+        case .joinNetwork(let network):
+            service.join(network)
+        case .mountSecret(let source, let target):
+            service.secrets.append((source, target))
+        case .mountFile(let source, let target, let mode):
+            service.files.append((source, target, mode))
+        case .stopGracePeriod(let period):
+            service.stopGracePeriod = period
+        }
+    }
+}
+
+/// A service that runs beside another from the same image, environment, volumes and secrets
+/// (Nextcloud's background jobs beside Nextcloud), made once the other is complete.
+struct Companion {
+    var name: String
+    /// The service it is made from.
+    var of: String
+    var entrypoint: [String]
+    /// Networks of the other service it stays off (the proxy's).
+    var leavesNetworks: [String]
+
+    func make(from other: PlannedService) -> PlannedService {
+        var service = PlannedService(image: other.image)
+        service.entrypoint = entrypoint
+        service.environment = other.environment
+        service.networks = other.networks.filter { !leavesNetworks.contains($0) }
+        service.volumes = other.volumes
+        service.secrets = other.secrets
+        // Beside the other on the same nodes, so that node-local volumes are the same ones.
+        service.placement = PlannedPlacement(role: other.placement.role, labels: other.placement.labels)
+        return service
+    }
+}
+
+/// A network of the stack.
+struct PlannedNetwork {
+    /// Services outside the stack (one-off tasks, other stacks) may join it.
+    var attachable = false
+    /// No route out of the cluster.
+    var `internal` = false
+}
+
+/// A named volume of the stack.
+struct PlannedVolume {
+    /// For volumes on the shared storage: the folder there that holds it.
+    var sharedFolder: String?
+}
+
+/// A secret the stack mounts.
+struct PlannedSecret {
+    /// The key services use.
+    var key: String
+    /// The name in the swarm.
+    var name: String
+    /// How `deploy.sh` makes it; nil for one the operator creates.
+    var recipe: DeploySecret.Recipe?
+}
+
+/// A generated file.
+struct PlannedFile {
+    /// Relative to the stack's output folder.
+    var path: String
+    var contents: String
+    var executable: Bool
+    /// Set when the file is delivered into containers: the key services mount it by.
+    var configKey: String?
+}
+
+/// Something `deploy.sh` does before it deploys.
+enum DeployStep {
+    /// Logs in to the stack's registry with the password `deploy.sh` kept for `user`.
+    case registryLogin(host: String, user: String, secret: String)
+    /// Builds an image from a folder and pushes it.
+    case buildAndPush(image: String, context: String)
+}

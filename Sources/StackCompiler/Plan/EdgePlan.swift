@@ -1,0 +1,13 @@
+/// The edge proxy: which one, and what it serves besides the routes (its dashboard, the
+/// certificates). The proxy renderer reads it with the finished plan's routes; a stack with
+/// neither routes nor a dashboard gets no proxy.
+struct EdgePlan {
+    var kind: ProxySettings.Kind
+    var replicas: Replicas
+    /// The dashboard's or stats page's full host name, when exposed.
+    var dashboardHost: String?
+    var tls: TLSSettings
+    /// The domain certificates are made for.
+    var domain: String
+    var stackName: String
+}

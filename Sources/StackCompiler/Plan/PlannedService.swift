@@ -1,0 +1,141 @@
+/// One service of the plan, said the way an operator would say it, not the way a backend spells
+/// it: how it runs (long-running, on every node, or once to completion), where, how it is
+/// updated, what it mounts. The stack-file renderer turns it into Swarm's spellings
+/// (`replicated-job`, `start-first`, `node.role == manager`, host-mode ports); another backend
+/// would read the same value.
+struct PlannedService {
+    /// How many tasks run, and for how long.
+    enum Kind: Equatable {
+        /// Long-running, this many tasks.
+        case replicated(Int)
+        /// Long-running, one task on every eligible node.
+        case global
+        /// Runs to completion once per deploy (and again when its definition changes).
+        case job
+    }
+
+    var image: String
+    var kind: Kind = .replicated(1)
+    /// The port the service serves others on, and the HTTP path that answers once it is ready:
+    /// what a dependant waits for.
+    var port: Int?
+    var readinessPath: String?
+    var command: Command?
+    /// The image's entrypoint, replaced.
+    var entrypoint: [String]?
+    /// Environment variables in order; a later `setEnvironment` of a key replaces it.
+    var environment: [(key: String, value: String)] = []
+    var networks: [String] = []
+    /// Named volumes (keys of `BuildPlan.volumes`) and where they are mounted.
+    var volumes: [(source: String, target: String)] = []
+    /// Host paths bound in (the Docker socket for the proxy).
+    var hostPaths: [(source: String, target: String, readOnly: Bool)] = []
+    /// Secrets (keys of `BuildPlan.secrets`) and the file name under `/run/secrets`.
+    var secrets: [(source: String, target: String)] = []
+    /// Files of the plan (by config key) and where they are mounted, with their mode.
+    var files: [(source: String, target: String, mode: Int)] = []
+    /// Ports published on every node the service runs on, straight to the local task (not
+    /// through a cluster-wide load balancer).
+    var nodePorts: [Int] = []
+    var health: HealthCheck?
+    var placement = PlannedPlacement()
+    var resources: Resources?
+    var restart = RestartPolicy()
+    var update: UpdatePolicy?
+    var rollback: UpdatePolicy?
+    var stopGracePeriod: TimeSpan?
+
+    /// Sets an environment variable, replacing an earlier value.
+    mutating func setEnvironment(_ key: String, _ value: String) {
+        environment.removeAll { $0.key == key }
+        environment.append((key, value))
+    }
+
+    /// Joins `network` unless it already has.
+    mutating func join(_ network: String) {
+        if !networks.contains(network) { networks.append(network) }
+    }
+
+    /// A command: one string a shell-like splitter makes words of, or the words themselves.
+    enum Command {
+        case shell(String)
+        case words([String])
+    }
+
+    /// A check the container runtime runs inside the container.
+    struct HealthCheck {
+        enum Test {
+            /// Run by the image's `/bin/sh -c`.
+            case shell(String)
+            /// Run directly, without a shell.
+            case exec([String])
+        }
+        var test: Test
+        var interval: TimeSpan
+        var timeout: TimeSpan
+        var retries: Int
+        var startPeriod: TimeSpan
+    }
+
+    /// When a stopped task is started again.
+    struct RestartPolicy {
+        enum Condition { case always, onFailure }
+        var condition: Condition = .always
+        var delay = TimeSpan(seconds: 5)
+        var maxAttempts: Int?
+        var window: TimeSpan?
+    }
+
+    /// How a new version replaces the old, or the old comes back.
+    struct UpdatePolicy {
+        enum Order { case startFirst, stopFirst }
+        enum FailureAction { case rollback, pause, `continue` }
+        var parallelism: Int
+        var delay: TimeSpan?
+        var failureAction: FailureAction
+        var monitor: TimeSpan?
+        var order: Order
+    }
+}
+
+/// Where a service's tasks may run.
+struct PlannedPlacement {
+    var role: Node.Role?
+    /// Node labels a node must carry, `key == value`.
+    var labels: [(key: String, value: String)] = []
+    var maxPerNode: Int?
+
+    init(role: Node.Role? = nil, labels: [(key: String, value: String)] = [], maxPerNode: Int? = nil) {
+        self.role = role
+        self.labels = labels
+        self.maxPerNode = maxPerNode
+    }
+
+    /// The manifest's placement.
+    init(_ placement: Placement) {
+        self.init(role: placement.role, labels: placement.labels, maxPerNode: placement.maxPerNode)
+    }
+}
+
+extension PlannedService.UpdatePolicy.Order {
+    /// The manifest's spelling (`start-first`, `stop-first`).
+    init?(manifest text: String) {
+        switch text {
+        case "start-first": self = .startFirst
+        case "stop-first": self = .stopFirst
+        default: return nil
+        }
+    }
+}
+
+extension PlannedService.UpdatePolicy.FailureAction {
+    /// The manifest's spelling (`rollback`, `pause`, `continue`).
+    init?(manifest text: String) {
+        switch text {
+        case "rollback": self = .rollback
+        case "pause": self = .pause
+        case "continue": self = .continue
+        default: return nil
+        }
+    }
+}

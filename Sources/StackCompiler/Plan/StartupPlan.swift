@@ -1,0 +1,37 @@
+import StackDiagnostics
+
+/// What a service does before its image's own start, as asked by the passes; the start-up
+/// wrapper renderer writes it as a script once the plan is finished, so that waits name only
+/// services the finished plan has.
+struct StartupPlan {
+    /// The service the wrapper runs in.
+    var service: String
+    var steps: [Step]
+    /// The image's entrypoint and command, when stackc or the manifest knows them.
+    var start: KnownImages.Start?
+    /// The manifest's command as one string, which the wrapper passes on to a shell.
+    var shellCommand: String?
+    /// Where the manifest names the app, for the warning when the start is unknown.
+    var span: SourceSpan?
+
+    /// One thing the wrapper does.
+    enum Step {
+        /// Reads the database password from its file and builds `DATABASE_URL` (`postgres` or
+        /// `mysql` scheme).
+        case databaseURL(scheme: String)
+        /// Waits until the target answers.
+        case waitFor(WaitTarget)
+        /// Lets one task of several install into a shared folder, the others wait.
+        case runOnce(folder: String)
+    }
+
+    /// What a wait waits for.
+    enum WaitTarget {
+        /// An app of the stack: its health check URL, else its port, else its name.
+        case app(String)
+        /// A database server: its port.
+        case database(String, port: Int)
+        /// A platform service: its port.
+        case platform(PlatformService)
+    }
+}

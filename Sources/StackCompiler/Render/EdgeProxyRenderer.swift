@@ -1,0 +1,49 @@
+/// Renders the edge proxy from the finished plan: its own service, configuration files and
+/// secrets (as a small plan of their own, which the stack file lists after the main plan's),
+/// and the labels it reads from routed services.
+protocol EdgeProxyRenderer {
+    static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge
+}
+
+/// What an edge proxy renderer adds to the stack.
+struct RenderedEdge {
+    /// The proxy's service, files, secrets, networks and volumes.
+    var plan: FinishedPlan
+    /// Service labels for routed services, in route order.
+    var labels: [(service: String, labels: [(key: String, value: String)])]
+
+    /// The edge of the plan, rendered by the proxy it names; nil when nothing is routed and no
+    /// dashboard is exposed.
+    static func render(_ plan: FinishedPlan) -> RenderedEdge? {
+        guard let edge = plan.edge, !plan.routes.isEmpty || edge.dashboardHost != nil else { return nil }
+        switch edge.kind {
+        case .traefik: return TraefikRenderer.render(plan, edge)
+        case .haproxy: return HAProxyRenderer.render(plan, edge)
+        }
+    }
+}
+
+/// How the edge proxy runs, whichever it is.
+enum EdgeDeployment {
+    /// Global on the managers (Traefik reads the Swarm API, which only managers serve), or the
+    /// replicas asked for, one per node; one replica with ACME, whose account and certificates
+    /// live in one file. Its ports are bound on the node, so a new task cannot start beside the
+    /// old one there: updates stop first.
+    static func apply(_ edge: EdgePlan, to service: inout PlannedService) {
+        switch (edge.replicas, edge.tls.mode) {
+        case (.count(let count), _):
+            service.kind = .replicated(count)
+            service.placement.maxPerNode = 1
+        case (.global, .acme):
+            service.kind = .replicated(1)
+        case (.global, _):
+            service.kind = .global
+        }
+        service.placement.role = .manager
+        service.update = PlannedService.UpdatePolicy(
+            parallelism: 1, delay: TimeSpan(seconds: 10), failureAction: .rollback, monitor: TimeSpan(seconds: 30),
+            order: .stopFirst)
+        service.rollback = PlannedService.UpdatePolicy(
+            parallelism: 1, delay: nil, failureAction: .pause, monitor: nil, order: .stopFirst)
+    }
+}

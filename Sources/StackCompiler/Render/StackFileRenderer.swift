@@ -1,0 +1,136 @@
+import YAML
+
+/// Reads the finished plan, the rendered edge proxy and the start-up wrappers; writes
+/// `stack.yml`, the file for `docker stack deploy -c stack.yml <name>`. Swarm's spellings live
+/// here: `replicated-job`, `start-first`, `node.role == manager`, host-mode ports, configs named
+/// after their content. Entries are listed as the plan has them, then the edge proxy's, then
+/// the wrappers' configs.
+enum StackFileRenderer {
+    static func render(
+        _ plan: FinishedPlan, edge: RenderedEdge?, wrappers: [EntrypointWrapperRenderer.Wrapper]
+    ) -> String {
+        var stack = SwarmStack()
+        for layer in [plan] + (edge.map { [$0.plan] } ?? []) {
+            declare(layer, in: &stack)
+        }
+        for wrapper in wrappers {
+            stack.addConfig(wrapper.configKey, config(wrapper.file, stackName: plan.context.stackName))
+            stack.updateService(wrapper.service) { service in
+                service.configs.append((wrapper.configKey, EntrypointWrapperRenderer.path, 0o555))
+                service.entrypoint = wrapper.entrypoint
+                service.command = command(wrapper.command)
+            }
+        }
+        for (name, labels) in edge?.labels ?? [] {
+            stack.updateService(name) { $0.deploy.labels += labels }
+        }
+        let header = plan.context.headerLines + ["Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"]
+        return YAMLEmitter.emit(stack.yaml, header: header)
+    }
+
+    /// Adds one plan's networks, volumes, configs, secrets and services.
+    static func declare(_ plan: FinishedPlan, in stack: inout SwarmStack) {
+        for (name, network) in plan.networks {
+            stack.addNetwork(name, SwarmNetwork(attachable: network.attachable, internal: network.internal))
+        }
+        for (name, volume) in plan.volumes {
+            stack.addVolume(name, SwarmVolume(bindDevice: volume.sharedFolder))
+        }
+        for file in plan.files {
+            if let key = file.configKey { stack.addConfig(key, config(file, stackName: plan.context.stackName)) }
+        }
+        for secret in plan.secrets {
+            stack.addSecret(secret.key, name: secret.name)
+        }
+        for (name, service) in plan.services {
+            stack.setService(name, swarmService(service))
+        }
+    }
+
+    /// A generated file delivered as a config named after its content, so an edited file rolls
+    /// out.
+    static func config(_ file: PlannedFile, stackName: String) -> SwarmConfig {
+        let hash = String(SHA256.hex(file.contents).prefix(12))
+        return SwarmConfig(file: "./" + file.path, name: "\(stackName)_\(file.configKey ?? "")_\(hash)")
+    }
+
+    static func command(_ command: PlannedService.Command) -> SwarmCommand {
+        switch command {
+        case .shell(let text): return .string(text)
+        case .words(let words): return .list(words)
+        }
+    }
+
+    static func swarmService(_ planned: PlannedService) -> SwarmService {
+        var service = SwarmService(image: planned.image)
+        service.command = planned.command.map(command)
+        service.entrypoint = planned.entrypoint
+        service.environment = planned.environment
+        service.networks = planned.networks
+        service.volumes = planned.volumes
+        service.binds = planned.hostPaths
+        service.secrets = planned.secrets
+        service.configs = planned.files
+        service.ports = planned.nodePorts.map { SwarmPort(target: $0, published: $0, mode: "host") }
+        service.healthcheck = planned.health.map { health in
+            let test: [String]
+            switch health.test {
+            case .shell(let text): test = ["CMD-SHELL", text]
+            case .exec(let words): test = ["CMD"] + words
+            }
+            return SwarmHealthcheck(
+                test: test, interval: health.interval, timeout: health.timeout, retries: health.retries,
+                startPeriod: health.startPeriod)
+        }
+        service.deploy = deploy(planned)
+        service.stopGracePeriod = planned.stopGracePeriod
+        return service
+    }
+
+    static func deploy(_ planned: PlannedService) -> SwarmDeploy {
+        var deploy = SwarmDeploy()
+        switch planned.kind {
+        case .replicated(let count):
+            deploy.mode = "replicated"
+            deploy.replicas = count
+        case .global:
+            deploy.mode = "global"
+            deploy.replicas = nil
+        case .job:
+            deploy.mode = "replicated-job"
+            deploy.replicas = 1
+        }
+        deploy.constraints = constraints(planned.placement)
+        deploy.maxReplicasPerNode = planned.placement.maxPerNode
+        if let resources = planned.resources {
+            deploy.limits = (resources.cpus, resources.memory)
+            deploy.reservations = (resources.reserveCPUs ?? resources.cpus, resources.reserveMemory ?? resources.memory)
+        }
+        deploy.restartPolicy = SwarmRestartPolicy(
+            condition: planned.restart.condition == .always ? "any" : "on-failure", delay: planned.restart.delay,
+            maxAttempts: planned.restart.maxAttempts, window: planned.restart.window)
+        deploy.updateConfig = planned.update.map(updateConfig)
+        deploy.rollbackConfig = planned.rollback.map(updateConfig)
+        return deploy
+    }
+
+    /// Placement constraints for a role and node labels.
+    static func constraints(_ placement: PlannedPlacement) -> [String] {
+        var constraints: [String] = []
+        if let role = placement.role { constraints.append("node.role == \(role.rawValue)") }
+        constraints += placement.labels.map { "node.labels.\($0.key) == \($0.value)" }
+        return constraints
+    }
+
+    static func updateConfig(_ policy: PlannedService.UpdatePolicy) -> SwarmUpdateConfig {
+        let failureAction: String
+        switch policy.failureAction {
+        case .rollback: failureAction = "rollback"
+        case .pause: failureAction = "pause"
+        case .continue: failureAction = "continue"
+        }
+        return SwarmUpdateConfig(
+            parallelism: policy.parallelism, delay: policy.delay, failureAction: failureAction, monitor: policy.monitor,
+            order: policy.order == .startFirst ? "start-first" : "stop-first")
+    }
+}

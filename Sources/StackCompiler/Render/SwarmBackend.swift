@@ -1,0 +1,20 @@
+import StackDiagnostics
+
+/// The Docker Swarm backend: renders a finished plan into the files of `out/<stack>/`. The
+/// edge proxy and the start-up wrappers are rendered first, from the finished plan; then the
+/// stack file and `deploy.sh`, which read them; the plan's other files are written as they are.
+/// A second backend (Kubernetes manifests, say) would be another such type reading the same
+/// plan; no contributing pass would change.
+enum SwarmBackend {
+    static func render(_ plan: FinishedPlan) -> (tree: OutputTree, warnings: [Diagnostic]) {
+        let edge = RenderedEdge.render(plan)
+        let (wrappers, warnings) = EntrypointWrapperRenderer.render(plan)
+        var tree = OutputTree()
+        for file in plan.files + (edge?.plan.files ?? []) + wrappers.map(\.file) {
+            tree.add(file.path, file.contents, executable: file.executable)
+        }
+        tree.add("stack.yml", StackFileRenderer.render(plan, edge: edge, wrappers: wrappers))
+        tree.add("deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true)
+        return (tree, warnings)
+    }
+}

@@ -42,8 +42,7 @@ let package = Package(
             name: "StackCompilerTests",
             dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
             // Scripts the tests run as stand-ins (a Docker API, DNS, HTTP backends, a docker CLI).
-            exclude: ["Support/Scripts"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Support/Scripts"]
         ),
         .testTarget(name: "stackcTests", dependencies: ["StackCompiler"]),
     ]

@@ -40,17 +40,17 @@ enum PlacementRules: CheckRule {
         guard let placement else { return }
         let eligible: Int
         switch placement.role?.value {
-        case "worker": eligible = stack.cluster.workers
-        case "manager": eligible = stack.cluster.managers
-        default: eligible = stack.cluster.managers + stack.cluster.workers
+        case .worker?: eligible = stack.cluster.workers
+        case .manager?: eligible = stack.cluster.managers
+        case nil: eligible = stack.cluster.managers + stack.cluster.workers
         }
-        if let role = placement.role, role.value == "worker", stack.cluster.workers == 0 {
+        if let role = placement.role, role.value == .worker, stack.cluster.workers == 0 {
             report.error(Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
                          help: "set 'cluster.workers', or use 'role: manager'")
             return
         }
         guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas, maxPerNode.value * eligible < count else { return }
-        let nodes = "\(eligible) \(placement.role.map { "\($0.value) " } ?? "")node\(eligible == 1 ? "" : "s")"
+        let nodes = "\(eligible) \(placement.role.map { "\($0.value.rawValue) " } ?? "")node\(eligible == 1 ? "" : "s")"
         report.error(Codes.unplaceableReplicas,
                      "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
                      at: replicasSpan ?? maxPerNode.span,

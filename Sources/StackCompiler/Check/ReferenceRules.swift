@@ -11,7 +11,7 @@ enum ReferenceRules: CheckRule {
         let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
-                if app.preset?.value == "nextcloud", let engine = stack.database(database.value)?.engine, engine == .redis {
+                if app.preset?.value == .nextcloud, let engine = stack.database(database.value)?.engine, engine == .redis {
                     report.error(Codes.wrongDatabaseEngine, "Nextcloud needs a postgres or mariadb database, but '\(database.value)' is redis",
                                  at: database.span, help: "name a database with 'engine: postgres' or 'engine: mariadb'")
                 }
@@ -53,7 +53,7 @@ enum ReferenceRules: CheckRule {
                              at: database.span, help: "name a database with 'engine: postgres'")
             }
         } else if syntax.everyDatabaseDecoded, StackResolver.onlyPostgres(syntax.databases) == nil {
-            let postgres = syntax.databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }.map(\.name.value)
+            let postgres = syntax.databases.filter { ($0.engine?.value ?? .postgres) == .postgres }.map(\.name.value)
             report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
                          at: syntax.topKeySpans["identity"] ?? SourceSpan(start: identity.span.start),
                          expected: "'database:' naming a postgres entry of 'databases'",

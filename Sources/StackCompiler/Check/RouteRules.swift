@@ -26,7 +26,7 @@ enum RouteRules: CheckRule {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
-        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == "oidc", syntax.identity == nil {
+        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc, syntax.identity == nil {
             report.error(Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
                          help: "add 'identity:' (Keycloak) or use 'auth: basic'")
         }
@@ -42,7 +42,7 @@ enum RouteRules: CheckRule {
             report.error(Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
                          expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
-        if let auth = app.auth, auth.value == "oidc" {
+        if let auth = app.auth, auth.value == .oidc {
             if syntax.identity == nil {
                 report.error(Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
                              at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
@@ -60,16 +60,16 @@ enum RouteRules: CheckRule {
                                at: span, help: "add 'host:' to route the app, or remove '\(key)'")
             }
         }
-        if let roles = app.roles.first, app.auth?.value != "oidc" {
+        if let roles = app.roles.first, app.auth?.value != .oidc {
             report.warning(Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
                            help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
         }
-        if let https = app.https, !https.value, app.host != nil, app.auth?.value != "oidc" {  // with OIDC it is E205
+        if let https = app.https, !https.value, app.host != nil, app.auth?.value != .oidc {  // with OIDC it is E205
             report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
                            help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }
-        if let auth = app.auth, auth.value != "none", app.host == nil {
-            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value)' but has no 'host', so nothing would enforce it",
+        if let auth = app.auth, auth.value != App.Auth.none, app.host == nil {
+            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value.rawValue)' but has no 'host', so nothing would enforce it",
                          at: auth.span, help: "add 'host:' to route the app through the proxy")
         }
         if let sticky = app.sticky, sticky.value, app.host != nil, case .count(let count) = resolved.replicas, count <= 1 {

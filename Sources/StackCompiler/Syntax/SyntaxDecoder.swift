@@ -167,22 +167,31 @@ struct SyntaxDecoder {
         return Located(value: value, span: node.span)
     }
 
-    /// One of a fixed set of words.
-    mutating func choice(_ node: YAMLNode, in context: @autoclosure () -> String, from choices: [String]) -> Located<String>? {
+    /// One of a closed set of words: a case of `Choice`, whose raw values are the words and whose
+    /// declaration order is the order the message lists them in.
+    mutating func choice<Choice: CaseIterable & RawRepresentable>(
+        _ node: YAMLNode, in context: @autoclosure () -> String, as _: Choice.Type = Choice.self
+    ) -> Located<Choice>? where Choice.RawValue == String {
         guard let scalar = node.scalar, scalar.kind != .null else {
-            wrongType(node, expected: "one of " + choices.joined(separator: ", "), in: context())
+            wrongType(node, expected: Self.oneOf(Choice.self), in: context())
             return nil
         }
         let text = scalar.text
-        guard choices.contains(text) else {
+        guard let value = Choice(rawValue: text) else {
+            let choices = Choice.allCases.map(\.rawValue)
             let alias = Self.choiceAliases[text.lowercased()].flatMap { alias in choices.contains(alias.choice) ? alias : nil }
             let help = alias.map { "write '\($0.choice)': \($0.why)" }
                 ?? Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
             error(Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
-                  expected: "one of " + choices.joined(separator: ", "), help: help)
+                  expected: Self.oneOf(Choice.self), help: help)
             return nil
         }
-        return Located(value: text, span: node.span)
+        return Located(value: value, span: node.span)
+    }
+
+    /// "one of a, b, c": the words of a choice, in declaration order.
+    static func oneOf<Choice: CaseIterable & RawRepresentable>(_: Choice.Type) -> String where Choice.RawValue == String {
+        "one of " + Choice.allCases.map(\.rawValue).joined(separator: ", ")
     }
 
     /// Other names for a choice, with why the choice is the one meant.

@@ -3,7 +3,7 @@ import StackDiagnostics
 /// The nodes: a quorum-friendly manager count, addresses that fit in the /24, a virtual IP in
 /// the nodes' network, a disk for the storage drivers that need one, a mirror to point at.
 enum ClusterRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let cluster = syntax.cluster else { return }
         if let managers = cluster.managers, managers.value % 2 == 0 || managers.value > 7 {
             report.warning(Codes.managerCount, managers.value > 7
@@ -37,7 +37,7 @@ enum ClusterRules: CheckRule {
     }
 
     /// `box` is for a provisioner; `cpus` and `memory` size Vagrant's machines only.
-    static func checkProvisioningKeys(_ cluster: ClusterSyntax, _ report: inout SyntaxDecoder) {
+    static func checkProvisioningKeys(_ cluster: ClusterSyntax, _ report: inout DiagnosticSink) {
         let provision = cluster.provision?.value ?? Cluster.Provision.none
         var idle: [(String, SourceSpan)] = []
         if provision == .none, let box = cluster.box { idle.append(("box", box.span)) }
@@ -52,7 +52,7 @@ enum ClusterRules: CheckRule {
         }
     }
 
-    static func checkVIP(_ vip: Located<[Int]>, base: [Int], nodes: [Node], _ report: inout SyntaxDecoder) {
+    static func checkVIP(_ vip: Located<[Int]>, base: [Int], nodes: [Node], _ report: inout DiagnosticSink) {
         let text = vip.value.map(String.init).joined(separator: ".")
         let network = "\(base[0]).\(base[1]).\(base[2])"
         if Array(vip.value.prefix(3)) != Array(base.prefix(3)) || vip.value[3] == 0 || vip.value[3] == 255 {

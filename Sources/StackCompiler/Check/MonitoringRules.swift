@@ -3,7 +3,7 @@ import StackDiagnostics
 /// The monitoring parts stand on Prometheus and Loki: alerts, retention and Grafana do
 /// nothing without the metrics or logs they are about.
 enum MonitoringRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let monitoring = syntax.monitoring else { return }
         let metrics = monitoring.metrics?.value ?? false
         let logs = monitoring.logs?.value ?? false

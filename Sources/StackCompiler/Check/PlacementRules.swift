@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Tasks must have somewhere to run: a role with nodes in it, enough nodes for `max_per_node`
 /// (and for the proxy, one per manager), and one shared volume for several replicas.
 enum PlacementRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkPlacement(app.placement, replicas: resolved.replicas, replicasSpan: app.replicas?.span,
                            owner: "app '\(app.name.value)'", stack, &report)
@@ -21,7 +21,7 @@ enum PlacementRules: CheckRule {
     }
 
     /// The proxy runs on managers, one task per node (it binds 80 and 443 on the host).
-    static func checkProxy(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkProxy(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let replicas = syntax.proxy?.replicas, case .count(let count) = replicas.value else { return }
         let managers = stack.cluster.managers
         if count > managers {
@@ -36,7 +36,7 @@ enum PlacementRules: CheckRule {
     }
 
     static func checkPlacement(_ placement: PlacementSyntax?, replicas: Replicas, replicasSpan: SourceSpan?,
-                               owner: String, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+                               owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let placement else { return }
         let eligible: Int
         switch placement.role?.value {
@@ -57,7 +57,7 @@ enum PlacementRules: CheckRule {
                      help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
     }
 
-    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
         let tasks: Int
         switch resolved.replicas {

@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Every name that refers to something (a database, a role, a group, a `depends_on` target)
 /// names something that exists, of the right kind.
 enum ReferenceRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         let databases = syntax.databases.map(\.name.value)
         // Built once, and looked up in a set: a manifest with thousands of apps stays linear.
         let targets = syntax.apps.map(\.name.value) + databases
@@ -40,7 +40,7 @@ enum ReferenceRules: CheckRule {
         checkRoles(syntax, &report)
     }
 
-    static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let identity = syntax.identity else { return }
         if identity.realm == nil, let name = syntax.name, name.value == "master" {
             report.error(Codes.invalidValue, "the stack 'master' would name its realm 'master', Keycloak's own administration realm",
@@ -55,14 +55,14 @@ enum ReferenceRules: CheckRule {
         } else if syntax.everyDatabaseDecoded, StackResolver.onlyPostgres(syntax.databases) == nil {
             let postgres = syntax.databases.filter { ($0.engine?.value ?? .postgres) == .postgres }.map(\.name.value)
             report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
-                         at: syntax.topKeySpans["identity"] ?? SourceSpan(start: identity.span.start),
+                         at: syntax.topKeySpans["identity"] ?? SourceSpan(file: identity.span.file, start: identity.span.start),
                          expected: "'database:' naming a postgres entry of 'databases'",
                          help: postgres.isEmpty ? "add a database with 'engine: postgres' and name it in 'identity.database'"
                             : "choose one of " + postgres.joined(separator: ", "))
         }
     }
 
-    static func checkRoles(_ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+    static func checkRoles(_ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         let roles = syntax.identity?.roles.map(\.value) ?? []
         let groups = syntax.identity?.groups.map(\.name.value) ?? []
         let noIdentity = syntax.identity == nil ? "roles are defined in 'identity.roles'" : nil
@@ -112,7 +112,7 @@ enum ReferenceRules: CheckRule {
     /// beats the did-you-mean (the name is something of another kind); `help` comes after it.
     @discardableResult
     static func reference(_ name: Located<String>, kind: String, among known: [String], in owner: String,
-                          _ report: inout SyntaxDecoder, help: @autoclosure () -> String? = nil,
+                          _ report: inout DiagnosticSink, help: @autoclosure () -> String? = nil,
                           instead: @autoclosure () -> String? = nil) -> Bool {
         guard !known.contains(name.value) else { return true }
         let suggestion = Suggestion.closest(to: name.value, in: known).map { "did you mean '\($0)'?" }

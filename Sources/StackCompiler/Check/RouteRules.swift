@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Routing through the proxy: a domain for short hosts, a port for every routed app, one owner
 /// per host and path, OIDC only over HTTPS and with an identity provider.
 enum RouteRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         var routes: [RouteKey: (owner: RouteOwner, span: SourceSpan)] = [:]
         // In file order, so that the route written second is the one reported.
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
@@ -18,7 +18,8 @@ enum RouteRules: CheckRule {
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
                 report.error(Codes.duplicateRoute, "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
-                             at: span, help: "give one of them another host or a different 'path' (\(first.owner) is at line \(first.span.start.line))")
+                             at: span, help: "give one of them another host or a different 'path'",
+                             notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
             } else {
                 routes[key] = (owner, span)
             }
@@ -32,7 +33,7 @@ enum RouteRules: CheckRule {
         }
     }
 
-    static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+    static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         let name = app.name.value
         if let host = app.host, resolved.port == nil, !app.portWritten {
             report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,

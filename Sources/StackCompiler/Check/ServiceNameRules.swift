@@ -19,7 +19,7 @@ enum ServiceNameRules: CheckRule {
         return names
     }
 
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         checkConflicts(syntax, stack, &report)
         guard let stackName = syntax.name else { return }
         let owned: [(String, SourceSpan)] = syntax.apps.map { ($0.name.value, $0.name.span) }
@@ -37,7 +37,7 @@ enum ServiceNameRules: CheckRule {
     /// Names that `depends_on` reads as platform services.
     static let reservedNames = ["identity", "registry"]
 
-    static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         let platform = platformServices(stack)
         var seen: [String: String] = [:]
         for database in syntax.databases {
@@ -55,7 +55,7 @@ enum ServiceNameRules: CheckRule {
         }
     }
 
-    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout SyntaxDecoder) {
+    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout DiagnosticSink) {
         report.error(Codes.nameConflict, "the name '\(name.value)' is taken by \(other); every app, database and platform service is one Swarm service",
                      at: name.span, help: "rename it, for example '\(name.value)-\(suffix)'")
     }

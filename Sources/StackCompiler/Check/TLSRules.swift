@@ -4,7 +4,7 @@ import StackDiagnostics
 enum TLSRules: CheckRule {
     static let privateSuffixes = [".test", ".local", ".internal", ".localhost", ".invalid", ".example", ".lan", ".home.arpa"]
 
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let tls = syntax.tls, let mode = tls.mode, mode.value == .acme else { return }
         if let kind = syntax.proxy?.kind, kind.value == .haproxy {
             report.error(Codes.acmeNeedsTraefik, "'tls.mode: acme' needs Traefik: HAProxy has no ACME client", at: mode.span,

@@ -95,7 +95,7 @@ extension SyntaxDecoder {
     /// Reports a required key that is absent, pointing at the key that holds the mapping
     /// (`owner`) or, where it has none (the manifest, a list item), at the mapping's start.
     mutating func missing(_ key: String, in fields: Fields, under owner: SourceSpan? = nil, example: String) {
-        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(start: fields.node.span.start),
+        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(file: fields.node.span.file, start: fields.node.span.start),
               expected: "a '\(key)' key", help: "add '\(example)'")
     }
 
@@ -357,7 +357,7 @@ extension SyntaxDecoder {
             for (index, name) in names.enumerated() {
                 if let first = names[..<index].first(where: { $0.value == name.value }) {
                     error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                          help: "the first is at line \(first.span.start.line); remove one")
+                          help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first.span)])
                 }
             }
             return
@@ -366,7 +366,7 @@ extension SyntaxDecoder {
         for name in names {
             if let first = seen[name.value] {
                 error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                      help: "the first is at line \(first.start.line); remove one")
+                      help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first)])
             } else {
                 seen[name.value] = name.span
             }

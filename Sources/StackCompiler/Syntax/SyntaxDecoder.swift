@@ -4,27 +4,23 @@ import YAML
 /// Decodes YAML nodes into typed values, reporting every mismatch as a located diagnostic and
 /// carrying on, so that one run finds every problem.
 struct SyntaxDecoder {
-    /// Where diagnostics go.
-    var diagnostics = DiagnosticBag()
-    /// The manifest's path, for diagnostics.
-    let path: String
+    /// Where diagnostics go; the check rules report into it after the decoder.
+    var sink: DiagnosticSink
 
     init(path: String) {
-        self.path = path
+        sink = DiagnosticSink(path: path)
     }
 
     // MARK: Reporting
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                        expected: String? = nil, help: String? = nil) {
-        diagnostics.report(Diagnostic(code: code, severity: .error, message: message, path: path,
-                                      span: span, expected: expected, help: help))
+                        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+        sink.error(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
     mutating func warning(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                          expected: String? = nil, help: String? = nil) {
-        diagnostics.report(Diagnostic(code: code, severity: .warning, message: message, path: path,
-                                      span: span, expected: expected, help: help))
+                          expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+        sink.warning(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
     mutating func wrongType(_ node: YAMLNode, expected: String, in context: @autoclosure () -> String, help: String? = nil) {

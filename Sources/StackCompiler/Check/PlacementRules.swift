@@ -59,11 +59,7 @@ enum PlacementRules: CheckRule {
 
     static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
-        let tasks: Int
-        switch resolved.replicas {
-        case .count(let count): tasks = count
-        case .global: tasks = stack.cluster.managers + stack.cluster.workers
-        }
+        let tasks = stack.taskCount(resolved.replicas)
         guard tasks > 1 else { return }
         report.error(Codes.volumeNeedsSharedStorage,
                      "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",

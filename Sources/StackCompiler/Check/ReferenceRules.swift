@@ -6,8 +6,7 @@ enum ReferenceRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         let databases = syntax.databases.map(\.name.value)
         // Built once, and looked up in a set: a manifest with thousands of apps stays linear.
-        let targets = syntax.apps.map(\.name.value) + databases
-            + (syntax.identity != nil ? ["identity"] : []) + (syntax.registry != nil ? ["registry"] : [])
+        let targets = syntax.apps.map(\.name.value) + databases + definedSections(stack)
         let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
@@ -22,7 +21,7 @@ enum ReferenceRules: CheckRule {
             }
             for target in app.dependsOn where !targetSet.contains(target.value) {
                 let name = app.name.value
-                if let section = ["identity", "registry"].first(where: { $0 == target.value }) {
+                if let section = PlatformNames.dependencySections.first(where: { $0 == target.value }) {
                     report.error(Codes.unknownReference, "app '\(name)' depends on '\(section)', but the manifest has no '\(section)' section",
                                  at: target.span, expected: "an app, a database, or a platform service the manifest defines",
                                  help: "add an '\(section):' section, or remove '\(section)' from 'depends_on'")
@@ -38,6 +37,17 @@ enum ReferenceRules: CheckRule {
         }
         checkIdentity(syntax, stack, &report)
         checkRoles(syntax, &report)
+    }
+
+    /// The platform sections `depends_on` may name that the manifest defines.
+    static func definedSections(_ stack: ResolvedStack) -> [String] {
+        PlatformNames.dependencySections.filter { name in
+            switch PlatformNames.dependencySection(name) {
+            case .identity?: return stack.identity != nil
+            case .registry?: return stack.registry != nil
+            default: return false
+            }
+        }
     }
 
     static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {

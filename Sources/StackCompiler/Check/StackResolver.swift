@@ -194,8 +194,7 @@ struct StackResolver {
     func dependency(_ name: String) -> Dependency {
         if appNames.contains(name) { return Dependency(kind: .app, name: name) }
         if databaseNames.contains(name) { return Dependency(kind: .database, name: name) }
-        if name == "identity" { return Dependency(kind: .identity, name: name) }
-        if name == "registry" { return Dependency(kind: .registry, name: name) }
+        if let section = PlatformNames.dependencySection(name) { return Dependency(kind: section, name: name) }
         return Dependency(kind: .app, name: name)
     }
 
@@ -209,7 +208,7 @@ struct StackResolver {
         for index in stack.databases.indices {
             let name = stack.databases[index].name
             var consumers: [String] = []
-            if stack.identity?.database == name { consumers.append("keycloak") }
+            if stack.identity?.database == name { consumers.append(PlatformService.keycloak.name) }
             consumers += appsByDatabase[name] ?? []
             stack.databases[index].consumers = consumers
         }

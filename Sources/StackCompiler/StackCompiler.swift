@@ -6,7 +6,7 @@ import YAML
 /// 1. `YAMLReader`: text → `YAMLNode`s with locations (libyaml).
 /// 2. `SyntaxDecoder`: nodes → `ManifestSyntax`, the typed tree of the manifest as written.
 /// 3. `StackResolver` and the `CheckRules`: syntax → `ResolvedStack`, defaults applied and
-///    references bound, with every problem reported.
+///    references bound, with every problem reported into the decoder's `DiagnosticSink`.
 /// 4. `Passes` (see `BuildPipeline`): resolved stack → `OutputTree`, the files to write.
 ///
 /// Pure: text in, values out; reading and writing files is the executable's job.

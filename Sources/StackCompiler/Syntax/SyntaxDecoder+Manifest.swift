@@ -10,7 +10,7 @@ extension SyntaxDecoder {
     static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
     static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node"]
 
-    /// Decodes a whole manifest; every problem goes to `diagnostics`.
+    /// Decodes a whole manifest; every problem goes to `sink`.
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
         guard let top = fields(root, in: "the manifest", known: Self.topKeys) else { return nil }
         var syntax = ManifestSyntax(rootSpan: root.span)

@@ -224,9 +224,9 @@ final class Fields {
     let node: YAMLNode
     /// What the mapping is, in messages ("app 'web'").
     let context: String
-    /// The mapping's pairs; keys are unique (the YAML reader rejects duplicates), and only
-    /// known keys are ever asked for. Searched in order, not hashed: a mapping has a handful of
-    /// keys, and comparing short strings is cheaper than hashing them.
+    /// The mapping's pairs; keys are unique (the YAML reader reports a repeated key and keeps
+    /// the first), and only known keys are ever asked for. Searched in order, not hashed: a
+    /// mapping has a handful of keys, and comparing short strings is cheaper than hashing them.
     let pairs: YAMLPairs
 
     init(node: YAMLNode, context: String, pairs: YAMLPairs) {

@@ -6,7 +6,7 @@ import YAML
 /// 1. `YAMLReader`: text → `YAMLNode`s with locations (libyaml).
 /// 2. `SyntaxDecoder`: nodes → `ManifestSyntax`, the typed tree of the manifest as written.
 /// 3. `StackResolver` and the `CheckRules`: syntax → `ResolvedStack`, defaults applied and
-///    references bound, with every problem reported.
+///    references bound, with every problem reported into the decoder's `DiagnosticSink`.
 /// 4. `Passes` (see `BuildPipeline`): resolved stack → `OutputTree`, the files to write.
 ///
 /// Pure: text in, values out; reading and writing files is the executable's job.
@@ -28,7 +28,7 @@ public enum StackCompiler {
         guard let root = YAMLReader().read(source, into: &bag) else {
             if !bag.hasErrors {
                 bag.report(Diagnostic(code: YAMLDiagnostics.empty, severity: .error, message: "the manifest is empty",
-                                      path: source.path, span: SourceSpan(start: SourceLocation(line: 1, column: 1)),
+                                      path: source.path, span: SourceSpan(file: source.id, start: SourceLocation(line: 1, column: 1)),
                                       expected: "a mapping starting with 'stackc: 1'",
                                       help: "a manifest begins with 'stackc: 1', then 'name: <stack>' and 'apps:'"))
             }
@@ -36,14 +36,16 @@ public enum StackCompiler {
         }
         var decoder = SyntaxDecoder(path: source.path)
         guard let syntax = decoder.manifest(root) else {
-            bag.report(contentsOf: decoder.diagnostics.all)
+            bag.report(contentsOf: decoder.sink.diagnostics)
             return CheckResult(diagnostics: bag.sorted, stack: nil)
         }
+        // The rules report after the decoder, into the same sink.
+        var sink = decoder.sink
         let stack = StackResolver(syntax: syntax, path: source.path).resolve()
         for rule in CheckRules.all {
-            rule.check(syntax, stack, &decoder)
+            rule.check(syntax, stack, &sink)
         }
-        bag.report(contentsOf: decoder.diagnostics.all)
+        bag.report(contentsOf: sink.diagnostics)
         return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack)
     }
 }

@@ -32,13 +32,27 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
 /// One problem found in one input, with where it is and how to fix it.
 public struct Diagnostic: Sendable {
+    /// Another place that explains the problem, such as the first of two entries that clash.
+    public struct Note: Sendable, Equatable {
+        /// One lowercase sentence about that place: "the first 'web' is here".
+        public var message: String
+        /// Where; nil for a note that belongs to no place.
+        public var span: SourceSpan?
+
+        /// A note about `span`.
+        public init(_ message: String, at span: SourceSpan?) {
+            self.message = message
+            self.span = span
+        }
+    }
+
     /// The kind of problem.
     public var code: DiagnosticCode
     /// Error or warning.
     public var severity: Severity
     /// One lowercase sentence: what is wrong.
     public var message: String
-    /// The file the problem is in.
+    /// The input the problem was found in (a span may point into another file).
     public var path: String
     /// Where; nil for problems that belong to no place (an unreadable file).
     public var span: SourceSpan?
@@ -46,11 +60,14 @@ public struct Diagnostic: Sendable {
     public var expected: String?
     /// Advice: a did-you-mean or how to fix it.
     public var help: String?
+    /// Other places that belong to the problem, shown after it.
+    public var notes: [Note]
 
-    /// A diagnostic; prefer the named factories next to the checks.
+    /// A diagnostic. The checks make theirs through a `DiagnosticSink`, with a code declared
+    /// in their module's list of codes.
     public init(
         code: DiagnosticCode, severity: Severity, message: String, path: String,
-        span: SourceSpan?, expected: String? = nil, help: String? = nil
+        span: SourceSpan?, expected: String? = nil, help: String? = nil, notes: [Note] = []
     ) {
         self.code = code
         self.severity = severity
@@ -59,6 +76,7 @@ public struct Diagnostic: Sendable {
         self.span = span
         self.expected = expected
         self.help = help
+        self.notes = notes
     }
 
     /// Where, for sorting: problems without a place come first.

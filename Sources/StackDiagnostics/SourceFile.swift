@@ -4,6 +4,8 @@ import Glibc
 public struct SourceFile: Sendable {
     /// The path as the user gave it; diagnostics print it unchanged.
     public let path: String
+    /// The number the spans in this file carry.
+    public let id: SourceFileID
     /// The raw bytes of the file.
     public let bytes: [UInt8]
     /// Byte offsets at which each line starts (line 1 starts at offset 0).
@@ -12,6 +14,7 @@ public struct SourceFile: Sendable {
     /// Wraps the bytes of `path`.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
+        self.id = SourceFileID(path: path)
         self.bytes = bytes
         // Counted first, so that the index is allocated once at its size (a big manifest has
         // a hundred thousand lines); memchr finds each line break many bytes at a time.

@@ -23,15 +23,19 @@ public struct SourceLocation: Hashable, Comparable, Sendable, CustomStringConver
     public var description: String { "\(line):\(column)" }
 }
 
-/// A stretch of source text: where it starts and how many characters to underline.
+/// A stretch of source text: the file it is in, where it starts and how many characters to
+/// underline.
 public struct SourceSpan: Hashable, Sendable {
+    /// The file the text is in.
+    public var file: SourceFileID
     /// The first character.
     public var start: SourceLocation
     /// Characters to underline on the start line (at least 1).
     public var length: Int
 
-    /// A span of `length` characters from `start`.
-    public init(start: SourceLocation, length: Int = 1) {
+    /// A span of `length` characters from `start` in `file`.
+    public init(file: SourceFileID, start: SourceLocation, length: Int = 1) {
+        self.file = file
         self.start = start
         self.length = max(1, length)
     }

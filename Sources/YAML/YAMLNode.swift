@@ -38,7 +38,7 @@ public struct YAMLNode: @unchecked Sendable {
     }
 
     /// Where the node starts, and how long it is on its first line.
-    public var span: SourceSpan { record.span }
+    public var span: SourceSpan { record.span(in: document.file) }
 
     /// Nodes reachable from here when aliases are expanded, including this one.
     var weight: Int { record.weight }
@@ -135,7 +135,7 @@ public struct YAMLItems: RandomAccessCollection, @unchecked Sendable {
     public let count: Int
 
     /// No items (what a null stands for where a list is expected).
-    public static let empty = YAMLItems(document: YAMLDocument(), start: 0, count: 0)
+    public static let empty = YAMLItems(document: YAMLDocument(YAMLDocument.Storage(file: SourceFileID(path: ""))), start: 0, count: 0)
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
@@ -193,8 +193,11 @@ final class YAMLDocument: @unchecked Sendable {
         /// Nodes reachable from here when aliases are expanded, including this one.
         var weight: Int { Int(storedWeight) }
 
-        /// Where the node starts, and how long it is on its first line.
-        var span: SourceSpan { SourceSpan(start: SourceLocation(line: Int(line), column: Int(column)), length: Int(length)) }
+        /// Where the node starts in `file` (its document's), and how long it is on its first
+        /// line; the file is the document's, not stored again in every record.
+        func span(in file: SourceFileID) -> SourceSpan {
+            SourceSpan(file: file, start: SourceLocation(line: Int(line), column: Int(column)), length: Int(length))
+        }
 
         /// "a mapping", "a list", "a string", …
         var kindDescription: String {
@@ -219,6 +222,8 @@ final class YAMLDocument: @unchecked Sendable {
     /// The arrays while the reader fills them: a value, so that appending needs no access
     /// checks on a shared object.
     struct Storage {
+        /// The file the document was read from, which every span of it is in.
+        let file: SourceFileID
         var records: [Record] = []
         var bytes: [UInt8] = []
         var pairs: [Pair] = []
@@ -245,12 +250,14 @@ final class YAMLDocument: @unchecked Sendable {
         }
     }
 
+    let file: SourceFileID
     let records: [Record]
     let bytes: [UInt8]
     let pairs: [Pair]
     let items: [Int32]
 
-    init(_ storage: Storage = Storage()) {
+    init(_ storage: Storage) {
+        file = storage.file
         records = storage.records
         bytes = storage.bytes
         pairs = storage.pairs

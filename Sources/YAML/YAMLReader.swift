@@ -34,7 +34,7 @@ public struct YAMLReader {
     public func read(_ source: SourceFile, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
         var session = ReaderSession(source: source, limits: limits)
         let root = session.run()
-        diagnostics.report(contentsOf: session.diagnostics)
+        diagnostics.report(contentsOf: session.sink.diagnostics)
         return session.stopped ? nil : root
     }
 }
@@ -56,8 +56,8 @@ private struct ReaderSession {
 
     let source: SourceFile
     let limits: YAMLReader.Limits
-    var diagnostics: [Diagnostic] = []
-    var document = YAMLDocument.Storage()
+    var sink: DiagnosticSink
+    var document: YAMLDocument.Storage
     var anchors: [String: Int32] = [:]
     var stack: [Frame] = []
     /// The finished children of every open collection, innermost last: a collection's
@@ -72,6 +72,8 @@ private struct ReaderSession {
     init(source: SourceFile, limits: YAMLReader.Limits) {
         self.source = source
         self.limits = limits
+        sink = DiagnosticSink(path: source.path)
+        document = YAMLDocument.Storage(file: source.id)
     }
 
     mutating func run() -> YAMLNode? {
@@ -121,7 +123,7 @@ private struct ReaderSession {
             documents += 1
             if documents > 1 {
                 error(YAMLDiagnostics.multipleDocuments, "a manifest is one YAML document, but a second one starts here",
-                      at: SourceSpan(start: start, length: 3),
+                      at: SourceSpan(file: source.id, start: start, length: 3),
                       help: "remove the `---` and what follows, or put the second stack in a file of its own")
                 return false
             }
@@ -149,11 +151,11 @@ private struct ReaderSession {
             let name = cString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
                 error(YAMLDiagnostics.unknownAnchor, "the alias '*\(name)' names no anchor defined before it",
-                      at: SourceSpan(start: start, length: name.count + 1), help: "define '&\(name)' on a node above this line")
+                      at: SourceSpan(file: source.id, start: start, length: name.count + 1), help: "define '&\(name)' on a node above this line")
                 return false
             }
             return add(target, weight: document.records[Int(target)].weight, anchor: nil, isAlias: true,
-                       aliasSpan: SourceSpan(start: start, length: name.count + 1))
+                       aliasSpan: SourceSpan(file: source.id, start: start, length: name.count + 1))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let tag = cString(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
@@ -163,11 +165,11 @@ private struct ReaderSession {
             }
             if stack.count >= limits.maxDepth {
                 error(YAMLDiagnostics.limit, "nesting is deeper than \(limits.maxDepth) levels",
-                      at: SourceSpan(start: start), help: "a manifest needs only a few levels; this looks like generated or damaged input")
+                      at: SourceSpan(file: source.id, start: start), help: "a manifest needs only a few levels; this looks like generated or damaged input")
                 return false
             }
             let anchor = cString(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-            stack.append(Frame(isMapping: isMapping, span: SourceSpan(start: start), anchor: anchor, start: pending.count))
+            stack.append(Frame(isMapping: isMapping, span: SourceSpan(file: source.id, start: start), anchor: anchor, start: pending.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else {
                 preconditionFailure("internal error: libyaml closed a collection that was never opened")
@@ -230,12 +232,12 @@ private struct ReaderSession {
             let keyRecord = document.records[Int(keyIndex)]
             guard keyRecord.shape == .scalar else {
                 error(YAMLDiagnostics.badKey, "a mapping key must be a plain string, not \(keyRecord.kindDescription)",
-                      at: keyRecord.span)
+                      at: span(of: keyRecord))
                 continue
             }
             let head = document.head(of: keyRecord)
             if keyRecord.count == 2 && head == Self.mergeKey && !keyRecord.quoted {
-                let valueSpan = frame.aliasSpans[index - 1 - frame.start] ?? document.records[Int(value)].span
+                let valueSpan = frame.aliasSpans[index - 1 - frame.start] ?? span(of: document.records[Int(value)])
                 guard let sources = mergeSources(value, at: valueSpan) else { continue }
                 for source in sources {
                     for pair in document.pairs[Int(source.first)..<Int(source.first + source.count)]
@@ -248,9 +250,10 @@ private struct ReaderSession {
             let pair = YAMLDocument.Pair(key: keyIndex, value: value, keyFirst: keyRecord.first, keyLength: keyRecord.count, keyHead: head)
             if let earlier = firstIndex(of: pair) {
                 let key = text(of: pair)
-                let line = document.records[Int(document.pairs[earlier].key)].span.start.line
+                let first = span(of: document.records[Int(document.pairs[earlier].key)])
                 error(YAMLDiagnostics.duplicateKey, "the key '\(key)' appears twice in this mapping",
-                      at: keyRecord.span, help: "the first '\(key)' is at line \(line); keep one of them")
+                      at: span(of: keyRecord), help: "keep one of them",
+                      notes: [Diagnostic.Note("the first '\(key)' is here", at: first)])
                 continue
             }
             if large { seen[text(of: pair)] = document.pairs.count }
@@ -310,7 +313,7 @@ private struct ReaderSession {
         let total = stack[top].weight
         // The usual case decided here; the span is looked up only for the error.
         guard total > writtenNodes + limits.maxAliasExpansion else { return true }
-        return checkExpansion(total, at: aliasSpan ?? document.records[Int(node)].span)
+        return checkExpansion(total, at: aliasSpan ?? span(of: document.records[Int(node)]))
     }
 
     /// False (with an error) when aliases make the document expand far beyond what is written.
@@ -337,7 +340,7 @@ private struct ReaderSession {
         case "tag:yaml.org,2002:float" where resolved == .float || resolved == .int: return .float
         case "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float":
             error(YAMLDiagnostics.unsupportedTag, "'\(text)' is not a valid value for the tag '\(shortTag(tag))'",
-                  at: SourceSpan(start: start, length: max(1, text.count)))
+                  at: SourceSpan(file: source.id, start: start, length: max(1, text.count)))
             return nil
         default:
             unsupportedTag(tag, at: start)
@@ -347,7 +350,7 @@ private struct ReaderSession {
 
     mutating func unsupportedTag(_ tag: String, at start: SourceLocation) {
         error(YAMLDiagnostics.unsupportedTag, "the tag '\(shortTag(tag))' is not part of the YAML core schema",
-              at: SourceSpan(start: start, length: shortTag(tag).count),
+              at: SourceSpan(file: source.id, start: start, length: shortTag(tag).count),
               expected: "no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!map, !!seq",
               help: "remove the tag; stackc reads plain YAML values")
     }
@@ -394,7 +397,7 @@ private struct ReaderSession {
             help = "a manifest is UTF-8 text; this file looks binary or in another encoding"
         default: help = nil
         }
-        error(YAMLDiagnostics.syntax, "invalid YAML: \(message)", at: SourceSpan(start: where_), help: help)
+        error(YAMLDiagnostics.syntax, "invalid YAML: \(message)", at: SourceSpan(file: source.id, start: where_), help: help)
     }
 
     func locationOfByte(_ offset: Int) -> SourceLocation {
@@ -418,13 +421,17 @@ private struct ReaderSession {
         let start = location(event.start_mark), end = location(event.end_mark)
         let length = end.line == start.line ? end.column - start.column
             : max(1, min(String(decoding: bytes, as: UTF8.self).count, 80))
-        return SourceSpan(start: start, length: length)
+        return SourceSpan(file: source.id, start: start, length: length)
+    }
+
+    /// Where `record` is, in this file.
+    func span(of record: YAMLDocument.Record) -> SourceSpan {
+        record.span(in: source.id)
     }
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                        expected: String? = nil, help: String? = nil) {
-        diagnostics.append(Diagnostic(code: code, severity: .error, message: message, path: source.path,
-                                      span: span, expected: expected, help: help))
+                        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+        sink.error(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
     func cString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -185,7 +185,7 @@ import Testing
     // MARK: E203 duplicate-route
 
     @Test func twoAppsOnTheSameHost() {
-        let diagnostic = expectOnly(Codes.duplicateRoute, in: """
+        let manifest = """
             stackc: 1
             name: shop
             domain: example.org
@@ -193,13 +193,15 @@ import Testing
               web:
                 image: nginx:1.27
                 port: 80
-                host: www
+                host: 2️⃣www
               blog:
                 image: nginx:1.27
                 port: 80
                 host: 1️⃣www.example.org
-            """)
-        #expect(diagnostic?.help?.contains("line 8") == true)
+            """
+        let diagnostic = expectOnly(Codes.duplicateRoute, in: manifest)
+        expectNote(diagnostic, "the route of app 'web' is here", at: "2️⃣", in: manifest)
+        #expect(diagnostic?.help == "give one of them another host or a different 'path'")
     }
 
     @Test func twoAppsOnTheSameHostAndPath() {
@@ -255,17 +257,18 @@ import Testing
     }
 
     @Test func registryMirrorOnTheDashboardHostIsReportedWhereItComesSecondInTheFile() {
-        let diagnostic = expectOnly(Codes.duplicateRoute, in: """
+        let manifest = """
             stackc: 1
             name: shop
             domain: example.org
             proxy:
-              dashboard: ops
+              dashboard: 2️⃣ops
             registry:
               mirror: 1️⃣ops
             apps: {}
-            """)
-        #expect(diagnostic?.help?.contains("at line 5") == true)
+            """
+        let diagnostic = expectOnly(Codes.duplicateRoute, in: manifest)
+        expectNote(diagnostic, "the route of the proxy dashboard is here", at: "2️⃣", in: manifest)
     }
 
     // MARK: E204 oidc-without-identity, E205 oidc-without-https

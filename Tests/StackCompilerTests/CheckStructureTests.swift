@@ -620,22 +620,24 @@ import Testing
     }
 
     @Test func duplicateRoleInAList() {
-        let diagnostic = expectOnly(Codes.duplicateEntry, in: """
+        let manifest = """
             stackc: 1
             name: shop
             domain: example.org
             identity:
-              roles: [admin, staff, 1️⃣admin]
+              roles: [2️⃣admin, staff, 1️⃣admin]
             databases: {pg: {}}
             apps: {}
-            """)
-        #expect(diagnostic?.help?.contains("line 5") == true)
+            """
+        let diagnostic = expectOnly(Codes.duplicateEntry, in: manifest)
+        expectNote(diagnostic, "the first 'admin' is here", at: "2️⃣", in: manifest)
+        #expect(diagnostic?.help == "remove one")
     }
 
     @Test func duplicateInALongList() {
         // Long lists find repeats through a dictionary, short ones by comparing.
-        let roles = (0..<30).map { "r\($0)" }.joined(separator: ", ")
-        expectOnly(Codes.duplicateEntry, in: """
+        let roles = (0..<30).map { "\($0 == 29 ? "2️⃣" : "")r\($0)" }.joined(separator: ", ")
+        let manifest = """
             stackc: 1
             name: shop
             domain: example.org
@@ -643,7 +645,9 @@ import Testing
               roles: [\(roles), 1️⃣r29]
             databases: {pg: {}}
             apps: {}
-            """)
+            """
+        let diagnostic = expectOnly(Codes.duplicateEntry, in: manifest)
+        expectNote(diagnostic, "the first 'r29' is here", at: "2️⃣", in: manifest)
     }
 
     @Test func duplicateUser() {

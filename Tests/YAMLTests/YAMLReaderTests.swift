@@ -260,7 +260,7 @@ import Testing
     @Test func duplicateKeyNamesBothLines() throws {
         let input = MarkedSource("""
             services:
-              web: {}
+              2️⃣web: {}
               db: {}
               1️⃣web: {}
             """)
@@ -272,7 +272,9 @@ import Testing
         let diagnostic = try #require(result.diagnostics.first)
         #expect(diagnostic.span?.start == input[1])
         #expect(diagnostic.message.contains("'web'"))
-        #expect(diagnostic.help?.contains("line 2") == true)
+        #expect(diagnostic.notes.map(\.message) == ["the first 'web' is here"])
+        #expect(diagnostic.notes.first?.span?.start == input[2])
+        #expect(diagnostic.notes.first?.span?.file == input.source.id)
     }
 
     @Test func duplicatesAreAllReported() {

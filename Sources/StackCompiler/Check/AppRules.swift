@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Each app runs an image (or builds one into the stack's registry) and only asks for what
 /// the platform provides.
 enum AppRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         for app in syntax.apps {
             let name = app.name.value
             if !app.imageOrBuildWritten {

@@ -2,8 +2,9 @@ import StackDiagnostics
 
 /// One group of checks over the whole manifest, named for what it enforces.
 protocol CheckRule {
-    /// Reports every problem of this group; `syntax` gives locations, `stack` the resolved meaning.
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder)
+    /// Reports every problem of this group into `report`; `syntax` gives locations, `stack` the
+    /// resolved meaning.
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink)
 }
 
 /// The rule groups, in the order they run (the output is sorted by location anyway).

@@ -3,7 +3,7 @@ import StackDiagnostics
 /// The nodes: a quorum-friendly manager count, addresses that fit in the /24, a virtual IP in
 /// the nodes' network, a disk for the storage drivers that need one, a mirror to point at.
 enum ClusterRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let cluster = syntax.cluster else { return }
         if let managers = cluster.managers, managers.value % 2 == 0 || managers.value > 7 {
             report.warning(Codes.managerCount, managers.value > 7
@@ -26,8 +26,8 @@ enum ClusterRules: CheckRule {
         // Checked against the node addresses, which do not exist when they overflow the /24.
         if let vip = cluster.vip, !overflows, base[3] != 0 { checkVIP(vip, base: base, nodes: stack.cluster.nodes, &report) }
         checkProvisioningKeys(cluster, &report)
-        if let driver = cluster.storageDriver, driver.value != "overlay2", cluster.disk == nil {
-            report.error(Codes.storageDriverNeedsDisk, "'storage_driver: \(driver.value)' needs a data 'disk' to hold its pool",
+        if let driver = cluster.storageDriver, driver.value != .overlay2, cluster.disk == nil {
+            report.error(Codes.storageDriverNeedsDisk, "'storage_driver: \(driver.value.rawValue)' needs a data 'disk' to hold its pool",
                          at: driver.span, help: "add 'disk: 20G' under 'cluster', or use 'storage_driver: overlay2'")
         }
         if let mirror = cluster.dockerMirror, mirror.value, stack.registry?.mirrorHost == nil {
@@ -37,22 +37,22 @@ enum ClusterRules: CheckRule {
     }
 
     /// `box` is for a provisioner; `cpus` and `memory` size Vagrant's machines only.
-    static func checkProvisioningKeys(_ cluster: ClusterSyntax, _ report: inout SyntaxDecoder) {
-        let provision = cluster.provision?.value ?? "none"
+    static func checkProvisioningKeys(_ cluster: ClusterSyntax, _ report: inout DiagnosticSink) {
+        let provision = cluster.provision?.value ?? Cluster.Provision.none
         var idle: [(String, SourceSpan)] = []
-        if provision == "none", let box = cluster.box { idle.append(("box", box.span)) }
-        if provision != "vagrant" {
+        if provision == .none, let box = cluster.box { idle.append(("box", box.span)) }
+        if provision != .vagrant {
             if let cpus = cluster.cpus { idle.append(("cpus", cpus.span)) }
             if let memory = cluster.memory { idle.append(("memory", memory.span)) }
         }
         for (key, span) in idle {
-            report.warning(Codes.noEffect, "'cluster.\(key)' does nothing with 'provision: \(provision)'", at: span,
+            report.warning(Codes.noEffect, "'cluster.\(key)' does nothing with 'provision: \(provision.rawValue)'", at: span,
                            help: key == "box" ? "set 'provision: vagrant' or 'ignition', or remove 'box'"
                             : "'\(key)' sizes the Vagrant machines: set 'provision: vagrant', or remove '\(key)'")
         }
     }
 
-    static func checkVIP(_ vip: Located<[Int]>, base: [Int], nodes: [Node], _ report: inout SyntaxDecoder) {
+    static func checkVIP(_ vip: Located<[Int]>, base: [Int], nodes: [Node], _ report: inout DiagnosticSink) {
         let text = vip.value.map(String.init).joined(separator: ".")
         let network = "\(base[0]).\(base[1]).\(base[2])"
         if Array(vip.value.prefix(3)) != Array(base.prefix(3)) || vip.value[3] == 0 || vip.value[3] == 255 {

@@ -3,7 +3,7 @@ import StackDiagnostics
 /// `depends_on` must not loop: each app's entrypoint waits for its targets, so a cycle would
 /// wait forever.
 enum DependencyRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         // Apps by position, and each app's dependencies on other apps (databases and platform
         // services depend on nothing, so they close no cycle): names are hashed once, not at
         // every step of the search.

@@ -3,7 +3,7 @@ import StackDiagnostics
 /// The monitoring parts stand on Prometheus and Loki: alerts, retention and Grafana do
 /// nothing without the metrics or logs they are about.
 enum MonitoringRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let monitoring = syntax.monitoring else { return }
         let metrics = monitoring.metrics?.value ?? false
         let logs = monitoring.logs?.value ?? false
@@ -20,10 +20,10 @@ enum MonitoringRules: CheckRule {
                            at: grafana.span, help: "add 'metrics: true' or 'logs: true' under 'monitoring', or remove 'grafana'")
         }
         if let grafana = monitoring.grafana, grafana.enabled {
-            let auth = grafana.auth?.value ?? (syntax.identity != nil ? "oidc" : "basic")
+            let auth = grafana.auth?.value ?? (syntax.identity != nil ? .oidc : .basic)
             for (name, role) in [("admin_role", grafana.adminRole), ("editor_role", grafana.editorRole)] {
-                guard let role, auth != "oidc" else { continue }
-                report.warning(Codes.noEffect, "Grafana's '\(name): \(role.value)' applies only with 'auth: oidc'; its users sign in with 'auth: \(auth)'",
+                guard let role, auth != .oidc else { continue }
+                report.warning(Codes.noEffect, "Grafana's '\(name): \(role.value)' applies only with 'auth: oidc'; its users sign in with 'auth: \(auth.rawValue)'",
                                at: role.span, help: "use 'auth: oidc' (with an 'identity' section), or remove '\(name)'")
             }
         }

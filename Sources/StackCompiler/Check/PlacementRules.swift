@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Tasks must have somewhere to run: a role with nodes in it, enough nodes for `max_per_node`
 /// (and for the proxy, one per manager), and one shared volume for several replicas.
 enum PlacementRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkPlacement(app.placement, replicas: resolved.replicas, replicasSpan: app.replicas?.span,
                            owner: "app '\(app.name.value)'", stack, &report)
@@ -21,7 +21,7 @@ enum PlacementRules: CheckRule {
     }
 
     /// The proxy runs on managers, one task per node (it binds 80 and 443 on the host).
-    static func checkProxy(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkProxy(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let replicas = syntax.proxy?.replicas, case .count(let count) = replicas.value else { return }
         let managers = stack.cluster.managers
         if count > managers {
@@ -36,34 +36,30 @@ enum PlacementRules: CheckRule {
     }
 
     static func checkPlacement(_ placement: PlacementSyntax?, replicas: Replicas, replicasSpan: SourceSpan?,
-                               owner: String, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+                               owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let placement else { return }
         let eligible: Int
         switch placement.role?.value {
-        case "worker": eligible = stack.cluster.workers
-        case "manager": eligible = stack.cluster.managers
-        default: eligible = stack.cluster.managers + stack.cluster.workers
+        case .worker?: eligible = stack.cluster.workers
+        case .manager?: eligible = stack.cluster.managers
+        case nil: eligible = stack.cluster.managers + stack.cluster.workers
         }
-        if let role = placement.role, role.value == "worker", stack.cluster.workers == 0 {
+        if let role = placement.role, role.value == .worker, stack.cluster.workers == 0 {
             report.error(Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
                          help: "set 'cluster.workers', or use 'role: manager'")
             return
         }
         guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas, maxPerNode.value * eligible < count else { return }
-        let nodes = "\(eligible) \(placement.role.map { "\($0.value) " } ?? "")node\(eligible == 1 ? "" : "s")"
+        let nodes = "\(eligible) \(placement.role.map { "\($0.value.rawValue) " } ?? "")node\(eligible == 1 ? "" : "s")"
         report.error(Codes.unplaceableReplicas,
                      "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
                      at: replicasSpan ?? maxPerNode.span,
                      help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
     }
 
-    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
-        let tasks: Int
-        switch resolved.replicas {
-        case .count(let count): tasks = count
-        case .global: tasks = stack.cluster.managers + stack.cluster.workers
-        }
+        let tasks = stack.taskCount(resolved.replicas)
         guard tasks > 1 else { return }
         report.error(Codes.volumeNeedsSharedStorage,
                      "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",

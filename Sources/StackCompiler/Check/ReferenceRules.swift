@@ -3,15 +3,14 @@ import StackDiagnostics
 /// Every name that refers to something (a database, a role, a group, a `depends_on` target)
 /// names something that exists, of the right kind.
 enum ReferenceRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         let databases = syntax.databases.map(\.name.value)
         // Built once, and looked up in a set: a manifest with thousands of apps stays linear.
-        let targets = syntax.apps.map(\.name.value) + databases
-            + (syntax.identity != nil ? ["identity"] : []) + (syntax.registry != nil ? ["registry"] : [])
+        let targets = syntax.apps.map(\.name.value) + databases + definedSections(stack)
         let targetSet = Set(targets)
         for app in syntax.apps {
             if let database = app.database {
-                if app.preset?.value == "nextcloud", let engine = stack.database(database.value)?.engine, engine == .redis {
+                if app.preset?.value == .nextcloud, let engine = stack.database(database.value)?.engine, engine == .redis {
                     report.error(Codes.wrongDatabaseEngine, "Nextcloud needs a postgres or mariadb database, but '\(database.value)' is redis",
                                  at: database.span, help: "name a database with 'engine: postgres' or 'engine: mariadb'")
                 }
@@ -22,7 +21,7 @@ enum ReferenceRules: CheckRule {
             }
             for target in app.dependsOn where !targetSet.contains(target.value) {
                 let name = app.name.value
-                if let section = ["identity", "registry"].first(where: { $0 == target.value }) {
+                if let section = PlatformNames.dependencySections.first(where: { $0 == target.value }) {
                     report.error(Codes.unknownReference, "app '\(name)' depends on '\(section)', but the manifest has no '\(section)' section",
                                  at: target.span, expected: "an app, a database, or a platform service the manifest defines",
                                  help: "add an '\(section):' section, or remove '\(section)' from 'depends_on'")
@@ -40,7 +39,18 @@ enum ReferenceRules: CheckRule {
         checkRoles(syntax, &report)
     }
 
-    static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    /// The platform sections `depends_on` may name that the manifest defines.
+    static func definedSections(_ stack: ResolvedStack) -> [String] {
+        PlatformNames.dependencySections.filter { name in
+            switch PlatformNames.dependencySection(name) {
+            case .identity?: return stack.identity != nil
+            case .registry?: return stack.registry != nil
+            default: return false
+            }
+        }
+    }
+
+    static func checkIdentity(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let identity = syntax.identity else { return }
         if identity.realm == nil, let name = syntax.name, name.value == "master" {
             report.error(Codes.invalidValue, "the stack 'master' would name its realm 'master', Keycloak's own administration realm",
@@ -53,16 +63,16 @@ enum ReferenceRules: CheckRule {
                              at: database.span, help: "name a database with 'engine: postgres'")
             }
         } else if syntax.everyDatabaseDecoded, StackResolver.onlyPostgres(syntax.databases) == nil {
-            let postgres = syntax.databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }.map(\.name.value)
+            let postgres = syntax.databases.filter { ($0.engine?.value ?? .postgres) == .postgres }.map(\.name.value)
             report.error(Codes.missingKey, "'identity' has no 'database', and there is not exactly one postgres database to default to",
-                         at: syntax.topKeySpans["identity"] ?? SourceSpan(start: identity.span.start),
+                         at: syntax.topKeySpans["identity"] ?? SourceSpan(file: identity.span.file, start: identity.span.start),
                          expected: "'database:' naming a postgres entry of 'databases'",
                          help: postgres.isEmpty ? "add a database with 'engine: postgres' and name it in 'identity.database'"
                             : "choose one of " + postgres.joined(separator: ", "))
         }
     }
 
-    static func checkRoles(_ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+    static func checkRoles(_ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         let roles = syntax.identity?.roles.map(\.value) ?? []
         let groups = syntax.identity?.groups.map(\.name.value) ?? []
         let noIdentity = syntax.identity == nil ? "roles are defined in 'identity.roles'" : nil
@@ -112,7 +122,7 @@ enum ReferenceRules: CheckRule {
     /// beats the did-you-mean (the name is something of another kind); `help` comes after it.
     @discardableResult
     static func reference(_ name: Located<String>, kind: String, among known: [String], in owner: String,
-                          _ report: inout SyntaxDecoder, help: @autoclosure () -> String? = nil,
+                          _ report: inout DiagnosticSink, help: @autoclosure () -> String? = nil,
                           instead: @autoclosure () -> String? = nil) -> Bool {
         guard !known.contains(name.value) else { return true }
         let suggestion = Suggestion.closest(to: name.value, in: known).map { "did you mean '\($0)'?" }

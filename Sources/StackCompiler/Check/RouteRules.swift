@@ -3,7 +3,7 @@ import StackDiagnostics
 /// Routing through the proxy: a domain for short hosts, a port for every routed app, one owner
 /// per host and path, OIDC only over HTTPS and with an identity provider.
 enum RouteRules: CheckRule {
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         var routes: [RouteKey: (owner: RouteOwner, span: SourceSpan)] = [:]
         // In file order, so that the route written second is the one reported.
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
@@ -18,7 +18,8 @@ enum RouteRules: CheckRule {
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
                 report.error(Codes.duplicateRoute, "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
-                             at: span, help: "give one of them another host or a different 'path' (\(first.owner) is at line \(first.span.start.line))")
+                             at: span, help: "give one of them another host or a different 'path'",
+                             notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
             } else {
                 routes[key] = (owner, span)
             }
@@ -26,13 +27,13 @@ enum RouteRules: CheckRule {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
-        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == "oidc", syntax.identity == nil {
+        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc, syntax.identity == nil {
             report.error(Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
                          help: "add 'identity:' (Keycloak) or use 'auth: basic'")
         }
     }
 
-    static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout SyntaxDecoder) {
+    static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         let name = app.name.value
         if let host = app.host, resolved.port == nil, !app.portWritten {
             report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
@@ -42,7 +43,7 @@ enum RouteRules: CheckRule {
             report.error(Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
                          expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
-        if let auth = app.auth, auth.value == "oidc" {
+        if let auth = app.auth, auth.value == .oidc {
             if syntax.identity == nil {
                 report.error(Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
                              at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
@@ -60,16 +61,16 @@ enum RouteRules: CheckRule {
                                at: span, help: "add 'host:' to route the app, or remove '\(key)'")
             }
         }
-        if let roles = app.roles.first, app.auth?.value != "oidc" {
+        if let roles = app.roles.first, app.auth?.value != .oidc {
             report.warning(Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
                            help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
         }
-        if let https = app.https, !https.value, app.host != nil, app.auth?.value != "oidc" {  // with OIDC it is E205
+        if let https = app.https, !https.value, app.host != nil, app.auth?.value != .oidc {  // with OIDC it is E205
             report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
                            help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }
-        if let auth = app.auth, auth.value != "none", app.host == nil {
-            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value)' but has no 'host', so nothing would enforce it",
+        if let auth = app.auth, auth.value != App.Auth.none, app.host == nil {
+            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value.rawValue)' but has no 'host', so nothing would enforce it",
                          at: auth.span, help: "add 'host:' to route the app through the proxy")
         }
         if let sticky = app.sticky, sticky.value, app.host != nil, case .count(let count) = resolved.replicas, count <= 1 {

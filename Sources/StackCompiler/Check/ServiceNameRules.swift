@@ -4,22 +4,10 @@ import StackDiagnostics
 /// share a name, and `<stack>_<name>` must fit Swarm's 63 characters (the names become DNS
 /// names on the overlay networks).
 enum ServiceNameRules: CheckRule {
+    /// Swarm's longest service name.
     static let limit = 63
-    /// Platform services stackc adds, by the longest name each feature needs.
-    static func platformServices(_ stack: ResolvedStack) -> [String] {
-        var names = [stack.proxy.kind.rawValue]
-        if stack.identity != nil { names.append("keycloak") }
-        if let registry = stack.registry { names += registry.mirrorHost != nil ? ["registry", "registry-mirror"] : ["registry"] }
-        if stack.monitoring.grafana != nil { names.append("grafana") }
-        for app in stack.apps where app.preset == .nextcloud { names += ["\(app.name)-cron", "\(app.name)-redis"] }
-        for database in stack.databases where database.engine != .redis { names.append("\(database.name)-init") }
-        if stack.monitoring.metrics { names += ["prometheus", "node-exporter", "cadvisor"] }
-        if stack.monitoring.alerts != nil { names.append("alertmanager") }
-        if stack.monitoring.logs { names += ["loki", "fluent-bit"] }
-        return names
-    }
 
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         checkConflicts(syntax, stack, &report)
         guard let stackName = syntax.name else { return }
         let owned: [(String, SourceSpan)] = syntax.apps.map { ($0.name.value, $0.name.span) }
@@ -28,34 +16,31 @@ enum ServiceNameRules: CheckRule {
             report.error(Codes.nameTooLong, "the service name '\(stackName.value)_\(name)' has \(stackName.value.count + 1 + name.count) characters; Swarm allows \(limit)",
                          at: span, help: "shorten the stack name or this name by \(stackName.value.count + 1 + name.count - limit) characters")
         }
-        if let longest = platformServices(stack).max(by: { $0.count < $1.count }), stackName.value.count + 1 + longest.count > limit {
+        if let longest = stack.platformServiceNames.max(by: { $0.count < $1.count }), stackName.value.count + 1 + longest.count > limit {
             report.error(Codes.nameTooLong, "the stack name is too long for its platform service '\(stackName.value)_\(longest)' (\(limit) characters at most)",
                          at: stackName.span, help: "shorten the stack name to \(limit - 1 - longest.count) characters")
         }
     }
 
-    /// Names that `depends_on` reads as platform services.
-    static let reservedNames = ["identity", "registry"]
-
-    static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
-        let platform = platformServices(stack)
+    static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
+        let platform = stack.platformServiceNames
         var seen: [String: String] = [:]
         for database in syntax.databases {
             seen[database.name.value] = "database '\(database.name.value)'"
-            if platform.contains(database.name.value) || reservedNames.contains(database.name.value) {
+            if platform.contains(database.name.value) || PlatformNames.dependencySections.contains(database.name.value) {
                 conflict(database.name, with: "a platform service", suffix: "db", &report)
             }
         }
         for app in syntax.apps {
             if let other = seen[app.name.value] {
                 conflict(app.name, with: other, &report)
-            } else if platform.contains(app.name.value) || reservedNames.contains(app.name.value) {
+            } else if platform.contains(app.name.value) || PlatformNames.dependencySections.contains(app.name.value) {
                 conflict(app.name, with: "a platform service", &report)
             }
         }
     }
 
-    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout SyntaxDecoder) {
+    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout DiagnosticSink) {
         report.error(Codes.nameConflict, "the name '\(name.value)' is taken by \(other); every app, database and platform service is one Swarm service",
                      at: name.span, help: "rename it, for example '\(name.value)-\(suffix)'")
     }

@@ -28,10 +28,10 @@ struct StackResolver {
             manifestPath: path,
             name: name,
             domain: syntax.domain?.value,
-            tls: TLSSettings(mode: syntax.tls?.mode.flatMap { TLSSettings.Mode(rawValue: $0.value) } ?? .selfsigned,
+            tls: TLSSettings(mode: syntax.tls?.mode?.value ?? .selfsigned,
                              email: syntax.tls?.email?.value),
             proxy: ProxySettings(
-                kind: syntax.proxy?.kind.flatMap { ProxySettings.Kind(rawValue: $0.value) } ?? .traefik,
+                kind: syntax.proxy?.kind?.value ?? .traefik,
                 dashboardHost: syntax.proxy?.dashboard.flatMap { hostToggle($0.value, defaultLabel: "proxy") },
                 replicas: syntax.proxy?.replicas?.value ?? .global),
             cluster: cluster,
@@ -77,7 +77,7 @@ struct StackResolver {
     func resolveCluster() -> Cluster {
         let c = syntax.cluster
         let managers = c?.managers?.value ?? 1, workers = c?.workers?.value ?? 0
-        let provision = c?.provision.flatMap { Cluster.Provision(rawValue: $0.value) } ?? .none
+        let provision = c?.provision?.value ?? Cluster.Provision.none
         let base = c?.address?.value ?? [192, 168, 56, 101]
         var nodes: [Node] = []
         // Addresses past .254 are reported by ClusterRules; cap the node list so a huge count costs nothing.
@@ -94,7 +94,8 @@ struct StackResolver {
             vip: c?.vip.map { $0.value.map(String.init).joined(separator: ".") },
             box: c?.box?.value ?? defaultBox, cpus: c?.cpus?.value ?? 2,
             memory: c?.memory?.value ?? ByteSize(bytes: 2 << 30), disk: c?.disk?.value,
-            storageDriver: c?.storageDriver?.value ?? "overlay2", sharedStorage: c?.sharedStorage?.value ?? "none",
+            storageDriver: (c?.storageDriver?.value ?? .overlay2).rawValue,
+            sharedStorage: (c?.sharedStorage?.value ?? SharedStorage.none).rawValue,
             sshKeys: c?.sshKeys.map(\.value) ?? [], dockerMetrics: false, dockerMirror: false)
     }
 
@@ -116,21 +117,21 @@ struct StackResolver {
 
     /// The name of the only postgres database, if there is exactly one.
     static func onlyPostgres(_ databases: [DatabaseSyntax]) -> String? {
-        let postgres = databases.filter { ($0.engine?.value ?? "postgres") == "postgres" }
+        let postgres = databases.filter { ($0.engine?.value ?? .postgres) == .postgres }
         return postgres.count == 1 ? postgres[0].name.value : nil
     }
 
     func resolveGrafana(enabledByDefault: Bool) -> MonitoringSettings.Grafana? {
         let g = syntax.monitoring?.grafana
         guard g?.enabled ?? enabledByDefault else { return nil }
-        let auth = g?.auth.flatMap { MonitoringSettings.Grafana.Auth(rawValue: $0.value) }
+        let auth = g?.auth?.value
             ?? (syntax.identity != nil ? .oidc : .basic)
         return MonitoringSettings.Grafana(host: expand(g?.host?.value ?? "grafana"), auth: auth,
                                           adminRole: g?.adminRole?.value, editorRole: g?.editorRole?.value)
     }
 
     func resolveDatabase(_ database: DatabaseSyntax) -> Database {
-        let engine = database.engine.flatMap { Database.Engine(rawValue: $0.value) } ?? .postgres
+        let engine = database.engine?.value ?? .postgres
         let version: String
         switch engine {
         case .postgres: version = "17"
@@ -144,12 +145,12 @@ struct StackResolver {
 
     func resolvePlacement(_ placement: PlacementSyntax?) -> Placement {
         guard let placement else { return .anywhere }
-        return Placement(role: placement.role.flatMap { Node.Role(rawValue: $0.value) },
+        return Placement(role: placement.role?.value,
                          labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value)
     }
 
     func resolveApp(_ app: AppSyntax) -> App {
-        let preset = app.preset.flatMap { App.Preset(rawValue: $0.value) } ?? .generic
+        let preset = app.preset?.value ?? .generic
         let defaults = PresetDefaults.of(preset)
         let replicas = app.replicas?.value ?? .count(1)
         let stackName = syntax.name?.value ?? "stack"
@@ -162,7 +163,7 @@ struct StackResolver {
                 Route(host: expand(host.value), path: app.path?.value ?? "/", https: app.https?.value ?? true,
                       sticky: app.sticky?.value ?? false)
             },
-            auth: app.auth.flatMap { App.Auth(rawValue: $0.value) } ?? .none,
+            auth: app.auth?.value ?? App.Auth.none,
             roles: app.roles.map(\.value), database: app.database?.value, env: app.env.map { ($0.key.value, $0.value) },
             secrets: app.secrets.map(\.value), volumes: app.volumes.map { ($0.name.value, $0.path.value) },
             backup: app.backup?.value ?? nil,
@@ -175,8 +176,8 @@ struct StackResolver {
             resources: app.resources.map { r in
                 Resources(cpus: r.cpus?.value, memory: r.memory?.value, reserveCPUs: r.reserveCPUs?.value, reserveMemory: r.reserveMemory?.value)
             },
-            update: UpdatePolicy(order: app.update?.order?.value ?? "start-first", parallelism: app.update?.parallelism?.value ?? 1,
-                                 failureAction: app.update?.failureAction?.value ?? "rollback",
+            update: UpdatePolicy(order: (app.update?.order?.value ?? .startFirst).rawValue, parallelism: app.update?.parallelism?.value ?? 1,
+                                 failureAction: (app.update?.failureAction?.value ?? .rollback).rawValue,
                                  delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
             command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
             span: app.name.span)
@@ -193,8 +194,7 @@ struct StackResolver {
     func dependency(_ name: String) -> Dependency {
         if appNames.contains(name) { return Dependency(kind: .app, name: name) }
         if databaseNames.contains(name) { return Dependency(kind: .database, name: name) }
-        if name == "identity" { return Dependency(kind: .identity, name: name) }
-        if name == "registry" { return Dependency(kind: .registry, name: name) }
+        if let section = PlatformNames.dependencySection(name) { return Dependency(kind: section, name: name) }
         return Dependency(kind: .app, name: name)
     }
 
@@ -208,7 +208,7 @@ struct StackResolver {
         for index in stack.databases.indices {
             let name = stack.databases[index].name
             var consumers: [String] = []
-            if stack.identity?.database == name { consumers.append("keycloak") }
+            if stack.identity?.database == name { consumers.append(PlatformService.keycloak.name) }
             consumers += appsByDatabase[name] ?? []
             stack.databases[index].consumers = consumers
         }

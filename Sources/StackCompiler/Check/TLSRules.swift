@@ -4,9 +4,9 @@ import StackDiagnostics
 enum TLSRules: CheckRule {
     static let privateSuffixes = [".test", ".local", ".internal", ".localhost", ".invalid", ".example", ".lan", ".home.arpa"]
 
-    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout SyntaxDecoder) {
-        guard let tls = syntax.tls, let mode = tls.mode, mode.value == "acme" else { return }
-        if let kind = syntax.proxy?.kind, kind.value == "haproxy" {
+    static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
+        guard let tls = syntax.tls, let mode = tls.mode, mode.value == .acme else { return }
+        if let kind = syntax.proxy?.kind, kind.value == .haproxy {
             report.error(Codes.acmeNeedsTraefik, "'tls.mode: acme' needs Traefik: HAProxy has no ACME client", at: mode.span,
                          expected: "'proxy.kind: traefik', or 'tls.mode: selfsigned' or 'provided'",
                          help: "obtain the certificate elsewhere and use 'tls.mode: provided' with HAProxy")

@@ -1,3 +1,5 @@
+import StackDiagnostics
+
 /// Writes a `JSONValue` as text: 2-space indentation, `"key": value`, empty objects and arrays
 /// as `{}` and `[]`, UTF-8 kept as is, a final newline. The same value always gives the same
 /// bytes, so generated files diff cleanly.
@@ -55,25 +57,6 @@ enum JSONWriter {
         return "\(number)"
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped (`\n`, `\r`,
-    /// `\t`, else `\u00XX`), U+2028 and U+2029 too because JavaScript treats them as line
-    /// breaks; `/` and other non-ASCII text left as they are.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, as `JSONQuoting` writes it (the project's one JSON quoting).
+    static func quote(_ text: String) -> String { JSONQuoting.quote(text) }
 }

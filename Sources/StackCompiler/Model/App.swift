@@ -2,8 +2,8 @@ import StackDiagnostics
 
 /// One workload, with every default applied.
 struct App: Sendable {
-    enum Preset: String, Sendable { case generic, nextcloud }
-    enum Auth: String, Sendable { case none, oidc, basic }
+    enum Preset: String, CaseIterable, Sendable { case generic, nextcloud }
+    enum Auth: String, CaseIterable, Sendable { case none, oidc, basic }
 
     var name: String
     /// The image to run; for `build` apps, the tag pushed to the stack's registry.

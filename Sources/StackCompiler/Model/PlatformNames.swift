@@ -75,6 +75,11 @@ enum PlatformNames {
 
     /// Names that `depends_on` reads as platform sections rather than as apps or databases.
     static let dependencySections = ["identity", "registry"]
+
+    /// What `depends_on` reads `name` as when it is one of `dependencySections`.
+    static func dependencySection(_ name: String) -> Dependency.Kind? {
+        dependencySections.contains(name) ? Dependency.Kind(rawValue: name) : nil
+    }
 }
 
 /// A service stackc adds for a platform feature, with the port other services reach it on.

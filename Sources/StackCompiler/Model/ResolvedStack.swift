@@ -48,14 +48,14 @@ public struct ResolvedStack: Sendable {
 
 /// How HTTPS certificates are obtained.
 struct TLSSettings: Sendable {
-    enum Mode: String, Sendable { case selfsigned, acme, provided }
+    enum Mode: String, CaseIterable, Sendable { case selfsigned, acme, provided }
     var mode: Mode
     var email: String?
 }
 
 /// The edge proxy.
 struct ProxySettings: Sendable {
-    enum Kind: String, Sendable { case traefik, haproxy }
+    enum Kind: String, CaseIterable, Sendable { case traefik, haproxy }
     var kind: Kind
     /// The dashboard's or stats page's full host name, when exposed.
     var dashboardHost: String?
@@ -64,7 +64,7 @@ struct ProxySettings: Sendable {
 
 /// The nodes of the swarm.
 struct Cluster: Sendable {
-    enum Provision: String, Sendable { case vagrant, ignition, none }
+    enum Provision: String, CaseIterable, Sendable { case vagrant, ignition, none }
     var managers: Int
     var workers: Int
     var nodes: [Node]
@@ -86,7 +86,7 @@ struct Cluster: Sendable {
 
 /// One machine of the cluster.
 struct Node: Sendable, Equatable {
-    enum Role: String, Sendable { case manager, worker }
+    enum Role: String, CaseIterable, Sendable { case manager, worker }
     var name: String
     var role: Role
     var address: String
@@ -135,7 +135,7 @@ struct MonitoringSettings: Sendable {
     }
 
     struct Grafana: Sendable {
-        enum Auth: String, Sendable { case oidc, basic }
+        enum Auth: String, CaseIterable, Sendable { case oidc, basic }
         var host: String
         var auth: Auth
         var adminRole: String?
@@ -145,7 +145,7 @@ struct MonitoringSettings: Sendable {
 
 /// A shared database server and the consumers that get a database on it.
 struct Database: Sendable {
-    enum Engine: String, Sendable { case postgres, mariadb, redis }
+    enum Engine: String, CaseIterable, Sendable { case postgres, mariadb, redis }
     var name: String
     var engine: Engine
     var version: String

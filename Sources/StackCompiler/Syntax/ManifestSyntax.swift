@@ -29,7 +29,7 @@ struct ManifestSyntax {
 /// `tls`.
 struct TLSSyntax {
     var span: SourceSpan
-    var mode: Located<String>?
+    var mode: Located<TLSSettings.Mode>?
     var email: Located<String>?
     /// True when `email` was written, even with a value that did not decode.
     var emailWritten = false
@@ -38,7 +38,7 @@ struct TLSSyntax {
 /// `proxy`.
 struct ProxySyntax {
     var span: SourceSpan
-    var kind: Located<String>?
+    var kind: Located<ProxySettings.Kind>?
     /// `false`, `true` (the default host) or a host.
     var dashboard: Located<HostToggle>?
     var replicas: Located<Replicas>?
@@ -62,15 +62,15 @@ struct ClusterSyntax {
     var span: SourceSpan
     var managers: Located<Int>?
     var workers: Located<Int>?
-    var provision: Located<String>?
+    var provision: Located<Cluster.Provision>?
     var address: Located<[Int]>?
     var vip: Located<[Int]>?
     var box: Located<String>?
     var cpus: Located<Int>?
     var memory: Located<ByteSize>?
     var disk: Located<ByteSize>?
-    var storageDriver: Located<String>?
-    var sharedStorage: Located<String>?
+    var storageDriver: Located<StorageDriver>?
+    var sharedStorage: Located<SharedStorage>?
     var sshKeys: [Located<String>] = []
     var dockerMetrics: Located<Bool>?
     var dockerMirror: Located<Bool>?
@@ -131,7 +131,7 @@ struct GrafanaSyntax {
     var span: SourceSpan
     var enabled: Bool
     var host: Located<String>?
-    var auth: Located<String>?
+    var auth: Located<MonitoringSettings.Grafana.Auth>?
     var adminRole: Located<String>?
     var editorRole: Located<String>?
 }
@@ -139,7 +139,7 @@ struct GrafanaSyntax {
 /// One entry of `databases`.
 struct DatabaseSyntax {
     var name: Located<String>
-    var engine: Located<String>?
+    var engine: Located<Database.Engine>?
     var version: Located<String>?
     var backup: Located<Schedule>?
     var placement: PlacementSyntax?
@@ -148,7 +148,7 @@ struct DatabaseSyntax {
 /// `placement` of an app or database.
 struct PlacementSyntax {
     var span: SourceSpan
-    var role: Located<String>?
+    var role: Located<Node.Role>?
     var labels: [(key: Located<String>, value: String)] = []
     var maxPerNode: Located<Int>?
 }
@@ -175,14 +175,14 @@ final class AppSyntax {
     var imageOrBuildWritten = false
     /// True when `port` was written, even with a value that did not decode.
     var portWritten = false
-    var preset: Located<String>?
+    var preset: Located<App.Preset>?
     var replicas: Located<Replicas>?
     var port: Located<Int>?
     var host: Located<String>?
     var path: Located<String>?
     var https: Located<Bool>?
     var sticky: Located<Bool>?
-    var auth: Located<String>?
+    var auth: Located<App.Auth>?
     var roles: [Located<String>] = []
     var database: Located<String>?
     var env: [(key: Located<String>, value: String)] = []
@@ -238,9 +238,9 @@ struct ResourcesSyntax {
 /// `update` of an app.
 struct UpdateSyntax {
     var span: SourceSpan
-    var order: Located<String>?
+    var order: Located<UpdateOrder>?
     var parallelism: Located<Int>?
-    var failureAction: Located<String>?
+    var failureAction: Located<UpdateFailureAction>?
     var delay: Located<TimeSpan>?
     var monitor: Located<TimeSpan>?
 }

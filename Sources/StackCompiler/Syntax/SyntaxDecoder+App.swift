@@ -34,7 +34,7 @@ extension SyntaxDecoder {
             }
         app.image = f["image"].flatMap { image($0, in: f.context("image")) }
         app.build = f["build"].flatMap { buildContext($0, in: f.context("build")) }
-        app.preset = f["preset"].flatMap { choice($0, in: f.context("preset"), from: ["generic", "nextcloud"]) }
+        app.preset = f["preset"].flatMap { choice($0, in: f.context("preset")) }
         app.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
         let port = f["port"]
         app.portWritten = port != nil
@@ -43,7 +43,7 @@ extension SyntaxDecoder {
         app.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         app.https = f["https"].flatMap { bool($0, in: f.context("https")) }
         app.sticky = f["sticky"].flatMap { bool($0, in: f.context("sticky")) }
-        app.auth = f["auth"].flatMap { choice($0, in: f.context("auth"), from: ["none", "oidc", "basic"]) }
+        app.auth = f["auth"].flatMap { choice($0, in: f.context("auth")) }
         app.roles = names(f["roles"], in: f.context("roles"))
         app.database = f["database"].flatMap { self.name($0, in: f.context("database")) }
         app.env = f["env"].map { environment($0, in: f.context("env")) } ?? []
@@ -316,9 +316,9 @@ extension SyntaxDecoder {
     mutating func update(_ node: YAMLNode, in context: @autoclosure () -> String) -> UpdateSyntax? {
         guard let f = fields(node, in: context(), known: Self.updateKeys) else { return nil }
         var update = UpdateSyntax(span: node.span)
-        update.order = f["order"].flatMap { choice($0, in: f.context("order"), from: ["start-first", "stop-first"]) }
+        update.order = f["order"].flatMap { choice($0, in: f.context("order")) }
         update.parallelism = f["parallelism"].flatMap { int($0, in: f.context("parallelism"), range: 0...1000) }
-        update.failureAction = f["failure_action"].flatMap { choice($0, in: f.context("failure_action"), from: ["rollback", "pause", "continue"]) }
+        update.failureAction = f["failure_action"].flatMap { choice($0, in: f.context("failure_action")) }
         update.delay = f["delay"].flatMap { duration($0, in: f.context("delay")) }
         update.monitor = f["monitor"].flatMap { duration($0, in: f.context("monitor")) }
         return update

@@ -10,7 +10,7 @@ extension SyntaxDecoder {
     static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
     static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node"]
 
-    /// Decodes a whole manifest; every problem goes to `diagnostics`.
+    /// Decodes a whole manifest; every problem goes to `sink`.
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
         guard let top = fields(root, in: "the manifest", known: Self.topKeys) else { return nil }
         var syntax = ManifestSyntax(rootSpan: root.span)
@@ -95,14 +95,14 @@ extension SyntaxDecoder {
     /// Reports a required key that is absent, pointing at the key that holds the mapping
     /// (`owner`) or, where it has none (the manifest, a list item), at the mapping's start.
     mutating func missing(_ key: String, in fields: Fields, under owner: SourceSpan? = nil, example: String) {
-        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(start: fields.node.span.start),
+        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(file: fields.node.span.file, start: fields.node.span.start),
               expected: "a '\(key)' key", help: "add '\(example)'")
     }
 
     mutating func tls(_ node: YAMLNode) -> TLSSyntax? {
         guard let f = fields(node, in: "'tls'", known: ["mode", "email"]) else { return nil }
         var tls = TLSSyntax(span: node.span)
-        tls.mode = f["mode"].flatMap { choice($0, in: f.context("mode"), from: ["selfsigned", "acme", "provided"]) }
+        tls.mode = f["mode"].flatMap { choice($0, in: f.context("mode")) }
         tls.emailWritten = f["email"] != nil
         tls.email = f["email"].flatMap { email($0, in: f.context("email")) }
         return tls
@@ -111,7 +111,7 @@ extension SyntaxDecoder {
     mutating func proxy(_ node: YAMLNode) -> ProxySyntax? {
         guard let f = fields(node, in: "'proxy'", known: ["kind", "dashboard", "replicas"]) else { return nil }
         var proxy = ProxySyntax(span: node.span)
-        proxy.kind = f["kind"].flatMap { choice($0, in: f.context("kind"), from: ["traefik", "haproxy"]) }
+        proxy.kind = f["kind"].flatMap { choice($0, in: f.context("kind")) }
         proxy.dashboard = f["dashboard"].flatMap { hostToggle($0, in: f.context("dashboard")) }
         proxy.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
         return proxy
@@ -126,15 +126,15 @@ extension SyntaxDecoder {
         // every later computation on node counts small.
         cluster.managers = f["managers"].flatMap { int($0, in: f.context("managers"), range: 1...254) }
         cluster.workers = f["workers"].flatMap { int($0, in: f.context("workers"), range: 0...253) }
-        cluster.provision = f["provision"].flatMap { choice($0, in: f.context("provision"), from: ["vagrant", "ignition", "none"]) }
+        cluster.provision = f["provision"].flatMap { choice($0, in: f.context("provision")) }
         cluster.address = f["address"].flatMap { ipv4($0, in: f.context("address")) }
         cluster.vip = f["vip"].flatMap { ipv4($0, in: f.context("vip")) }
         cluster.box = f["box"].flatMap { string($0, in: f.context("box")) }
         cluster.cpus = f["cpus"].flatMap { int($0, in: f.context("cpus"), range: 1...256) }
         cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory"), likelyUnit: "G") }
         cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk"), likelyUnit: "G") }
-        cluster.storageDriver = f["storage_driver"].flatMap { choice($0, in: f.context("storage_driver"), from: ["overlay2", "zfs", "btrfs"]) }
-        cluster.sharedStorage = f["shared_storage"].flatMap { choice($0, in: f.context("shared_storage"), from: ["none", "nfs", "glusterfs", "cephfs"]) }
+        cluster.storageDriver = f["storage_driver"].flatMap { choice($0, in: f.context("storage_driver")) }
+        cluster.sharedStorage = f["shared_storage"].flatMap { choice($0, in: f.context("shared_storage")) }
         if let keys = f["ssh_keys"] {
             cluster.sshKeys = strings(keys, in: f.context("ssh_keys")) ?? []
             for key in cluster.sshKeys where !Self.isSSHPublicKey(key.value) {
@@ -249,7 +249,7 @@ extension SyntaxDecoder {
         guard let g = fields(node, in: "'monitoring.grafana'", known: ["host", "auth", "admin_role", "editor_role"]) else { return nil }
         var grafana = GrafanaSyntax(span: node.span, enabled: true)
         grafana.host = g["host"].flatMap { host($0, in: g.context("host")) }
-        grafana.auth = g["auth"].flatMap { choice($0, in: g.context("auth"), from: ["oidc", "basic"]) }
+        grafana.auth = g["auth"].flatMap { choice($0, in: g.context("auth")) }
         grafana.adminRole = g["admin_role"].flatMap { name($0, in: g.context("admin_role")) }
         grafana.editorRole = g["editor_role"].flatMap { name($0, in: g.context("editor_role")) }
         return grafana
@@ -261,7 +261,7 @@ extension SyntaxDecoder {
         var database = DatabaseSyntax(name: name)
         if pair.value.scalar?.kind == .null { return database }
         guard let f = fields(pair.value, in: context, known: Self.databaseKeys) else { return database }
-        database.engine = f["engine"].flatMap { choice($0, in: f.context("engine"), from: ["postgres", "mariadb", "redis"]) }
+        database.engine = f["engine"].flatMap { choice($0, in: f.context("engine")) }
         database.version = f["version"].flatMap { imageTag($0, in: f.context("version")) }
         database.backup = f["backup"].flatMap { node in
             if node.scalar?.bool == false {
@@ -357,7 +357,7 @@ extension SyntaxDecoder {
             for (index, name) in names.enumerated() {
                 if let first = names[..<index].first(where: { $0.value == name.value }) {
                     error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                          help: "the first is at line \(first.span.start.line); remove one")
+                          help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first.span)])
                 }
             }
             return
@@ -366,7 +366,7 @@ extension SyntaxDecoder {
         for name in names {
             if let first = seen[name.value] {
                 error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                      help: "the first is at line \(first.start.line); remove one")
+                      help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first)])
             } else {
                 seen[name.value] = name.span
             }
@@ -377,7 +377,7 @@ extension SyntaxDecoder {
     mutating func placement(_ node: YAMLNode, in context: @autoclosure () -> String) -> PlacementSyntax? {
         guard let f = fields(node, in: context(), known: Self.placementKeys) else { return nil }
         var placement = PlacementSyntax(span: node.span)
-        placement.role = f["role"].flatMap { choice($0, in: f.context("role"), from: ["manager", "worker"]) }
+        placement.role = f["role"].flatMap { choice($0, in: f.context("role")) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
         if let labels = f["labels"] {
             for pair in entries(labels, in: f.context("labels"), help: Self.labelsHint(labels)) ?? [] {

@@ -4,27 +4,23 @@ import YAML
 /// Decodes YAML nodes into typed values, reporting every mismatch as a located diagnostic and
 /// carrying on, so that one run finds every problem.
 struct SyntaxDecoder {
-    /// Where diagnostics go.
-    var diagnostics = DiagnosticBag()
-    /// The manifest's path, for diagnostics.
-    let path: String
+    /// Where diagnostics go; the check rules report into it after the decoder.
+    var sink: DiagnosticSink
 
     init(path: String) {
-        self.path = path
+        sink = DiagnosticSink(path: path)
     }
 
     // MARK: Reporting
 
     mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                        expected: String? = nil, help: String? = nil) {
-        diagnostics.report(Diagnostic(code: code, severity: .error, message: message, path: path,
-                                      span: span, expected: expected, help: help))
+                        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+        sink.error(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
     mutating func warning(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                          expected: String? = nil, help: String? = nil) {
-        diagnostics.report(Diagnostic(code: code, severity: .warning, message: message, path: path,
-                                      span: span, expected: expected, help: help))
+                          expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+        sink.warning(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
     mutating func wrongType(_ node: YAMLNode, expected: String, in context: @autoclosure () -> String, help: String? = nil) {
@@ -167,22 +163,31 @@ struct SyntaxDecoder {
         return Located(value: value, span: node.span)
     }
 
-    /// One of a fixed set of words.
-    mutating func choice(_ node: YAMLNode, in context: @autoclosure () -> String, from choices: [String]) -> Located<String>? {
+    /// One of a closed set of words: a case of `Choice`, whose raw values are the words and whose
+    /// declaration order is the order the message lists them in.
+    mutating func choice<Choice: CaseIterable & RawRepresentable>(
+        _ node: YAMLNode, in context: @autoclosure () -> String, as _: Choice.Type = Choice.self
+    ) -> Located<Choice>? where Choice.RawValue == String {
         guard let scalar = node.scalar, scalar.kind != .null else {
-            wrongType(node, expected: "one of " + choices.joined(separator: ", "), in: context())
+            wrongType(node, expected: Self.oneOf(Choice.self), in: context())
             return nil
         }
         let text = scalar.text
-        guard choices.contains(text) else {
+        guard let value = Choice(rawValue: text) else {
+            let choices = Choice.allCases.map(\.rawValue)
             let alias = Self.choiceAliases[text.lowercased()].flatMap { alias in choices.contains(alias.choice) ? alias : nil }
             let help = alias.map { "write '\($0.choice)': \($0.why)" }
                 ?? Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
             error(Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
-                  expected: "one of " + choices.joined(separator: ", "), help: help)
+                  expected: Self.oneOf(Choice.self), help: help)
             return nil
         }
-        return Located(value: text, span: node.span)
+        return Located(value: value, span: node.span)
+    }
+
+    /// "one of a, b, c": the words of a choice, in declaration order.
+    static func oneOf<Choice: CaseIterable & RawRepresentable>(_: Choice.Type) -> String where Choice.RawValue == String {
+        "one of " + Choice.allCases.map(\.rawValue).joined(separator: ", ")
     }
 
     /// Other names for a choice, with why the choice is the one meant.
@@ -219,9 +224,9 @@ final class Fields {
     let node: YAMLNode
     /// What the mapping is, in messages ("app 'web'").
     let context: String
-    /// The mapping's pairs; keys are unique (the YAML reader rejects duplicates), and only
-    /// known keys are ever asked for. Searched in order, not hashed: a mapping has a handful of
-    /// keys, and comparing short strings is cheaper than hashing them.
+    /// The mapping's pairs; keys are unique (the YAML reader reports a repeated key and keeps
+    /// the first), and only known keys are ever asked for. Searched in order, not hashed: a
+    /// mapping has a handful of keys, and comparing short strings is cheaper than hashing them.
     let pairs: YAMLPairs
 
     init(node: YAMLNode, context: String, pairs: YAMLPairs) {

@@ -101,6 +101,18 @@ func expectOnly(
     expectDiagnostics(manifest, [ExpectedDiagnostic(code, marker)], sourceLocation: sourceLocation).first
 }
 
+/// Expects `diagnostic` to carry exactly one note, `message`, pointing at `marker` of
+/// `manifest` in the same file.
+func expectNote(
+    _ diagnostic: Diagnostic?, _ message: String, at marker: Character, in manifest: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    let notes = diagnostic?.notes ?? []
+    #expect(notes.map(\.message) == [message], sourceLocation: sourceLocation)
+    #expect(notes.first?.span?.start == MarkedManifest(manifest)[marker], sourceLocation: sourceLocation)
+    #expect(notes.first?.span?.file == diagnostic?.span?.file, sourceLocation: sourceLocation)
+}
+
 /// Checks a manifest that must be valid and returns its resolved stack; records an issue
 /// (and returns nil) when it has errors.
 func resolved(

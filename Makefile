@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build out out-all test lint bench bench-instructions check swarm
+.PHONY: all setup build out out-all test lint bench bench-instructions check swarm format format-check
 
 all: build
 
@@ -39,6 +39,16 @@ out-all: setup
 # Nothing may print after swift test: CI reads its closing summary.
 test: setup
 	$(SWIFT) test $(SWIFT_FLAGS) $(SWIFT_TEST_FLAGS)
+
+# The layout of every Swift file, as .swift-format says (swift format ships with the toolchain).
+FORMATTED = Sources Tests Benchmarks Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(FORMATTED)
+
+# CI runs this: a file that `make format` would change, or a rule it breaks, fails.
+format-check:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
 
 lint: setup
 	$(SWIFT) run $(SWIFT_FLAGS) stackc lint $(MANIFESTS)

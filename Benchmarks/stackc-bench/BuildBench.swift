@@ -51,7 +51,9 @@ enum BuildBench {
         let checked = StackCompiler.check(source)
         guard let stack = checked.stack else {
             print("the \(apps)-app manifest has errors:")
-            for diagnostic in checked.diagnostics.prefix(5) { print(DiagnosticRenderer().render(diagnostic, source: source)) }
+            for diagnostic in checked.diagnostics.prefix(5) {
+                print(DiagnosticRenderer().render(diagnostic, source: source))
+            }
             return nil
         }
         guard let stackFile = BuildPipeline.build(stack).tree.file("stack.yml") else {
@@ -62,19 +64,29 @@ enum BuildBench {
         // Interleaved, round by round, so that load from other processes falls on every
         // column alike and the ratios stay meaningful on a busy machine.
         let rounds = max(7, min(201, 20_000 / apps))
-        let times = interleaved(rounds, [
-            { _ = StackCompiler.check(source) },
-            { _ = BuildPipeline.build(stack) },
-            {
-                guard let stack = StackCompiler.check(source).stack else { preconditionFailure("internal error: the manifest stopped compiling") }
-                _ = BuildPipeline.build(stack)
-            },
-            { guard YAMLEventScan.roundTrip(stackBytes) != nil else { preconditionFailure("internal error: libyaml refused stack.yml") } },
-        ])
+        let times = interleaved(
+            rounds,
+            [
+                { _ = StackCompiler.check(source) },
+                { _ = BuildPipeline.build(stack) },
+                {
+                    guard let stack = StackCompiler.check(source).stack else {
+                        preconditionFailure("internal error: the manifest stopped compiling")
+                    }
+                    _ = BuildPipeline.build(stack)
+                },
+                {
+                    guard YAMLEventScan.roundTrip(stackBytes) != nil else {
+                        preconditionFailure("internal error: libyaml refused stack.yml")
+                    }
+                },
+            ])
         let dockerTime = docker.flatMap { dockerStackConfig($0, stackFile: stackFile.contents, apps: apps) }
-        return Row(apps: apps, manifestBytes: source.bytes.count, stackBytes: stackBytes.count,
-                   check: median(times[0]), build: median(times[1]), total: median(times[2]), totalFastest: times[2].min() ?? 0,
-                   docker: dockerTime, libyaml: median(times[3]), overLibyaml: median(zip(times[2], times[3]).map { $0 / $1 }))
+        return Row(
+            apps: apps, manifestBytes: source.bytes.count, stackBytes: stackBytes.count,
+            check: median(times[0]), build: median(times[1]), total: median(times[2]),
+            totalFastest: times[2].min() ?? 0,
+            docker: dockerTime, libyaml: median(times[3]), overLibyaml: median(zip(times[2], times[3]).map { $0 / $1 }))
     }
 
     /// Wall times in milliseconds of `rounds` runs of each body, taking turns, after one
@@ -147,8 +159,10 @@ enum BuildBench {
     // MARK: Reporting
 
     static func printTable(_ rows: [Row]) {
-        let header = ["apps", "manifest", "stack.yml", "check", "build", "check+build", "µs/app", "docker config", "libyaml p+e",
-                      "docker/stackc", "stackc/libyaml"]
+        let header = [
+            "apps", "manifest", "stack.yml", "check", "build", "check+build", "µs/app", "docker config", "libyaml p+e",
+            "docker/stackc", "stackc/libyaml",
+        ]
         var lines = [header]
         for row in rows {
             lines.append([
@@ -162,8 +176,9 @@ enum BuildBench {
         }
         let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         for (index, line) in lines.enumerated() {
-            print(zip(line, widths).map { cell, width in String(repeating: " ", count: width - cell.count) + cell }
-                .joined(separator: "  "))
+            print(
+                zip(line, widths).map { cell, width in String(repeating: " ", count: width - cell.count) + cell }
+                    .joined(separator: "  "))
             if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
         print("")
@@ -172,15 +187,23 @@ enum BuildBench {
     static func printVerdict(_ rows: [Row]) {
         guard let thousand = rows.first(where: { $0.apps == 1000 }) else { return }
         func verdict(_ ok: Bool) -> String { ok ? "met" : "MISSED" }
-        print("1000 apps: \(milliseconds(thousand.total)), fastest round \(milliseconds(thousand.totalFastest)) (target < 150 ms): \(verdict(thousand.total < 150))")
+        print(
+            "1000 apps: \(milliseconds(thousand.total)), fastest round \(milliseconds(thousand.totalFastest)) (target < 150 ms): \(verdict(thousand.total < 150))"
+        )
         if let docker = thousand.docker {
             let ratio = docker / thousand.total
-            print("1000 apps: docker stack config / stackc = \(String(format: "%.1f", ratio))× (target ≥ 10×): \(verdict(ratio >= 10))")
+            print(
+                "1000 apps: docker stack config / stackc = \(String(format: "%.1f", ratio))× (target ≥ 10×): \(verdict(ratio >= 10))"
+            )
         }
-        print("1000 apps: stackc / libyaml parse+emit = \(String(format: "%.2f", thousand.overLibyaml))× (target ≤ 3×): \(verdict(thousand.overLibyaml <= 3))")
+        print(
+            "1000 apps: stackc / libyaml parse+emit = \(String(format: "%.2f", thousand.overLibyaml))× (target ≤ 3×): \(verdict(thousand.overLibyaml <= 3))"
+        )
         if let small = rows.first(where: { $0.apps == 100 }), let large = rows.first(where: { $0.apps == 5000 }) {
             let growth = (large.total / Double(large.apps)) / (small.total / Double(small.apps))
-            print("linearity: time per app at 5000 / at 100 = \(String(format: "%.2f", growth)) (target ≤ 1.5): \(verdict(growth <= 1.5))")
+            print(
+                "linearity: time per app at 5000 / at 100 = \(String(format: "%.2f", growth)) (target ≤ 1.5): \(verdict(growth <= 1.5))"
+            )
         }
         print("")
     }
@@ -190,7 +213,8 @@ enum BuildBench {
     }
 
     static func kilobytes(_ bytes: Int) -> String {
-        bytes < 1_000_000 ? String(format: "%.1f kB", Double(bytes) / 1000) : String(format: "%.2f MB", Double(bytes) / 1e6)
+        bytes < 1_000_000
+            ? String(format: "%.1f kB", Double(bytes) / 1000) : String(format: "%.2f MB", Double(bytes) / 1e6)
     }
 
     // MARK: The manifests
@@ -240,7 +264,8 @@ enum BuildBench {
             if index % 10 == 0 { lines.append("    database: pg") }
             if index % 5 == 0 {
                 lines += [
-                    "    placement:", "      role: worker", "      labels:", "        zone: z\(index % 3)", "      max_per_node: 2",
+                    "    placement:", "      role: worker", "      labels:", "        zone: z\(index % 3)",
+                    "      max_per_node: 2",
                     "    update:", "      order: stop-first", "      parallelism: 2", "      delay: 10s",
                 ]
             }

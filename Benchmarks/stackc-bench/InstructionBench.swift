@@ -20,7 +20,8 @@ enum InstructionBench {
             print("instruction counts need valgrind (Debian: apt-get install valgrind)")
             return false
         }
-        print("""
+        print(
+            """
             instructions (callgrind): StackCompiler.check against libyaml's bare event parse of the same
             bytes, each counted alone in one process
 
@@ -34,13 +35,16 @@ enum InstructionBench {
             let file = folder.appendingPathComponent("bench-\(apps).yml")
             let text = BenchManifest.apps(apps)
             guard (try? text.write(to: file, atomically: true, encoding: .utf8)) != nil,
-                  let lint = count(valgrind, function: "measuredLint", file: file.path),
-                  let parse = count(valgrind, function: "measuredParse", file: file.path) else {
+                let lint = count(valgrind, function: "measuredLint", file: file.path),
+                let parse = count(valgrind, function: "measuredParse", file: file.path)
+            else {
                 print("callgrind did not run on the \(apps)-app manifest")
                 return false
             }
-            print(String(format: "%4d  %8@  %13@  %13@  %9.2f×", apps, LintBench.kilobytes(text.utf8.count),
-                         grouped(lint), grouped(parse), Double(lint) / Double(parse)))
+            print(
+                String(
+                    format: "%4d  %8@  %13@  %13@  %9.2f×", apps, LintBench.kilobytes(text.utf8.count),
+                    grouped(lint), grouped(parse), Double(lint) / Double(parse)))
         }
         print("")
         return true
@@ -51,8 +55,10 @@ enum InstructionBench {
     static func count(_ valgrind: URL, function: String, file: String) -> Int? {
         let process = Process()
         process.executableURL = valgrind
-        process.arguments = ["--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=*\(function)*",
-                             CommandLine.arguments[0], "--measure", file]
+        process.arguments = [
+            "--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=*\(function)*",
+            CommandLine.arguments[0], "--measure", file,
+        ]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -62,7 +68,8 @@ enum InstructionBench {
         guard process.terminationStatus == 0 else { return nil }
         // "==123== Collected : 226143782"
         guard let line = output.split(separator: "\n").first(where: { $0.contains("Collected :") }),
-              let figure = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) else { return nil }
+            let figure = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces)
+        else { return nil }
         return Int(figure)
     }
 
@@ -89,9 +96,10 @@ enum InstructionBench {
     /// 226143782 → "226,143,782".
     static func grouped(_ value: Int) -> String {
         let digits = Array(String(value))
-        return String(digits.enumerated().flatMap { index, digit in
-            index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
-        })
+        return String(
+            digits.enumerated().flatMap { index, digit in
+                index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+            })
     }
 }
 

@@ -1,12 +1,13 @@
 import Foundation
 import StackCompiler
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import StackDiagnostics
 import YAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `stackc lint` at 10, 100, 1000 and 5000 apps: `StackCompiler.check` on bytes in memory,
 /// beside libyaml's bare event parse of the same bytes (the floor: reading YAML and nothing
@@ -59,7 +60,9 @@ enum LintBench {
         } else {
             printTable(rows)
             if let process {
-                print("stackc lint \(process.file) (process, spawn to exit, \(process.runs) runs): median \(milliseconds(process.median)), fastest \(milliseconds(process.fastest))\n")
+                print(
+                    "stackc lint \(process.file) (process, spawn to exit, \(process.runs) runs): median \(milliseconds(process.median)), fastest \(milliseconds(process.fastest))\n"
+                )
             }
             printVerdicts(rows, process)
         }
@@ -75,7 +78,9 @@ enum LintBench {
         let result = StackCompiler.check(source)
         guard result.diagnostics.isEmpty, result.stack != nil else {
             print("the generated \(apps)-app manifest does not lint clean:")
-            for diagnostic in result.diagnostics.prefix(5) { print(DiagnosticRenderer().render(diagnostic, source: source), terminator: "") }
+            for diagnostic in result.diagnostics.prefix(5) {
+                print(DiagnosticRenderer().render(diagnostic, source: source), terminator: "")
+            }
             return nil
         }
         guard YAMLEventScan.countEvents(source.bytes) != nil else {
@@ -83,21 +88,26 @@ enum LintBench {
             return nil
         }
         let rounds = max(11, min(301, 30_000 / apps))
-        let times = interleaved(rounds, [
-            { _ = StackCompiler.check(source) },
-            { _ = YAMLEventScan.countEvents(source.bytes) },
-        ])
+        let times = interleaved(
+            rounds,
+            [
+                { _ = StackCompiler.check(source) },
+                { _ = YAMLEventScan.countEvents(source.bytes) },
+            ])
         let lint = median(times[0])
-        return Row(apps: apps, bytes: source.bytes.count, rounds: rounds, lintMedian: lint, lintFastest: times[0].min() ?? 0,
-                   parseMedian: median(times[1]), lintOverParse: median(zip(times[0], times[1]).map { $0 / $1 }),
-                   megabytesPerSecond: Double(source.bytes.count) / 1e6 / (lint / 1000))
+        return Row(
+            apps: apps, bytes: source.bytes.count, rounds: rounds, lintMedian: lint, lintFastest: times[0].min() ?? 0,
+            parseMedian: median(times[1]), lintOverParse: median(zip(times[0], times[1]).map { $0 / $1 }),
+            megabytesPerSecond: Double(source.bytes.count) / 1e6 / (lint / 1000))
     }
 
     /// `stackc lint file` run `runs` times with the `stackc` built beside this benchmark (in the
     /// same configuration); nil (with a message) when there is none or it fails.
     static func benchProcess(file: String, runs: Int) -> ProcessFigures? {
         guard let stackc = siblingExecutable("stackc") else {
-            print("no stackc beside \(CommandLine.arguments[0]); build it first: make bench (swift build -c release --static-swift-stdlib --product stackc)\n")
+            print(
+                "no stackc beside \(CommandLine.arguments[0]); build it first: make bench (swift build -c release --static-swift-stdlib --product stackc)\n"
+            )
             return nil
         }
         let manifest = repositoryRoot.appendingPathComponent(file).path
@@ -130,7 +140,7 @@ enum LintBench {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
         guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return nil }
         var status: Int32 = 0
@@ -178,7 +188,9 @@ enum LintBench {
         }
         if let main = Bundle.main.executableURL { folders.append(main.deletingLastPathComponent()) }
         folders.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        return folders.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return folders.map { $0.appendingPathComponent(name) }.first {
+            FileManager.default.isExecutableFile(atPath: $0.path)
+        }
     }
 
     // MARK: Reporting
@@ -190,15 +202,18 @@ enum LintBench {
         var lines = [header]
         for row in rows {
             lines.append([
-                "\(row.apps)", kilobytes(row.bytes), "\(row.rounds)", milliseconds(row.lintMedian), milliseconds(row.lintFastest),
+                "\(row.apps)", kilobytes(row.bytes), "\(row.rounds)", milliseconds(row.lintMedian),
+                milliseconds(row.lintFastest),
                 milliseconds(row.parseMedian), String(format: "%.2f×", row.lintOverParse),
-                String(format: "%.1f", row.megabytesPerSecond), String(format: "%.1f", row.lintMedian * 1000 / Double(row.apps)),
+                String(format: "%.1f", row.megabytesPerSecond),
+                String(format: "%.1f", row.lintMedian * 1000 / Double(row.apps)),
             ])
         }
         let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         for (index, line) in lines.enumerated() {
-            print(zip(line, widths).map { cell, width in String(repeating: " ", count: width - cell.count) + cell }
-                .joined(separator: "  "))
+            print(
+                zip(line, widths).map { cell, width in String(repeating: " ", count: width - cell.count) + cell }
+                    .joined(separator: "  "))
             if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
         print("")
@@ -207,12 +222,18 @@ enum LintBench {
     static func printVerdicts(_ rows: [Row], _ process: ProcessFigures?) {
         func verdict(_ ok: Bool) -> String { ok ? "met" : "MISSED" }
         let worst = rows.map(\.lintOverParse).max() ?? 0
-        print("lint / libyaml parse: at most \(String(format: "%.2f", worst))× over all sizes (target ≤ 3×): \(verdict(worst <= 3))")
+        print(
+            "lint / libyaml parse: at most \(String(format: "%.2f", worst))× over all sizes (target ≤ 3×): \(verdict(worst <= 3))"
+        )
         if let thousand = rows.first(where: { $0.apps == 1000 }) {
-            print("1000 apps: lint \(milliseconds(thousand.lintMedian)) (target < 50 ms): \(verdict(thousand.lintMedian < 50))")
+            print(
+                "1000 apps: lint \(milliseconds(thousand.lintMedian)) (target < 50 ms): \(verdict(thousand.lintMedian < 50))"
+            )
         }
         if let process {
-            print("small manifest, whole process: \(milliseconds(process.median)) (target < 10 ms): \(verdict(process.median < 10))")
+            print(
+                "small manifest, whole process: \(milliseconds(process.median)) (target < 10 ms): \(verdict(process.median < 10))"
+            )
         }
         if let small = rows.first(where: { $0.apps == 100 }), let large = rows.first(where: { $0.apps == 5000 }) {
             let growth = (large.lintMedian / Double(large.apps)) / (small.lintMedian / Double(small.apps))
@@ -224,7 +245,9 @@ enum LintBench {
     static func printJSON(_ report: Report) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(report) else { preconditionFailure("internal error: the report does not encode") }
+        guard let data = try? encoder.encode(report) else {
+            preconditionFailure("internal error: the report does not encode")
+        }
         print(String(decoding: data, as: UTF8.self))
     }
 
@@ -233,7 +256,8 @@ enum LintBench {
     }
 
     static func kilobytes(_ bytes: Int) -> String {
-        bytes < 1_000_000 ? String(format: "%.1f kB", Double(bytes) / 1000) : String(format: "%.2f MB", Double(bytes) / 1e6)
+        bytes < 1_000_000
+            ? String(format: "%.1f kB", Double(bytes) / 1000) : String(format: "%.2f MB", Double(bytes) / 1e6)
     }
 }
 

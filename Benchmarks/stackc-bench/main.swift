@@ -15,7 +15,10 @@ let json = arguments.contains("--json")
 let sections = arguments.filter { !$0.hasPrefix("-") }
 let known = ["lint", "build", "instructions", "all"]
 if let unknown = sections.first(where: { !known.contains($0) }) {
-    FileHandle.standardError.write(Data("stackc-bench: unknown section '\(unknown)'; usage: stackc-bench [lint|build|instructions|all] [--json]\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "stackc-bench: unknown section '\(unknown)'; usage: stackc-bench [lint|build|instructions|all] [--json]\n"
+                .utf8))
     exit(2)
 }
 let chosen = sections.isEmpty ? ["all"] : sections

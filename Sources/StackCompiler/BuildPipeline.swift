@@ -51,7 +51,8 @@ public enum BuildPipeline {
         let conflicts = finished.conflicts.map { conflict in
             Diagnostic(
                 code: Codes.internalConflict, severity: .error, message: "internal error: \(conflict)",
-                path: stack.manifestPath, span: nil, help: "this is a bug in stackc; please report it with the manifest")
+                path: stack.manifestPath, span: nil, help: "this is a bug in stackc; please report it with the manifest"
+            )
         }
         return Result(tree: tree, diagnostics: conflicts + renderWarnings + finished.warnings)
     }

@@ -27,10 +27,12 @@ public enum StackCompiler {
         var bag = DiagnosticBag()
         guard let root = YAMLReader().read(source, into: &bag) else {
             if !bag.hasErrors {
-                bag.report(Diagnostic(code: YAMLDiagnostics.empty, severity: .error, message: "the manifest is empty",
-                                      path: source.path, span: SourceSpan(file: source.id, start: SourceLocation(line: 1, column: 1)),
-                                      expected: "a mapping starting with 'stackc: 1'",
-                                      help: "a manifest begins with 'stackc: 1', then 'name: <stack>' and 'apps:'"))
+                bag.report(
+                    Diagnostic(
+                        code: YAMLDiagnostics.empty, severity: .error, message: "the manifest is empty",
+                        path: source.path, span: SourceSpan(file: source.id, start: SourceLocation(line: 1, column: 1)),
+                        expected: "a mapping starting with 'stackc: 1'",
+                        help: "a manifest begins with 'stackc: 1', then 'name: <stack>' and 'apps:'"))
             }
             return CheckResult(diagnostics: bag.sorted, stack: nil)
         }

@@ -32,7 +32,8 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ diagnostic: Diagnostic, sources: [SourceFile]) -> String {
         var out = ""
         let place = diagnostic.span.map { "\($0.file.path):\($0.start.line):\($0.start.column)" } ?? diagnostic.path
-        let label = diagnostic.severity == .error
+        let label =
+            diagnostic.severity == .error
             ? paint("error[\(diagnostic.code)]", "1;31") : paint("warning[\(diagnostic.code)]", "1;33")
         out += "\(paint(place, "1")): \(label): \(diagnostic.message)\n"
         var gutterWidth = 1
@@ -64,7 +65,8 @@ public struct DiagnosticRenderer: Sendable {
         guard let span = note.span else { return out }
         let text = Self.file(of: span, in: sources)?.lineText(span.start.line)
         let gutterWidth = text == nil ? 1 : String(span.start.line).count
-        out += "\(String(repeating: " ", count: gutterWidth))--> \(span.file.path):\(span.start.line):\(span.start.column)\n"
+        out +=
+            "\(String(repeating: " ", count: gutterWidth))--> \(span.file.path):\(span.start.line):\(span.start.column)\n"
         if let text { out += excerpt(text, span: span, gutterWidth: gutterWidth) }
         return out
     }
@@ -99,9 +101,11 @@ public struct DiagnosticRenderer: Sendable {
 
     /// Replaces control characters so that a hostile file cannot drive the terminal.
     private func displayable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F ? "\u{FFFD}" : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F ? "\u{FFFD}" : scalar
+                }))
     }
 
     private func paint(_ text: String, _ code: String) -> String {

@@ -16,8 +16,10 @@ public struct DiagnosticSink: Sendable {
         _ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
         expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []
     ) {
-        diagnostics.append(Diagnostic(code: code, severity: .error, message: message, path: path, span: span,
-                                      expected: expected, help: help, notes: notes))
+        diagnostics.append(
+            Diagnostic(
+                code: code, severity: .error, message: message, path: path, span: span,
+                expected: expected, help: help, notes: notes))
     }
 
     /// Reports a warning.
@@ -25,8 +27,10 @@ public struct DiagnosticSink: Sendable {
         _ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
         expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []
     ) {
-        diagnostics.append(Diagnostic(code: code, severity: .warning, message: message, path: path, span: span,
-                                      expected: expected, help: help, notes: notes))
+        diagnostics.append(
+            Diagnostic(
+                code: code, severity: .warning, message: message, path: path, span: span,
+                expected: expected, help: help, notes: notes))
     }
 
     /// True when at least one error was reported.

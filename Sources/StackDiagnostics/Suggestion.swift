@@ -20,7 +20,8 @@ public enum Suggestion {
     /// Levenshtein distance, with adjacent transpositions counting as one edit; long inputs are
     /// compared by their first 64 characters so that a 1 MB key costs nothing.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars.prefix(64)), y = Array(b.unicodeScalars.prefix(64))
+        let x = Array(a.unicodeScalars.prefix(64))
+        let y = Array(b.unicodeScalars.prefix(64))
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var previous2 = [Int](repeating: 0, count: y.count + 1)

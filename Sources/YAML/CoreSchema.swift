@@ -18,11 +18,15 @@ enum CoreSchema {
         case 0x30...0x39, 0x2B, 0x2D, 0x2E: break  // 0-9 + - .
         case 0x7E, 0x6E, 0x4E, 0x74, 0x54, 0x66, 0x46:  // ~ n N t T f F
             if bytes.count == 1 { return first == 0x7E ? .null : .string }
-            return isWord(bytes, ["null", "Null", "NULL"]) ? .null
+            return isWord(bytes, ["null", "Null", "NULL"])
+                ? .null
                 : isWord(bytes, ["true", "True", "TRUE", "false", "False", "FALSE"]) ? .bool : .string
         default: return .string
         }
-        if isWord(bytes, [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"]) {
+        if isWord(
+            bytes,
+            [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"])
+        {
             return .float
         }
         if first == 0x30, bytes.count > 2 {
@@ -49,13 +53,20 @@ enum CoreSchema {
     /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` after an optional sign.
     private static func isFloat(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         var index = bytes.startIndex
-        var integerDigits = 0, fractionDigits = 0
-        while index < bytes.endIndex, isDigit(bytes[index]) { integerDigits += 1; index += 1 }
+        var integerDigits = 0
+        var fractionDigits = 0
+        while index < bytes.endIndex, isDigit(bytes[index]) {
+            integerDigits += 1
+            index += 1
+        }
         var sawDot = false
         if index < bytes.endIndex, bytes[index] == 0x2E {
             sawDot = true
             index += 1
-            while index < bytes.endIndex, isDigit(bytes[index]) { fractionDigits += 1; index += 1 }
+            while index < bytes.endIndex, isDigit(bytes[index]) {
+                fractionDigits += 1
+                index += 1
+            }
         }
         guard integerDigits > 0 || fractionDigits > 0 else { return false }
         if integerDigits == 0 && !sawDot { return false }
@@ -63,7 +74,10 @@ enum CoreSchema {
             index += 1
             if index < bytes.endIndex, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
             var exponentDigits = 0
-            while index < bytes.endIndex, isDigit(bytes[index]) { exponentDigits += 1; index += 1 }
+            while index < bytes.endIndex, isDigit(bytes[index]) {
+                exponentDigits += 1
+                index += 1
+            }
             if exponentDigits == 0 { return false }
         }
         return index == bytes.endIndex && (sawDot || integerDigits > 0)

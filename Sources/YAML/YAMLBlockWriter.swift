@@ -156,7 +156,8 @@ struct YAMLBlockWriter {
             case 0x2028: bytes.append(0x4C)  // L
             case 0x2029: bytes.append(0x50)  // P
             default:
-                let (marker, width): (UInt8, Int) = scalar.value <= 0xFF ? (0x78, 2) : scalar.value <= 0xFFFF ? (0x75, 4) : (0x55, 8)
+                let (marker, width): (UInt8, Int) =
+                    scalar.value <= 0xFF ? (0x78, 2) : scalar.value <= 0xFFFF ? (0x75, 4) : (0x55, 8)
                 bytes.append(marker)
                 for shift in stride(from: (width - 1) * 4, through: 0, by: -4) {
                     let digit = UInt8((scalar.value >> UInt32(shift)) & 0xF)

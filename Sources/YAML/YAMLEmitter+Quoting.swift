@@ -20,14 +20,18 @@ extension YAMLEmitter {
     /// True when `text` can be written plain and still reads back as this string everywhere.
     static func isPlainSafe(_ text: String) -> Bool {
         // Almost every string stackc writes is short ASCII: one pass over its bytes decides.
-        if let ascii = text.utf8.withContiguousStorageIfAvailable(isPlainSafeASCII), let answer = ascii { return answer }
+        if let ascii = text.utf8.withContiguousStorageIfAvailable(isPlainSafeASCII), let answer = ascii {
+            return answer
+        }
         return isPlainSafeScalars(text)
     }
 
     /// The rule for ASCII text, or nil when the text has other characters.
     private static func isPlainSafeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard let first = bytes.first, let last = bytes.last else { return false }
-        if first == 0x20 || last == 0x20 || last == 0x3A || first < 0x80 && leadingIndicatorBytes[Int(first)] { return false }
+        if first == 0x20 || last == 0x20 || last == 0x3A || first < 0x80 && leadingIndicatorBytes[Int(first)] {
+            return false
+        }
         var previous: UInt8 = 0
         var numeric = first == 0x2E || (0x30...0x39).contains(first)
         for byte in bytes {
@@ -46,15 +50,18 @@ extension YAMLEmitter {
     /// byte by byte, as this runs for every short scalar written.
     private static func isSpecialWordASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         specialWordBytes.contains { word in
-            word.count == bytes.count && zip(word, bytes).allSatisfy { expected, byte in
-                expected == ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
-            }
+            word.count == bytes.count
+                && zip(word, bytes).allSatisfy { expected, byte in
+                    expected == ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+                }
         }
     }
 
     private static let specialWordBytes: [[UInt8]] = (specialWords.sorted() + ["<<", "="]).map { Array($0.utf8) }
 
-    private static let leadingIndicatorBytes: [Bool] = (0..<128).map { leadingIndicators.contains(Unicode.Scalar(UInt8($0))) }
+    private static let leadingIndicatorBytes: [Bool] = (0..<128).map {
+        leadingIndicators.contains(Unicode.Scalar(UInt8($0)))
+    }
     private static let numericBytes: [Bool] = (0..<128).map { numericAlphabet.contains(Unicode.Scalar(UInt8($0))) }
 
     /// The rule by Unicode scalars, for text beyond ASCII.
@@ -71,7 +78,9 @@ extension YAMLEmitter {
 
     /// Whether `first` is directly followed by `second`; compared by scalars, not characters, as
     /// YAML does: `": \u{301}"` is one `Character` after the colon but still ends a key.
-    private static func adjacent(_ first: Unicode.Scalar, _ second: Unicode.Scalar, in scalars: String.UnicodeScalarView) -> Bool {
+    private static func adjacent(
+        _ first: Unicode.Scalar, _ second: Unicode.Scalar, in scalars: String.UnicodeScalarView
+    ) -> Bool {
         zip(scalars, scalars.dropFirst()).contains { $0 == first && $1 == second }
     }
 
@@ -88,11 +97,11 @@ extension YAMLEmitter {
         if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7F }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark,
-             .decimalNumber, .letterNumber, .otherNumber,
-             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            .nonspacingMark, .spacingMark, .enclosingMark,
+            .decimalNumber, .letterNumber, .otherNumber,
+            .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
             return true
         default:
             return false

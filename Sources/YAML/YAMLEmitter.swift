@@ -36,13 +36,14 @@ public enum YAMLEmitter {
     /// libyaml may still raise the style (plain to quoted, single to double) when its own
     /// syntactic analysis says so, for example for `a,b` inside a flow sequence.
     static func style(for text: String) -> ScalarStyle {
-        let escapes = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                if byte < 0x20 || byte == 0x7F { return true }
-            }
-            return false
-        } ?? nil
+        let escapes =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+                for byte in bytes {
+                    if byte >= 0x80 { return nil }
+                    if byte < 0x20 || byte == 0x7F { return true }
+                }
+                return false
+            } ?? nil
         if escapes ?? text.unicodeScalars.contains(where: needsEscape) { return .doubleQuoted }
         return isPlainSafe(text) ? .plain : .singleQuoted
     }
@@ -52,7 +53,8 @@ public enum YAMLEmitter {
     static func headerText(_ lines: [String]) -> String {
         lines.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
             .map { line -> String in
-                let clean = String(String.UnicodeScalarView(line.unicodeScalars.map { isCommentSafe($0) ? $0 : "\u{FFFD}" }))
+                let clean = String(
+                    String.UnicodeScalarView(line.unicodeScalars.map { isCommentSafe($0) ? $0 : "\u{FFFD}" }))
                 return clean.isEmpty ? "#\n" : "# \(clean)\n"
             }
             .joined()
@@ -75,7 +77,8 @@ public enum YAMLEmitter {
         let text = "\(number)"
         guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
         // YAML 1.1 takes `1e-05` for a string: its floats need a dot and a signed exponent.
-        var mantissa = String(text[..<e]), exponent = String(text[text.index(after: e)...])
+        var mantissa = String(text[..<e])
+        var exponent = String(text[text.index(after: e)...])
         if !mantissa.contains(".") { mantissa += ".0" }
         if !exponent.hasPrefix("-") && !exponent.hasPrefix("+") { exponent = "+" + exponent }
         return mantissa + "e" + exponent
@@ -101,14 +104,16 @@ private final class EmitterSession {
         }
         // Unretained: the session outlives every call that can reach the callback.
         let context = Unmanaged.passUnretained(self).toOpaque()
-        yaml_emitter_set_output(emitter, { context, buffer, size in
-            guard let context else { return 0 }
-            let session = Unmanaged<EmitterSession>.fromOpaque(context).takeUnretainedValue()
-            if let buffer, size > 0 {
-                session.output.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
-            }
-            return 1
-        }, context)
+        yaml_emitter_set_output(
+            emitter,
+            { context, buffer, size in
+                guard let context else { return 0 }
+                let session = Unmanaged<EmitterSession>.fromOpaque(context).takeUnretainedValue()
+                if let buffer, size > 0 {
+                    session.output.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                }
+                return 1
+            }, context)
         yaml_emitter_set_encoding(emitter, YAML_UTF8_ENCODING)
         yaml_emitter_set_unicode(emitter, 1)
         yaml_emitter_set_width(emitter, -1)
@@ -176,11 +181,16 @@ private final class EmitterSession {
         // A terminating zero keeps the buffer non-empty: libyaml asserts on a null value pointer.
         var text = text
         text.withUTF8 { utf8 in
-            guard let length = Int32(exactly: utf8.count) else { failure("a scalar of \(utf8.count) bytes is too long") }
+            guard let length = Int32(exactly: utf8.count) else {
+                failure("a scalar of \(utf8.count) bytes is too long")
+            }
             // libyaml copies the value; it asserts on a null pointer, which an empty buffer may have.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { empty in
                 let base = utf8.baseAddress ?? UnsafePointer(empty.baseAddress!)
-                send { yaml_scalar_event_initialize($0, nil, nil, UnsafeMutablePointer(mutating: base), length, 1, 1, style) }
+                send {
+                    yaml_scalar_event_initialize(
+                        $0, nil, nil, UnsafeMutablePointer(mutating: base), length, 1, 1, style)
+                }
             }
         }
     }

@@ -33,16 +33,23 @@ public enum YAMLEventScan {
         // Heap-allocated: libyaml keeps the emitter across calls, and a Swift local may move.
         let emitter = UnsafeMutablePointer<yaml_emitter_t>.allocate(capacity: 1)
         emitter.initialize(to: yaml_emitter_t())
-        defer { emitter.deinitialize(count: 1); emitter.deallocate() }
+        defer {
+            emitter.deinitialize(count: 1)
+            emitter.deallocate()
+        }
         guard yaml_emitter_initialize(emitter) == 1 else { return nil }
         defer { yaml_emitter_delete(emitter) }
         let sink = ByteSink()
-        yaml_emitter_set_output(emitter, { context, buffer, size in
-            guard let context else { return 0 }
-            let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
-            if let buffer, size > 0 { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size)) }
-            return 1
-        }, Unmanaged.passUnretained(sink).toOpaque())
+        yaml_emitter_set_output(
+            emitter,
+            { context, buffer, size in
+                guard let context else { return 0 }
+                let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
+                if let buffer, size > 0 {
+                    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                }
+                return 1
+            }, Unmanaged.passUnretained(sink).toOpaque())
         yaml_emitter_set_unicode(emitter, 1)
         yaml_emitter_set_width(emitter, -1)
         let emitted = bytes.withUnsafeBufferPointer { buffer -> Bool in

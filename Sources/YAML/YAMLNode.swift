@@ -32,8 +32,10 @@ public struct YAMLNode: @unchecked Sendable {
         let record = record
         switch record.shape {
         case .scalar: return .scalar(document.scalar(record))
-        case .mapping: return .mapping(YAMLPairs(document: document, start: Int(record.first), count: Int(record.count)))
-        case .sequence: return .sequence(YAMLItems(document: document, start: Int(record.first), count: Int(record.count)))
+        case .mapping:
+            return .mapping(YAMLPairs(document: document, start: Int(record.first), count: Int(record.count)))
+        case .sequence:
+            return .sequence(YAMLItems(document: document, start: Int(record.first), count: Int(record.count)))
         }
     }
 
@@ -52,13 +54,15 @@ public struct YAMLNode: @unchecked Sendable {
     /// The pairs, when this node is a mapping.
     public var pairs: YAMLPairs? {
         let record = record
-        return record.shape == .mapping ? YAMLPairs(document: document, start: Int(record.first), count: Int(record.count)) : nil
+        return record.shape == .mapping
+            ? YAMLPairs(document: document, start: Int(record.first), count: Int(record.count)) : nil
     }
 
     /// The items, when this node is a sequence.
     public var items: YAMLItems? {
         let record = record
-        return record.shape == .sequence ? YAMLItems(document: document, start: Int(record.first), count: Int(record.count)) : nil
+        return record.shape == .sequence
+            ? YAMLItems(document: document, start: Int(record.first), count: Int(record.count)) : nil
     }
 
     /// "a mapping", "a sequence", "a string", …: for messages about wrong types.
@@ -100,8 +104,9 @@ public struct YAMLPairs: RandomAccessCollection, @unchecked Sendable {
     public subscript(position: Int) -> YAMLPair {
         precondition(position >= 0 && position < count, "internal error: pair \(position) of \(count)")
         let pair = document.pairs[start + position]
-        return YAMLPair(key: YAMLNode(document: document, index: pair.key), value: YAMLNode(document: document, index: pair.value),
-                        keyFirst: pair.keyFirst, keyLength: pair.keyLength, keyHead: pair.keyHead)
+        return YAMLPair(
+            key: YAMLNode(document: document, index: pair.key), value: YAMLNode(document: document, index: pair.value),
+            keyFirst: pair.keyFirst, keyLength: pair.keyLength, keyHead: pair.keyHead)
     }
 
     /// The value under `key`; no pair is made for the others, and most are told apart by
@@ -135,7 +140,8 @@ public struct YAMLItems: RandomAccessCollection, @unchecked Sendable {
     public let count: Int
 
     /// No items (what a null stands for where a list is expected).
-    public static let empty = YAMLItems(document: YAMLDocument(YAMLDocument.Storage(file: SourceFileID(path: ""))), start: 0, count: 0)
+    public static let empty = YAMLItems(
+        document: YAMLDocument(YAMLDocument.Storage(file: SourceFileID(path: ""))), start: 0, count: 0)
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
@@ -178,7 +184,9 @@ final class YAMLDocument: @unchecked Sendable {
 
         /// A record; `weight` and the span's numbers fit 32 bits, as the reader bounds a file
         /// to 64 MiB and aliases to a million extra nodes.
-        init(shape: Shape, kind: YAMLScalar.Kind, quoted: Bool, first: Int32, count: Int32, weight: Int, span: SourceSpan) {
+        init(
+            shape: Shape, kind: YAMLScalar.Kind, quoted: Bool, first: Int32, count: Int32, weight: Int, span: SourceSpan
+        ) {
             self.shape = shape
             self.kind = kind
             self.quoted = quoted
@@ -237,16 +245,19 @@ final class YAMLDocument: @unchecked Sendable {
         /// The first 8 bytes of the scalar `record`, packed.
         func head(of record: Record) -> UInt64 {
             bytes.withUnsafeBufferPointer { all in
-                YAMLKeyName.pack(UnsafeBufferPointer(rebasing: all[Int(record.first)..<Int(record.first + min(record.count, 8))]))
+                YAMLKeyName.pack(
+                    UnsafeBufferPointer(rebasing: all[Int(record.first)..<Int(record.first + min(record.count, 8))]))
             }
         }
 
         /// Whether two pairs have the same key (by UTF-8 bytes, which is what YAML means by equal keys).
         func sameKey(_ a: Pair, _ b: Pair) -> Bool {
             a.keyHead == b.keyHead && a.keyLength == b.keyLength
-                && (a.keyLength <= 8 || bytes.withUnsafeBufferPointer { all in
-                    all[Int(a.keyFirst)..<Int(a.keyFirst + a.keyLength)].elementsEqual(all[Int(b.keyFirst)..<Int(b.keyFirst + b.keyLength)])
-                })
+                && (a.keyLength <= 8
+                    || bytes.withUnsafeBufferPointer { all in
+                        all[Int(a.keyFirst)..<Int(a.keyFirst + a.keyLength)].elementsEqual(
+                            all[Int(b.keyFirst)..<Int(b.keyFirst + b.keyLength)])
+                    })
         }
     }
 
@@ -267,9 +278,11 @@ final class YAMLDocument: @unchecked Sendable {
     /// Whether a pair's key is `name` (by UTF-8 bytes).
     func matches(_ pair: Pair, _ name: YAMLKeyName) -> Bool {
         pair.keyHead == name.head && Int(pair.keyLength) == name.length
-            && (name.length <= 8 || bytes.withUnsafeBufferPointer { all in
-                name.equals(UnsafeBufferPointer(rebasing: all[Int(pair.keyFirst)..<Int(pair.keyFirst + pair.keyLength)]))
-            })
+            && (name.length <= 8
+                || bytes.withUnsafeBufferPointer { all in
+                    name.equals(
+                        UnsafeBufferPointer(rebasing: all[Int(pair.keyFirst)..<Int(pair.keyFirst + pair.keyLength)]))
+                })
     }
 
     func scalar(_ record: Record) -> YAMLScalar {
@@ -349,8 +362,12 @@ public struct YAMLScalar {
 
     /// An integer as the core schema writes one: `[-+]?[0-9]+`, `0o[0-7]+` or `0x[0-9a-fA-F]+`.
     static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var digits = bytes[...], radix = 10, negative = false
-        if digits.count > 2, digits[digits.startIndex] == 0x30, digits[digits.startIndex + 1] == 0x78 || digits[digits.startIndex + 1] == 0x6F {
+        var digits = bytes[...]
+        var radix = 10
+        var negative = false
+        if digits.count > 2, digits[digits.startIndex] == 0x30,
+            digits[digits.startIndex + 1] == 0x78 || digits[digits.startIndex + 1] == 0x6F
+        {
             radix = digits[digits.startIndex + 1] == 0x78 ? 16 : 8
             digits = digits.dropFirst(2)
         } else if let sign = digits.first, sign == 0x2D || sign == 0x2B {
@@ -369,7 +386,8 @@ public struct YAMLScalar {
             }
             guard digit < radix else { return nil }
             let (shifted, overflowed) = value.multipliedReportingOverflow(by: radix)
-            let (next, overflowedAgain) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (next, overflowedAgain) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             if overflowed || overflowedAgain { return nil }
             value = next
         }

@@ -78,7 +78,10 @@ private struct ReaderSession {
 
     mutating func run() -> YAMLNode? {
         if source.bytes.count > limits.maxBytes {
-            error(YAMLDiagnostics.limit, "the file is \(source.bytes.count) bytes, more than the \(limits.maxBytes) a manifest may have", at: nil)
+            error(
+                YAMLDiagnostics.limit,
+                "the file is \(source.bytes.count) bytes, more than the \(limits.maxBytes) a manifest may have", at: nil
+            )
             return nil
         }
         var parser = yaml_parser_t()
@@ -122,9 +125,10 @@ private struct ReaderSession {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                error(YAMLDiagnostics.multipleDocuments, "a manifest is one YAML document, but a second one starts here",
-                      at: SourceSpan(file: source.id, start: start, length: 3),
-                      help: "remove the `---` and what follows, or put the second stack in a file of its own")
+                error(
+                    YAMLDiagnostics.multipleDocuments, "a manifest is one YAML document, but a second one starts here",
+                    at: SourceSpan(file: source.id, start: start, length: 3),
+                    help: "remove the `---` and what follows, or put the second stack in a file of its own")
                 return false
             }
         case YAML_SCALAR_EVENT:
@@ -136,7 +140,10 @@ private struct ReaderSession {
                 // The usual case, resolved from libyaml's bytes.
                 kind = plain ? CoreSchema.resolve(plain: bytes) : .string
             } else {
-                guard let tagged = scalarKind(text: String(decoding: bytes, as: UTF8.self), tag: cString(data.tag), plain: plain, at: start) else {
+                guard
+                    let tagged = scalarKind(
+                        text: String(decoding: bytes, as: UTF8.self), tag: cString(data.tag), plain: plain, at: start)
+                else {
                     return false
                 }
                 kind = tagged
@@ -144,18 +151,23 @@ private struct ReaderSession {
             let span = spanOf(event, bytes: bytes)
             let first = Int32(document.bytes.count)
             document.bytes.append(contentsOf: bytes)
-            let node = append(YAMLDocument.Record(shape: .scalar, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE,
-                                                  first: first, count: Int32(bytes.count), weight: 1, span: span))
+            let node = append(
+                YAMLDocument.Record(
+                    shape: .scalar, kind: kind, quoted: data.style != YAML_PLAIN_SCALAR_STYLE,
+                    first: first, count: Int32(bytes.count), weight: 1, span: span))
             return add(node, weight: 1, anchor: data.anchor == nil ? nil : cString(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = cString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
-                error(YAMLDiagnostics.unknownAnchor, "the alias '*\(name)' names no anchor defined before it",
-                      at: SourceSpan(file: source.id, start: start, length: name.count + 1), help: "define '&\(name)' on a node above this line")
+                error(
+                    YAMLDiagnostics.unknownAnchor, "the alias '*\(name)' names no anchor defined before it",
+                    at: SourceSpan(file: source.id, start: start, length: name.count + 1),
+                    help: "define '&\(name)' on a node above this line")
                 return false
             }
-            return add(target, weight: document.records[Int(target)].weight, anchor: nil, isAlias: true,
-                       aliasSpan: SourceSpan(file: source.id, start: start, length: name.count + 1))
+            return add(
+                target, weight: document.records[Int(target)].weight, anchor: nil, isAlias: true,
+                aliasSpan: SourceSpan(file: source.id, start: start, length: name.count + 1))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let tag = cString(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
@@ -164,12 +176,17 @@ private struct ReaderSession {
                 return false
             }
             if stack.count >= limits.maxDepth {
-                error(YAMLDiagnostics.limit, "nesting is deeper than \(limits.maxDepth) levels",
-                      at: SourceSpan(file: source.id, start: start), help: "a manifest needs only a few levels; this looks like generated or damaged input")
+                error(
+                    YAMLDiagnostics.limit, "nesting is deeper than \(limits.maxDepth) levels",
+                    at: SourceSpan(file: source.id, start: start),
+                    help: "a manifest needs only a few levels; this looks like generated or damaged input")
                 return false
             }
             let anchor = cString(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
-            stack.append(Frame(isMapping: isMapping, span: SourceSpan(file: source.id, start: start), anchor: anchor, start: pending.count))
+            stack.append(
+                Frame(
+                    isMapping: isMapping, span: SourceSpan(file: source.id, start: start), anchor: anchor,
+                    start: pending.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else {
                 preconditionFailure("internal error: libyaml closed a collection that was never opened")
@@ -200,8 +217,10 @@ private struct ReaderSession {
         guard frame.isMapping else {
             let first = Int32(document.items.count)
             document.items.append(contentsOf: pending[frame.start...])
-            return append(YAMLDocument.Record(shape: .sequence, kind: .null, quoted: false, first: first,
-                                              count: Int32(pending.count - frame.start), weight: frame.weight, span: frame.span))
+            return append(
+                YAMLDocument.Record(
+                    shape: .sequence, kind: .null, quoted: false, first: first,
+                    count: Int32(pending.count - frame.start), weight: frame.weight, span: frame.span))
         }
         let first = document.pairs.count
         var merged: [YAMLDocument.Pair] = []
@@ -227,12 +246,14 @@ private struct ReaderSession {
         }
         var index = frame.start
         while index + 1 < pending.count {
-            let keyIndex = pending[index], value = pending[index + 1]
+            let keyIndex = pending[index]
+            let value = pending[index + 1]
             index += 2
             let keyRecord = document.records[Int(keyIndex)]
             guard keyRecord.shape == .scalar else {
-                error(YAMLDiagnostics.badKey, "a mapping key must be a plain string, not \(keyRecord.kindDescription)",
-                      at: span(of: keyRecord))
+                error(
+                    YAMLDiagnostics.badKey, "a mapping key must be a plain string, not \(keyRecord.kindDescription)",
+                    at: span(of: keyRecord))
                 continue
             }
             let head = document.head(of: keyRecord)
@@ -247,13 +268,15 @@ private struct ReaderSession {
                 }
                 continue
             }
-            let pair = YAMLDocument.Pair(key: keyIndex, value: value, keyFirst: keyRecord.first, keyLength: keyRecord.count, keyHead: head)
+            let pair = YAMLDocument.Pair(
+                key: keyIndex, value: value, keyFirst: keyRecord.first, keyLength: keyRecord.count, keyHead: head)
             if let earlier = firstIndex(of: pair) {
                 let key = text(of: pair)
                 let first = span(of: document.records[Int(document.pairs[earlier].key)])
-                error(YAMLDiagnostics.duplicateKey, "the key '\(key)' appears twice in this mapping",
-                      at: span(of: keyRecord), help: "keep one of them",
-                      notes: [Diagnostic.Note("the first '\(key)' is here", at: first)])
+                error(
+                    YAMLDiagnostics.duplicateKey, "the key '\(key)' appears twice in this mapping",
+                    at: span(of: keyRecord), help: "keep one of them",
+                    notes: [Diagnostic.Note("the first '\(key)' is here", at: first)])
                 continue
             }
             if large { seen[text(of: pair)] = document.pairs.count }
@@ -267,13 +290,17 @@ private struct ReaderSession {
         }
         var weight = frame.weight
         if document.pairs.count - first != explicit {
-            weight = 1 + document.pairs[first...].reduce(0) {
-                $0 + document.records[Int($1.key)].weight + document.records[Int($1.value)].weight
-            }
+            weight =
+                1
+                + document.pairs[first...].reduce(0) {
+                    $0 + document.records[Int($1.key)].weight + document.records[Int($1.value)].weight
+                }
             if !checkExpansion(weight, at: frame.span) { return nil }
         }
-        return append(YAMLDocument.Record(shape: .mapping, kind: .null, quoted: false, first: Int32(first),
-                                          count: Int32(document.pairs.count - first), weight: weight, span: frame.span))
+        return append(
+            YAMLDocument.Record(
+                shape: .mapping, kind: .null, quoted: false, first: Int32(first),
+                count: Int32(document.pairs.count - first), weight: weight, span: frame.span))
     }
 
     /// A pair's key as a string: for messages, merges and large mappings only.
@@ -287,19 +314,24 @@ private struct ReaderSession {
         switch record.shape {
         case .mapping: return [record]
         case .sequence:
-            let sources = document.items[Int(record.first)..<Int(record.first + record.count)].map { document.records[Int($0)] }
+            let sources = document.items[Int(record.first)..<Int(record.first + record.count)].map {
+                document.records[Int($0)]
+            }
             if sources.allSatisfy({ $0.shape == .mapping }) { return sources }
         case .scalar: break
         }
-        error(YAMLDiagnostics.badKey, "a merge key '<<' takes a mapping or a list of mappings, not \(record.kindDescription)",
-              at: span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
+        error(
+            YAMLDiagnostics.badKey,
+            "a merge key '<<' takes a mapping or a list of mappings, not \(record.kindDescription)",
+            at: span, help: "write '<<: *anchor' where '&anchor' is on a mapping")
         return nil
     }
 
-
     /// Adds a finished node to the open container, or makes it the root.
     /// `weight` is the node's: the nodes it stands for when aliases are expanded.
-    mutating func add(_ node: Int32, weight: Int, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil) -> Bool {
+    mutating func add(_ node: Int32, weight: Int, anchor: String?, isAlias: Bool = false, aliasSpan: SourceSpan? = nil)
+        -> Bool
+    {
         if !isAlias { writtenNodes += 1 }
         if let anchor { anchors[anchor] = node }
         guard !stack.isEmpty else {
@@ -319,8 +351,9 @@ private struct ReaderSession {
     /// False (with an error) when aliases make the document expand far beyond what is written.
     mutating func checkExpansion(_ weight: Int, at span: SourceSpan) -> Bool {
         guard weight > writtenNodes + limits.maxAliasExpansion else { return true }
-        error(YAMLDiagnostics.limit, "aliases here expand to more than \(limits.maxAliasExpansion) nodes",
-              at: span, help: "this looks like an alias bomb; write the values out or use fewer nested aliases")
+        error(
+            YAMLDiagnostics.limit, "aliases here expand to more than \(limits.maxAliasExpansion) nodes",
+            at: span, help: "this looks like an alias bomb; write the values out or use fewer nested aliases")
         return false
     }
 
@@ -339,8 +372,9 @@ private struct ReaderSession {
         case "tag:yaml.org,2002:int" where resolved == .int: return .int
         case "tag:yaml.org,2002:float" where resolved == .float || resolved == .int: return .float
         case "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float":
-            error(YAMLDiagnostics.unsupportedTag, "'\(text)' is not a valid value for the tag '\(shortTag(tag))'",
-                  at: SourceSpan(file: source.id, start: start, length: max(1, text.count)))
+            error(
+                YAMLDiagnostics.unsupportedTag, "'\(text)' is not a valid value for the tag '\(shortTag(tag))'",
+                at: SourceSpan(file: source.id, start: start, length: max(1, text.count)))
             return nil
         default:
             unsupportedTag(tag, at: start)
@@ -349,10 +383,11 @@ private struct ReaderSession {
     }
 
     mutating func unsupportedTag(_ tag: String, at start: SourceLocation) {
-        error(YAMLDiagnostics.unsupportedTag, "the tag '\(shortTag(tag))' is not part of the YAML core schema",
-              at: SourceSpan(file: source.id, start: start, length: shortTag(tag).count),
-              expected: "no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!map, !!seq",
-              help: "remove the tag; stackc reads plain YAML values")
+        error(
+            YAMLDiagnostics.unsupportedTag, "the tag '\(shortTag(tag))' is not part of the YAML core schema",
+            at: SourceSpan(file: source.id, start: start, length: shortTag(tag).count),
+            expected: "no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!map, !!seq",
+            help: "remove the tag; stackc reads plain YAML values")
     }
 
     func shortTag(_ tag: String) -> String {
@@ -362,46 +397,53 @@ private struct ReaderSession {
     mutating func reportParserError(_ parser: yaml_parser_t) {
         let problem = cString(parser.problem) ?? "malformed YAML"
         let mark = parser.problem_mark
-        var where_ = location(mark)
+        var place = location(mark)
         // libyaml reports reader errors (bad UTF-8, control characters) by byte offset only.
         if parser.error == YAML_READER_ERROR {
-            where_ = locationOfByte(Int(parser.problem_offset))
+            place = locationOfByte(Int(parser.problem_offset))
         }
         var message = problem
         if let context = cString(parser.context) {
             message = "\(problem) (\(context) at line \(Int(parser.context_mark.line) + 1))"
         }
         let help: String?
-        let lineText = source.lineText(where_.line) ?? ""
-        let offending = lineText.unicodeScalars.dropFirst(where_.column - 1).first
+        let lineText = source.lineText(place.line) ?? ""
+        let offending = lineText.unicodeScalars.dropFirst(place.column - 1).first
         let context = cString(parser.context) ?? ""
         switch problem {
         case _ where context.contains("quoted scalar") && problem.contains("end of stream"):
             // libyaml finds it at the end of the file; the mistake is the quote that opens it.
-            where_ = location(parser.context_mark)
-            let quote = source.lineText(where_.line)?.unicodeScalars.dropFirst(where_.column - 1).first.map(String.init) ?? "\""
+            place = location(parser.context_mark)
+            let quote =
+                source.lineText(place.line)?.unicodeScalars.dropFirst(place.column - 1).first.map(String.init) ?? "\""
             message = "a quoted string is never closed"
             help = "end it with \(quote); as written it runs to the end of the file"
         case let text where text.contains("tab") || offending == "\t":
             if offending == "\t" { message = "a tab where YAML expects spaces (\(problem))" }
             help = "indent with spaces; YAML does not allow tabs there"
-        case let text where text.contains("mapping values are not allowed") && where_.column > 1024:
+        case let text where text.contains("mapping values are not allowed") && place.column > 1024:
             help = "a key may be at most 1024 characters long"
         case let text where text.contains("mapping values are not allowed"):
             help = "a value that contains ': ' must be quoted"
-        case let text where text.contains("did not find expected key") || text.contains("did not find expected '-' indicator"):
-            help = "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line \(Int(parser.context_mark.line) + 1))"
+        case let text
+        where text.contains("did not find expected key") || text.contains("did not find expected '-' indicator"):
+            help =
+                "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line \(Int(parser.context_mark.line) + 1))"
         case let text where text.contains("could not find expected ':'"):
-            help = "a key needs ': ' after it; a value that runs over several lines must be indented under its key or quoted"
+            help =
+                "a key needs ': ' after it; a value that runs over several lines must be indented under its key or quoted"
         case let text where text.contains("UTF-8") || text.contains("control characters"):
             help = "a manifest is UTF-8 text; this file looks binary or in another encoding"
         default: help = nil
         }
-        error(YAMLDiagnostics.syntax, "invalid YAML: \(message)", at: SourceSpan(file: source.id, start: where_), help: help)
+        error(
+            YAMLDiagnostics.syntax, "invalid YAML: \(message)", at: SourceSpan(file: source.id, start: place),
+            help: help)
     }
 
     func locationOfByte(_ offset: Int) -> SourceLocation {
-        var line = 1, lineStart = 0
+        var line = 1
+        var lineStart = 0
         let end = min(offset, source.bytes.count)
         for index in 0..<end where source.bytes[index] == 0x0A {
             line += 1
@@ -418,8 +460,11 @@ private struct ReaderSession {
     /// A scalar's span: its length on the line it starts, or for one that spans lines its
     /// characters up to 80.
     func spanOf(_ event: yaml_event_t, bytes: UnsafeBufferPointer<UInt8>) -> SourceSpan {
-        let start = location(event.start_mark), end = location(event.end_mark)
-        let length = end.line == start.line ? end.column - start.column
+        let start = location(event.start_mark)
+        let end = location(event.end_mark)
+        let length =
+            end.line == start.line
+            ? end.column - start.column
             : max(1, min(String(decoding: bytes, as: UTF8.self).count, 80))
         return SourceSpan(file: source.id, start: start, length: length)
     }
@@ -429,8 +474,10 @@ private struct ReaderSession {
         record.span(in: source.id)
     }
 
-    mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+    mutating func error(
+        _ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
+        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []
+    ) {
         sink.error(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 

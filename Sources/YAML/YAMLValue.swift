@@ -28,15 +28,15 @@ public indirect enum YAMLValue: Equatable, Sendable {
     /// Equal when the cases and contents are equal, mapping pairs compared in order.
     public static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
         switch (lhs, rhs) {
-        case let (.string(l), .string(r)), let (.literal(l), .literal(r)): return l == r
-        case let (.int(l), .int(r)): return l == r
+        case (.string(let l), .string(let r)), (.literal(let l), .literal(let r)): return l == r
+        case (.int(let l), .int(let r)): return l == r
         // Bit patterns, so that `.nan` equals itself and a value compares equal to its copy.
-        case let (.double(l), .double(r)): return l.bitPattern == r.bitPattern
-        case let (.bool(l), .bool(r)): return l == r
+        case (.double(let l), .double(let r)): return l.bitPattern == r.bitPattern
+        case (.bool(let l), .bool(let r)): return l == r
         case (.null, .null): return true
-        case let (.mapping(l), .mapping(r)):
+        case (.mapping(let l), .mapping(let r)):
             return l.count == r.count && zip(l, r).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.sequence(l), .sequence(r)), let (.flowSequence(l), .flowSequence(r)): return l == r
+        case (.sequence(let l), .sequence(let r)), (.flowSequence(let l), .flowSequence(let r)): return l == r
         default: return false
         }
     }

@@ -39,7 +39,8 @@ struct BuildOptions: ParsableArguments {
         // deploy.sh runs from the output folder and finds build contexts beside the manifest.
         let outputFolder = URL(fileURLWithPath: output).appendingPathComponent(stack.name).standardizedFileURL.path
         let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
-        let result = BuildPipeline.build(stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
+        let result = BuildPipeline.build(
+            stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
         all.report(contentsOf: checked.diagnostics + result.diagnostics)
@@ -61,7 +62,8 @@ struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Compile a manifest into <output>/<stack>/.",
-        discussion: "Nothing is written when the manifest has errors. Files stackc wrote before and no longer produces are removed; other files are left alone."
+        discussion:
+            "Nothing is written when the manifest has errors. Files stackc wrote before and no longer produces are removed; other files are left alone."
     )
 
     @OptionGroup var options: BuildOptions
@@ -78,7 +80,9 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if options.format == .text {
-            Terminal.out("\(options.output)/\(stack.name): \(changes.written.count) written, \(changes.unchanged.count) unchanged, \(changes.removed.count) removed\n")
+            Terminal.out(
+                "\(options.output)/\(stack.name): \(changes.written.count) written, \(changes.unchanged.count) unchanged, \(changes.removed.count) removed\n"
+            )
         }
     }
 }
@@ -89,7 +93,8 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Lint a manifest and fail when its committed output is stale.",
-        discussion: "Exit status: 0 when the output is exactly what build writes, 1 when the manifest has errors or the output is stale, missing or has extra files, 2 for usage or I/O errors."
+        discussion:
+            "Exit status: 0 when the output is exactly what build writes, 1 when the manifest has errors or the output is stale, missing or has extra files, 2 for usage or I/O errors."
     )
 
     @OptionGroup var options: BuildOptions
@@ -111,9 +116,14 @@ struct CheckCommand: ParsableCommand {
         Terminal.err(report)
         if diff {
             for path in staleness.stale {
-                guard let expected = path == OutputFolder.recordName
-                        ? OutputFolder.record(result.tree) : result.tree.file(path)?.contents else { continue }
-                Terminal.out(UnifiedDiff.diff(committedPath: folder.root.appendingPathComponent(path), label: prefix + path, expected: expected))
+                guard
+                    let expected = path == OutputFolder.recordName
+                        ? OutputFolder.record(result.tree) : result.tree.file(path)?.contents
+                else { continue }
+                Terminal.out(
+                    UnifiedDiff.diff(
+                        committedPath: folder.root.appendingPathComponent(path), label: prefix + path,
+                        expected: expected))
             }
         }
         throw ExitCode(1)

@@ -7,7 +7,8 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check manifests and report every problem.",
-        discussion: "Exit status: 0 when clean (warnings allowed unless --strict), 1 when a manifest has errors, 2 for usage or I/O errors."
+        discussion:
+            "Exit status: 0 when clean (warnings allowed unless --strict), 1 when a manifest has errors, 2 for usage or I/O errors."
     )
 
     @Argument(help: "The manifests to check.")
@@ -33,8 +34,13 @@ struct LintCommand: ParsableCommand {
             case .failure(let error):
                 Terminal.err(error.message)
                 if format == .json {
-                    printer.add([Diagnostic(code: .unreadableFile, severity: .error, message: "cannot read the file: \(error.reason)",
-                                            path: path, span: nil)], source: nil)
+                    printer.add(
+                        [
+                            Diagnostic(
+                                code: .unreadableFile, severity: .error,
+                                message: "cannot read the file: \(error.reason)",
+                                path: path, span: nil)
+                        ], source: nil)
                 }
                 status = max(status, 2)
             case .success(let source):

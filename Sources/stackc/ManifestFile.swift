@@ -14,8 +14,12 @@ enum ManifestFile {
         guard descriptor >= 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
-        guard status.st_mode & S_IFMT != S_IFDIR else { return .failure(ManifestReadError(path: path, reason: "is a directory")) }
+        guard fstat(descriptor, &status) == 0 else {
+            return .failure(ManifestReadError(path: path, reason: reason(errno)))
+        }
+        guard status.st_mode & S_IFMT != S_IFDIR else {
+            return .failure(ManifestReadError(path: path, reason: "is a directory"))
+        }
         // Read up to one byte past the limit (the size stat gives may be 0 for a pipe).
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(Int(status.st_size), maxBytes) + 1)
@@ -28,7 +32,8 @@ enum ManifestFile {
             bytes.append(contentsOf: chunk[..<count])
         }
         guard bytes.count <= maxBytes else {
-            return .failure(ManifestReadError(path: path, reason: "larger than \(maxBytes / 1024 / 1024) MiB; not a manifest"))
+            return .failure(
+                ManifestReadError(path: path, reason: "larger than \(maxBytes / 1024 / 1024) MiB; not a manifest"))
         }
         return .success(SourceFile(path: path, bytes: bytes))
     }
@@ -48,7 +53,9 @@ extension ManifestFile {
     /// `path` relative to `workingDirectory`, with `.` and `..` resolved lexically:
     /// `manifests/a.yml`, `./manifests/a.yml` and `$PWD/manifests/a.yml` all give
     /// `manifests/a.yml`; a manifest outside the working directory gives `../…`.
-    static func displayPath(_ path: String, workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+    static func displayPath(_ path: String, workingDirectory: String = FileManager.default.currentDirectoryPath)
+        -> String
+    {
         let target = normalized(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
         let base = normalized(workingDirectory)
         var common = 0

@@ -31,8 +31,12 @@ struct OutputFolder {
 
     /// The paths recorded by the last build.
     func recordedPaths() -> [String] {
-        guard let text = try? String(contentsOf: root.appendingPathComponent(Self.recordName), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") && Self.isSafe($0) }
+        guard let text = try? String(contentsOf: root.appendingPathComponent(Self.recordName), encoding: .utf8) else {
+            return []
+        }
+        return text.split(separator: "\n").map(String.init).filter {
+            !$0.isEmpty && !$0.hasPrefix("#") && Self.isSafe($0)
+        }
     }
 
     /// A recorded path must stay inside the folder, whatever the record file says.
@@ -48,7 +52,9 @@ struct OutputFolder {
 
     /// Every file of the tree plus the record, as (path, contents, executable).
     static func entries(_ tree: OutputTree) -> [(path: String, contents: Data, executable: Bool)] {
-        tree.files.map { ($0.path, Data($0.contents.utf8), $0.executable) } + [(recordName, Data(record(tree).utf8), false)]
+        tree.files.map { ($0.path, Data($0.contents.utf8), $0.executable) } + [
+            (recordName, Data(record(tree).utf8), false)
+        ]
     }
 
     /// Compares the folder with `tree`.
@@ -64,7 +70,9 @@ struct OutputFolder {
             if data != entry.contents { result.stale.append(entry.path) }
         }
         let produced = Set(entries.map(\.path))
-        result.extra = recordedPaths().filter { !produced.contains($0) && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+        result.extra = recordedPaths().filter {
+            !produced.contains($0) && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        }
         return result
     }
 
@@ -81,17 +89,20 @@ struct OutputFolder {
             for entry in Self.entries(tree) {
                 let url = root.appendingPathComponent(entry.path)
                 if let existing = try? Data(contentsOf: url), existing == entry.contents,
-                   isExecutable(url) == entry.executable || entry.path == Self.recordName {
+                    isExecutable(url) == entry.executable || entry.path == Self.recordName
+                {
                     if entry.path != Self.recordName { changes.unchanged.append(entry.path) }
                     continue
                 }
                 // rename(2) would fail on a folder only after other files had been replaced.
                 if isFolder(url) { throw OutputFolderError.folderInTheWay(entry.path) }
                 createdFolders += try createFolders(url.deletingLastPathComponent())
-                let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).stackc-tmp")
+                let temporary = url.deletingLastPathComponent().appendingPathComponent(
+                    ".\(url.lastPathComponent).stackc-tmp")
                 try entry.contents.write(to: temporary)
                 staged.append((temporary, url, entry.path))
-                try fileManager.setAttributes([.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
+                try fileManager.setAttributes(
+                    [.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
             }
         } catch {
             for item in staged { try? fileManager.removeItem(at: item.temporary) }
@@ -143,7 +154,8 @@ struct OutputFolder {
     private func removeEmptyParents(of url: URL) {
         var parent = url.deletingLastPathComponent()
         while parent.path.count > root.path.count,
-              let contents = try? FileManager.default.contentsOfDirectory(atPath: parent.path), contents.isEmpty {
+            let contents = try? FileManager.default.contentsOfDirectory(atPath: parent.path), contents.isEmpty
+        {
             try? FileManager.default.removeItem(at: parent)
             parent = parent.deletingLastPathComponent()
         }

@@ -4,10 +4,14 @@ import Glibc
 /// A unified diff between a committed file and what build would write, made by `diff -u`.
 enum UnifiedDiff {
     static func diff(committedPath: URL, label: String, expected: String) -> String {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-expected-\(getpid())-\(abs(label.hashValue))")
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "stackc-expected-\(getpid())-\(abs(label.hashValue))")
         defer { try? FileManager.default.removeItem(at: temporary) }
         guard (try? Data(expected.utf8).write(to: temporary)) != nil else { return "" }
-        let arguments = ["diff", "-u", "--label", "\(label) (committed)", "--label", "\(label) (build)", committedPath.path, temporary.path]
+        let arguments = [
+            "diff", "-u", "--label", "\(label) (committed)", "--label", "\(label) (build)", committedPath.path,
+            temporary.path,
+        ]
         return run(arguments) ?? "stackc: cannot run diff\n"
     }
 
@@ -23,7 +27,7 @@ enum UnifiedDiff {
         posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
         posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
         let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
         close(pipeEnds[1])

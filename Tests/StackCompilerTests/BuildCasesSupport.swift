@@ -18,7 +18,10 @@ struct BuildCase: Sendable, CustomTestStringConvertible {
     /// The repository's manifests, then the synthetic ones.
     static var all: [BuildCase] {
         let repo = BuildSupport.repoManifestPaths().map { path in
-            BuildCase(path: path, text: (try? String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(path), encoding: .utf8)) ?? "")
+            BuildCase(
+                path: path,
+                text: (try? String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(path), encoding: .utf8))
+                    ?? "")
         }
         return repo + synthetic
     }
@@ -87,14 +90,14 @@ extension BuildCase {
                 env:
 
             """ + env + """
-              shell:
-                image: alpine:3.20
-                command: "sh -c 'echo $HOME a$$b && exec sleep 1d'"
-              argv:
-                image: alpine:3.20
-                command: [printf, "%s", "$HOME", "a$$b", "on", "~", "12:30", "*x", "- y", ""]
+                  shell:
+                    image: alpine:3.20
+                    command: "sh -c 'echo $HOME a$$b && exec sleep 1d'"
+                  argv:
+                    image: alpine:3.20
+                    command: [printf, "%s", "$HOME", "a$$b", "on", "~", "12:30", "*x", "- y", ""]
 
-            """
+                """
         return BuildCase(
             path: "synthetic/tricky.yml", text: text,
             expectedEnvironment: ["env": trickyEnvironment.map { ($0.key, $0.value) }],
@@ -109,104 +112,108 @@ extension BuildCase {
 // MARK: - Placement, resources, updates
 
 extension BuildCase {
-    static let placement = BuildCase(path: "synthetic/placement.yml", text: """
-        stackc: 1
-        name: place
-        cluster:
-          managers: 3
-          workers: 4
-          shared_storage: glusterfs
-        apps:
-          agent:
-            image: alpine:3.20
-            replicas: global
-            command: [sleep, infinity]
-            volumes:
-              state: /var/lib/agent
-            placement:
-              labels:
-                monitoring: "on"
-          front:
-            image: nginx:1.27-alpine
-            replicas: 6
-            volumes:
-              cache: /var/cache/nginx
-            placement:
-              role: worker
-              labels:
-                zone: eu-1
-                disk: ssd
-              max_per_node: 2
-            resources:
-              cpus: 1.5
-              memory: 1.5G
-              reserve:
-                cpus: 0.25
-                memory: 256M
-            update:
-              order: stop-first
-              parallelism: 2
-              failure_action: pause
-              delay: 10s
-              monitor: 1m30s
-          admin:
-            image: nginx:1.27-alpine
-            replicas: 1
-            volumes:
-              data: /srv/admin
-            placement:
-              role: manager
-            resources:
-              cpus: 0.5
-              memory: 300M
-          idle:
-            image: busybox:1.36
-            replicas: 0
-            command: sleep 1d
+    static let placement = BuildCase(
+        path: "synthetic/placement.yml",
+        text: """
+            stackc: 1
+            name: place
+            cluster:
+              managers: 3
+              workers: 4
+              shared_storage: glusterfs
+            apps:
+              agent:
+                image: alpine:3.20
+                replicas: global
+                command: [sleep, infinity]
+                volumes:
+                  state: /var/lib/agent
+                placement:
+                  labels:
+                    monitoring: "on"
+              front:
+                image: nginx:1.27-alpine
+                replicas: 6
+                volumes:
+                  cache: /var/cache/nginx
+                placement:
+                  role: worker
+                  labels:
+                    zone: eu-1
+                    disk: ssd
+                  max_per_node: 2
+                resources:
+                  cpus: 1.5
+                  memory: 1.5G
+                  reserve:
+                    cpus: 0.25
+                    memory: 256M
+                update:
+                  order: stop-first
+                  parallelism: 2
+                  failure_action: pause
+                  delay: 10s
+                  monitor: 1m30s
+              admin:
+                image: nginx:1.27-alpine
+                replicas: 1
+                volumes:
+                  data: /srv/admin
+                placement:
+                  role: manager
+                resources:
+                  cpus: 0.5
+                  memory: 300M
+              idle:
+                image: busybox:1.36
+                replicas: 0
+                command: sleep 1d
 
-        """, expectedCommands: ["agent": ["sleep", "infinity"], "idle": ["sleep", "1d"]])
+            """, expectedCommands: ["agent": ["sleep", "infinity"], "idle": ["sleep", "1d"]])
 }
 
 // MARK: - Database servers
 
 extension BuildCase {
-    static let databases = BuildCase(path: "synthetic/databases.yml", text: """
-        stackc: 1
-        name: data
-        cluster:
-          managers: 1
-          workers: 2
-        databases:
-          pg:
-            engine: postgres
-            version: "16"
-            placement:
-              role: manager
-              labels:
-                storage: fast
-          maria:
-            engine: mariadb
-          cache:
-            engine: redis
-            placement:
-              role: worker
-        apps:
-          api:
-            image: ghcr.io/example/api:1.2
-            port: 8080
-            health: /healthz
-            database: pg
-            volumes:
-              uploads: /srv/uploads
-            secrets: [api-token]
-          shop:
-            image: example/shop:2
-            database: maria
-            env:
-              DB_HOST: maria
-          queue:
-            image: example/queue:1
-            database: cache
+    static let databases = BuildCase(
+        path: "synthetic/databases.yml",
+        text: """
+            stackc: 1
+            name: data
+            cluster:
+              managers: 1
+              workers: 2
+            databases:
+              pg:
+                engine: postgres
+                version: "16"
+                placement:
+                  role: manager
+                  labels:
+                    storage: fast
+              maria:
+                engine: mariadb
+              cache:
+                engine: redis
+                placement:
+                  role: worker
+            apps:
+              api:
+                image: ghcr.io/example/api:1.2
+                port: 8080
+                health: /healthz
+                database: pg
+                volumes:
+                  uploads: /srv/uploads
+                secrets: [api-token]
+              shop:
+                image: example/shop:2
+                database: maria
+                env:
+                  DB_HOST: maria
+              queue:
+                image: example/queue:1
+                database: cache
 
-        """, expectedEnvironment: ["shop": [("DB_HOST", "maria")]])
+            """, expectedEnvironment: ["shop": [("DB_HOST", "maria")]])
 }

@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// The two phases of a build: passes contribute to the plan in any order, renderers read the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// `stack.yml` as the tools that consume it see it: Docker's own loader (`docker stack config`,
@@ -19,7 +20,8 @@ import Testing
         guard let docker = try Tools.run("docker", ["stack", "config", "-c", "stack.yml"], in: folder) else { return }
         try #require(docker.status == 0, "docker stack config rejects \(buildCase.path)'s stack.yml: \(docker.summary)")
         guard let normalised = try PyYAMLValue.read(docker.stdout) else { return }
-        StackFileExpectations(stack: built.stack, buildCase: buildCase, document: normalised, dollarsDoubled: false).verifyAll()
+        StackFileExpectations(stack: built.stack, buildCase: buildCase, document: normalised, dollarsDoubled: false)
+            .verifyAll()
     }
 
     /// The Compose Specification's JSON Schema accepts the file.
@@ -29,7 +31,10 @@ import Testing
         let folder = try BuildSupport.makeTemporaryFolder("schema")
         defer { try? FileManager.default.removeItem(at: folder) }
         try BuildSupport.write(built.tree, to: folder)
-        guard let run = try Tools.run("check-jsonschema", ["--builtin-schema", "vendor.compose-spec", "stack.yml"], in: folder) else { return }
+        guard
+            let run = try Tools.run(
+                "check-jsonschema", ["--builtin-schema", "vendor.compose-spec", "stack.yml"], in: folder)
+        else { return }
         #expect(run.status == 0, "check-jsonschema rejects \(buildCase.path)'s stack.yml: \(run.summary)")
     }
 
@@ -38,14 +43,17 @@ import Testing
     @Test(arguments: BuildCase.all)
     func yaml11ReaderSeesOnlyStrings(_ buildCase: BuildCase) throws {
         guard let built = BuildSupport.build(path: buildCase.path, text: buildCase.text),
-              let stackFile = built.tree.file("stack.yml") else {
+            let stackFile = built.tree.file("stack.yml")
+        else {
             Issue.record("no stack.yml")
             return
         }
         guard let document = try PyYAMLValue.read(stackFile.contents) else { return }
-        #expect(StackFileExpectations.nonStringKeys(document).isEmpty,
-                "keys a YAML 1.1 reader does not read as strings: \(StackFileExpectations.nonStringKeys(document))")
-        let expectations = StackFileExpectations(stack: built.stack, buildCase: buildCase, document: document, dollarsDoubled: true)
+        #expect(
+            StackFileExpectations.nonStringKeys(document).isEmpty,
+            "keys a YAML 1.1 reader does not read as strings: \(StackFileExpectations.nonStringKeys(document))")
+        let expectations = StackFileExpectations(
+            stack: built.stack, buildCase: buildCase, document: document, dollarsDoubled: true)
         expectations.verifyEnvironment()
         expectations.verifyResources()
         expectations.verifyLabels()
@@ -79,7 +87,8 @@ struct StackFileExpectations {
     /// The service of an app or database; records an issue when it is missing.
     func service(_ name: String) -> PyYAMLValue? {
         guard let service = services?[name] else {
-            Issue.record("\(buildCase.path): no service '\(name)' in \(String(describing: services?.pairs?.keys.sorted()))")
+            Issue.record(
+                "\(buildCase.path): no service '\(name)' in \(String(describing: services?.pairs?.keys.sorted()))")
             return nil
         }
         return service
@@ -90,20 +99,27 @@ struct StackFileExpectations {
             let expected = buildCase.expectedEnvironment[app.name] ?? app.env
             // The model must agree with what the manifest's author wrote, too.
             if let handWritten = buildCase.expectedEnvironment[app.name] {
-                #expect(app.env.map(\.key) == handWritten.map(\.key) && app.env.map(\.value) == handWritten.map(\.value),
-                        "\(app.name): the resolved environment differs from the manifest's")
+                #expect(
+                    app.env.map(\.key) == handWritten.map(\.key) && app.env.map(\.value) == handWritten.map(\.value),
+                    "\(app.name): the resolved environment differs from the manifest's")
             }
             guard let service = service(app.name) else { continue }
             let actual = service["environment"]?.pairs ?? [:]
             // stackc adds the variables of a database connection and a preset; nothing else.
             let added = Set(actual.keys).subtracting(expected.map(\.key))
-            let stackcOwned = ["DATABASE_", "POSTGRES_", "MYSQL_", "NEXTCLOUD_", "REDIS_", "OVERWRITE", "TRUSTED_PROXIES",
-                               "APACHE_DISABLE_REWRITE_IP", "STACKC_"]
-            #expect(added.allSatisfy { key in stackcOwned.contains { key.hasPrefix($0) } }, "\(app.name): unexpected variables \(added.sorted())")
+            let stackcOwned = [
+                "DATABASE_", "POSTGRES_", "MYSQL_", "NEXTCLOUD_", "REDIS_", "OVERWRITE", "TRUSTED_PROXIES",
+                "APACHE_DISABLE_REWRITE_IP", "STACKC_",
+            ]
+            #expect(
+                added.allSatisfy { key in stackcOwned.contains { key.hasPrefix($0) } },
+                "\(app.name): unexpected variables \(added.sorted())")
             for (key, value) in expected {
                 let want = dollarsDoubled ? value.replacingOccurrences(of: "$", with: "$$") : value
-                #expect(actual[key]?.string == want,
-                        "\(buildCase.path) \(app.name).\(key): read \(actual[key].map(String.init(describing:)) ?? "nothing"), expected \"\(want)\"")
+                #expect(
+                    actual[key]?.string == want,
+                    "\(buildCase.path) \(app.name).\(key): read \(actual[key].map(String.init(describing:)) ?? "nothing"), expected \"\(want)\""
+                )
             }
         }
     }
@@ -128,18 +144,26 @@ struct StackFileExpectations {
                 #expect(deploy["replicas"] == nil, "\(app.name): a global service with replicas")
             case .count(let count):
                 #expect(deploy["mode"]?.string == "replicated")
-                #expect(deploy["replicas"]?.int == count, "\(app.name): replicas \(String(describing: deploy["replicas"])), expected \(count)")
+                #expect(
+                    deploy["replicas"]?.int == count,
+                    "\(app.name): replicas \(String(describing: deploy["replicas"])), expected \(count)")
             }
             let constraints = deploy["placement"]?["constraints"]?.items?.map { $0.string ?? "<\($0)>" } ?? []
             #expect(constraints == Self.constraints(app.placement), "\(app.name): constraints \(constraints)")
-            #expect(deploy["placement"]?["max_replicas_per_node"]?.int == app.placement.maxPerNode,
-                    "\(app.name): max_replicas_per_node \(String(describing: deploy["placement"]?["max_replicas_per_node"]))")
+            #expect(
+                deploy["placement"]?["max_replicas_per_node"]?.int == app.placement.maxPerNode,
+                "\(app.name): max_replicas_per_node \(String(describing: deploy["placement"]?["max_replicas_per_node"]))"
+            )
             let update = deploy["update_config"]
             #expect(update?["order"]?.string == app.update.order)
             #expect(update?["parallelism"]?.int == app.update.parallelism)
             #expect(update?["failure_action"]?.string == app.update.failureAction)
-            #expect(Self.seconds(update?["delay"]) == app.update.delay?.seconds, "\(app.name): update delay \(String(describing: update?["delay"]))")
-            #expect(Self.seconds(update?["monitor"]) == app.update.monitor?.seconds, "\(app.name): update monitor \(String(describing: update?["monitor"]))")
+            #expect(
+                Self.seconds(update?["delay"]) == app.update.delay?.seconds,
+                "\(app.name): update delay \(String(describing: update?["delay"]))")
+            #expect(
+                Self.seconds(update?["monitor"]) == app.update.monitor?.seconds,
+                "\(app.name): update monitor \(String(describing: update?["monitor"]))")
         }
     }
 
@@ -150,9 +174,13 @@ struct StackFileExpectations {
             var expected: Set<String> = ["apps"]
             if app.route != nil { expected.insert("public") }
             if let database = app.database { expected.insert("db-\(database)") }
-            for dependency in app.dependsOn where dependency.kind == .database { expected.insert("db-\(dependency.name)") }
+            for dependency in app.dependsOn where dependency.kind == .database {
+                expected.insert("db-\(dependency.name)")
+            }
             if app.preset == .nextcloud, stack.taskCount(app.replicas) > 1 { expected.insert("\(app.name)-cache") }
-            #expect(Self.names(service["networks"]) == expected, "\(app.name): networks \(String(describing: service["networks"]))")
+            #expect(
+                Self.names(service["networks"]) == expected,
+                "\(app.name): networks \(String(describing: service["networks"]))")
         }
         let declared = Set(document["networks"]?.pairs?.keys.map { $0 } ?? [])
         let used = Set(stack.apps.flatMap { Self.names(services?[$0.name]?["networks"]) })
@@ -172,8 +200,12 @@ struct StackFileExpectations {
             let mounts = service(app.name)?["volumes"]?.items ?? []
             for volume in app.volumes {
                 let key = "\(app.name)-\(volume.name)"
-                #expect(mounts.contains { $0["source"]?.string == key && $0["target"]?.string == volume.path && $0["type"]?.string == "volume" },
-                        "\(app.name): no mount of '\(key)' at \(volume.path) in \(mounts)")
+                #expect(
+                    mounts.contains {
+                        $0["source"]?.string == key && $0["target"]?.string == volume.path
+                            && $0["type"]?.string == "volume"
+                    },
+                    "\(app.name): no mount of '\(key)' at \(volume.path) in \(mounts)")
                 guard let declared = document["volumes"]?[key] else {
                     Issue.record("\(buildCase.path): volume '\(key)' not declared")
                     continue
@@ -182,11 +214,14 @@ struct StackFileExpectations {
                     #expect(declared["driver"]?.string == "local")
                     #expect(declared["driver_opts"]?["type"]?.string == "none")
                     #expect(declared["driver_opts"]?["o"]?.string == "bind")
-                    #expect(declared["driver_opts"]?["device"]?.string == "/data/\(stack.name)/\(key)",
-                            "\(key): device \(String(describing: declared["driver_opts"]?["device"]))")
+                    #expect(
+                        declared["driver_opts"]?["device"]?.string == "/data/\(stack.name)/\(key)",
+                        "\(key): device \(String(describing: declared["driver_opts"]?["device"]))")
                 } else {
-                    #expect(declared["driver_opts"] == nil && declared["driver"] == nil,
-                            "\(key): \(tasks) task(s), shared storage \(stack.cluster.sharedStorage), but declared \(declared)")
+                    #expect(
+                        declared["driver_opts"] == nil && declared["driver"] == nil,
+                        "\(key): \(tasks) task(s), shared storage \(stack.cluster.sharedStorage), but declared \(declared)"
+                    )
                 }
             }
         }
@@ -210,14 +245,18 @@ struct StackFileExpectations {
                 let section = resources?[kind]
                 if let cpus {
                     let text = section?["cpus"]?.string
-                    #expect(text.flatMap(Double.init).map { abs($0 - cpus) < 0.0005 } == true,
-                            "\(app.name) \(kind).cpus: \(String(describing: section?["cpus"])), expected the string of \(cpus)")
+                    #expect(
+                        text.flatMap(Double.init).map { abs($0 - cpus) < 0.0005 } == true,
+                        "\(app.name) \(kind).cpus: \(String(describing: section?["cpus"])), expected the string of \(cpus)"
+                    )
                 }
                 if let memory {
                     let text = section?["memory"]?.string
                     // Docker normalises sizes to bytes; the file itself keeps the unit.
                     let want = dollarsDoubled ? memory.dockerString : String(memory.bytes)
-                    #expect(text == want, "\(app.name) \(kind).memory: \(String(describing: section?["memory"])), expected \"\(want)\"")
+                    #expect(
+                        text == want,
+                        "\(app.name) \(kind).memory: \(String(describing: section?["memory"])), expected \"\(want)\"")
                 }
             }
         }
@@ -241,15 +280,20 @@ struct StackFileExpectations {
             #expect(service["image"]?.string == "\(database.engine.rawValue):\(database.version)")
             #expect(Self.names(service["networks"]) == ["db-\(database.name)"])
             let network = document["networks"]?["db-\(database.name)"]
-            #expect(network?["internal"]?.bool == true && network?["attachable"]?.bool == true,
-                    "db-\(database.name): \(String(describing: network))")
+            #expect(
+                network?["internal"]?.bool == true && network?["attachable"]?.bool == true,
+                "db-\(database.name): \(String(describing: network))")
             let mounts = service["volumes"]?.items ?? []
-            #expect(mounts.contains { $0["source"]?.string == "\(database.name)-data" }, "\(database.name): mounts \(mounts)")
+            #expect(
+                mounts.contains { $0["source"]?.string == "\(database.name)-data" },
+                "\(database.name): mounts \(mounts)")
             let constraints = service["deploy"]?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
             #expect(constraints == Self.constraints(database.placement), "\(database.name): constraints \(constraints)")
             let secret = "\(database.name)-admin-password"
             let hasSecret = (service["secrets"]?.items ?? []).contains { $0["source"]?.string == secret }
-            #expect(hasSecret == (database.engine != .redis), "\(database.name): secrets \(String(describing: service["secrets"]))")
+            #expect(
+                hasSecret == (database.engine != .redis),
+                "\(database.name): secrets \(String(describing: service["secrets"]))")
             if database.engine != .redis {
                 #expect(document["secrets"]?[secret]?["external"]?.bool == true)
                 #expect(document["secrets"]?[secret]?["name"]?.string == "\(stack.name)_\(secret)")
@@ -263,8 +307,10 @@ struct StackFileExpectations {
             guard let service = service(app.name) else { continue }
             let test = service["healthcheck"]?["test"]?.items?.compactMap(\.string)
             if let health = app.health, let port = app.port {
-                #expect(test?.first == "CMD-SHELL" && test?.last?.contains("http://127.0.0.1:\(port)\(health.path)") == true,
-                        "\(app.name): healthcheck \(String(describing: test))")
+                #expect(
+                    test?.first == "CMD-SHELL"
+                        && test?.last?.contains("http://127.0.0.1:\(port)\(health.path)") == true,
+                    "\(app.name): healthcheck \(String(describing: test))")
             } else {
                 #expect(test == nil, "\(app.name): a healthcheck without health and port")
             }
@@ -288,10 +334,16 @@ struct StackFileExpectations {
     /// A Go duration (`1m30s`, or Docker's `1m30s`/`10s`) in whole seconds.
     static func seconds(_ value: PyYAMLValue?) -> Int? {
         guard let text = value?.string else { return nil }
-        var total = 0, number = ""
+        var total = 0
+        var number = ""
         for character in text {
-            if character.isNumber { number.append(character); continue }
-            guard let amount = Int(number), let unit = ["h": 3600, "m": 60, "s": 1][String(character)] else { return nil }
+            if character.isNumber {
+                number.append(character)
+                continue
+            }
+            guard let amount = Int(number), let unit = ["h": 3600, "m": 60, "s": 1][String(character)] else {
+                return nil
+            }
             total += amount * unit
             number = ""
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// What the build tests share: the repository, compiling a manifest in memory, writing the tree
@@ -27,7 +28,8 @@ enum BuildSupport {
         let source = SourceFile(path: path, bytes: Array(text.utf8))
         let checked = StackCompiler.check(source)
         guard let stack = checked.stack else {
-            let rendered = checked.diagnostics.map { DiagnosticRenderer().render($0, source: source) }.joined(separator: "\n")
+            let rendered = checked.diagnostics.map { DiagnosticRenderer().render($0, source: source) }.joined(
+                separator: "\n")
             Issue.record("\(path) does not compile:\n\(rendered)", sourceLocation: sourceLocation)
             return nil
         }
@@ -46,7 +48,8 @@ enum BuildSupport {
     static func write(_ tree: OutputTree, to folder: URL) throws {
         for file in tree.files {
             let url = folder.appendingPathComponent(file.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.contents.utf8).write(to: url)
         }
     }
@@ -77,11 +80,14 @@ enum Tools {
 
     /// Runs `name` with `arguments`; records an issue naming the missing tool and returns nil
     /// when it is not installed.
-    static func run(_ name: String, _ arguments: [String], in folder: URL? = nil, input: String? = nil,
-                    sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ToolRun? {
+    static func run(
+        _ name: String, _ arguments: [String], in folder: URL? = nil, input: String? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> ToolRun? {
         guard let executable = locate(name) else {
-            Issue.record("'\(name)' is not installed (not on PATH): run scripts/setup.sh (make test does)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "'\(name)' is not installed (not on PATH): run scripts/setup.sh (make test does)",
+                sourceLocation: sourceLocation)
             return nil
         }
         return try run(executable, arguments, in: folder, input: input)
@@ -89,17 +95,21 @@ enum Tools {
 
     /// Runs `executable`, its output captured through files so that neither stream can fill a
     /// pipe and stall the tool.
-    static func run(_ executable: URL, _ arguments: [String], in folder: URL? = nil, input: String? = nil) throws -> ToolRun {
+    static func run(_ executable: URL, _ arguments: [String], in folder: URL? = nil, input: String? = nil) throws
+        -> ToolRun
+    {
         let scratch = try BuildSupport.makeTemporaryFolder("run")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
         process.standardOutput = outHandle
         process.standardError = errHandle
         let inputPipe = Pipe()
@@ -112,9 +122,10 @@ enum Tools {
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()
-        return ToolRun(status: process.terminationStatus,
-                       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return ToolRun(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
 
@@ -139,7 +150,9 @@ indirect enum PyYAMLValue: Decodable, CustomStringConvertible {
         } else if let pairs = try container.decodeIfPresent([String: PyYAMLValue].self, forKey: .map) {
             self = .map(pairs)
         } else {
-            self = .other(type: try container.decode(String.self, forKey: .other), repr: try container.decode(String.self, forKey: .repr))
+            self = .other(
+                type: try container.decode(String.self, forKey: .other),
+                repr: try container.decode(String.self, forKey: .repr))
         }
     }
 
@@ -184,7 +197,8 @@ indirect enum PyYAMLValue: Decodable, CustomStringConvertible {
         case .string(let text): return "\"\(text)\" (str)"
         case .other(let type, let repr): return "\(repr) (\(type))"
         case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
-        case .map(let pairs): return "{" + pairs.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+        case .map(let pairs):
+            return "{" + pairs.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
         }
     }
 
@@ -216,7 +230,9 @@ indirect enum PyYAMLValue: Decodable, CustomStringConvertible {
     /// `text` read by PyYAML; records an issue and returns nil when python3 or PyYAML is
     /// missing or the text is not YAML.
     static func read(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> PyYAMLValue? {
-        guard let run = try Tools.run("python3", ["-c", script], input: text, sourceLocation: sourceLocation) else { return nil }
+        guard let run = try Tools.run("python3", ["-c", script], input: text, sourceLocation: sourceLocation) else {
+            return nil
+        }
         guard run.status == 0 else {
             Issue.record("PyYAML could not read the YAML: \(run.summary)", sourceLocation: sourceLocation)
             return nil

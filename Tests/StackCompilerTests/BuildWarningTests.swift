@@ -1,12 +1,15 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// The warnings `stackc build` gives (W307, W308): located in the manifest like every other
 /// diagnostic, at the first place that asks for what they are about.
 @Suite struct BuildWarningTests {
     /// The build warnings of `manifest`, which must check clean.
-    static func warnings(_ manifest: MarkedManifest, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+    static func warnings(_ manifest: MarkedManifest, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        -> [Diagnostic]
+    {
         guard let stack = manifest.check().stack else {
             Issue.record("the manifest does not check", sourceLocation: sourceLocation)
             return []
@@ -15,7 +18,8 @@ import Testing
     }
 
     @Test func notGeneratedYetPointsAtTheFirstSectionThatAsksForIt() throws {
-        let manifest = MarkedManifest("""
+        let manifest = MarkedManifest(
+            """
             stackc: 1
             name: shop
             domain: shop.test
@@ -39,7 +43,8 @@ import Testing
     }
 
     @Test func notGeneratedYetForABackupPointsAtTheApp() {
-        let manifest = MarkedManifest("""
+        let manifest = MarkedManifest(
+            """
             stackc: 1
             name: shop
             apps:
@@ -54,7 +59,8 @@ import Testing
     }
 
     @Test func notGeneratedYetForTheRunbookAloneIsAtTheTop() {
-        let manifest = MarkedManifest("""
+        let manifest = MarkedManifest(
+            """
             # a plain stack
             1️⃣stackc: 1
             name: shop
@@ -68,7 +74,8 @@ import Testing
     }
 
     @Test func unknownImageStartPointsAtTheApp() {
-        let manifest = MarkedManifest("""
+        let manifest = MarkedManifest(
+            """
             stackc: 1
             name: shop
             apps:

@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// The defaults the spec gives, and the ones stackc chose where it is silent (see
@@ -46,49 +47,57 @@ import Testing
     }
 
     @Test func nodeNamesAndAddressesFollowOnManagersFirst() throws {
-        let cluster = try #require(resolved("""
-            stackc: 1
-            name: shop
-            cluster: {managers: 3, workers: 2, address: 10.0.7.20}
-            apps: {}
-            """)).cluster
+        let cluster = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                cluster: {managers: 3, workers: 2, address: 10.0.7.20}
+                apps: {}
+                """)
+        ).cluster
         #expect(cluster.nodes.map(\.name) == ["manager-1", "manager-2", "manager-3", "worker-1", "worker-2"])
         #expect(cluster.nodes.map(\.address) == ["10.0.7.20", "10.0.7.21", "10.0.7.22", "10.0.7.23", "10.0.7.24"])
         #expect(cluster.nodes.map(\.role) == [.manager, .manager, .manager, .worker, .worker])
     }
 
     @Test func ignitionBoxDefaultsToTheStableStream() throws {
-        let cluster = try #require(resolved("stackc: 1\nname: shop\ncluster: {provision: ignition}\napps: {}\n")).cluster
+        let cluster = try #require(resolved("stackc: 1\nname: shop\ncluster: {provision: ignition}\napps: {}\n"))
+            .cluster
         #expect(cluster.box == "stable")
     }
 
     @Test func dockerDaemonSettingsFollowMonitoringAndMirror() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            registry: {mirror: true}
-            monitoring: {metrics: true}
-            apps: {}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                registry: {mirror: true}
+                monitoring: {metrics: true}
+                apps: {}
+                """))
         #expect(stack.cluster.dockerMetrics)
         #expect(stack.cluster.dockerMirror)
     }
 
     @Test func hostsAreExpandedWithTheDomain() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            proxy: {dashboard: true}
-            registry: {mirror: true}
-            identity: {}
-            monitoring: {logs: true}
-            databases: {pg: {}}
-            apps:
-              web: {image: nginx, port: 80, host: www}
-              blog: {image: nginx, port: 80, host: Blog.Example.NET}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                proxy: {dashboard: true}
+                registry: {mirror: true}
+                identity: {}
+                monitoring: {logs: true}
+                databases: {pg: {}}
+                apps:
+                  web: {image: nginx, port: 80, host: www}
+                  blog: {image: nginx, port: 80, host: Blog.Example.NET}
+                """))
         #expect(stack.proxy.dashboardHost == "proxy.example.org")
         #expect(stack.registry?.host == "registry.example.org")
         #expect(stack.registry?.mirrorHost == "mirror.example.org")
@@ -101,17 +110,19 @@ import Testing
     }
 
     @Test func identityDefaultsToTheStackNameAndTheOnlyPostgresDatabase() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: campus
-            domain: example.org
-            identity: {}
-            databases:
-              cache: {engine: redis}
-              main: {}
-              shop: {engine: mariadb}
-            apps: {}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: campus
+                domain: example.org
+                identity: {}
+                databases:
+                  cache: {engine: redis}
+                  main: {}
+                  shop: {engine: mariadb}
+                apps: {}
+                """))
         let identity = try #require(stack.identity)
         #expect(identity.realm == "campus")
         #expect(identity.database == "main")
@@ -121,40 +132,47 @@ import Testing
     }
 
     @Test func grafanaAuthIsOIDCWithIdentityAndBasicWithout() throws {
-        let withIdentity = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            identity: {}
-            databases: {pg: {}}
-            monitoring: {metrics: true}
-            apps: {}
-            """))
+        let withIdentity = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                identity: {}
+                databases: {pg: {}}
+                monitoring: {metrics: true}
+                apps: {}
+                """))
         #expect(withIdentity.monitoring.grafana?.auth == .oidc)
-        let without = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            monitoring: {metrics: true}
-            apps: {}
-            """))
+        let without = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                monitoring: {metrics: true}
+                apps: {}
+                """))
         #expect(without.monitoring.grafana?.auth == .basic)
     }
 
     @Test func grafanaIsOffWithoutMetricsOrLogs() throws {
-        let stack = try #require(resolved("stackc: 1\nname: shop\nmonitoring: {alerts: true}\napps: {}\n", allowWarnings: true))
+        let stack = try #require(
+            resolved("stackc: 1\nname: shop\nmonitoring: {alerts: true}\napps: {}\n", allowWarnings: true))
         #expect(stack.monitoring.grafana == nil)
         #expect(stack.monitoring.alerts != nil)
     }
 
     @Test func nextcloudPresetBringsPortAndHealthCheck() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            apps:
-              cloud: {preset: nextcloud, image: "nextcloud:29-apache", host: cloud}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                apps:
+                  cloud: {preset: nextcloud, image: "nextcloud:29-apache", host: cloud}
+                """))
         let app = try #require(stack.apps.first)
         #expect(app.preset == .nextcloud)
         #expect(app.port == 80)
@@ -176,8 +194,9 @@ import Testing
     }
 
     @Test func healthCheckTimings() throws {
-        let health = try #require(resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx, port: 80, health: /up}\n")?
-            .apps.first?.health)
+        let health = try #require(
+            resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx, port: 80, health: /up}\n")?
+                .apps.first?.health)
         #expect(health.interval == TimeSpan(seconds: 30))
         #expect(health.timeout == TimeSpan(seconds: 5))
         #expect(health.retries == 3)
@@ -194,14 +213,16 @@ import Testing
     }
 
     @Test func updateKeysBeyondTheSpecAndCombinedDurations() throws {
-        let update = try #require(resolved("""
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx
-                update: {order: stop-first, parallelism: 2, failure_action: pause, delay: 1m30s, monitor: 1h}
-            """)?.apps.first?.update)
+        let update = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx
+                    update: {order: stop-first, parallelism: 2, failure_action: pause, delay: 1m30s, monitor: 1h}
+                """)?.apps.first?.update)
         #expect(update.order == "stop-first")
         #expect(update.parallelism == 2)
         #expect(update.failureAction == "pause")
@@ -210,29 +231,33 @@ import Testing
     }
 
     @Test func entrypointBeyondTheSpec() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            apps:
-              a: {image: "example/a:1", entrypoint: /init.sh, command: [serve]}
-              b: {image: "example/b:1", entrypoint: [tini, --], command: "serve --fast"}
-              c: {image: "example/c:1", entrypoint: []}
-              d: {image: "example/d:1"}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                apps:
+                  a: {image: "example/a:1", entrypoint: /init.sh, command: [serve]}
+                  b: {image: "example/b:1", entrypoint: [tini, --], command: "serve --fast"}
+                  c: {image: "example/c:1", entrypoint: []}
+                  d: {image: "example/d:1"}
+                """))
         #expect(stack.apps.map(\.entrypoint) == [["/init.sh"], ["tini", "--"], [], nil])
         #expect(stack.apps.map(\.command) == [["serve"], ["serve --fast"], nil, nil])
         #expect(stack.apps.map(\.commandIsShell) == [false, true, false, false])
     }
 
     @Test func resourcesReserveUnderResources() throws {
-        let resources = try #require(resolved("""
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx
-                resources: {cpus: 1.5, memory: 1G, reserve: {cpus: 0.25, memory: 256M}}
-            """)?.apps.first?.resources)
+        let resources = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx
+                    resources: {cpus: 1.5, memory: 1G, reserve: {cpus: 0.25, memory: 256M}}
+                """)?.apps.first?.resources)
         #expect(resources.cpus == 1.5)
         #expect(resources.memory == ByteSize(bytes: 1 << 30))
         #expect(resources.reserveCPUs == 0.25)
@@ -240,78 +265,89 @@ import Testing
     }
 
     @Test func databaseVersionsDefaultToACurrentMajor() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            databases:
-              pg: {}
-              maria: {engine: mariadb}
-              cache: {engine: redis}
-              pinned: {version: "16"}
-            apps: {}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                databases:
+                  pg: {}
+                  maria: {engine: mariadb}
+                  cache: {engine: redis}
+                  pinned: {version: "16"}
+                apps: {}
+                """))
         #expect(stack.databases.map(\.engine) == [.postgres, .mariadb, .redis, .postgres])
         #expect(stack.databases.map(\.version) == ["17", "11.4", "7.4", "16"])
     }
 
     @Test func namedSchedules() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            databases:
-              a: {backup: hourly}
-              b: {backup: daily}
-              c: {backup: weekly}
-              d: {backup: "15 4 * * 1-5"}
-            apps: {}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                databases:
+                  a: {backup: hourly}
+                  b: {backup: daily}
+                  c: {backup: weekly}
+                  d: {backup: "15 4 * * 1-5"}
+                apps: {}
+                """))
         #expect(stack.databases.map { $0.backup?.cron } == ["0 * * * *", "0 3 * * *", "0 3 * * 0", "15 4 * * 1-5"])
     }
 
     @Test func builtImageIsTaggedInTheStacksRegistry() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: lab
-            domain: b3.swarm
-            registry: {host: hub}
-            apps:
-              api: {build: ./api}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: lab
+                domain: b3.swarm
+                registry: {host: hub}
+                apps:
+                  api: {build: ./api}
+                """))
         #expect(stack.apps.first?.image == "hub.b3.swarm/lab/api:latest")
         #expect(stack.apps.first?.build == "./api")
     }
 
     @Test func databaseConsumersInManifestOrder() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            identity: {}
-            databases: {pg: {}, other: {engine: mariadb}}
-            apps:
-              web: {image: nginx, database: pg}
-              blog: {image: nginx, database: other}
-              api: {image: nginx, database: pg}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                identity: {}
+                databases: {pg: {}, other: {engine: mariadb}}
+                apps:
+                  web: {image: nginx, database: pg}
+                  blog: {image: nginx, database: other}
+                  api: {image: nginx, database: pg}
+                """))
         #expect(stack.database("pg")?.consumers == ["keycloak", "web", "api"])
         #expect(stack.database("other")?.consumers == ["blog"])
     }
 
     @Test func dependenciesAreBoundToWhatTheyName() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            domain: example.org
-            identity: {}
-            registry: {}
-            databases: {pg: {}}
-            apps:
-              web: {image: nginx, depends_on: [api, pg, identity, registry]}
-              api: {image: nginx}
-            """))
-        #expect(stack.apps.first?.dependsOn == [
-            Dependency(kind: .app, name: "api"), Dependency(kind: .database, name: "pg"),
-            Dependency(kind: .identity, name: "identity"), Dependency(kind: .registry, name: "registry"),
-        ])
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                identity: {}
+                registry: {}
+                databases: {pg: {}}
+                apps:
+                  web: {image: nginx, depends_on: [api, pg, identity, registry]}
+                  api: {image: nginx}
+                """))
+        #expect(
+            stack.apps.first?.dependsOn == [
+                Dependency(kind: .app, name: "api"), Dependency(kind: .database, name: "pg"),
+                Dependency(kind: .identity, name: "identity"), Dependency(kind: .registry, name: "registry"),
+            ])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import StackDiagnostics
 import Testing
 import YAML
+
 @testable import StackCompiler
 
 /// The example manifests of `manifests/` (copies of the spec's examples) check clean, with the
@@ -26,14 +27,17 @@ import YAML
     func exampleChecksCleanWithTheExpectedWarningsOnly(example: Example) throws {
         let source = SourceFile(path: example.file, bytes: try Repository.bytes(example.file))
         let result = StackCompiler.check(source)
-        #expect(result.diagnostics.map(\.code.rawValue) == example.expected,
-                "\(result.diagnostics.map { "\($0.code) \($0.span.map { "\($0.start)" } ?? ""): \($0.message)" })")
+        #expect(
+            result.diagnostics.map(\.code.rawValue) == example.expected,
+            "\(result.diagnostics.map { "\($0.code) \($0.span.map { "\($0.start)" } ?? ""): \($0.message)" })")
         #expect(result.stack != nil)
     }
 
     @Test func everyExampleIsTested() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("manifests").path)
-            .filter { $0.hasSuffix(".yml") }.map { "manifests/\($0)" }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: Repository.root.appendingPathComponent("manifests").path
+        )
+        .filter { $0.hasSuffix(".yml") }.map { "manifests/\($0)" }.sorted()
         #expect(files == Self.examples.map(\.file).sorted())
     }
 
@@ -54,11 +58,12 @@ import YAML
 
     // MARK: docs/diagnostics.md
 
-    static let allCodes: [DiagnosticCode] = Codes.all + [
-        YAMLDiagnostics.syntax, YAMLDiagnostics.multipleDocuments, YAMLDiagnostics.duplicateKey,
-        YAMLDiagnostics.unsupportedTag, YAMLDiagnostics.limit, YAMLDiagnostics.unknownAnchor,
-        YAMLDiagnostics.badKey, YAMLDiagnostics.empty, .unreadableFile,
-    ]
+    static let allCodes: [DiagnosticCode] =
+        Codes.all + [
+            YAMLDiagnostics.syntax, YAMLDiagnostics.multipleDocuments, YAMLDiagnostics.duplicateKey,
+            YAMLDiagnostics.unsupportedTag, YAMLDiagnostics.limit, YAMLDiagnostics.unknownAnchor,
+            YAMLDiagnostics.badKey, YAMLDiagnostics.empty, .unreadableFile,
+        ]
 
     @Test func everyCodeIsDocumented() throws {
         let docs = try Repository.text("docs/diagnostics.md")
@@ -71,11 +76,15 @@ import YAML
         let known = Set(Self.allCodes.map { "\($0.rawValue) \($0.name)" })
         // Lines that document a code start with it in backquotes: "- `E101 unknown-key` — …".
         let documented = docs.split(separator: "\n").compactMap { line -> String? in
-            guard let match = line.range(of: #"^- `[EWY][0-9]{3} [a-z0-9-]+`"#, options: .regularExpression) else { return nil }
+            guard let match = line.range(of: #"^- `[EWY][0-9]{3} [a-z0-9-]+`"#, options: .regularExpression) else {
+                return nil
+            }
             return String(line[match].dropFirst(3).dropLast())
         }
         #expect(!documented.isEmpty)
-        #expect(documented.filter { !known.contains($0) }.isEmpty, "documented but unknown: \(documented.filter { !known.contains($0) })")
+        #expect(
+            documented.filter { !known.contains($0) }.isEmpty,
+            "documented but unknown: \(documented.filter { !known.contains($0) })")
         #expect(documented.count == Set(documented).count, "a code is documented twice")
     }
 

@@ -1,54 +1,64 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// One mistake, one error: a value that is written but does not decode is not also reported
 /// as missing, and keys that lost their indentation are reported once, where it went wrong.
 @Suite struct CheckFollowOnTests {
     @Test func aQuotedPortIsNotAlsoAMissingPort() {
-        let diagnostic = expectOnly(Codes.wrongType, in: """
-            stackc: 1
-            name: shop
-            domain: example.org
-            apps:
-              web: {image: nginx:1.27, host: www, port: 1️⃣"8080"}
-            """)
+        let diagnostic = expectOnly(
+            Codes.wrongType,
+            in: """
+                stackc: 1
+                name: shop
+                domain: example.org
+                apps:
+                  web: {image: nginx:1.27, host: www, port: 1️⃣"8080"}
+                """)
         #expect(diagnostic?.help == "remove the quotes: 8080")
     }
 
     @Test func aBadPortWithAHealthCheckIsNotAlsoAMissingPort() {
-        expectOnly(Codes.invalidValue, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web: {image: nginx:1.27, port: 1️⃣70000, health: /healthz}
-            """)
+        expectOnly(
+            Codes.invalidValue,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web: {image: nginx:1.27, port: 1️⃣70000, health: /healthz}
+                """)
     }
 
     @Test func anInvalidEmailIsNotAlsoAMissingEmail() {
-        expectOnly(Codes.invalidFormat, in: """
-            stackc: 1
-            name: shop
-            domain: example.org
-            tls: {mode: acme, email: 1️⃣not-an-email}
-            apps: {}
-            """)
+        expectOnly(
+            Codes.invalidFormat,
+            in: """
+                stackc: 1
+                name: shop
+                domain: example.org
+                tls: {mode: acme, email: 1️⃣not-an-email}
+                apps: {}
+                """)
     }
 
     @Test func aBadlyNamedDatabaseDoesNotLeaveIdentityWithoutOne() {
-        expectOnly(Codes.invalidName, in: """
-            stackc: 1
-            name: shop
-            domain: example.org
-            identity: {roles: [staff]}
-            databases:
-              1️⃣Pg: {}
-            apps: {}
-            """)
+        expectOnly(
+            Codes.invalidName,
+            in: """
+                stackc: 1
+                name: shop
+                domain: example.org
+                identity: {roles: [staff]}
+                databases:
+                  1️⃣Pg: {}
+                apps: {}
+                """)
     }
 
     @Test func metricsThatDoNotDecodeGetNoWarning() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             apps:
@@ -58,40 +68,49 @@ import Testing
     }
 
     @Test func appKeysBelowAnEmptyAppAreOneError() {
-        let diagnostic = expectOnly(Codes.wrongType, in: """
-            stackc: 1
-            name: shop
-            apps:
-              1️⃣web:
-              image: nginx:1.27
-              replicas: 2
-              api:
-                image: nginx:1.27
-            """)
-        #expect(diagnostic?.message == "app 'web' is empty, and the app keys below it ('image', 'replicas') are read as apps")
+        let diagnostic = expectOnly(
+            Codes.wrongType,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  1️⃣web:
+                  image: nginx:1.27
+                  replicas: 2
+                  api:
+                    image: nginx:1.27
+                """)
+        #expect(
+            diagnostic?.message
+                == "app 'web' is empty, and the app keys below it ('image', 'replicas') are read as apps")
         #expect(diagnostic?.help == "indent 'image', 'replicas' two more spaces than 'web:'")
     }
 
     @Test func anEmptyAppAloneHasNoImage() {
-        expectOnly(Codes.imageOrBuild, in: """
-            stackc: 1
-            name: shop
-            apps:
-              1️⃣web:
-            """)
+        expectOnly(
+            Codes.imageOrBuild,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  1️⃣web:
+                """)
     }
 
     @Test func anAppThatIsNotAMappingIsOnlyThat() {
-        expectOnly(Codes.wrongType, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web: 1️⃣nginx:1.27
-            """)
+        expectOnly(
+            Codes.wrongType,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web: 1️⃣nginx:1.27
+                """)
     }
 
     @Test func aUserWithABadNameIsNamedByItsLine() {
-        let diagnostics = expectDiagnostics("""
+        let diagnostics = expectDiagnostics(
+            """
             stackc: 1
             name: shop
             domain: example.org
@@ -101,14 +120,18 @@ import Testing
                 - {name: 1️⃣zoë, roles: [2️⃣ädmin, 3️⃣staf]}
             databases: {pg: {}}
             apps: {}
-            """, [ExpectedDiagnostic(Codes.invalidName, "1️⃣"), ExpectedDiagnostic(Codes.invalidName, "2️⃣"),
-                  ExpectedDiagnostic(Codes.unknownReference, "3️⃣")])
+            """,
+            [
+                ExpectedDiagnostic(Codes.invalidName, "1️⃣"), ExpectedDiagnostic(Codes.invalidName, "2️⃣"),
+                ExpectedDiagnostic(Codes.unknownReference, "3️⃣"),
+            ])
         #expect(diagnostics.map(\.help) == ["try 'zoe'", "try 'admin'", nil])
         #expect(diagnostics.last?.message == "the user at line 7 names the role 'staf', which does not exist")
     }
 
     @Test func platformRoutesWithoutADomainPointAtTheSection() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             1️⃣identity:
@@ -120,7 +143,8 @@ import Testing
     }
 
     @Test func aMisspeltSectionIsReadAsTheSectionItWasMeantToBe() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             domain: example.org
@@ -137,7 +161,8 @@ import Testing
     }
 
     @Test func aSectionWrittenTwiceUnderTwoSpellingsKeepsTheRightOne() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             databases: {pg: {}}
@@ -148,21 +173,24 @@ import Testing
     }
 
     @Test func nodesThatOverflowTheNetworkAreNotAlsoCheckedAgainstTheVIP() {
-        let diagnostic = expectOnly(Codes.addressOverflow, in: """
-            stackc: 1
-            name: shop
-            cluster:
-              managers: 3
-              workers: 4
-              address: 1️⃣10.0.0.250
-              vip: 10.0.0.252
-            apps: {}
-            """)
+        let diagnostic = expectOnly(
+            Codes.addressOverflow,
+            in: """
+                stackc: 1
+                name: shop
+                cluster:
+                  managers: 3
+                  workers: 4
+                  address: 1️⃣10.0.0.250
+                  vip: 10.0.0.252
+                apps: {}
+                """)
         #expect(diagnostic?.help == "start lower, for example 10.0.0.101")
     }
 
     @Test func plainHTTPWithOIDCIsOnlyTheError() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             domain: example.org

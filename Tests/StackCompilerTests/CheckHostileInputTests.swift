@@ -1,6 +1,7 @@
 import StackDiagnostics
 import Testing
 import YAML
+
 @testable import StackCompiler
 
 /// Input no one should write, but someone will: each gives a located error (or checks clean)
@@ -15,8 +16,10 @@ import YAML
     }
 
     /// One error, of `code`, at `location` (when given); no stack.
-    func expectOneError(_ result: StackCompiler.CheckResult, _ code: DiagnosticCode, at location: String? = nil,
-                        sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectOneError(
+        _ result: StackCompiler.CheckResult, _ code: DiagnosticCode, at location: String? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         #expect(result.diagnostics.count == 1, "\(summary(result.diagnostics))", sourceLocation: sourceLocation)
         let diagnostic = result.diagnostics.first
         #expect(diagnostic?.code == code, sourceLocation: sourceLocation)
@@ -59,7 +62,8 @@ import YAML
         #expect((result.diagnostics.first?.span?.start.line ?? 0) >= 3)
     }
 
-    @Test(arguments: [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] as [[UInt8]])
+    @Test(
+        arguments: [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] as [[UInt8]])
     func invalidUTF8(sequence: [UInt8]) {
         let bytes = Array("stackc: 1\nname: ab".utf8) + sequence + Array("cd\napps: {}\n".utf8)
         let result = check(bytes)
@@ -71,7 +75,9 @@ import YAML
         // A UTF-16 file with a byte-order mark is valid YAML: libyaml decodes it, and lines and
         // columns still count characters.
         var bytes: [UInt8] = [0xFF, 0xFE]
-        for unit in "stackc: 1\nname: shop\napps: {}\nreplica: 1\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        for unit in "stackc: 1\nname: shop\napps: {}\nreplica: 1\n".utf16 {
+            bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
         #expect(summary(check(bytes).diagnostics) == ["E101@4:1"])
     }
 
@@ -192,20 +198,25 @@ import YAML
     }
 
     @Test func hugeNumbers() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             cluster: {managers: 1️⃣99999999999999999999999, workers: 2️⃣9223372036854775807}
             apps:
               web: {image: nginx, replicas: 3️⃣-9223372036854775808, port: 4️⃣0x7FFFFFFFFFFFFFFF}
-            """, [.init(Codes.invalidValue, "1️⃣"), .init(Codes.invalidValue, "2️⃣"),
-                   .init(Codes.invalidValue, "3️⃣"), .init(Codes.invalidValue, "4️⃣")])
+            """,
+            [
+                .init(Codes.invalidValue, "1️⃣"), .init(Codes.invalidValue, "2️⃣"),
+                .init(Codes.invalidValue, "3️⃣"), .init(Codes.invalidValue, "4️⃣"),
+            ])
     }
 
     @Test func longLineWithAnErrorFarToTheRight() {
         // The excerpt is cut, and the caret line is not a megabyte of spaces.
         let padding = String(repeating: "a", count: 1 << 20)
-        let source = SourceFile(path: "long.yml", text: "stackc: 1\nname: shop\nx-pad: [\(padding), *nowhere]\napps: {}\n")
+        let source = SourceFile(
+            path: "long.yml", text: "stackc: 1\nname: shop\nx-pad: [\(padding), *nowhere]\napps: {}\n")
         let result = StackCompiler.check(source)
         expectOneError(result, YAMLDiagnostics.unknownAnchor)
         let text = DiagnosticRenderer().render(result.diagnostics, source: source)
@@ -213,7 +224,8 @@ import YAML
     }
 
     @Test func crlfLineEndings() {
-        let marked = MarkedManifest("stackc: 1\r\nname: shop\r\napps:\r\n  web:\r\n    image: nginx\r\n    1️⃣replica: 2\r\n")
+        let marked = MarkedManifest(
+            "stackc: 1\r\nname: shop\r\napps:\r\n  web:\r\n    image: nginx\r\n    1️⃣replica: 2\r\n")
         #expect(summary(marked.check().diagnostics) == ["E101@\(marked["1️⃣"])"])
     }
 
@@ -225,9 +237,12 @@ import YAML
     }
 
     @Test func nonASCIIColumnsCountCharacters() {
-        let marked = MarkedManifest("stackc: 1\nname: shop\n# ünïcödé ✓\napps:\n  web: {image: nginx, env: {GREETING: \"grüß dich 👋\"}, 1️⃣replica: 2}\n")
+        let marked = MarkedManifest(
+            "stackc: 1\nname: shop\n# ünïcödé ✓\napps:\n  web: {image: nginx, env: {GREETING: \"grüß dich 👋\"}, 1️⃣replica: 2}\n"
+        )
         #expect(summary(marked.check().diagnostics) == ["E101@\(marked["1️⃣"])"])
-        let before = MarkedManifest("stackc: 1\nname: shop\napps:\n  web: {env: {A: \"é👋\"}, image: nginx, 1️⃣replica: 2}\n")
+        let before = MarkedManifest(
+            "stackc: 1\nname: shop\napps:\n  web: {env: {A: \"é👋\"}, image: nginx, 1️⃣replica: 2}\n")
         #expect(summary(before.check().diagnostics) == ["E101@\(before["1️⃣"])"])
     }
 }

@@ -1,12 +1,14 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// Every problem of a manifest in one run: errors before warnings, each group in file order,
 /// and the features of YAML a manifest may use (`x-` keys, anchors, aliases, merge keys).
 @Suite struct CheckOneRunTests {
     @Test func allProblemsComeInOneRunErrorsFirstEachInFileOrder() {
-        let diagnostics = expectDiagnostics("""
+        let diagnostics = expectDiagnostics(
+            """
             stackc: 1
             name: shop
             domain: example.org
@@ -29,7 +31,8 @@ import Testing
               db:
                 image: postgres:17
                 depends_on: [9️⃣db]
-            """, [
+            """,
+            [
                 .init(Codes.storageDriverNeedsDisk, "2️⃣"), .init(Codes.invalidValue, "3️⃣"),
                 .init(Codes.unknownKey, "4️⃣"), .init(Codes.unknownReference, "6️⃣"),
                 .init(Codes.buildWithoutRegistry, "7️⃣"), .init(Codes.unknownReference, "8️⃣"),
@@ -43,7 +46,8 @@ import Testing
 
     @Test func aProblemReportedTwiceAtOnePlaceIsShownOnce() {
         // Both apps merge the same misspelt key: one place, but two different messages.
-        let diagnostics = expectDiagnostics("""
+        let diagnostics = expectDiagnostics(
+            """
             stackc: 1
             name: shop
             x-defaults: &d {1️⃣replica: 2}
@@ -57,7 +61,8 @@ import Testing
     // MARK: x- keys
 
     @Test func xKeysAreIgnoredAnywhere() {
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: 1
             name: shop
             x-top: {anything: [1, 2, {deep: true}]}
@@ -112,18 +117,21 @@ import Testing
     }
 
     @Test func aKeyThatMerelyContainsXIsNotIgnored() {
-        expectOnly(Codes.unknownKey, in: """
-            stackc: 1
-            name: shop
-            1️⃣my-x-key: 1
-            apps: {}
-            """)
+        expectOnly(
+            Codes.unknownKey,
+            in: """
+                stackc: 1
+                name: shop
+                1️⃣my-x-key: 1
+                apps: {}
+                """)
     }
 
     // MARK: Anchors, aliases and merge keys
 
     @Test func mergeKeysShareDefaultsAndExplicitKeysWin() {
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: 1
             name: shop
             cluster: {shared_storage: nfs}
@@ -144,7 +152,8 @@ import Testing
     }
 
     @Test func mergeOfSeveralMappingsTakesTheFirstOne() {
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: 1
             name: shop
             x-small: &small {replicas: 1, port: 80}
@@ -160,7 +169,8 @@ import Testing
     }
 
     @Test func aliasOfAWholeApp() {
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: 1
             name: shop
             apps:
@@ -172,15 +182,17 @@ import Testing
     }
 
     @Test func problemsInAMergedMappingPointAtWhereTheyAreWritten() {
-        expectOnly(Codes.invalidValue, in: """
-            stackc: 1
-            name: shop
-            x-defaults: &d
-              replicas: 1️⃣-2
-            apps:
-              web:
-                <<: *d
-                image: nginx
-            """)
+        expectOnly(
+            Codes.invalidValue,
+            in: """
+                stackc: 1
+                name: shop
+                x-defaults: &d
+                  replicas: 1️⃣-2
+                apps:
+                  web:
+                    <<: *d
+                    image: nginx
+                """)
     }
 }

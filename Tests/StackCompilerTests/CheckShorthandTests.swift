@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// Every shorthand of the spec means exactly its long form: both resolve to the same stack.
@@ -13,100 +14,139 @@ import Testing
     }
 
     static let pairs: [Pair] = [
-        Pair(name: "health path", short: """
-            apps:
-              web: {image: nginx, port: 80, health: /status.php}
-            """, long: """
-            apps:
-              web: {image: nginx, port: 80, health: {path: /status.php}}
-            """),
-        Pair(name: "metrics port", short: """
-            monitoring: {metrics: true}
-            apps:
-              web: {image: nginx, metrics: 9100}
-            """, long: """
-            monitoring: {metrics: true}
-            apps:
-              web: {image: nginx, metrics: {port: 9100}}
-            """),
-        Pair(name: "metrics path default", short: """
-            monitoring: {metrics: true}
-            apps:
-              web: {image: nginx, metrics: 9100}
-            """, long: """
-            monitoring: {metrics: true}
-            apps:
-              web: {image: nginx, metrics: {port: 9100, path: /metrics}}
-            """),
-        Pair(name: "proxy replicas global is the default", short: """
-            apps: {}
-            """, long: """
-            proxy: {replicas: global}
-            apps: {}
-            """),
-        Pair(name: "dashboard true", short: """
-            proxy: {dashboard: true}
-            apps: {}
-            """, long: """
-            proxy: {dashboard: proxy}
-            apps: {}
-            """),
-        Pair(name: "dashboard full host", short: """
-            proxy: {dashboard: true}
-            apps: {}
-            """, long: """
-            proxy: {dashboard: proxy.example.org}
-            apps: {}
-            """),
-        Pair(name: "registry mirror true", short: """
-            registry: {mirror: true}
-            apps: {}
-            """, long: """
-            registry: {mirror: mirror}
-            apps: {}
-            """),
-        Pair(name: "alerts true", short: """
-            monitoring: {metrics: true, alerts: true}
-            apps: {}
-            """, long: """
-            monitoring: {metrics: true, alerts: {}}
-            apps: {}
-            """),
-        Pair(name: "grafana true", short: """
-            monitoring: {logs: true, grafana: true}
-            apps: {}
-            """, long: """
-            monitoring: {logs: true, grafana: {}}
-            apps: {}
-            """),
-        Pair(name: "grafana on by default with metrics", short: """
-            monitoring: {metrics: true}
-            apps: {}
-            """, long: """
-            monitoring: {metrics: true, grafana: {host: grafana}}
-            apps: {}
-            """),
-        Pair(name: "host label and full name", short: """
-            apps:
-              web: {image: nginx, port: 80, host: web}
-            """, long: """
-            apps:
-              web: {image: nginx, port: 80, host: web.example.org}
-            """),
-        Pair(name: "schedule daily", short: """
-            databases: {pg: {backup: daily}}
-            apps: {}
-            """, long: """
-            databases: {pg: {backup: "0 3 * * *"}}
-            apps: {}
-            """),
-        Pair(name: "empty database is postgres", short: """
-            databases: {pg: }
-            apps: {}
-            """, long: """
-            databases: {pg: {engine: postgres}}
-            apps: {}
-            """),
+        Pair(
+            name: "health path",
+            short: """
+                apps:
+                  web: {image: nginx, port: 80, health: /status.php}
+                """,
+            long: """
+                apps:
+                  web: {image: nginx, port: 80, health: {path: /status.php}}
+                """),
+        Pair(
+            name: "metrics port",
+            short: """
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: nginx, metrics: 9100}
+                """,
+            long: """
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: nginx, metrics: {port: 9100}}
+                """),
+        Pair(
+            name: "metrics path default",
+            short: """
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: nginx, metrics: 9100}
+                """,
+            long: """
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: nginx, metrics: {port: 9100, path: /metrics}}
+                """),
+        Pair(
+            name: "proxy replicas global is the default",
+            short: """
+                apps: {}
+                """,
+            long: """
+                proxy: {replicas: global}
+                apps: {}
+                """),
+        Pair(
+            name: "dashboard true",
+            short: """
+                proxy: {dashboard: true}
+                apps: {}
+                """,
+            long: """
+                proxy: {dashboard: proxy}
+                apps: {}
+                """),
+        Pair(
+            name: "dashboard full host",
+            short: """
+                proxy: {dashboard: true}
+                apps: {}
+                """,
+            long: """
+                proxy: {dashboard: proxy.example.org}
+                apps: {}
+                """),
+        Pair(
+            name: "registry mirror true",
+            short: """
+                registry: {mirror: true}
+                apps: {}
+                """,
+            long: """
+                registry: {mirror: mirror}
+                apps: {}
+                """),
+        Pair(
+            name: "alerts true",
+            short: """
+                monitoring: {metrics: true, alerts: true}
+                apps: {}
+                """,
+            long: """
+                monitoring: {metrics: true, alerts: {}}
+                apps: {}
+                """),
+        Pair(
+            name: "grafana true",
+            short: """
+                monitoring: {logs: true, grafana: true}
+                apps: {}
+                """,
+            long: """
+                monitoring: {logs: true, grafana: {}}
+                apps: {}
+                """),
+        Pair(
+            name: "grafana on by default with metrics",
+            short: """
+                monitoring: {metrics: true}
+                apps: {}
+                """,
+            long: """
+                monitoring: {metrics: true, grafana: {host: grafana}}
+                apps: {}
+                """),
+        Pair(
+            name: "host label and full name",
+            short: """
+                apps:
+                  web: {image: nginx, port: 80, host: web}
+                """,
+            long: """
+                apps:
+                  web: {image: nginx, port: 80, host: web.example.org}
+                """),
+        Pair(
+            name: "schedule daily",
+            short: """
+                databases: {pg: {backup: daily}}
+                apps: {}
+                """,
+            long: """
+                databases: {pg: {backup: "0 3 * * *"}}
+                apps: {}
+                """),
+        Pair(
+            name: "empty database is postgres",
+            short: """
+                databases: {pg: }
+                apps: {}
+                """,
+            long: """
+                databases: {pg: {engine: postgres}}
+                apps: {}
+                """),
     ]
 
     @Test(arguments: pairs)
@@ -126,16 +166,19 @@ import Testing
     }
 
     @Test func replicasGlobalIsOneTaskOnEveryNode() throws {
-        let stack = try #require(resolved("""
-            stackc: 1
-            name: shop
-            cluster: {managers: 3, workers: 4}
-            apps:
-              agent: {image: nginx, replicas: global}
-            """))
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                cluster: {managers: 3, workers: 4}
+                apps:
+                  agent: {image: nginx, replicas: global}
+                """))
         #expect(stack.apps.first?.replicas == .global)
         // Seven tasks with a volume need shared storage, as seven replicas would.
-        let global = MarkedManifest("""
+        let global = MarkedManifest(
+            """
             stackc: 1
             name: shop
             cluster: {managers: 3, workers: 4}

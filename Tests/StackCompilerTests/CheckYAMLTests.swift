@@ -1,6 +1,7 @@
 import StackDiagnostics
 import Testing
 import YAML
+
 @testable import StackCompiler
 
 /// Problems below the manifest's own rules, found while reading YAML (Y001–Y008): each located.
@@ -8,57 +9,69 @@ import YAML
 /// run; a duplicate or non-scalar key does not, as the document is still whole.
 @Suite struct CheckYAMLTests {
     @Test func unclosedFlowSequence() {
-        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx:1.27
-                depends_on: [api, db
-            1️⃣
-            """)
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.syntax,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx:1.27
+                    depends_on: [api, db
+                1️⃣
+                """)
         #expect(diagnostic?.message.hasPrefix("invalid YAML: ") == true)
     }
 
     @Test func tabIndentation() {
-        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: "stackc: 1\nname: shop\napps:\n1️⃣\tweb: {image: nginx}\n")
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.syntax, in: "stackc: 1\nname: shop\napps:\n1️⃣\tweb: {image: nginx}\n")
         #expect(diagnostic?.help?.contains("spaces") == true)
     }
 
     @Test func colonInAPlainValue() {
-        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx:1.27
-                command: echo hello1️⃣: world
-            """)
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.syntax,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx:1.27
+                    command: echo hello1️⃣: world
+                """)
         #expect(diagnostic?.help == "a value that contains ': ' must be quoted")
     }
 
     @Test func keyIndentedLessThanItsSiblings() {
-        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx:1.27
-               1️⃣port: 80
-            """)
-        #expect(diagnostic?.help == "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line 4)")
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.syntax,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx:1.27
+                   1️⃣port: 80
+                """)
+        #expect(
+            diagnostic?.help
+                == "check the indentation: the keys of one mapping, and the items of one list, start in the same column (the block starts at line 4)"
+        )
     }
 
     @Test func listItemIndentedLessThanItsSiblings() {
-        let diagnostic = expectOnly(YAMLDiagnostics.syntax, in: """
-            stackc: 1
-            name: shop
-            identity:
-              roles:
-                - staff
-               1️⃣- admin
-            apps: {}
-            """)
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.syntax,
+            in: """
+                stackc: 1
+                name: shop
+                identity:
+                  roles:
+                    - staff
+                   1️⃣- admin
+                apps: {}
+                """)
         #expect(diagnostic?.help?.hasPrefix("check the indentation:") == true)
     }
 
@@ -77,15 +90,17 @@ import YAML
     }
 
     @Test func secondDocument() {
-        expectOnly(YAMLDiagnostics.multipleDocuments, in: """
-            stackc: 1
-            name: shop
-            apps: {}
-            1️⃣---
-            stackc: 1
-            name: other
-            apps: {}
-            """)
+        expectOnly(
+            YAMLDiagnostics.multipleDocuments,
+            in: """
+                stackc: 1
+                name: shop
+                apps: {}
+                1️⃣---
+                stackc: 1
+                name: other
+                apps: {}
+                """)
     }
 
     @Test func explicitStartOfTheOnlyDocumentIsFine() {
@@ -108,7 +123,8 @@ import YAML
     }
 
     @Test func duplicateKeyDoesNotHideTheManifestsOtherProblems() {
-        expectDiagnostics("""
+        expectDiagnostics(
+            """
             stackc: 1
             name: shop
             apps:
@@ -139,7 +155,8 @@ import YAML
 
     @Test func mergedKeysDoNotCountAsDuplicates() {
         let variables = (0..<40).map { "V\($0): \($0)" }.joined(separator: ", ")
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: 1
             name: shop
             x-env: &env {\(variables)}
@@ -153,47 +170,56 @@ import YAML
     }
 
     @Test func duplicateAppName() {
-        expectOnly(YAMLDiagnostics.duplicateKey, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web: {image: nginx}
-              1️⃣web: {image: httpd}
-            """)
+        expectOnly(
+            YAMLDiagnostics.duplicateKey,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web: {image: nginx}
+                  1️⃣web: {image: httpd}
+                """)
     }
 
     @Test func tagOutsideTheCoreSchema() {
-        expectOnly(YAMLDiagnostics.unsupportedTag, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: 1️⃣!!binary bmdpbng=
-            """)
+        expectOnly(
+            YAMLDiagnostics.unsupportedTag,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: 1️⃣!!binary bmdpbng=
+                """)
     }
 
     @Test func localTagOnAMapping() {
-        expectOnly(YAMLDiagnostics.unsupportedTag, in: """
-            stackc: 1
-            name: shop
-            apps: 1️⃣!apps
-              web: {image: nginx}
-            """)
+        expectOnly(
+            YAMLDiagnostics.unsupportedTag,
+            in: """
+                stackc: 1
+                name: shop
+                apps: 1️⃣!apps
+                  web: {image: nginx}
+                """)
     }
 
     @Test func coreTagWithAValueItCannotHave() {
-        expectOnly(YAMLDiagnostics.unsupportedTag, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                image: nginx
-                replicas: 1️⃣!!int two
-            """)
+        expectOnly(
+            YAMLDiagnostics.unsupportedTag,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    image: nginx
+                    replicas: 1️⃣!!int two
+                """)
     }
 
     @Test func coreTagsAreAccepted() {
-        let stack = resolved("""
+        let stack = resolved(
+            """
             stackc: !!int 1
             name: !!str shop
             apps: !!map
@@ -214,56 +240,65 @@ import YAML
     }
 
     @Test func nestingAtTheLimitIsFine() {
-        let open = String(repeating: "[", count: 199), close = String(repeating: "]", count: 199)
+        let open = String(repeating: "[", count: 199)
+        let close = String(repeating: "]", count: 199)
         expectDiagnostics("stackc: 1\nname: shop\nx-deep: \(open)\(close)\napps: {}\n", [])
     }
 
     @Test func aliasBomb() {
-        let diagnostic = expectOnly(YAMLDiagnostics.limit, in: """
-            stackc: 1
-            name: shop
-            x-a: &a [x, x, x, x, x, x, x, x, x, x]
-            x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
-            x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
-            x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-            x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
-            x-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, 1️⃣*e]
-            apps: {}
-            """)
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.limit,
+            in: """
+                stackc: 1
+                name: shop
+                x-a: &a [x, x, x, x, x, x, x, x, x, x]
+                x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+                x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+                x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+                x-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, 1️⃣*e]
+                apps: {}
+                """)
         #expect(diagnostic?.message.contains("aliases") == true)
     }
 
     @Test func aliasToAnUndefinedAnchor() {
-        let diagnostic = expectOnly(YAMLDiagnostics.unknownAnchor, in: """
-            stackc: 1
-            name: shop
-            apps:
-              web:
-                <<: 1️⃣*defaults
-                image: nginx
-            """)
+        let diagnostic = expectOnly(
+            YAMLDiagnostics.unknownAnchor,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  web:
+                    <<: 1️⃣*defaults
+                    image: nginx
+                """)
         #expect(diagnostic?.message.contains("*defaults") == true)
     }
 
     @Test func mappingAsAKey() {
-        expectOnly(YAMLDiagnostics.badKey, in: """
-            stackc: 1
-            name: shop
-            apps:
-              1️⃣[web, api]: {image: nginx}
-            """)
+        expectOnly(
+            YAMLDiagnostics.badKey,
+            in: """
+                stackc: 1
+                name: shop
+                apps:
+                  1️⃣[web, api]: {image: nginx}
+                """)
     }
 
     @Test func mergeKeyWithAScalar() {
-        expectOnly(YAMLDiagnostics.badKey, in: """
-            stackc: 1
-            name: shop
-            x-port: &port 8080
-            apps:
-              web:
-                <<: 1️⃣*port
-                image: nginx
-            """)
+        expectOnly(
+            YAMLDiagnostics.badKey,
+            in: """
+                stackc: 1
+                name: shop
+                x-port: &port 8080
+                apps:
+                  web:
+                    <<: 1️⃣*port
+                    image: nginx
+                """)
     }
 
     @Test func emptyFile() {

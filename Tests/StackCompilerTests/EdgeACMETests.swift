@@ -2,6 +2,7 @@ import Foundation
 import StackDiagnostics
 import Testing
 import YAML
+
 @testable import StackCompiler
 
 /// `tls.mode: acme` with Traefik: a certificate resolver on the HTTP challenge whose account
@@ -10,14 +11,14 @@ import YAML
 /// reachable here, so this checks the configuration as Traefik and Docker read it.
 @Suite struct EdgeACMETests {
     static let manifest = """
-    stackc: 1
-    name: pub
-    domain: example.org
-    tls: {mode: acme, email: ops@example.org}
-    cluster: {managers: 3}
-    apps:
-      web: {image: nginx:1.27-alpine, port: 8080, host: www, replicas: 2}
-    """
+        stackc: 1
+        name: pub
+        domain: example.org
+        tls: {mode: acme, email: ops@example.org}
+        cluster: {managers: 3}
+        apps:
+          web: {image: nginx:1.27-alpine, port: 8080, host: www, replicas: 2}
+        """
 
     func read(_ text: String) throws -> YAMLNode {
         var bag = DiagnosticBag()
@@ -31,11 +32,15 @@ import YAML
         #expect(acme?["email"]?.scalar?.text == "ops@example.org")
         #expect(acme?["storage"]?.scalar?.text == "/letsencrypt/acme.json")
         #expect(acme?["httpChallenge"]?["entryPoint"]?.scalar?.text == "web")
-        #expect(traefik["entryPoints"]?["web"]?["address"]?.scalar?.text == ":80", "the HTTP challenge is answered on :80")
+        #expect(
+            traefik["entryPoints"]?["web"]?["address"]?.scalar?.text == ":80", "the HTTP challenge is answered on :80")
 
         let stack = try read(try #require(built.tree.file("stack.yml")).contents)
         let service = try #require(stack["services"]?["traefik"])
-        let mounts = service["volumes"]?.items?.map { ($0["source"]?.scalar?.text, $0["target"]?.scalar?.text, $0["type"]?.scalar?.text) } ?? []
+        let mounts =
+            service["volumes"]?.items?.map {
+                ($0["source"]?.scalar?.text, $0["target"]?.scalar?.text, $0["type"]?.scalar?.text)
+            } ?? []
         #expect(mounts.contains { $0.0 == "traefik-acme" && $0.1 == "/letsencrypt" && $0.2 == "volume" }, "\(mounts)")
         #expect(stack["volumes"]?["traefik-acme"] != nil)
         #expect(service["deploy"]?["mode"]?.scalar?.text == "replicated")
@@ -61,9 +66,9 @@ import YAML
     }
 }
 
-private extension YAMLNode {
+extension YAMLNode {
     /// The value under `key`, when this node is a mapping.
-    subscript(key: String) -> YAMLNode? {
+    fileprivate subscript(key: String) -> YAMLNode? {
         pairs?.first { $0.keyText == key }?.value
     }
 }

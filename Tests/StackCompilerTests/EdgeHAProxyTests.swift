@@ -1,9 +1,11 @@
 import Foundation
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The generated HAProxy configuration, run by the real HAProxy: `haproxy -c` accepts it for
@@ -21,21 +23,33 @@ import Glibc
     func haproxyAcceptsTheConfiguration(_ haproxyCase: HAProxyCase) throws {
         let haproxy = try SupportTool.require("haproxy")
         guard let built = BuildSupport.build(path: haproxyCase.path, text: haproxyCase.text) else { return }
-        let config = try #require(built.tree.file("haproxy/haproxy.cfg"), "\(haproxyCase.path) has no haproxy/haproxy.cfg").contents
+        let config = try #require(
+            built.tree.file("haproxy/haproxy.cfg"), "\(haproxyCase.path) has no haproxy/haproxy.cfg"
+        ).contents
         try verifyInputsAreMounted(config: config, stackFile: try #require(built.tree.file("stack.yml")).contents)
-        #expect(HAProxySandbox.duplicateACLs(config).isEmpty,
-                "ACLs declared twice in one section (HAProxy merges them, so one route would take another's requests): \(HAProxySandbox.duplicateACLs(config))")
+        #expect(
+            HAProxySandbox.duplicateACLs(config).isEmpty,
+            "ACLs declared twice in one section (HAProxy merges them, so one route would take another's requests): \(HAProxySandbox.duplicateACLs(config))"
+        )
 
         let folder = try BuildSupport.makeTemporaryFolder("haproxy-check")
         defer { try? FileManager.default.removeItem(at: folder) }
         try HAProxySandbox.makeCertificate(domain: built.stack.domain ?? built.stack.name, in: folder)
         let file = folder.appendingPathComponent("haproxy.cfg")
         try Data(HAProxySandbox.rewrite(config, certificateFolder: folder).utf8).write(to: file)
-        let environment = try HAProxySandbox.environmentVariables(config).map { "\($0)=\(try HAProxySandbox.bcryptHash(password: "check-\($0)"))" }
+        let environment = try HAProxySandbox.environmentVariables(config).map {
+            "\($0)=\(try HAProxySandbox.bcryptHash(password: "check-\($0)"))"
+        }
         let run = try Tools.run(try SupportTool.require("env"), environment + [haproxy.path, "-c", "-f", file.path])
-        #expect(run.status == 0, "haproxy -c rejects \(haproxyCase.path)'s haproxy.cfg: \(run.summary)\n--- config\n\(config)")
-        let complaints = (run.stdout + run.stderr).split(separator: "\n").filter { $0.contains("[WARNING]") || $0.contains("[ALERT]") }
-        #expect(complaints.isEmpty, "haproxy -c warns about \(haproxyCase.path)'s haproxy.cfg:\n\(complaints.joined(separator: "\n"))")
+        #expect(
+            run.status == 0,
+            "haproxy -c rejects \(haproxyCase.path)'s haproxy.cfg: \(run.summary)\n--- config\n\(config)")
+        let complaints = (run.stdout + run.stderr).split(separator: "\n").filter {
+            $0.contains("[WARNING]") || $0.contains("[ALERT]")
+        }
+        #expect(
+            complaints.isEmpty,
+            "haproxy -c warns about \(haproxyCase.path)'s haproxy.cfg:\n\(complaints.joined(separator: "\n"))")
     }
 
     /// Every `/run/secrets/<name>` the configuration reads, and the key HAProxy loads beside the
@@ -47,11 +61,15 @@ import Glibc
         let targets = Set((service["secrets"]?.items ?? []).compactMap { $0["target"]?.string })
         var needed = Set(config.matches(of: #/\/run\/secrets\/([A-Za-z0-9_.-]+)/#).map { String($0.output.1) })
         if needed.contains("tls.pem") { needed.insert("tls.pem.key") }
-        #expect(needed.isSubset(of: targets), "haproxy.cfg reads secrets the service does not mount: \(needed.subtracting(targets).sorted())")
+        #expect(
+            needed.isSubset(of: targets),
+            "haproxy.cfg reads secrets the service does not mount: \(needed.subtracting(targets).sorted())")
 
         let script = service["command"]?.items?.last?.string ?? ""
         var exported: [String: String] = [:]
-        for match in script.matches(of: #/([A-Z0-9_]+)="\$\$\(cut -d: -f2- /run/secrets/([A-Za-z0-9_.-]+) \| head -n 1\)"; export ([A-Z0-9_]+)/#)
+        for match in script.matches(
+            of: #/([A-Z0-9_]+)="\$\$\(cut -d: -f2- /run/secrets/([A-Za-z0-9_.-]+) \| head -n 1\)"; export ([A-Z0-9_]+)/#
+        )
         where match.output.1 == match.output.3 {
             exported[String(match.output.1)] = String(match.output.2)
         }
@@ -105,8 +123,10 @@ struct HAProxyCase: Sendable, CustomTestStringConvertible {
     /// The repository's manifests that choose HAProxy.
     static var repository: [HAProxyCase] {
         BuildSupport.repoManifestPaths().compactMap { path in
-            guard let text = try? String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(path), encoding: .utf8),
-                  StackCompiler.check(SourceFile(path: path, text: text)).stack?.proxy.kind == .haproxy else { return nil }
+            guard
+                let text = try? String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(path), encoding: .utf8),
+                StackCompiler.check(SourceFile(path: path, text: text)).stack?.proxy.kind == .haproxy
+            else { return nil }
             return HAProxyCase(path: path, text: text)
         }
     }
@@ -116,82 +136,90 @@ struct HAProxyCase: Sendable, CustomTestStringConvertible {
         // Route names that would collide if the path were joined with '-': app 'api' at /api
         // and an app called 'api-api', both with basic auth (a backend, a userlist and a
         // password variable each).
-        HAProxyCase(path: "synthetic/haproxy-route-names.yml", text: """
-            stackc: 1
-            name: names
-            domain: names.test
-            proxy:
-              kind: haproxy
-            apps:
-              api:
-                image: nginx:1.27-alpine
-                port: 8080
-                host: www
-                path: /api
-                auth: basic
-              api-api:
-                image: nginx:1.27-alpine
-                port: 8080
-                host: www
-                auth: basic
-            """),
+        HAProxyCase(
+            path: "synthetic/haproxy-route-names.yml",
+            text: """
+                stackc: 1
+                name: names
+                domain: names.test
+                proxy:
+                  kind: haproxy
+                apps:
+                  api:
+                    image: nginx:1.27-alpine
+                    port: 8080
+                    host: www
+                    path: /api
+                    auth: basic
+                  api-api:
+                    image: nginx:1.27-alpine
+                    port: 8080
+                    host: www
+                    auth: basic
+                """),
         // A provided certificate; a host served over plain HTTP only; a global service.
-        HAProxyCase(path: "synthetic/haproxy-plain.yml", text: """
-            stackc: 1
-            name: plain
-            domain: plain.example.org
-            tls:
-              mode: provided
-            proxy:
-              kind: haproxy
-            cluster:
-              managers: 1
-              workers: 2
-            apps:
-              site:
-                image: example/site:1
-                replicas: global
-                port: 8080
-                host: www
-                https: false
-                health: /ping
-            """),
+        HAProxyCase(
+            path: "synthetic/haproxy-plain.yml",
+            text: """
+                stackc: 1
+                name: plain
+                domain: plain.example.org
+                tls:
+                  mode: provided
+                proxy:
+                  kind: haproxy
+                cluster:
+                  managers: 1
+                  workers: 2
+                apps:
+                  site:
+                    image: example/site:1
+                    replicas: global
+                    port: 8080
+                    host: www
+                    https: false
+                    health: /ping
+                """),
         // Only the stats page is routed.
-        HAProxyCase(path: "synthetic/haproxy-stats-only.yml", text: """
-            stackc: 1
-            name: statsonly
-            domain: stats.test
-            proxy:
-              kind: haproxy
-              dashboard: true
-            cluster:
-              managers: 1
-            apps:
-              worker:
-                image: example/worker:1
-                command: [sleep, infinity]
-            """),
+        HAProxyCase(
+            path: "synthetic/haproxy-stats-only.yml",
+            text: """
+                stackc: 1
+                name: statsonly
+                domain: stats.test
+                proxy:
+                  kind: haproxy
+                  dashboard: true
+                cluster:
+                  managers: 1
+                apps:
+                  worker:
+                    image: example/worker:1
+                    command: [sleep, infinity]
+                """),
         // Apps named like the configuration's own sections (frontends, backends, the stats
         // page), several paths on one host, sticky with a health check, basic auth on a path.
-        HAProxyCase(path: "synthetic/haproxy-names.yml", text: """
-            stackc: 1
-            name: names
-            domain: names.test
-            proxy:
-              kind: haproxy
-              dashboard: proxy
-            cluster:
-              managers: 1
-              workers: 1
-            apps:
-              stats: {image: "example/a:1", port: 8080, host: www}
-              no-route: {image: "example/a:1", port: 8080, host: www, path: /no-route}
-              http: {image: "example/a:1", port: 8080, host: www, path: /http/v1, sticky: true, health: /up}
-              https: {image: "example/a:1", port: 8080, host: h2}
-              monitor: {image: "example/a:1", port: 8080, host: monitor, auth: basic}
-              to-https: {image: "example/a:1", port: 8080, host: www, path: /to, auth: basic, https: false}
-              resolvers: {image: "example/a:1", port: 9000, host: docker, replicas: 30}
-            """),
+        HAProxyCase(
+            path: "synthetic/haproxy-names.yml",
+            text: """
+                stackc: 1
+                name: names
+                domain: names.test
+                proxy:
+                  kind: haproxy
+                  dashboard: proxy
+                cluster:
+                  managers: 1
+                  workers: 1
+                apps:
+                  stats: {image: "example/a:1", port: 8080, host: www}
+                  no-route: {image: "example/a:1", port: 8080, host: www, path: /no-route}
+                  http: {image: "example/a:1", port: 8080, host: www, path: /http/v1, sticky: true, health: /up}
+                  https: {image: "example/a:1", port: 8080, host: h2}
+                  monitor: {image: "example/a:1", port: 8080, host: monitor, auth: basic}
+                  to-https: {image: "example/a:1", port: 8080, host: www, path: /to, auth: basic, https: false}
+                  resolvers: {image: "example/a:1", port: 9000, host: docker, replicas: 30}
+                """),
     ]
 }
 
@@ -308,28 +336,34 @@ final class HAProxySandbox {
         let dnsPort = try startDNS()
 
         let file = folder.appendingPathComponent("haproxy.cfg")
-        let rewritten = Self.rewrite(config, certificateFolder: folder, nameserverPort: dnsPort,
-                                     ports: (http: httpPort, https: httpsPort, monitor: monitorPort))
+        let rewritten = Self.rewrite(
+            config, certificateFolder: folder, nameserverPort: dnsPort,
+            ports: (http: httpPort, https: httpsPort, monitor: monitorPort))
         try Data(rewritten.utf8).write(to: file)
         #expect(Self.environmentVariables(config) == ["AUTH_ADMIN_HASH", "STATS_PASSWORD_HASH"])
         // Through env(1), which SandboxProcess lacks a parameter for; env execs HAProxy in place.
         haproxy = try SandboxProcess(
             name: "haproxy", executable: try SupportTool.require("env"),
-            arguments: ["STATS_PASSWORD_HASH=\(try Self.bcryptHash(password: statsPassword))",
-                        "AUTH_ADMIN_HASH=\(try Self.bcryptHash(password: adminPassword))",
-                        try SupportTool.require("haproxy").path, "-db", "-f", file.path],
+            arguments: [
+                "STATS_PASSWORD_HASH=\(try Self.bcryptHash(password: statsPassword))",
+                "AUTH_ADMIN_HASH=\(try Self.bcryptHash(password: adminPassword))",
+                try SupportTool.require("haproxy").path, "-db", "-f", file.path,
+            ],
             log: folder.appendingPathComponent("haproxy.log"), in: folder)
         try waitForServers(Self.apps.reduce(into: [:]) { $0[$1.backend] = $1.tasks })
         haproxyPID = try reportedPID()
         let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(haproxyPID)/exe")
-        #expect(executable.map { URL(fileURLWithPath: $0).lastPathComponent } == "haproxy",
-                "the stats page reports pid \(haproxyPID), which runs \(executable ?? "nothing")")
+        #expect(
+            executable.map { URL(fileURLWithPath: $0).lastPathComponent } == "haproxy",
+            "the stats page reports pid \(haproxyPID), which runs \(executable ?? "nothing")")
     }
 
     /// The PID HAProxy's stats page reports (`Statistics Report for pid N`).
     func reportedPID() throws -> Int32 {
         let page = try https("stats", user: "admin:\(statsPassword)")
-        guard page.status == 200, let match = page.body.firstMatch(of: #/Statistics Report for pid (\d+)/#), let pid = Int32(match.output.1) else {
+        guard page.status == 200, let match = page.body.firstMatch(of: #/Statistics Report for pid (\d+)/#),
+            let pid = Int32(match.output.1)
+        else {
             throw SandboxError("no PID on the stats page: \(page)")
         }
         return pid
@@ -341,7 +375,9 @@ final class HAProxySandbox {
         let ready = folder.appendingPathComponent("backends-\(helpers.count).ready")
         let process = try SandboxProcess(
             name: "tasks \(tasks.joined(separator: " "))", executable: try SupportTool.require("python3"),
-            arguments: [try SupportTool.script("http_backend.py").path, "--ready-file", ready.path, "--log", requestLog.path]
+            arguments: [
+                try SupportTool.script("http_backend.py").path, "--ready-file", ready.path, "--log", requestLog.path,
+            ]
                 + tasks.flatMap { ["--listen", "\($0)=\(taskAddresses[$0] ?? ""):\(Self.appPort)"] },
             log: folder.appendingPathComponent("backends-\(helpers.count).log"))
         helpers.append(process)
@@ -356,14 +392,19 @@ final class HAProxySandbox {
         let portFile = folder.appendingPathComponent("dns.port")
         let process = try SandboxProcess(
             name: "DNS stand-in", executable: try SupportTool.require("python3"),
-            arguments: [try SupportTool.script("swarm_dns_standin.py").path, "--address", "127.0.0.11", "--records", recordsFile.path,
-                        "--port-file", portFile.path],
+            arguments: [
+                try SupportTool.script("swarm_dns_standin.py").path, "--address", "127.0.0.11", "--records",
+                recordsFile.path,
+                "--port-file", portFile.path,
+            ],
             log: folder.appendingPathComponent("dns.log"))
         helpers.append(process)
         var port: Int?
         try Waiting.until("the DNS stand-in to listen", timeout: Self.timeout, context: { process.logTail() }) {
             guard process.isRunning else { throw SandboxError("the DNS stand-in stopped:\n\(process.logTail())") }
-            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             return port != nil
         }
         return port ?? 0
@@ -373,20 +414,29 @@ final class HAProxySandbox {
     func writeRecords() throws {
         let temporary = folder.appendingPathComponent("dns-records.json.tmp")
         try JSONSerialization.data(withJSONObject: records, options: [.sortedKeys]).write(to: temporary)
-        guard rename(temporary.path, recordsFile.path) == 0 else { throw SandboxError("cannot replace \(recordsFile.path): errno \(errno)") }
+        guard rename(temporary.path, recordsFile.path) == 0 else {
+            throw SandboxError("cannot replace \(recordsFile.path): errno \(errno)")
+        }
     }
 
     /// Waits until each backend has `expected[backend]` servers UP whose last health check
     /// passed: HTTP for `web`, which has a health path, a TCP connect for the others.
     func waitForServers(_ expected: [String: Int]) throws {
         var last: [ServerStatus] = []
-        try Waiting.until("every task to be UP in HAProxy's stats", timeout: Self.timeout, context: {
-            "servers as last reported: \(last.filter { $0.status != "MAINT (resolution)" })\n" + self.diagnostics
-        }) {
-            guard let haproxy = self.haproxy, haproxy.isRunning else { throw SandboxError("HAProxy stopped:\n\(self.diagnostics)") }
+        try Waiting.until(
+            "every task to be UP in HAProxy's stats", timeout: Self.timeout,
+            context: {
+                "servers as last reported: \(last.filter { $0.status != "MAINT (resolution)" })\n" + self.diagnostics
+            }
+        ) {
+            guard let haproxy = self.haproxy, haproxy.isRunning else {
+                throw SandboxError("HAProxy stopped:\n\(self.diagnostics)")
+            }
             last = (try? self.serverStatuses()) ?? []
             return expected.allSatisfy { backend, count in
-                last.filter { $0.backend == backend && $0.status == "UP" && $0.check == (backend == "web" ? "L7OK" : "L4OK") }.count == count
+                last.filter {
+                    $0.backend == backend && $0.status == "UP" && $0.check == (backend == "web" ? "L7OK" : "L4OK")
+                }.count == count
             }
         }
     }
@@ -401,23 +451,27 @@ final class HAProxySandbox {
 
     /// HAProxy's output and the helpers' logs, for failure messages.
     var diagnostics: String {
-        ([haproxy].compactMap { $0 } + helpers).map { "--- \($0.name) (tail)\n\($0.logTail(20))" }.joined(separator: "\n")
+        ([haproxy].compactMap { $0 } + helpers).map { "--- \($0.name) (tail)\n\($0.logTail(20))" }.joined(
+            separator: "\n")
     }
 
     // MARK: Requests
 
     /// A GET over HTTPS to `host` (a name under the domain), trusting only the test certificate.
-    func https(_ host: String, _ path: String = "/", user: String? = nil, cookie: String? = nil) throws -> HTTPExchange {
+    func https(_ host: String, _ path: String = "/", user: String? = nil, cookie: String? = nil) throws -> HTTPExchange
+    {
         let name = "\(host).\(Self.domain)"
-        return try Curl.get("https://\(name):\(httpsPort)\(path)", host: name, port: httpsPort,
-                            extra: ["--cacert", certificate.path] + Self.options(user: user, cookie: cookie))
+        return try Curl.get(
+            "https://\(name):\(httpsPort)\(path)", host: name, port: httpsPort,
+            extra: ["--cacert", certificate.path] + Self.options(user: user, cookie: cookie))
     }
 
     /// A GET over HTTP with `Host: <host>` and no port, as a browser sends it to port 80.
     func http(_ host: String, _ path: String = "/", cookie: String? = nil) throws -> HTTPExchange {
         let name = host.contains(".") ? host : "\(host).\(Self.domain)"
-        return try Curl.get("http://\(name):\(httpPort)\(path)", host: name, port: httpPort,
-                            extra: ["--header", "Host: \(name)"] + Self.options(user: nil, cookie: cookie))
+        return try Curl.get(
+            "http://\(name):\(httpPort)\(path)", host: name, port: httpPort,
+            extra: ["--header", "Host: \(name)"] + Self.options(user: nil, cookie: cookie))
     }
 
     static func options(user: String?, cookie: String?) -> [String] {
@@ -446,16 +500,24 @@ final class HAProxySandbox {
         #expect(api.status == 200 && Self.task(api) == "api.1", "\(api)")
         // The health path reached the tasks of `web` with the route's host.
         let requests = (try? String(contentsOf: requestLog, encoding: .utf8)) ?? ""
-        let probes = requests.split(separator: "\n").compactMap { try? JSONDecoder().decode(TraefikSandbox.BackendReply.self, from: Data($0.utf8)) }
-            .filter { $0.path == "/healthz" }
-        #expect(Set(probes.map(\.backend)) == ["web.1", "web.2"] && probes.allSatisfy { $0.host == "www.edge.test" && $0.method == "GET" },
-                "health probes: \(probes)")
+        let probes = requests.split(separator: "\n").compactMap {
+            try? JSONDecoder().decode(TraefikSandbox.BackendReply.self, from: Data($0.utf8))
+        }
+        .filter { $0.path == "/healthz" }
+        #expect(
+            Set(probes.map(\.backend)) == ["web.1", "web.2"]
+                && probes.allSatisfy { $0.host == "www.edge.test" && $0.method == "GET" },
+            "health probes: \(probes)")
     }
 
     func redirectsHTTPToHTTPS() throws {
-        for (host, path) in [("www", "/hello?x=1"), ("www", "/api/items"), ("shop", "/"), ("admin", "/"), ("stats", "/")] {
+        for (host, path) in [
+            ("www", "/hello?x=1"), ("www", "/api/items"), ("shop", "/"), ("admin", "/"), ("stats", "/"),
+        ] {
             let response = try http(host, path)
-            #expect(response.status == 301 && response.values("location") == ["https://\(host).\(Self.domain)\(path)"], "\(response)")
+            #expect(
+                response.status == 301 && response.values("location") == ["https://\(host).\(Self.domain)\(path)"],
+                "\(response)")
         }
     }
 
@@ -484,7 +546,8 @@ final class HAProxySandbox {
         for (task, cookie) in cookies {
             for _ in 0..<4 {
                 let response = try https("shop", "/cart", cookie: cookie)
-                #expect(Self.task(response) == task && response.values("set-cookie").isEmpty, "sent \(cookie): \(response)")
+                #expect(
+                    Self.task(response) == task && response.values("set-cookie").isEmpty, "sent \(cookie): \(response)")
             }
         }
     }
@@ -512,7 +575,9 @@ final class HAProxySandbox {
 
     func asksForBasicAuth() throws {
         let anonymous = try https("admin")
-        #expect(anonymous.status == 401 && anonymous.value("www-authenticate")?.hasPrefix("Basic realm=") == true, "\(anonymous)")
+        #expect(
+            anonymous.status == 401 && anonymous.value("www-authenticate")?.hasPrefix("Basic realm=") == true,
+            "\(anonymous)")
         #expect(try https("admin", user: "admin:wrong").status == 401)
         #expect(try https("admin", user: "admin:\(statsPassword)").status == 401, "the stats password opens an app")
         let admin = try https("admin", "/settings", user: "admin:\(adminPassword)")
@@ -521,9 +586,12 @@ final class HAProxySandbox {
 
     func protectsTheStatsPage() throws {
         let anonymous = try https("stats")
-        #expect(anonymous.status == 401 && anonymous.value("www-authenticate")?.contains("edge proxy") == true, "\(anonymous)")
+        #expect(
+            anonymous.status == 401 && anonymous.value("www-authenticate")?.contains("edge proxy") == true,
+            "\(anonymous)")
         #expect(try https("stats", user: "admin:wrong").status == 401)
-        #expect(try https("stats", user: "admin:\(adminPassword)").status == 401, "an app's password opens the stats page")
+        #expect(
+            try https("stats", user: "admin:\(adminPassword)").status == 401, "an app's password opens the stats page")
         let page = try https("stats", user: "admin:\(statsPassword)")
         #expect(page.status == 200 && page.body.contains("Statistics Report for pid \(haproxyPID)"), "\(page)")
     }
@@ -549,7 +617,10 @@ final class HAProxySandbox {
         records["tasks.edge_web", default: []].append(block.address(200))
         try writeRecords()
         var requests = 0
-        try Waiting.until("the new task web.3 to receive requests", timeout: Self.timeout, context: { "after \(requests) requests\n\(self.diagnostics)" }) {
+        try Waiting.until(
+            "the new task web.3 to receive requests", timeout: Self.timeout,
+            context: { "after \(requests) requests\n\(self.diagnostics)" }
+        ) {
             guard haproxy.isRunning else { throw SandboxError("HAProxy stopped:\n\(self.diagnostics)") }
             requests += 1
             return Self.task(try https("www")) == "web.3"
@@ -575,20 +646,29 @@ extension HAProxySandbox {
     /// (`/run/secrets` is not ours); and for a run, the resolver's port (127.0.0.11 stays) and
     /// the listening addresses (free ports on 127.0.0.1 instead of every address's 80, 443 and
     /// 8404). Each rewritten text must be there, so a changed generator cannot slip past.
-    static func rewrite(_ config: String, certificateFolder: URL, nameserverPort: Int? = nil,
-                        ports: (http: Int, https: Int, monitor: Int)? = nil,
-                        sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
+    static func rewrite(
+        _ config: String, certificateFolder: URL, nameserverPort: Int? = nil,
+        ports: (http: Int, https: Int, monitor: Int)? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> String {
         var replacements: [(String, String)] = []
         if config.contains(" crt \(HAProxyRenderer.certificatePath) ") {
-            replacements.append((" crt \(HAProxyRenderer.certificatePath) ", " crt \(certificateFolder.appendingPathComponent("tls.pem").path) "))
+            replacements.append(
+                (
+                    " crt \(HAProxyRenderer.certificatePath) ",
+                    " crt \(certificateFolder.appendingPathComponent("tls.pem").path) "
+                ))
         }
         if let nameserverPort {
-            replacements.append(("    nameserver swarm 127.0.0.11:53\n", "    nameserver swarm 127.0.0.11:\(nameserverPort)\n"))
+            replacements.append(
+                ("    nameserver swarm 127.0.0.11:53\n", "    nameserver swarm 127.0.0.11:\(nameserverPort)\n"))
         }
         if let ports {
-            replacements += [("    bind :80\n", "    bind 127.0.0.1:\(ports.http)\n"),
-                             ("    bind :443 ", "    bind 127.0.0.1:\(ports.https) "),
-                             ("    bind :\(HAProxyRenderer.monitorPort)\n", "    bind 127.0.0.1:\(ports.monitor)\n")]
+            replacements += [
+                ("    bind :80\n", "    bind 127.0.0.1:\(ports.http)\n"),
+                ("    bind :443 ", "    bind 127.0.0.1:\(ports.https) "),
+                ("    bind :\(HAProxyRenderer.monitorPort)\n", "    bind 127.0.0.1:\(ports.monitor)\n"),
+            ]
         }
         return GeneratedScript.rewrite(config, replacements, sourceLocation: sourceLocation)
     }
@@ -600,7 +680,8 @@ extension HAProxySandbox {
 
     /// `acl` names declared more than once within one section.
     static func duplicateACLs(_ config: String) -> [String] {
-        var duplicates: [String] = [], seen = Set<String>()
+        var duplicates: [String] = []
+        var seen = Set<String>()
         for line in config.split(separator: "\n", omittingEmptySubsequences: false) {
             if !line.hasPrefix(" ") { seen = [] }
             let words = line.split(separator: " ")
@@ -613,11 +694,13 @@ extension HAProxySandbox {
     /// A self-signed certificate for `*.<domain>` and `<domain>` as `tls.pem` and its key as
     /// `tls.pem.key`: the names the service mounts them under.
     static func makeCertificate(domain: String, in folder: URL) throws {
-        let run = try Tools.run(try SupportTool.require("openssl"), [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=\(domain)", "-addext", "subjectAltName=DNS:*.\(domain),DNS:\(domain)",
-            "-keyout", "tls.pem.key", "-out", "tls.pem",
-        ], in: folder)
+        let run = try Tools.run(
+            try SupportTool.require("openssl"),
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=\(domain)", "-addext", "subjectAltName=DNS:*.\(domain),DNS:\(domain)",
+                "-keyout", "tls.pem.key", "-out", "tls.pem",
+            ], in: folder)
         guard run.status == 0 else { throw SandboxError("openssl could not make a test certificate: \(run.summary)") }
     }
 
@@ -626,7 +709,9 @@ extension HAProxySandbox {
     static func bcryptHash(password: String) throws -> String {
         let run = try Tools.run(try SupportTool.require("htpasswd"), ["-nbB", "admin", password])
         let line = run.stdout.split(separator: "\n").first.map(String.init) ?? ""
-        guard run.status == 0, line.hasPrefix("admin:$2") else { throw SandboxError("htpasswd made no bcrypt line: \(run.summary)") }
+        guard run.status == 0, line.hasPrefix("admin:$2") else {
+            throw SandboxError("htpasswd made no bcrypt line: \(run.summary)")
+        }
         return String(line.dropFirst("admin:".count))
     }
 
@@ -648,18 +733,24 @@ extension HAProxySandbox {
         guard let header = lines.first, header.hasPrefix("# ") else { return [] }
         let names = fields(String(header.dropFirst(2)))
         guard let px = names.firstIndex(of: "pxname"), let sv = names.firstIndex(of: "svname"),
-              let status = names.firstIndex(of: "status"), let address = names.firstIndex(of: "addr"),
-              let check = names.firstIndex(of: "check_status") else { return [] }
+            let status = names.firstIndex(of: "status"), let address = names.firstIndex(of: "addr"),
+            let check = names.firstIndex(of: "check_status")
+        else { return [] }
         return lines.dropFirst().compactMap { line in
             let row = fields(line)
-            guard row.count > max(px, sv, status, address, check), row[sv] != "FRONTEND", row[sv] != "BACKEND" else { return nil }
-            return ServerStatus(backend: row[px], server: row[sv], status: row[status], address: row[address], check: row[check])
+            guard row.count > max(px, sv, status, address, check), row[sv] != "FRONTEND", row[sv] != "BACKEND" else {
+                return nil
+            }
+            return ServerStatus(
+                backend: row[px], server: row[sv], status: row[status], address: row[address], check: row[check])
         }
     }
 
     /// The fields of one CSV line, double-quoted fields unquoted.
     static func fields(_ line: String) -> [String] {
-        var fields: [String] = [], current = "", quoted = false
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
         for character in line {
             switch character {
             case "\"" where quoted: quoted = false

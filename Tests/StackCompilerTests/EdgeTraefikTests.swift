@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// The generated Traefik configuration at work: a real Traefik on loopback reads the generated
@@ -54,7 +55,9 @@ import Testing
         """
 
     /// Builds `text` and runs `body` against a started sandbox, stopped afterwards.
-    func withSandbox(_ text: String = manifest, path: String = "edge.yml", _ body: (TraefikSandbox) throws -> Void) throws {
+    func withSandbox(_ text: String = manifest, path: String = "edge.yml", _ body: (TraefikSandbox) throws -> Void)
+        throws
+    {
         let built = try #require(BuildSupport.build(path: path, text: text))
         let sandbox = try TraefikSandbox.start(built)
         defer { sandbox.stop() }
@@ -66,7 +69,9 @@ import Testing
     /// headers: HSTS for a year including subdomains, no framing, no sniffing.
     @Test func httpsServesTheDefaultCertificateAndSecurityHeaders() throws {
         try withSandbox { sandbox in
-            for (host, service) in [("www.edge.test", "web"), ("spread.edge.test", "spread"), ("admin.edge.test", "admin")] {
+            for (host, service) in [
+                ("www.edge.test", "web"), ("spread.edge.test", "spread"), ("admin.edge.test", "admin"),
+            ] {
                 let response = try sandbox.get("https", host, "/hello", credentials: sandbox.credentials)
                 #expect(response.status == 200, "\(response)\n\(sandbox.diagnostics)")
                 let reply = TraefikSandbox.reply(response)
@@ -84,13 +89,17 @@ import Testing
     /// over HTTPS, before any backend sees it (and before authentication).
     @Test func httpRedirectsToHttps() throws {
         try withSandbox { sandbox in
-            for (host, path) in [("www.edge.test", "/docs?page=2"), ("www.edge.test", "/api/items"),
-                                 ("spread.edge.test", "/"), ("admin.edge.test", "/settings"), ("proxy.edge.test", "/dashboard/")] {
+            for (host, path) in [
+                ("www.edge.test", "/docs?page=2"), ("www.edge.test", "/api/items"),
+                ("spread.edge.test", "/"), ("admin.edge.test", "/settings"), ("proxy.edge.test", "/dashboard/"),
+            ] {
                 let response = try sandbox.get("http", host, path)
                 #expect([301, 308].contains(response.status), "\(response)\n\(sandbox.diagnostics)")
                 #expect(response.value("location") == "https://\(host)\(path)", "\(response)")
             }
-            let reached = sandbox.backendRequests().filter { ["/docs?page=2", "/api/items", "/settings"].contains($0.path) }
+            let reached = sandbox.backendRequests().filter {
+                ["/docs?page=2", "/api/items", "/settings"].contains($0.path)
+            }
             #expect(reached.isEmpty, "backends received redirected requests: \(reached)")
         }
     }
@@ -100,22 +109,27 @@ import Testing
     @Test func stickyCookiePinsRequestsToOneBackend() throws {
         try withSandbox { sandbox in
             let labels = sandbox.labels["web"] ?? [:]
-            let name = try #require(labels.first { $0.key.hasSuffix(".sticky.cookie.name") }?.value, "no cookie name in \(labels)")
+            let name = try #require(
+                labels.first { $0.key.hasSuffix(".sticky.cookie.name") }?.value, "no cookie name in \(labels)")
             var cookies: [String: String] = [:]  // backend → "name=value"
             for _ in 0..<10 where cookies.count < 2 {
                 let response = try sandbox.get("https", "www.edge.test", "/")
                 let reply = try #require(TraefikSandbox.reply(response), "\(response)\n\(sandbox.diagnostics)")
-                let cookie = try #require(response.values("set-cookie").first { $0.hasPrefix(name + "=") }, "no \(name) cookie: \(response)")
+                let cookie = try #require(
+                    response.values("set-cookie").first { $0.hasPrefix(name + "=") }, "no \(name) cookie: \(response)")
                 let attributes = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
                 let flags = Set(attributes.dropFirst().map { $0.lowercased() })
                 #expect(flags.isSuperset(of: ["secure", "httponly", "samesite=lax"]), "\(cookie)")
                 cookies[reply.backend] = attributes[0]
             }
-            #expect(Set(cookies.keys) == Set(sandbox.backends["web"] ?? []), "cookies for \(cookies.keys.sorted()) only")
+            #expect(
+                Set(cookies.keys) == Set(sandbox.backends["web"] ?? []), "cookies for \(cookies.keys.sorted()) only")
             for (backend, cookie) in cookies.sorted(by: { $0.key < $1.key }) {
                 var answered: [String] = []
                 for _ in 0..<20 {
-                    answered.append(TraefikSandbox.reply(try sandbox.get("https", "www.edge.test", "/", cookie: cookie))?.backend ?? "none")
+                    answered.append(
+                        TraefikSandbox.reply(try sandbox.get("https", "www.edge.test", "/", cookie: cookie))?.backend
+                            ?? "none")
                 }
                 #expect(answered.allSatisfy { $0 == backend }, "with \(cookie): \(answered)")
             }
@@ -142,7 +156,9 @@ import Testing
         try withSandbox { sandbox in
             let response = try sandbox.get("http", "plain.edge.test", "/page")
             #expect(response.status == 200, "\(response)\n\(sandbox.diagnostics)")
-            #expect(sandbox.backends["plain"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true, "\(response)")
+            #expect(
+                sandbox.backends["plain"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true,
+                "\(response)")
             #expect(response.value("location") == nil)
             #expect(response.value("strict-transport-security") == nil)
             #expect(try sandbox.get("https", "plain.edge.test", "/page").status == 404)
@@ -157,7 +173,8 @@ import Testing
             let anonymous = try sandbox.get("https", "admin.edge.test", "/")
             #expect(anonymous.status == 401, "\(anonymous)\n\(sandbox.diagnostics)")
             #expect(anonymous.value("www-authenticate")?.hasPrefix("Basic ") == true, "\(anonymous)")
-            let wrong = try sandbox.get("https", "admin.edge.test", "/", credentials: (sandbox.user, "not-the-password"))
+            let wrong = try sandbox.get(
+                "https", "admin.edge.test", "/", credentials: (sandbox.user, "not-the-password"))
             #expect(wrong.status == 401, "\(wrong)")
             let admitted = try sandbox.get("https", "admin.edge.test", "/", credentials: sandbox.credentials)
             #expect(admitted.status == 200, "\(admitted)\n\(sandbox.diagnostics)")
@@ -174,12 +191,16 @@ import Testing
             for path in ["/api", "/api/items", "/api/items?id=7"] {
                 let response = try sandbox.get("https", "www.edge.test", path)
                 let reply = TraefikSandbox.reply(response)
-                #expect(sandbox.backends["api"]?.contains(reply?.backend ?? "") == true, "\(response)\n\(sandbox.diagnostics)")
+                #expect(
+                    sandbox.backends["api"]?.contains(reply?.backend ?? "") == true,
+                    "\(response)\n\(sandbox.diagnostics)")
                 #expect(reply?.path == path, "\(response)")
             }
             for path in ["/", "/about", "/v1/api"] {
                 let response = try sandbox.get("https", "www.edge.test", path)
-                #expect(sandbox.backends["web"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true, "\(response)")
+                #expect(
+                    sandbox.backends["web"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true,
+                    "\(response)")
             }
             let strays = sandbox.backendRequests().filter { $0.backend.hasPrefix("api.") && !$0.path.hasPrefix("/api") }
             #expect(strays.isEmpty, "\(strays)")
@@ -208,7 +229,9 @@ import Testing
                 let probed = Set(sandbox.backendRequests().filter { $0.path == "/healthz" }.map(\.backend))
                 return probed == expected
             }
-            let probedElsewhere = sandbox.backendRequests().filter { $0.path == "/healthz" && !$0.backend.hasPrefix("web.") }
+            let probedElsewhere = sandbox.backendRequests().filter {
+                $0.path == "/healthz" && !$0.backend.hasPrefix("web.")
+            }
             #expect(probedElsewhere.isEmpty, "\(probedElsewhere)")
         }
     }
@@ -222,12 +245,16 @@ import Testing
         try withSandbox(text, path: path) { sandbox in
             let response = try sandbox.get("https", "cloud.campus.test", "/status.php")
             #expect(response.status == 200, "\(response)\n\(sandbox.diagnostics)")
-            #expect(sandbox.backends["nextcloud"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true, "\(response)")
+            #expect(
+                sandbox.backends["nextcloud"]?.contains(TraefikSandbox.reply(response)?.backend ?? "") == true,
+                "\(response)")
             let cookie = response.values("set-cookie").first { $0.hasPrefix("campus_nextcloud_affinity=") } ?? ""
             #expect(cookie.contains("Secure") && cookie.contains("HttpOnly"), "\(response)")
             #expect(response.value("strict-transport-security") != nil, "\(response)")
             let redirect = try sandbox.get("http", "cloud.campus.test", "/index.php/login")
-            #expect([301, 308].contains(redirect.status) && redirect.value("location") == "https://cloud.campus.test/index.php/login", "\(redirect)")
+            #expect(
+                [301, 308].contains(redirect.status)
+                    && redirect.value("location") == "https://cloud.campus.test/index.php/login", "\(redirect)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// The JSON writer's exact text and escaping, checked against Python's `json` module, and
@@ -17,10 +18,13 @@ import Testing
         ("tags", .array([.string("web"), .string("db")])),
         ("empty_object", .object([])),
         ("empty_array", .array([])),
-        ("nested", .object([
-            ("list", .array([.object([("a", .int(1))]), .array([]), .array([.int(-2), .double(2)])])),
-            ("path", .string("/var/www/html")),
-        ])),
+        (
+            "nested",
+            .object([
+                ("list", .array([.object([("a", .int(1))]), .array([]), .array([.int(-2), .double(2)])])),
+                ("path", .string("/var/www/html")),
+            ])
+        ),
     ])
 
     @Test func writesNestedValuesWithTwoSpaceIndentation() {
@@ -101,9 +105,14 @@ import Testing
     @Test func pythonReadsBackTheSameValues() throws {
         let values: [JSONValue] = [
             Self.sample,
-            .array([.string(""), .string("q\" b\\ s/ \n\t\r\u{0}\u{7}\u{1B}\u{7F}\u{2028}é日😀"), .string(String(repeating: "x", count: 10_000))]),
-            .array([.int(.max), .int(.min), .int(0), .double(-0.0), .double(1e-5), .double(1e300), .double(0.1),
-                    .double(.leastNonzeroMagnitude), .double(123_456.789), .double(9.5e15)]),
+            .array([
+                .string(""), .string("q\" b\\ s/ \n\t\r\u{0}\u{7}\u{1B}\u{7F}\u{2028}é日😀"),
+                .string(String(repeating: "x", count: 10_000)),
+            ]),
+            .array([
+                .int(.max), .int(.min), .int(0), .double(-0.0), .double(1e-5), .double(1e300), .double(0.1),
+                .double(.leastNonzeroMagnitude), .double(123_456.789), .double(9.5e15),
+            ]),
             .object([("", .null), ("a/b", .object([("nested", .array([.array([.array([])])]))]))]),
         ]
         let parsed = try PythonJSON.load(values.map(JSONWriter.write))
@@ -125,10 +134,14 @@ import Testing
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
     ])
     func matchesFIPSVectors(message: String, digest: String) {
         #expect(SHA256.hex(message) == digest)
@@ -191,7 +204,8 @@ private func runTool(_ tool: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [tool] + arguments
-    let stdout = Pipe(), stderr = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
     process.standardOutput = stdout
     process.standardError = stderr
     do {
@@ -203,7 +217,8 @@ private func runTool(_ tool: String, _ arguments: [String]) throws -> String {
     let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw ToolFailure(description: "\(tool) exited with status \(process.terminationStatus) (run scripts/setup.sh): \(errors)")
+        throw ToolFailure(
+            description: "\(tool) exited with status \(process.terminationStatus) (run scripts/setup.sh): \(errors)")
     }
     return String(decoding: output, as: UTF8.self)
 }
@@ -225,7 +240,9 @@ private enum PythonJSON {
             case .double(let number):
                 // Python's repr is also the shortest round-trip text, but prefers exponents from
                 // 1e16 where Swift switches at 2^53; normalise both through Double.
-                self = number.isFinite ? .scalar(type: "float", text: "\(number)") : .scalar(type: "NoneType", text: "None")
+                self =
+                    number.isFinite
+                    ? .scalar(type: "float", text: "\(number)") : .scalar(type: "NoneType", text: "None")
             case .bool(let flag): self = .scalar(type: "bool", text: flag ? "True" : "False")
             case .null: self = .scalar(type: "NoneType", text: "None")
             case .object(let members): self = .object(members.map { Member(key: $0.0, value: Value($0.1)) })
@@ -239,10 +256,13 @@ private enum PythonJSON {
                 // Compare floats by value: see `init(_:)`.
                 self = .scalar(type: type, text: type == "float" ? Double(text).map { "\($0)" } ?? text : text)
             } else if let object = json as? [String: Any], let members = object["obj"] as? [[Any]] {
-                self = .object(try members.map { member in
-                    guard member.count == 2, let key = member[0] as? String else { throw ToolFailure(description: "bad member") }
-                    return Member(key: key, value: try Value(python: member[1]))
-                })
+                self = .object(
+                    try members.map { member in
+                        guard member.count == 2, let key = member[0] as? String else {
+                            throw ToolFailure(description: "bad member")
+                        }
+                        return Member(key: key, value: try Value(python: member[1]))
+                    })
             } else if let object = json as? [String: Any], let items = object["arr"] as? [Any] {
                 self = .array(try items.map { try Value(python: $0) })
             } else {
@@ -252,8 +272,9 @@ private enum PythonJSON {
 
         var description: String {
             switch self {
-            case let .scalar(type, text): return "\(type)(\(text.debugDescription))"
-            case .object(let members): return "{" + members.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+            case .scalar(let type, let text): return "\(type)(\(text.debugDescription))"
+            case .object(let members):
+                return "{" + members.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
             case .array(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
             }
         }
@@ -297,7 +318,8 @@ private enum PythonJSON {
 
     /// Parses each text with Python; throws when Python cannot be run or rejects a text.
     static func load(_ texts: [String]) throws -> [Parsed] {
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-json-\(UUID().uuidString).json")
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "stackc-json-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: texts).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"

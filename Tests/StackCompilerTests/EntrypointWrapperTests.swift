@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// A generic app's generated entrypoint wrapper, run with the environment the stack file gives
@@ -10,21 +11,21 @@ import Testing
 /// whichever of bash, curl or wget the image has.
 @Suite struct EntrypointWrapperTests {
     static let manifest = """
-    stackc: 1
-    name: shop
-    domain: shop.test
-    databases:
-      pg: {}
-    apps:
-      web:
-        image: nginx:1.27-alpine
-        port: 8080
-        database: pg
-        depends_on: [api]
-      api:
-        image: nginx:1.27-alpine
-        port: 9000
-    """
+        stackc: 1
+        name: shop
+        domain: shop.test
+        databases:
+          pg: {}
+        apps:
+          web:
+            image: nginx:1.27-alpine
+            port: 8080
+            database: pg
+            depends_on: [api]
+          api:
+            image: nginx:1.27-alpine
+            port: 9000
+        """
 
     /// The command the wrapper is given, as the stack file's `command` would: awkward arguments.
     static let command = ["nginx", "-g", "daemon off;", "two  spaces", "", "$HOME", "*", "it's"]
@@ -43,13 +44,17 @@ import Testing
             let built = try #require(BuildSupport.build(path: "shop.yml", text: EntrypointWrapperTests.manifest))
             let script = try #require(GeneratedScript.text(built, "entrypoints/web.sh"))
             folder = try BuildSupport.makeTemporaryFolder("entrypoint")
-            wrapper = try GeneratedScript.write(GeneratedScript.rewrite(script, [("\nwait_for_tcp api 9000\n", "\nwait_for_tcp 127.0.0.1 \(port)\n")]),
-                                                to: folder, as: "wrapper.sh")
+            wrapper = try GeneratedScript.write(
+                GeneratedScript.rewrite(script, [("\nwait_for_tcp api 9000\n", "\nwait_for_tcp 127.0.0.1 \(port)\n")]),
+                to: folder, as: "wrapper.sh")
             let stackFile = try #require(GeneratedScript.text(built, "stack.yml"))
             let service = try #require(try PyYAMLValue.read(stackFile)?["services"]?["web"])
             #expect(service["entrypoint"]?.items?.compactMap(\.string) == ["/bin/sh", "/stackc/entrypoint.sh"])
-            #expect(service["command"]?.items?.compactMap(\.string) == ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"],
-                    "the image's own entrypoint and command follow the wrapper")
+            #expect(
+                service["command"]?.items?.compactMap(\.string) == [
+                    "/docker-entrypoint.sh", "nginx", "-g", "daemon off;",
+                ],
+                "the image's own entrypoint and command follow the wrapper")
             let pairs = try #require(service["environment"]?.pairs)
             environment = pairs.compactMapValues(\.string)
             #expect(environment["DATABASE_PASSWORD_FILE"] == "/run/secrets/pg-web-password")
@@ -62,8 +67,11 @@ import Testing
 
         /// Starts `sh wrapper.sh sh show_start.sh <command>` with the service's environment.
         func start(_ extra: [String: String] = [:]) throws -> RunningProcess? {
-            try RunningProcess.start("sh", [wrapper.path, "/bin/sh", scripts.appendingPathComponent("show_start.sh").path] + EntrypointWrapperTests.command,
-                                     environment: environment.merging(extra) { $1 })
+            try RunningProcess.start(
+                "sh",
+                [wrapper.path, "/bin/sh", scripts.appendingPathComponent("show_start.sh").path]
+                    + EntrypointWrapperTests.command,
+                environment: environment.merging(extra) { $1 })
         }
 
         func remove() { try? FileManager.default.removeItem(at: folder) }
@@ -71,9 +79,13 @@ import Testing
 
     /// A listener on 127.0.0.1 (on `port`, or a free one) and the port it listens on.
     static func listen(on port: Int? = nil) throws -> (RunningProcess, Int)? {
-        guard let listener = try RunningProcess.start("python3", [scripts.appendingPathComponent("tcp_listener.py").path] + (port.map { [String($0)] } ?? [])) else { return nil }
+        guard
+            let listener = try RunningProcess.start(
+                "python3", [scripts.appendingPathComponent("tcp_listener.py").path] + (port.map { [String($0)] } ?? []))
+        else { return nil }
         guard RunningProcess.poll(seconds: 15, { listener.stdout.hasSuffix("\n") || !listener.isRunning }),
-              let bound = Int(listener.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            let bound = Int(listener.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             Issue.record("the listener did not start: \(listener.summary)")
             listener.end()
             return nil
@@ -112,7 +124,9 @@ import Testing
         defer { task.end() }
         #expect(task.wait(seconds: 60) == 1, "\(task.summary)")
         #expect(Self.lines(task.stderr, containing: ": waiting for 127.0.0.1:\(port)").count == 1, "\(task.summary)")
-        #expect(Self.lines(task.stderr, containing: "gave up waiting for 127.0.0.1:\(port) after").count == 1, "\(task.summary)")
+        #expect(
+            Self.lines(task.stderr, containing: "gave up waiting for 127.0.0.1:\(port) after").count == 1,
+            "\(task.summary)")
         #expect(task.stdout.isEmpty, "the command must not start: \(task.summary)")
     }
 
@@ -122,11 +136,15 @@ import Testing
         defer { harness.remove() }
         let task = try #require(try harness.start(["STACKC_WAIT_TIMEOUT": "60"]))
         defer { task.end() }
-        #expect(RunningProcess.poll(seconds: 30) { task.stderr.contains("waiting for 127.0.0.1:\(port)") }, "\(task.summary)")
+        #expect(
+            RunningProcess.poll(seconds: 30) { task.stderr.contains("waiting for 127.0.0.1:\(port)") },
+            "\(task.summary)")
         let (listener, _) = try #require(try Self.listen(on: port))
         defer { listener.end() }
         #expect(task.wait(seconds: 60) == 0, "\(task.summary)")
-        #expect(Self.lines(task.stderr, containing: ": waiting for").count == 1, "one line however many attempts: \(task.summary)")
+        #expect(
+            Self.lines(task.stderr, containing: ": waiting for").count == 1,
+            "one line however many attempts: \(task.summary)")
         #expect(Self.lines(task.stderr, containing: "127.0.0.1:\(port) is ready after").count == 1, "\(task.summary)")
         #expect(task.stdout.contains("arg: [daemon off;]"))
     }
@@ -134,7 +152,8 @@ import Testing
     @Test func stopsWhenTheSecretCannotBeRead() throws {
         let harness = try Harness(port: try Loopback.freePort())
         defer { harness.remove() }
-        let task = try #require(try harness.start(["DATABASE_PASSWORD_FILE": harness.folder.appendingPathComponent("missing").path]))
+        let task = try #require(
+            try harness.start(["DATABASE_PASSWORD_FILE": harness.folder.appendingPathComponent("missing").path]))
         defer { task.end() }
         #expect(task.wait(seconds: 30) == 1, "\(task.summary)")
         #expect(task.stderr.contains("cannot read") && task.stderr.contains("DATABASE_PASSWORD"), "\(task.summary)")
@@ -159,7 +178,9 @@ import Testing
             defer { harness.remove() }
             let task = try #require(try harness.start(["PATH": bin.path, "STACKC_WAIT_TIMEOUT": "2"]))
             defer { task.end() }
-            #expect(task.wait(seconds: 60) == expected, "\(tool), port \(port == open ? "open" : "closed"): \(task.summary)")
+            #expect(
+                task.wait(seconds: 60) == expected, "\(tool), port \(port == open ? "open" : "closed"): \(task.summary)"
+            )
         }
     }
 }

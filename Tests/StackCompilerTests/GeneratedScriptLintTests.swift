@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// Every generated shell script of every committed and synthetic manifest passes shellcheck
@@ -15,7 +16,9 @@ import Testing
         if let synthetic = SyntheticManifests.all.first(where: { $0.name == name }) {
             return BuildSupport.build(path: name, text: synthetic.text)
         }
-        return BuildSupport.build(path: name, text: try String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(name), encoding: .utf8))
+        return BuildSupport.build(
+            path: name,
+            text: try String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(name), encoding: .utf8))
     }
 
     /// The dialect a generated script must be written in, from where it goes.
@@ -43,7 +46,8 @@ import Testing
             #expect(script.contents.hasPrefix(shebang), "\(name): \(script.path) does not start with \(shebang)")
             if committed && script.path == "deploy.sh" { continue }
             let file = folder.appendingPathComponent(script.path).path
-            let shellcheck = try #require(try Tools.run("shellcheck", ["--shell=\(dialect)", "--severity=style", file]))
+            let shellcheck = try #require(
+                try Tools.run("shellcheck", ["--shell=\(dialect)", "--severity=style", file]))
             #expect(shellcheck.status == 0, "\(name): \(script.path)\n\(shellcheck.summary)")
             // dash is Debian's sh: the strictest common POSIX shell at hand.
             let syntax = try #require(try Tools.run(dialect == "sh" ? "dash" : "bash", ["-n", file]))
@@ -58,9 +62,11 @@ import Testing
             let built = try #require(BuildSupport.build(path: name, text: text))
             paths.formUnion(built.tree.files.map(\.path))
         }
-        for expected in ["deploy.sh", "postgres/pg-init.sh", "mariadb/maria-init.sh", "mariadb/db-init.sh", "entrypoints/my-app.sh",
-                         "entrypoints/api.sh", "entrypoints/worker.sh", "entrypoints/cloud.sh", "entrypoints/files.sh",
-                         "entrypoints/tool.sh", "nextcloud/cloud-installed.sh", "nextcloud/files-installed.sh"] {
+        for expected in [
+            "deploy.sh", "postgres/pg-init.sh", "mariadb/maria-init.sh", "mariadb/db-init.sh", "entrypoints/my-app.sh",
+            "entrypoints/api.sh", "entrypoints/worker.sh", "entrypoints/cloud.sh", "entrypoints/files.sh",
+            "entrypoints/tool.sh", "nextcloud/cloud-installed.sh", "nextcloud/files-installed.sh",
+        ] {
             #expect(paths.contains(expected), "no synthetic manifest makes \(expected)")
         }
     }

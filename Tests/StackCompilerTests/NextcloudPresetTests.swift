@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// The Nextcloud preset, read from the generated stack.yml as Docker would (PyYAML): the database
@@ -34,8 +35,10 @@ import Testing
     }
 
     /// The generated stack file's services, and the tree.
-    static func services(_ name: String, _ text: String) throws -> (services: [String: PyYAMLValue], tree: OutputTree)? {
-        guard let built = BuildSupport.build(path: name, text: text), let stackFile = built.tree.file("stack.yml") else { return nil }
+    static func services(_ name: String, _ text: String) throws -> (services: [String: PyYAMLValue], tree: OutputTree)?
+    {
+        guard let built = BuildSupport.build(path: name, text: text), let stackFile = built.tree.file("stack.yml")
+        else { return nil }
         let document = try #require(try PyYAMLValue.read(stackFile.contents))
         return (try #require(document["services"]?.pairs), built.tree)
     }
@@ -71,7 +74,9 @@ import Testing
         #expect(environment["OVERWRITEHOST"] == "files.cloud.test")
         #expect(environment["OVERWRITEPROTOCOL"] == "https")
         #expect(environment["OVERWRITECLIURL"] == "https://files.cloud.test")
-        #expect(environment["TRUSTED_PROXIES"]?.split(separator: " ").contains("10.0.0.0/8") == true, "the overlay networks' range")
+        #expect(
+            environment["TRUSTED_PROXIES"]?.split(separator: " ").contains("10.0.0.0/8") == true,
+            "the overlay networks' range")
         #expect(environment["APACHE_DISABLE_REWRITE_IP"] == "1")
         // Several tasks: Redis for locking and sessions, on a network of their own.
         #expect(environment["REDIS_HOST"] == "files-redis")
@@ -79,9 +84,13 @@ import Testing
         let redis = try #require(services["files-redis"])
         #expect(redis["image"]?.string?.hasPrefix("redis:") == true)
         let redisNetworks = Set(redis["networks"]?.items?.compactMap(\.string) ?? [])
-        #expect(!redisNetworks.isEmpty && redisNetworks.isSubset(of: Set(files?["networks"]?.items?.compactMap(\.string) ?? [])))
+        #expect(
+            !redisNetworks.isEmpty
+                && redisNetworks.isSubset(of: Set(files?["networks"]?.items?.compactMap(\.string) ?? [])))
         // The health check, and the run-once start-up.
-        #expect(Self.healthTest(files)?.contains("http://127.0.0.1:80/status.php") == true, "\(String(describing: files?["healthcheck"]))")
+        #expect(
+            Self.healthTest(files)?.contains("http://127.0.0.1:80/status.php") == true,
+            "\(String(describing: files?["healthcheck"]))")
         #expect(files?["entrypoint"]?.items?.compactMap(\.string) == ["/bin/sh", "/stackc/entrypoint.sh"])
         #expect(files?["command"]?.items?.compactMap(\.string) == ["/entrypoint.sh", "apache2-foreground"])
         #expect(tree.file("entrypoints/files.sh")?.contents.contains("\nrun_once /var/www/html\n") == true)
@@ -96,7 +105,9 @@ import Testing
         #expect(cron["volumes"]?.items?.compactMap { $0["target"]?.string } == ["/var/www/html"])
         #expect(Self.environment(cron)["POSTGRES_PASSWORD_FILE"] == "/run/secrets/pg-files-password")
         #expect(Self.secrets(cron).contains("pg-files-password"))
-        #expect(cron["networks"]?.items?.compactMap(\.string).contains("public") == false, "the proxy does not route to cron")
+        #expect(
+            cron["networks"]?.items?.compactMap(\.string).contains("public") == false,
+            "the proxy does not route to cron")
     }
 
     @Test func oneTaskHasNoRedisAndNoRunOnce() throws {
@@ -137,7 +148,9 @@ import Testing
         // The fpm image starts with php-fpm; two tasks: Redis and the run-once step.
         #expect(services["cloud"]?["command"]?.items?.compactMap(\.string) == ["/entrypoint.sh", "php-fpm"])
         #expect(environment["REDIS_HOST"] == "cloud-redis")
-        #expect(tree.file("entrypoints/cloud.sh")?.contents.contains("\nwait_for_tcp db 3306\nrun_once /var/www/html\n") == true)
+        #expect(
+            tree.file("entrypoints/cloud.sh")?.contents.contains("\nwait_for_tcp db 3306\nrun_once /var/www/html\n")
+                == true)
     }
 
     /// `replicas: global` on three nodes is three tasks: the run-once step and Redis.

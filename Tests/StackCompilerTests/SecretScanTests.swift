@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// No generated file holds a secret value: every file built from the committed and the synthetic
@@ -36,7 +37,8 @@ import Testing
     /// whose file is a secret the service mounts (or a reference), never the value itself.
     @Test(arguments: BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name))
     func secretVariablesAreFilesTheServiceMounts(name: String) throws {
-        let text = try SyntheticManifests.all.first { $0.name == name }?.text
+        let text =
+            try SyntheticManifests.all.first { $0.name == name }?.text
             ?? String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(name), encoding: .utf8)
         let built = try #require(BuildSupport.build(path: name, text: text))
         let stackFile = try #require(built.tree.file("stack.yml"))
@@ -47,7 +49,9 @@ import Testing
             where key.range(of: "PASSWORD|SECRET|TOKEN|_KEY", options: .regularExpression) != nil {
                 if key.hasSuffix("_FILE") {
                     let secret = value.hasPrefix("/run/secrets/") ? String(value.dropFirst("/run/secrets/".count)) : nil
-                    #expect(secret.map(mounted.contains) == true, "\(name): \(serviceName) \(key)=\(value) is not a mounted secret")
+                    #expect(
+                        secret.map(mounted.contains) == true,
+                        "\(name): \(serviceName) \(key)=\(value) is not a mounted secret")
                 } else {
                     #expect(value.hasPrefix("$"), "\(name): \(serviceName) has \(key) with a value")
                 }
@@ -66,18 +70,30 @@ import Testing
         #expect(SecretScanner.scan(try SecretScanner.files(under: folder)).isEmpty)
 
         let stackFile = folder.appendingPathComponent("stack.yml")
-        let configName = try #require(String(contentsOf: stackFile, encoding: .utf8)
-            .split(separator: "\n").first { $0.contains("name: engines_api-entrypoint_") })
+        let configName = try #require(
+            String(contentsOf: stackFile, encoding: .utf8)
+                .split(separator: "\n").first { $0.contains("name: engines_api-entrypoint_") })
         let planted: [(rule: String, file: String, line: String)] = [
             ("pem", "deploy.sh", "-----BEGIN PRIVATE KEY-----"),
             ("pem", "traefik/dynamic.yml", "# -----BEGIN CERTIFICATE-----"),
             ("pem", "postgres/pg-init.sh", "-----BEGIN OPENSSH PRIVATE KEY-----"),
             ("password-hash", "stack.yml", "# admin:$2y$05$abcdefghijklmnopqrstuuOBq0hXq3eYLW1v0a3mWaD0Ttn3f1QrGe"),
             ("password-hash", "deploy.sh", "# admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/"),
-            ("password-hash", "entrypoints/api.sh", "# root:$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/"),
-            ("token", "entrypoints/worker.sh", "export API_KEY_HEX=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+            (
+                "password-hash", "entrypoints/api.sh",
+                "# root:$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/"
+            ),
+            (
+                "token", "entrypoints/worker.sh",
+                "export API_KEY_HEX=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+            ),
             ("token", "mariadb/maria-init.sh", "# c2VjcmV0LXZhbHVlLTEyMzQ1Njc4OTAtYWJjZGVmZ2hpams="),
-            ("token", "stack.yml", String(configName.replacingOccurrences(of: #"_[0-9a-f]{12}$"#, with: "_0123456789ab", options: .regularExpression))),
+            (
+                "token", "stack.yml",
+                String(
+                    configName.replacingOccurrences(
+                        of: #"_[0-9a-f]{12}$"#, with: "_0123456789ab", options: .regularExpression))
+            ),
             ("literal-password", "stack.yml", "      DATABASE_PASSWORD: hunter2"),
             ("literal-password", "deploy.sh", "ADMIN_PASSWORD=hunter2"),
             ("literal-password", "traefik/traefik.yml", "  secret: 'plain words'"),
@@ -89,7 +105,9 @@ import Testing
             let original = try String(contentsOf: url, encoding: .utf8)
             try (original + plant.line + "\n").write(to: url, atomically: true, encoding: .utf8)
             let findings = SecretScanner.scan(try SecretScanner.files(under: folder))
-            #expect(findings.contains { $0.rule == plant.rule && $0.path == plant.file }, "\(plant.line) in \(plant.file) not found as \(plant.rule): \(findings)")
+            #expect(
+                findings.contains { $0.rule == plant.rule && $0.path == plant.file },
+                "\(plant.line) in \(plant.file) not found as \(plant.rule): \(findings)")
             try original.write(to: url, atomically: true, encoding: .utf8)
         }
     }
@@ -110,11 +128,17 @@ enum SecretScanner {
     /// Every file under `folder`, as (path relative to it, text).
     static func files(under folder: URL) throws -> [(path: String, text: String)] {
         let base = folder.standardizedFileURL.path + "/"
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [] }
         var files: [(path: String, text: String)] = []
-        for case let url as URL in walker where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        for case let url as URL in walker
+        where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
             let path = url.standardizedFileURL.path
-            files.append((path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path, String(decoding: try Data(contentsOf: url), as: UTF8.self)))
+            files.append(
+                (
+                    path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path,
+                    String(decoding: try Data(contentsOf: url), as: UTF8.self)
+                ))
         }
         return files.sorted { $0.path < $1.path }
     }
@@ -139,12 +163,17 @@ enum SecretScanner {
         // A PEM block: private keys, certificates, anything armoured.
         if matches(line, #"-----BEGIN [A-Z0-9 ]+-----"#) { rules.append("pem") }
         // bcrypt, Apache MD5, MD5/SHA-256/SHA-512 crypt, yescrypt.
-        if matches(line, #"\$(2[abxy]\$[0-9]{2}|apr1|1|5|6|y|gy|7)\$[./A-Za-z0-9=$]{16,}"#) { rules.append("password-hash") }
+        if matches(line, #"\$(2[abxy]\$[0-9]{2}|apr1|1|5|6|y|gy|7)\$[./A-Za-z0-9=$]{16,}"#) {
+            rules.append("password-hash")
+        }
         if matches(line, #"\b(AKIA|ASIA)[0-9A-Z]{16}\b"#) || matches(line, #"(?i)aws_secret_access_key"#)
-            || matches(line, #"\bgh[pousr]_[A-Za-z0-9]{36,}"#) || matches(line, #"\bxox[abprs]-[A-Za-z0-9-]{10,}"#) {
+            || matches(line, #"\bgh[pousr]_[A-Za-z0-9]{36,}"#) || matches(line, #"\bxox[abprs]-[A-Za-z0-9-]{10,}"#)
+        {
             rules.append("access-key")
         }
-        if tokens(line).contains(where: { !isAllowedToken($0, in: line, configNames: configNames) }) { rules.append("token") }
+        if tokens(line).contains(where: { !isAllowedToken($0, in: line, configNames: configNames) }) {
+            rules.append("token")
+        }
         if literalPasswords(line).count > 0 { rules.append("literal-password") }
         return rules
     }
@@ -166,7 +195,12 @@ enum SecretScanner {
     /// stack file delivers under that key; an SSH public key; an image digest.
     static func isAllowedToken(_ token: String, in line: String, configNames: Set<String>) -> Bool {
         if configNames.contains(token) { return true }
-        if matches(line, #"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) "# + NSRegularExpression.escapedPattern(for: token)) { return true }
+        if matches(
+            line,
+            #"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) "# + NSRegularExpression.escapedPattern(for: token))
+        {
+            return true
+        }
         if matches(line, "@sha256:" + token + #"\b"#), matches(token, #"^[0-9a-f]{64}$"#) { return true }
         return false
     }
@@ -175,12 +209,16 @@ enum SecretScanner {
     /// secret, token or key and the value is given literally. Allowed: `*_FILE` keys, values that
     /// are references (`$…`), files under /run/secrets/, and printf's `%s`.
     static func literalPasswords(_ line: String) -> [String] {
-        let pattern = #"(?i)(?<![\w.-])([\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))(?:=|:[ \t]+)(\S+)"#
+        let pattern =
+            #"(?i)(?<![\w.-])([\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))(?:=|:[ \t]+)(\S+)"#
         guard let regex = try? NSRegularExpression(pattern: pattern) else { preconditionFailure("bad pattern") }
         let range = NSRange(line.startIndex..., in: line)
         return regex.matches(in: line, range: range).compactMap { match in
-            guard let keyRange = Range(match.range(at: 1), in: line), let valueRange = Range(match.range(at: 2), in: line) else { return nil }
-            let key = line[keyRange], value = line[valueRange]
+            guard let keyRange = Range(match.range(at: 1), in: line),
+                let valueRange = Range(match.range(at: 2), in: line)
+            else { return nil }
+            let key = line[keyRange]
+            let value = line[valueRange]
             if matches(String(key), #"(?i)[_-]?file$"#) { return nil }
             if matches(String(value), #"^["']?(\$|/run/secrets/|%s(["'\\]|$))"#) { return nil }
             return String(line[keyRange.lowerBound..<valueRange.upperBound])
@@ -193,15 +231,21 @@ enum SecretScanner {
         var names: Set<String> = []
         for stackFile in files where stackFile.path == "stack.yml" || stackFile.path.hasSuffix("/stack.yml") {
             let folder = String(stackFile.path.dropLast("stack.yml".count))
-            guard let regex = try? NSRegularExpression(pattern: #"(?m)^  ([a-z0-9][a-z0-9-]*):\n    file: \./(\S+)\n    name: ([a-z0-9][a-z0-9_-]*)$"#) else { continue }
+            guard
+                let regex = try? NSRegularExpression(
+                    pattern: #"(?m)^  ([a-z0-9][a-z0-9-]*):\n    file: \./(\S+)\n    name: ([a-z0-9][a-z0-9_-]*)$"#)
+            else { continue }
             let text = stackFile.text
             for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 guard let key = Range(match.range(at: 1), in: text).map({ String(text[$0]) }),
-                      let file = Range(match.range(at: 2), in: text).map({ String(text[$0]) }),
-                      let name = Range(match.range(at: 3), in: text).map({ String(text[$0]) }),
-                      let contents = files.first(where: { $0.path == folder + file })?.text else { continue }
+                    let file = Range(match.range(at: 2), in: text).map({ String(text[$0]) }),
+                    let name = Range(match.range(at: 3), in: text).map({ String(text[$0]) }),
+                    let contents = files.first(where: { $0.path == folder + file })?.text
+                else { continue }
                 let suffix = "_\(key)_" + SHA256.hex(contents).prefix(12)
-                if name.hasSuffix(suffix), matches(String(name.dropLast(suffix.count)), #"^[a-z0-9][a-z0-9-]*$"#) { names.insert(name) }
+                if name.hasSuffix(suffix), matches(String(name.dropLast(suffix.count)), #"^[a-z0-9][a-z0-9-]*$"#) {
+                    names.insert(name)
+                }
             }
         }
         return names
@@ -219,7 +263,11 @@ enum SecretScanner {
     }
 
     static func all(_ text: String, _ pattern: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { preconditionFailure("bad pattern \(pattern)") }
-        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else {
+            preconditionFailure("bad pattern \(pattern)")
+        }
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range, in: text).map { String(text[$0]) }
+        }
     }
 }

@@ -9,38 +9,47 @@ import Testing
             code: DiagnosticCode("Y103", "duplicate-key"), severity: .error, message: "the key 'a' appears twice",
             path: file.path, span: SourceSpan(file: file.id, start: SourceLocation(line: 2, column: 1)),
             help: "keep one of them",
-            notes: [Diagnostic.Note("the first 'a' is here", at: SourceSpan(file: file.id, start: SourceLocation(line: 1, column: 1)))])
-        #expect(DiagnosticJSON.render([diagnostic]) == """
-            [
-              {"file": "shop.yml", "line": 2, "column": 1, "length": 1, "severity": "error", "code": "Y103", \
-            "name": "duplicate-key", "message": "the key 'a' appears twice", "help": "keep one of them", \
-            "notes": [{"message": "the first 'a' is here", "file": "shop.yml", "line": 1, "column": 1}]}
-            ]
+            notes: [
+                Diagnostic.Note(
+                    "the first 'a' is here", at: SourceSpan(file: file.id, start: SourceLocation(line: 1, column: 1)))
+            ])
+        #expect(
+            DiagnosticJSON.render([diagnostic]) == """
+                [
+                  {"file": "shop.yml", "line": 2, "column": 1, "length": 1, "severity": "error", "code": "Y103", \
+                "name": "duplicate-key", "message": "the key 'a' appears twice", "help": "keep one of them", \
+                "notes": [{"message": "the first 'a' is here", "file": "shop.yml", "line": 1, "column": 1}]}
+                ]
 
-            """)
+                """)
     }
 
     @Test func withoutNotesThereIsNoNotesField() {
-        let diagnostic = Diagnostic(code: DiagnosticCode("F001", "unreadable-file"), severity: .error,
-                                    message: "cannot read \"x\"", path: "x.yml", span: nil)
-        #expect(DiagnosticJSON.render([diagnostic]) == """
-            [
-              {"file": "x.yml", "line": null, "column": null, "length": null, "severity": "error", "code": "F001", \
-            "name": "unreadable-file", "message": "cannot read \\"x\\""}
-            ]
+        let diagnostic = Diagnostic(
+            code: DiagnosticCode("F001", "unreadable-file"), severity: .error,
+            message: "cannot read \"x\"", path: "x.yml", span: nil)
+        #expect(
+            DiagnosticJSON.render([diagnostic]) == """
+                [
+                  {"file": "x.yml", "line": null, "column": null, "length": null, "severity": "error", "code": "F001", \
+                "name": "unreadable-file", "message": "cannot read \\"x\\""}
+                ]
 
-            """)
+                """)
         #expect(DiagnosticJSON.render([]) == "[]\n")
     }
 
     @Test func aSpanInAnotherFileGivesThatFile() {
         let other = SourceFile(path: "Stack.swift", text: "x\n")
-        let diagnostic = Diagnostic(code: DiagnosticCode("E1", "e"), severity: .warning, message: "m", path: "shop.yml",
-                                    span: SourceSpan(file: other.id, start: SourceLocation(line: 1, column: 1)),
-                                    notes: [Diagnostic.Note("elsewhere", at: nil)])
+        let diagnostic = Diagnostic(
+            code: DiagnosticCode("E1", "e"), severity: .warning, message: "m", path: "shop.yml",
+            span: SourceSpan(file: other.id, start: SourceLocation(line: 1, column: 1)),
+            notes: [Diagnostic.Note("elsewhere", at: nil)])
         let json = DiagnosticJSON.render([diagnostic])
         #expect(json.contains("{\"file\": \"Stack.swift\", \"line\": 1"))
-        #expect(json.contains("\"notes\": [{\"message\": \"elsewhere\", \"file\": null, \"line\": null, \"column\": null}]"))
+        #expect(
+            json.contains("\"notes\": [{\"message\": \"elsewhere\", \"file\": null, \"line\": null, \"column\": null}]")
+        )
     }
 }
 

@@ -11,18 +11,26 @@ struct MarkedSource {
     let marks: [Int: SourceLocation]
 
     init(_ marked: String) {
-        var text = "", marks: [Int: SourceLocation] = [:]
-        var line = 1, column = 1
+        var text = ""
+        var marks: [Int: SourceLocation] = [:]
+        var line = 1
+        var column = 1
         var scalars = marked.unicodeScalars[...]
         while let scalar = scalars.first {
             if ("1"..."9").contains(scalar), let digit = Int(String(scalar)),
-               scalars.dropFirst().starts(with: ["\u{FE0F}", "\u{20E3}"]) {
+                scalars.dropFirst().starts(with: ["\u{FE0F}", "\u{20E3}"])
+            {
                 marks[digit] = SourceLocation(line: line, column: column)
                 scalars = scalars.dropFirst(3)
                 continue
             }
             text.unicodeScalars.append(scalar)
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
             scalars = scalars.dropFirst()
         }
         self.text = text

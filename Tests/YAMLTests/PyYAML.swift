@@ -18,7 +18,7 @@ enum PyYAML {
 
         var description: String {
             switch self {
-            case let .scalar(type, text): return "\(type)(\(text.debugDescription))"
+            case .scalar(let type, let text): return "\(type)(\(text.debugDescription))"
             case .map(let pairs): return "{" + pairs.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
             case .seq(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
             }
@@ -87,22 +87,25 @@ enum PyYAML {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, "-c", script, input.path]
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         do {
             try process.run()
         } catch {
-            throw Unavailable(description: "cannot start \(python) to check YAML with PyYAML (run scripts/setup.sh): \(error)")
+            throw Unavailable(
+                description: "cannot start \(python) to check YAML with PyYAML (run scripts/setup.sh): \(error)")
         }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Unavailable(description: """
-                \(python) with PyYAML is required to check emitted YAML (run scripts/setup.sh); \
-                it exited with status \(process.terminationStatus): \(errors)
-                """)
+            throw Unavailable(
+                description: """
+                    \(python) with PyYAML is required to check emitted YAML (run scripts/setup.sh); \
+                    it exited with status \(process.terminationStatus): \(errors)
+                    """)
         }
         return output
     }
@@ -110,10 +113,11 @@ enum PyYAML {
     private static func convert(_ json: Any) throws -> Value {
         if let pair = json as? [String], pair.count == 2 { return .scalar(type: pair[0], text: pair[1]) }
         if let object = json as? [String: Any], let entries = object["map"] as? [[Any]] {
-            return .map(try entries.map { entry in
-                guard entry.count == 2 else { throw Unavailable(description: "PyYAML helper: bad pair") }
-                return Pair(key: try convert(entry[0]), value: try convert(entry[1]))
-            })
+            return .map(
+                try entries.map { entry in
+                    guard entry.count == 2 else { throw Unavailable(description: "PyYAML helper: bad pair") }
+                    return Pair(key: try convert(entry[0]), value: try convert(entry[1]))
+                })
         }
         if let object = json as? [String: Any], let items = object["seq"] as? [Any] {
             return .seq(try items.map(convert))

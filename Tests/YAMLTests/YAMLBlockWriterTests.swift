@@ -1,4 +1,5 @@
 import Testing
+
 @testable import YAML
 
 /// The direct writer against libyaml's emitter: for every document it takes, the bytes must be
@@ -20,8 +21,10 @@ import Testing
                 #expect(direct == libyaml, "\(document)")
             } else {
                 // Only a key libyaml cannot write as a simple key sends a document back.
-                #expect(text.utf8.count > 128 || text.unicodeScalars.contains { [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) },
-                        "the writer gave up on \(document)")
+                #expect(
+                    text.utf8.count > 128
+                        || text.unicodeScalars.contains { [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) },
+                    "the writer gave up on \(document)")
             }
         }
         // As a value, every string takes the fast path.
@@ -30,7 +33,7 @@ import Testing
 
     /// Random nestings of every shape, with empty collections and scalars of every type.
     @Test func writesRandomDocumentsAsLibyamlDoes() {
-        var random = SeededBytes(seed: 20261202)
+        var random = SeededBytes(seed: 20_261_202)
         var written = 0
         for _ in 0..<2_000 {
             let document = Self.randomCollection(&random, depth: 0)
@@ -65,15 +68,24 @@ import Testing
 
     // MARK: Generators
 
-    static let scalars: [YAMLValue] = trickyStrings.filter { $0.utf8.count < 200 }.map(YAMLValue.string)
-        + [.int(0), .int(-12), .int(Int.max), .double(0.5), .double(-1e-7), .double(.infinity), .double(.nan), .bool(true), .bool(false), .null]
+    static let scalars: [YAMLValue] =
+        trickyStrings.filter { $0.utf8.count < 200 }.map(YAMLValue.string)
+        + [
+            .int(0), .int(-12), .int(Int.max), .double(0.5), .double(-1e-7), .double(.infinity), .double(.nan),
+            .bool(true), .bool(false), .null,
+        ]
 
-    static let keys: [String] = ["a", "image", "traefik.http.routers.web.rule", "on", "", "a: b", "日本語", "it's", "'", "-", "x y", "1", "null"]
+    static let keys: [String] = [
+        "a", "image", "traefik.http.routers.web.rule", "on", "", "a: b", "日本語", "it's", "'", "-", "x y", "1", "null",
+    ]
 
     static func randomCollection(_ random: inout SeededBytes, depth: Int) -> YAMLValue {
         let count = Int(random.next() % 4)
         if random.next() % 2 == 0 {
-            return .mapping((0..<count).map { _ in (keys[Int(random.next() % UInt64(keys.count))], randomValue(&random, depth: depth + 1)) })
+            return .mapping(
+                (0..<count).map { _ in
+                    (keys[Int(random.next() % UInt64(keys.count))], randomValue(&random, depth: depth + 1))
+                })
         }
         return .sequence((0..<count).map { _ in randomValue(&random, depth: depth + 1) })
     }
@@ -81,7 +93,9 @@ import Testing
     static func randomValue(_ random: inout SeededBytes, depth: Int) -> YAMLValue {
         switch random.next() % 10 {
         case 0 where depth < 4, 1 where depth < 4, 2 where depth < 4: return randomCollection(&random, depth: depth)
-        case 3: return .flowSequence((0..<Int(random.next() % 3)).map { _ in scalars[Int(random.next() % UInt64(scalars.count))] })
+        case 3:
+            return .flowSequence(
+                (0..<Int(random.next() % 3)).map { _ in scalars[Int(random.next() % UInt64(scalars.count))] })
         case 4 where random.next() % 8 == 0: return .literal("line\n")
         default: return scalars[Int(random.next() % UInt64(scalars.count))]
         }

@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import YAML
 
 /// Strings that some YAML reader would turn into something else if written plain, or that
@@ -71,11 +72,15 @@ let quotedStrings: [String] = [
 
     @Test func trickyStringsReadBackAsTheSameStringsWithOurReader() throws {
         for text in trickyStrings {
-            for document in [YAMLValue.mapping([("s", .string(text))]), .mapping([(text, .string("v"))]),
-                             .sequence([.string(text)]), .flowSequence([.string(text)]), .string(text)] {
+            for document in [
+                YAMLValue.mapping([("s", .string(text))]), .mapping([(text, .string("v"))]),
+                .sequence([.string(text)]), .flowSequence([.string(text)]), .string(text),
+            ] {
                 let yaml = YAMLEmitter.emit(document)
                 let result = read(yaml)
-                #expect(result.diagnostics.isEmpty, "\(text.debugDescription) → \(yaml.debugDescription): \(result.diagnostics.map(\.message))")
+                #expect(
+                    result.diagnostics.isEmpty,
+                    "\(text.debugDescription) → \(yaml.debugDescription): \(result.diagnostics.map(\.message))")
                 if let root = result.root {
                     #expect(matches(root, document), "\(text.debugDescription) → \(yaml.debugDescription)")
                 }
@@ -85,7 +90,10 @@ let quotedStrings: [String] = [
 
     @Test func trickyStringsReadBackAsTheSameStringsWithPyYAML() throws {
         let documents = trickyStrings.flatMap { text in
-            [YAMLValue.mapping([("s", .string(text))]), .mapping([(text, .string("v"))]), .flowSequence([.string(text)])]
+            [
+                YAMLValue.mapping([("s", .string(text))]), .mapping([(text, .string("v"))]),
+                .flowSequence([.string(text)]),
+            ]
         }
         try expectPyYAMLReadsBack(documents)
     }
@@ -93,7 +101,8 @@ let quotedStrings: [String] = [
     @Test func literalsReadBackWithBothReaders() throws {
         let texts = [
             "line1\nline2\n", "no final newline\nx", "ends with blank lines\n\n\n", "\n", "\n\nafter two\n",
-            "  leading spaces\nsecond\n", "trailing spaces  \nx\n", "tab\tinside\n", "#!/bin/sh\nset -eu\nexec \"$@\"\n",
+            "  leading spaces\nsecond\n", "trailing spaces  \nx\n", "tab\tinside\n",
+            "#!/bin/sh\nset -eu\nexec \"$@\"\n",
             "crlf\r\nline\r\n", "café\n日本\n", "emoji 😀\n", "", "one line", "---\n...\n", "- a\n- b\n",
             "key: value\n# comment\n", " \n", "a\n \nb\n", "x\u{85}y\n", "indent\n    deeper\n  less\n",
         ]
@@ -193,25 +202,48 @@ let quotedStrings: [String] = [
     @Test func nestedDocumentHasExactText() {
         let document: YAMLValue = .mapping([
             ("version", .string("3.8")),
-            ("services", .mapping([
-                ("web", .mapping([
-                    ("image", .string("nginx:1.27-alpine")),
-                    ("command", .flowSequence([.string("CMD"), .string("curl"), .string("-f"), .string("http://localhost/")])),
-                    ("ports", .sequence([.string("80:80"), .string("443:443")])),
-                    ("environment", .mapping([("DEBUG", .string("false")), ("WORKERS", .int(4)), ("RATIO", .double(0.5))])),
-                    ("labels", .mapping([("traefik.http.routers.web.rule", .string("Host(`example.com`)"))])),
-                    ("deploy", .mapping([
-                        ("replicas", .int(2)),
-                        ("placement", .mapping([("constraints", .sequence([.string("node.role == manager")]))])),
-                    ])),
-                    ("volumes", .sequence([.mapping([("type", .string("bind")), ("source", .string("/srv/www"))])])),
-                    ("entrypoint", .literal("#!/bin/sh\nset -eu\nexec nginx\n")),
-                    ("secrets", .sequence([])),
-                    ("extra_hosts", .mapping([])),
-                    ("user", .null),
-                    ("init", .bool(true)),
-                ])),
-            ])),
+            (
+                "services",
+                .mapping([
+                    (
+                        "web",
+                        .mapping([
+                            ("image", .string("nginx:1.27-alpine")),
+                            (
+                                "command",
+                                .flowSequence([
+                                    .string("CMD"), .string("curl"), .string("-f"), .string("http://localhost/"),
+                                ])
+                            ),
+                            ("ports", .sequence([.string("80:80"), .string("443:443")])),
+                            (
+                                "environment",
+                                .mapping([("DEBUG", .string("false")), ("WORKERS", .int(4)), ("RATIO", .double(0.5))])
+                            ),
+                            ("labels", .mapping([("traefik.http.routers.web.rule", .string("Host(`example.com`)"))])),
+                            (
+                                "deploy",
+                                .mapping([
+                                    ("replicas", .int(2)),
+                                    (
+                                        "placement",
+                                        .mapping([("constraints", .sequence([.string("node.role == manager")]))])
+                                    ),
+                                ])
+                            ),
+                            (
+                                "volumes",
+                                .sequence([.mapping([("type", .string("bind")), ("source", .string("/srv/www"))])])
+                            ),
+                            ("entrypoint", .literal("#!/bin/sh\nset -eu\nexec nginx\n")),
+                            ("secrets", .sequence([])),
+                            ("extra_hosts", .mapping([])),
+                            ("user", .null),
+                            ("init", .bool(true)),
+                        ])
+                    )
+                ])
+            ),
         ])
         let expected = """
             # Generated by stackc from campus.yml.
@@ -251,7 +283,9 @@ let quotedStrings: [String] = [
             """
         // Sequences inside mappings are not indented past their key: libyaml's default, and
         // what `docker stack config` prints too.
-        #expect(YAMLEmitter.emit(document, header: ["Generated by stackc from campus.yml.", "", "Do not edit."]) == expected)
+        #expect(
+            YAMLEmitter.emit(document, header: ["Generated by stackc from campus.yml.", "", "Do not edit."]) == expected
+        )
     }
 
     @Test func headerCannotInjectYAML() throws {
@@ -304,10 +338,12 @@ func expectPyYAMLReadsBack(_ documents: [YAMLValue], sourceLocation: Testing.Sou
     for (index, outcome) in outcomes.enumerated() {
         switch outcome {
         case .error(let message):
-            Issue.record("PyYAML cannot read \(texts[index].debugDescription): \(message)", sourceLocation: sourceLocation)
+            Issue.record(
+                "PyYAML cannot read \(texts[index].debugDescription): \(message)", sourceLocation: sourceLocation)
         case .value(let value):
-            #expect(matches(value, documents[index]), "PyYAML read \(texts[index].debugDescription) as \(value)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                matches(value, documents[index]), "PyYAML read \(texts[index].debugDescription) as \(value)",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -315,17 +351,17 @@ func expectPyYAMLReadsBack(_ documents: [YAMLValue], sourceLocation: Testing.Sou
 /// True when our reader's node holds exactly `value`, with the same types.
 func matches(_ node: YAMLNode, _ value: YAMLValue) -> Bool {
     switch (node.content, value) {
-    case let (.scalar(scalar), .string(text)), let (.scalar(scalar), .literal(text)):
+    case (.scalar(let scalar), .string(let text)), (.scalar(let scalar), .literal(let text)):
         return scalar.kind == .string && scalar.text == text
-    case let (.scalar(scalar), .int(number)): return scalar.kind == .int && scalar.int == number
-    case let (.scalar(scalar), .double(number)):
+    case (.scalar(let scalar), .int(let number)): return scalar.kind == .int && scalar.int == number
+    case (.scalar(let scalar), .double(let number)):
         return scalar.kind == .float && scalar.number.map { sameDouble($0, number) } == true
-    case let (.scalar(scalar), .bool(flag)): return scalar.bool == flag
-    case let (.scalar(scalar), .null): return scalar.kind == .null
-    case let (.mapping(pairs), .mapping(expected)):
+    case (.scalar(let scalar), .bool(let flag)): return scalar.bool == flag
+    case (.scalar(let scalar), .null): return scalar.kind == .null
+    case (.mapping(let pairs), .mapping(let expected)):
         return pairs.count == expected.count
             && zip(pairs, expected).allSatisfy { $0.keyText == $1.key && matches($0.value, $1.value) }
-    case let (.sequence(items), .sequence(expected)), let (.sequence(items), .flowSequence(expected)):
+    case (.sequence(let items), .sequence(let expected)), (.sequence(let items), .flowSequence(let expected)):
         return items.count == expected.count && zip(items, expected).allSatisfy { matches($0, $1) }
     default:
         return false
@@ -335,19 +371,19 @@ func matches(_ node: YAMLNode, _ value: YAMLValue) -> Bool {
 /// True when PyYAML's value is exactly `value`, with the same Python types.
 func matches(_ python: PyYAML.Value, _ value: YAMLValue) -> Bool {
     switch (python, value) {
-    case let (.scalar(type, text), .string(expected)), let (.scalar(type, text), .literal(expected)):
+    case (.scalar(let type, let text), .string(let expected)), (.scalar(let type, let text), .literal(let expected)):
         return type == "str" && text == expected
-    case let (.scalar(type, text), .int(number)): return type == "int" && text == String(number)
+    case (.scalar(let type, let text), .int(let number)): return type == "int" && text == String(number)
     // Python's repr and Swift's description both print the shortest round-trip text, but
     // switch to exponents at different sizes, so floats are compared by value.
-    case let (.scalar(type, text), .double(number)):
+    case (.scalar(let type, let text), .double(let number)):
         return type == "float" && Double(text).map { sameDouble($0, number) } == true
-    case let (.scalar(type, text), .bool(flag)): return type == "bool" && text == (flag ? "True" : "False")
-    case let (.scalar(type, _), .null): return type == "NoneType"
-    case let (.map(pairs), .mapping(expected)):
+    case (.scalar(let type, let text), .bool(let flag)): return type == "bool" && text == (flag ? "True" : "False")
+    case (.scalar(let type, _), .null): return type == "NoneType"
+    case (.map(let pairs), .mapping(let expected)):
         return pairs.count == expected.count
             && zip(pairs, expected).allSatisfy { $0.key == .str($1.key) && matches($0.value, $1.value) }
-    case let (.seq(items), .sequence(expected)), let (.seq(items), .flowSequence(expected)):
+    case (.seq(let items), .sequence(let expected)), (.seq(let items), .flowSequence(let expected)):
         return items.count == expected.count && zip(items, expected).allSatisfy { matches($0, $1) }
     default:
         return false

@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import YAML
 
 /// The reader on hostile or broken input: every case returns promptly, never crashes, and
@@ -119,7 +120,9 @@ import Testing
     @Test func billionLaughsIsStoppedAtTheAliasLimit() throws {
         var text = "a0: &a0 [" + Array(repeating: "lol", count: 10).joined(separator: ", ") + "]\n"
         for level in 1...9 {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         let result = readChecked(Array(text.utf8))
         #expect(result.root == nil)

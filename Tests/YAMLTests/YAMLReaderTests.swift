@@ -1,5 +1,6 @@
 import StackDiagnostics
 import Testing
+
 @testable import YAML
 
 /// The reader on well-formed input: locations, core-schema types, anchors, merge keys, and the
@@ -8,7 +9,8 @@ import Testing
     // MARK: Locations
 
     @Test func keysAndValuesCarryLineAndColumn() throws {
-        let input = MarkedSource("""
+        let input = MarkedSource(
+            """
             1️⃣name: 2️⃣web
             ports:
               - 3️⃣8080
@@ -37,7 +39,8 @@ import Testing
     /// libyaml counts columns in Unicode scalars (code points), not bytes and not grapheme
     /// clusters: `é` (2 bytes), `日` (3 bytes) and `😀` (4 bytes) each advance the column by one.
     @Test func columnsCountUnicodeScalarsAfterMultiByteCharacters() throws {
-        let input = MarkedSource("""
+        let input = MarkedSource(
+            """
             café: 1️⃣value
             日本語: {2️⃣ü: 3️⃣x}
             😀😀: 4️⃣"y"
@@ -56,7 +59,8 @@ import Testing
     /// The renderer indents the caret by one position per Unicode scalar, the same unit libyaml
     /// counts in, so the caret sits under the offending key even after multi-byte characters.
     @Test func caretLandsOnTheOffendingCharacterAfterMultiByteText() throws {
-        let input = MarkedSource("""
+        let input = MarkedSource(
+            """
             😀 日本: {é: 1, 1️⃣é: 2}
             """)
         let result = read(input.text)
@@ -82,7 +86,8 @@ import Testing
         ("0x1F", "int"), ("0o17", "int"), ("0777", "int"), ("-42", "int"), ("+7", "int"),
         ("1e3", "float"), ("1.5", "float"), (".5", "float"), (".inf", "float"), ("-.Inf", "float"), (".NaN", "float"),
         ("12:30", "string"), ("1_000", "string"), ("2024-01-01", "string"), ("0b101", "string"), ("0x", "string"),
-        ("'123'", "string"), ("\"true\"", "string"), ("'null'", "string"), ("\"0x1F\"", "string"), ("|\n  1\n", "string"),
+        ("'123'", "string"), ("\"true\"", "string"), ("'null'", "string"), ("\"0x1F\"", "string"),
+        ("|\n  1\n", "string"),
     ])
     func plainScalarsResolveByTheYAML12CoreSchema(written: String, kind: String) throws {
         let root = try #require(read("v: \(written)\n").root)
@@ -107,16 +112,19 @@ import Testing
     }
 
     @Test func coreTagsAreAccepted() throws {
-        let root = try #require(read("""
-            s: !!str 123
-            i: !!int "42"
-            f: !!float 1
-            b: !!bool true
-            n: !!null ~
-            m: !!map {a: 1}
-            q: !!seq [1]
-            e: ! 12
-            """).root)
+        let root = try #require(
+            read(
+                """
+                s: !!str 123
+                i: !!int "42"
+                f: !!float 1
+                b: !!bool true
+                n: !!null ~
+                m: !!map {a: 1}
+                q: !!seq [1]
+                e: ! 12
+                """
+            ).root)
         #expect(root["s"]?.scalar?.kind == .string)
         #expect(root["i"]?.scalar?.int == 42)
         #expect(root["f"]?.scalar?.kind == .float)
@@ -154,11 +162,14 @@ import Testing
     // MARK: Anchors, aliases, merge keys
 
     @Test func aliasesShareTheirAnchorsNode() throws {
-        let root = try #require(read("""
-            base: &base {image: nginx, replicas: 2}
-            copy: *base
-            list: [&item x, *item, *item]
-            """).root)
+        let root = try #require(
+            read(
+                """
+                base: &base {image: nginx, replicas: 2}
+                copy: *base
+                list: [&item x, *item, *item]
+                """
+            ).root)
         let base = try #require(root["base"])
         #expect(root["copy"]?.isSameNode(as: base) == true)
         #expect(root["copy", "replicas"]?.scalar?.int == 2)
@@ -173,12 +184,15 @@ import Testing
     }
 
     @Test func mergeKeyCopiesKeysThatAreNotWrittenExplicitly() throws {
-        let root = try #require(read("""
-            defaults: &defaults {restart: always, replicas: 1}
-            web:
-              <<: *defaults
-              replicas: 3
-            """).root)
+        let root = try #require(
+            read(
+                """
+                defaults: &defaults {restart: always, replicas: 1}
+                web:
+                  <<: *defaults
+                  replicas: 3
+                """
+            ).root)
         let web = try #require(root["web"]?.pairs)
         // Explicit keys first, in order, then merged ones; an explicit key wins wherever it is.
         #expect(web.map(\.keyText) == ["replicas", "restart"])
@@ -187,22 +201,28 @@ import Testing
     }
 
     @Test func explicitKeyWinsEvenWhenWrittenBeforeTheMerge() throws {
-        let root = try #require(read("""
-            a: &a {x: 1}
-            b: {x: 2, <<: *a}
-            """).root)
+        let root = try #require(
+            read(
+                """
+                a: &a {x: 1}
+                b: {x: 2, <<: *a}
+                """
+            ).root)
         #expect(root["b", "x"]?.scalar?.int == 2)
         #expect(root["b"]?.pairs?.count == 1)
     }
 
     @Test func earlierMappingWinsInAMergeList() throws {
-        let root = try #require(read("""
-            a: &a {x: 1, y: 1}
-            b: &b {y: 2, z: 2}
-            c:
-              <<: [*a, *b]
-              w: 0
-            """).root)
+        let root = try #require(
+            read(
+                """
+                a: &a {x: 1, y: 1}
+                b: &b {y: 2, z: 2}
+                c:
+                  <<: [*a, *b]
+                  w: 0
+                """
+            ).root)
         #expect(root["c"]?.pairs?.map(\.keyText) == ["w", "x", "y", "z"])
         #expect(root["c", "y"]?.scalar?.int == 1)
         #expect(root["c", "z"]?.scalar?.int == 2)
@@ -241,7 +261,10 @@ import Testing
                     keys.append(keys[Int(random.next() % UInt64(keys.count))])
                 } else {
                     let length = 1 + Int(random.next() % 12)
-                    keys.append("k" + String((0..<length).map { _ in Character(Unicode.Scalar(0x61 + UInt8(random.next() % 3))) }))
+                    keys.append(
+                        "k"
+                            + String(
+                                (0..<length).map { _ in Character(Unicode.Scalar(0x61 + UInt8(random.next() % 3))) }))
                 }
             }
             var unique: [String] = []
@@ -252,13 +275,16 @@ import Testing
             let result = read("m:\n" + keys.enumerated().map { "  \($1): \($0)\n" }.joined())
             let pairs = try #require(result.root?.pairs?.first?.value.pairs, "size \(size)")
             #expect(pairs.map(\.keyText) == unique, "size \(size)")
-            #expect(result.diagnostics.map { $0.message } == reported.map { "the key '\($0)' appears twice in this mapping" },
-                    "size \(size)")
+            #expect(
+                result.diagnostics.map { $0.message }
+                    == reported.map { "the key '\($0)' appears twice in this mapping" },
+                "size \(size)")
         }
     }
 
     @Test func duplicateKeyNamesBothLines() throws {
-        let input = MarkedSource("""
+        let input = MarkedSource(
+            """
             services:
               2️⃣web: {}
               db: {}
@@ -311,8 +337,8 @@ import Testing
 func characterUnderCaret(_ rendered: String) -> Character? {
     let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     guard let caretIndex = lines.firstIndex(where: { $0.contains("^") && $0.contains(" | ") }), caretIndex > 0,
-          let excerpt = lines[caretIndex - 1].range(of: " | "),
-          let caretBar = lines[caretIndex].range(of: " | ")
+        let excerpt = lines[caretIndex - 1].range(of: " | "),
+        let caretBar = lines[caretIndex].range(of: " | ")
     else { return nil }
     let source = Array(lines[caretIndex - 1][excerpt.upperBound...].unicodeScalars)
     let caretLine = Array(lines[caretIndex][caretBar.upperBound...].unicodeScalars)

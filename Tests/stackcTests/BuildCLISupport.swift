@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Running the real `stackc` executable, as users do, in throwaway folders.
@@ -26,23 +26,28 @@ enum StackcCLI {
             let url = folder.appendingPathComponent("stackc")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        Issue.record("no stackc executable beside the tests (looked in \(candidates.map(\.path))): run 'swift build' first, or set STACKC",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "no stackc executable beside the tests (looked in \(candidates.map(\.path))): run 'swift build' first, or set STACKC",
+            sourceLocation: sourceLocation)
         throw CLIError.noBinary
     }
 
     enum CLIError: Error { case noBinary }
 
     /// Runs `stackc arguments…` in `folder`, its streams captured through files.
-    static func run(_ arguments: [String], in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
+    static func run(_ arguments: [String], in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> CLIRun
+    {
         let executable = try binary(sourceLocation: sourceLocation)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -57,9 +62,10 @@ enum StackcCLI {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return CLIRun(arguments: arguments, status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return CLIRun(
+            arguments: arguments, status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
 
@@ -131,9 +137,9 @@ struct FileState: Equatable, CustomStringConvertible {
         guard lstat(url.path, &info) == 0 else { throw CocoaError(.fileReadNoSuchFile) }
         inode = UInt64(info.st_ino)
         #if canImport(Darwin)
-        let time = info.st_mtimespec
+            let time = info.st_mtimespec
         #else
-        let time = info.st_mtim
+            let time = info.st_mtim
         #endif
         mode = UInt32(info.st_mode)
         let isFile = (info.st_mode & S_IFMT) == S_IFREG

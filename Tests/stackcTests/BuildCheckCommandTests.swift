@@ -26,7 +26,8 @@ import Testing
         defer { workspace.remove() }
         let original = try workspace.read("out/shop/stack.yml")
         try #require(original.contains("      replicas: 2\n"))
-        try workspace.write("out/shop/stack.yml", original.replacingOccurrences(of: "      replicas: 2\n", with: "      replicas: 5\n"))
+        try workspace.write(
+            "out/shop/stack.yml", original.replacingOccurrences(of: "      replicas: 2\n", with: "      replicas: 5\n"))
 
         let check = try workspace.stackc("check", "shop.yml")
         #expect(check.status == 1, "\(check)")
@@ -35,7 +36,11 @@ import Testing
         #expect(check.stdout.isEmpty, "a diff without --diff: \(check)")
 
         let rebuild = try workspace.stackc("build", "shop.yml")
-        #expect(rebuild.stdout == BuildCommandTests.summary(written: 1, unchanged: try BuildCommandTests.produced(workspace).count - 1, removed: 0), "\(rebuild)")
+        #expect(
+            rebuild.stdout
+                == BuildCommandTests.summary(
+                    written: 1, unchanged: try BuildCommandTests.produced(workspace).count - 1, removed: 0),
+            "\(rebuild)")
         #expect(try workspace.read("out/shop/stack.yml") == original)
         let again = try workspace.stackc("check", "shop.yml")
         #expect(again.status == 0, "\(again)")
@@ -45,7 +50,8 @@ import Testing
         let workspace = try Self.built("check-diff")
         defer { workspace.remove() }
         let original = try workspace.read("out/shop/stack.yml")
-        try workspace.write("out/shop/stack.yml", original.replacingOccurrences(of: "      replicas: 2\n", with: "      replicas: 5\n"))
+        try workspace.write(
+            "out/shop/stack.yml", original.replacingOccurrences(of: "      replicas: 2\n", with: "      replicas: 5\n"))
 
         let check = try workspace.stackc("check", "shop.yml", "--diff")
         #expect(check.status == 1, "\(check)")
@@ -55,8 +61,10 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("@@ ") }, "\(check)")
         #expect(lines.contains("-      replicas: 5"), "\(check)")
         #expect(lines.contains("+      replicas: 2"), "\(check)")
-        #expect(lines.filter { ($0.hasPrefix("-") && !$0.hasPrefix("---")) || ($0.hasPrefix("+") && !$0.hasPrefix("+++")) }.count == 2,
-                "only the edited line differs: \(check)")
+        #expect(
+            lines.filter { ($0.hasPrefix("-") && !$0.hasPrefix("---")) || ($0.hasPrefix("+") && !$0.hasPrefix("+++")) }
+                .count == 2,
+            "only the edited line differs: \(check)")
     }
 
     @Test(arguments: ["stack.yml", ".stackc-files"])
@@ -109,7 +117,8 @@ import Testing
     @Test func failsOnAManifestErrorWithoutComparing() throws {
         let workspace = try Self.built("check-lint")
         defer { workspace.remove() }
-        try workspace.write("shop.yml", BuildCommandTests.manifest.replacingOccurrences(of: "replicas: 2", with: "replicas: two"))
+        try workspace.write(
+            "shop.yml", BuildCommandTests.manifest.replacingOccurrences(of: "replicas: 2", with: "replicas: two"))
         let check = try workspace.stackc("check", "shop.yml")
         #expect(check.status == 1, "\(check)")
         #expect(check.stderr.contains("error"), "\(check)")

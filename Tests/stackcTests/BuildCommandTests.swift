@@ -35,7 +35,9 @@ import Testing
 
     /// The files the last build recorded in `out/shop/.stackc-files`.
     static func produced(_ workspace: Workspace) throws -> [String] {
-        try workspace.read("out/shop/.stackc-files").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        try workspace.read("out/shop/.stackc-files").split(separator: "\n").map(String.init).filter {
+            !$0.hasPrefix("#")
+        }
     }
 
     @Test func buildWarningsComeInFileOrderWithTheCheckOnes() throws {
@@ -43,7 +45,9 @@ import Testing
         defer { workspace.remove() }
         // W308 (the worker, line 10) and W309 (sticky without a host, line 12), both after W307
         // (monitoring, line 4).
-        try workspace.write("shop.yml", """
+        try workspace.write(
+            "shop.yml",
+            """
             stackc: 1
             name: shop
             domain: shop.test
@@ -61,9 +65,13 @@ import Testing
             """)
         let run = try workspace.stackc("build", "shop.yml")
         try #require(run.status == 0, "\(run)")
-        let located = run.stderr.split(separator: "\n").filter { $0.hasPrefix("shop.yml:") && $0.contains(": warning[") }
-        #expect(located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
-                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W309]:"], "\(run)")
+        let located = run.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("shop.yml:") && $0.contains(": warning[")
+        }
+        #expect(
+            located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W309]:"],
+            "\(run)")
     }
 
     @Test func buildTwiceGivesIdenticalBytesAndRewritesNothing() throws {
@@ -79,8 +87,9 @@ import Testing
         let before = try workspace.snapshot("out")
         let files = Set(produced.map { "shop/\($0)" } + ["shop/.stackc-files"])
         #expect(files.isSubset(of: Set(before.keys)), "\(before.keys.sorted())")
-        #expect(before.keys.allSatisfy { path in files.contains(path) || files.contains { $0.hasPrefix(path + "/") } },
-                "files stackc did not record: \(before.keys.sorted())")
+        #expect(
+            before.keys.allSatisfy { path in files.contains(path) || files.contains { $0.hasPrefix(path + "/") } },
+            "files stackc did not record: \(before.keys.sorted())")
 
         let second = try workspace.stackc("build", "shop.yml")
         try #require(second.status == 0, "\(second)")
@@ -88,7 +97,9 @@ import Testing
         // Same bytes, and not even rewritten with them: same inode, same modification time.
         let after = try workspace.snapshot("out")
         for (path, state) in before {
-            #expect(after[path] == state, "\(path) changed: \(state) → \(after[path].map(String.init(describing:)) ?? "gone")")
+            #expect(
+                after[path] == state,
+                "\(path) changed: \(state) → \(after[path].map(String.init(describing:)) ?? "gone")")
         }
         #expect(after.count == before.count)
     }
@@ -106,7 +117,9 @@ import Testing
         let rebuild = try workspace.stackc("build", "shop.yml")
         try #require(rebuild.status == 0, "\(rebuild)")
         // Only stack.yml says how many replicas there are.
-        #expect(rebuild.stdout == Self.summary(written: 1, unchanged: try Self.produced(workspace).count - 1, removed: 0), "\(rebuild)")
+        #expect(
+            rebuild.stdout == Self.summary(written: 1, unchanged: try Self.produced(workspace).count - 1, removed: 0),
+            "\(rebuild)")
         #expect(try workspace.read("out/shop/stack.yml").contains("replicas: 3"))
         #expect(try workspace.read("out/shop/NOTES.md") == "my notes\n")
         #expect(try workspace.read("out/shop/extra/override.yml") == "services: {}\n")
@@ -121,7 +134,8 @@ import Testing
         try workspace.write("shop.yml", Self.manifest)
         try #require(try workspace.stackc("build", "shop.yml").status == 0)
         let record = try workspace.read("out/shop/.stackc-files")
-        try workspace.write("out/shop/.stackc-files", record + "old/traefik.yml\n../victim.txt\n\(workspace.url("victim.txt").path)\n")
+        try workspace.write(
+            "out/shop/.stackc-files", record + "old/traefik.yml\n../victim.txt\n\(workspace.url("victim.txt").path)\n")
         try workspace.write("out/shop/old/traefik.yml", "old\n")
         try workspace.write("out/victim.txt", "not stackc's\n")
         try workspace.write("victim.txt", "not stackc's\n")
@@ -129,13 +143,19 @@ import Testing
 
         let build = try workspace.stackc("build", "shop.yml")
         try #require(build.status == 0, "\(build)")
-        #expect(build.stdout == Self.summary(written: 0, unchanged: try Self.produced(workspace).count, removed: 1), "\(build)")
+        #expect(
+            build.stdout == Self.summary(written: 0, unchanged: try Self.produced(workspace).count, removed: 1),
+            "\(build)")
         #expect(!workspace.exists("out/shop/old/traefik.yml"))
         #expect(!workspace.exists("out/shop/old"), "the emptied folder stays")
-        #expect(workspace.exists("out/victim.txt"), "a '..' path in the record removed a file outside the stack's folder")
-        #expect(workspace.exists("victim.txt"), "an absolute path in the record removed a file outside the stack's folder")
+        #expect(
+            workspace.exists("out/victim.txt"), "a '..' path in the record removed a file outside the stack's folder")
+        #expect(
+            workspace.exists("victim.txt"), "an absolute path in the record removed a file outside the stack's folder")
         #expect(workspace.exists("out/shop/mine.txt"))
-        #expect(try workspace.read("out/shop/.stackc-files") == record, "the record is rewritten to what the build produced")
+        #expect(
+            try workspace.read("out/shop/.stackc-files") == record, "the record is rewritten to what the build produced"
+        )
     }
 
     @Test func aManifestErrorLeavesTheOutputByteIdentical() throws {
@@ -155,13 +175,17 @@ import Testing
         #expect(build.stdout.isEmpty, "\(build)")
         var after = try workspace.snapshot()
         after["shop.yml"] = before["shop.yml"]
-        #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys)) \(before.filter { after[$0.key] != $0.value }.keys.sorted())")
+        #expect(
+            after == before,
+            "changed: \(Set(after.keys).symmetricDifference(before.keys)) \(before.filter { after[$0.key] != $0.value }.keys.sorted())"
+        )
     }
 
     @Test func aManifestErrorCreatesNoOutputFolder() throws {
         let workspace = try Workspace("error-fresh")
         defer { workspace.remove() }
-        try workspace.write("shop.yml", Self.manifest.replacingOccurrences(of: "engine: postgres", with: "engine: oracle"))
+        try workspace.write(
+            "shop.yml", Self.manifest.replacingOccurrences(of: "engine: postgres", with: "engine: oracle"))
         let build = try workspace.stackc("build", "shop.yml")
         #expect(build.status == 1, "\(build)")
         #expect(!workspace.exists("out"))
@@ -174,7 +198,8 @@ import Testing
         defer { workspace.remove() }
         try workspace.write("shop.yml", Self.manifest)
         try #require(try workspace.stackc("build", "shop.yml").status == 0)
-        try FileManager.default.createDirectory(at: workspace.url("out/shop/..stackc-files.stackc-tmp"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            at: workspace.url("out/shop/..stackc-files.stackc-tmp"), withIntermediateDirectories: false)
         // A change to the tree's files, so that stack.yml is staged before the record fails.
         try workspace.write("shop.yml", Self.manifest.replacingOccurrences(of: "replicas: 2", with: "replicas: 3"))
         // The record changes only when the set of files does: add a file to the old record.
@@ -187,7 +212,10 @@ import Testing
         #expect(build.stderr.contains("cannot write"), "\(build)")
         var after = try workspace.snapshot()
         after["shop.yml"] = before["shop.yml"]
-        #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys)) \(before.filter { after[$0.key] != $0.value }.keys.sorted())")
+        #expect(
+            after == before,
+            "changed: \(Set(after.keys).symmetricDifference(before.keys)) \(before.filter { after[$0.key] != $0.value }.keys.sorted())"
+        )
     }
 
     /// A folder where stackc writes a file is an error, reported before any file is replaced

@@ -24,7 +24,8 @@ import Testing
     /// Every folder of `out/` belongs to a manifest: a stack whose manifest was removed or
     /// renamed leaves a folder nothing regenerates.
     @Test func everyOutputFolderHasAManifest() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-committed-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "stackc-committed-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for manifest in Self.manifests {
             let build = try StackcCLI.run(["build", manifest, "-o", scratch.path], in: StackcCLI.repoRoot)
@@ -32,7 +33,11 @@ import Testing
         }
         let fileManager = FileManager.default
         let built = Set(try fileManager.contentsOfDirectory(atPath: scratch.path))
-        let committed = Set(try fileManager.contentsOfDirectory(atPath: StackcCLI.repoRoot.appendingPathComponent("out").path))
-        #expect(committed == built, "folders in out/ without a manifest: \(committed.subtracting(built).sorted()); stacks not committed: \(built.subtracting(committed).sorted())")
+        let committed = Set(
+            try fileManager.contentsOfDirectory(atPath: StackcCLI.repoRoot.appendingPathComponent("out").path))
+        #expect(
+            committed == built,
+            "folders in out/ without a manifest: \(committed.subtracting(built).sorted()); stacks not committed: \(built.subtracting(committed).sorted())"
+        )
     }
 }

@@ -50,12 +50,16 @@ import Testing
         try workspace.write("state/services", services)
         let bin = workspace.url("state/bin")
         try workspace.write("state/bin/docker", Self.standin + "\n")
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("docker").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("docker").path)
         let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["PATH=\(path)", "STANDIN_STATE=\(workspace.url("state").path)", "HOME=\(workspace.url("state").path)",
-                             "STACKC_CREDENTIALS_DIR=\(workspace.url("credentials").path)", "STACKC_DEPLOY_TIMEOUT=1", "bash", "deploy.sh"]
+        process.arguments = [
+            "PATH=\(path)", "STANDIN_STATE=\(workspace.url("state").path)", "HOME=\(workspace.url("state").path)",
+            "STACKC_CREDENTIALS_DIR=\(workspace.url("credentials").path)", "STACKC_DEPLOY_TIMEOUT=1", "bash",
+            "deploy.sh",
+        ]
         process.currentDirectoryURL = workspace.url("out/shop")
         let errors = workspace.url("stderr")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
@@ -78,7 +82,9 @@ import Testing
     @Test func aRunningJobHasNotConverged() throws {
         let run = try deploy(services: "shop_web 3/3 (max 1 per node)\nshop_pg 1/1\nshop_pg-init 1/1 (0/1 completed)\n")
         #expect(run.status == 1)
-        #expect(run.stderr.contains("not converged") && run.stderr.contains("shop_pg-init (1/1 (0/1 completed))"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("not converged") && run.stderr.contains("shop_pg-init (1/1 (0/1 completed))"),
+            "\(run.stderr)")
         #expect(!run.stderr.contains("shop_web ("), "\(run.stderr)")
     }
 }

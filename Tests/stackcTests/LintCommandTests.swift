@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func severalCleanManifestsAreQuiet() throws {
-        let run = try StackcCLI.run(["lint", "manifests/campus.yml", "manifests/coreos-lab.yml", "--strict"], in: StackcCLI.repoRoot)
+        let run = try StackcCLI.run(
+            ["lint", "manifests/campus.yml", "manifests/coreos-lab.yml", "--strict"], in: StackcCLI.repoRoot)
         #expect(run.status == 0 && run.stdout.isEmpty && run.stderr.isEmpty, "\(run)")
     }
 
@@ -128,7 +129,8 @@ import Testing
         try workspace.write("clean.yml", "stackc: 1\nname: shop\napps: {}\n")
         let run = try workspace.stackc("lint", "--format", "json", "clean.yml", "nowhere.yml")
         #expect(run.status == 2, "\(run)")
-        let objects = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
+        let objects = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
         // A tool reading only the JSON must not take the missing file for a clean one.
         #expect(objects.count == 1)
         #expect(objects.first?["file"] as? String == "nowhere.yml")
@@ -146,7 +148,9 @@ import Testing
         #expect(run.stderr.contains("is a directory"), "\(run)")
     }
 
-    @Test(arguments: [["lint"], ["lint", "--format", "xml", "a.yml"], ["lint", "--bogus", "a.yml"], ["lnt", "a.yml"]])
+    @Test(arguments: [
+        ["lint"], ["lint", "--format", "xml", "a.yml"], ["lint", "--bogus", "a.yml"], ["lnt", "a.yml"],
+    ])
     func usageErrorsExitWithTwo(arguments: [String]) throws {
         let workspace = try Workspace("lint-usage")
         defer { workspace.remove() }

@@ -6,8 +6,10 @@ import Testing
 @Suite struct LintHostileInputTests {
     /// Lints `data` written as `hostile.yml`, in text and in JSON (the JSON run skipped for
     /// large valid files, where it would only double the time: it is empty).
-    func lint(_ data: Data, json wantJSON: Bool = true,
-              sourceLocation: SourceLocation = #_sourceLocation) throws -> (text: CLIRun, json: [[String: Any]]) {
+    func lint(
+        _ data: Data, json wantJSON: Bool = true,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (text: CLIRun, json: [[String: Any]]) {
         let workspace = try Workspace("lint-hostile")
         defer { workspace.remove() }
         try data.write(to: workspace.url("hostile.yml"))
@@ -15,18 +17,23 @@ import Testing
         guard wantJSON else { return (text, []) }
         let json = try workspace.stackc("lint", "--format", "json", "hostile.yml", sourceLocation: sourceLocation)
         #expect(json.status == text.status, "\(json)", sourceLocation: sourceLocation)
-        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]],
-                                   "\(json)", sourceLocation: sourceLocation)
+        let objects = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]],
+            "\(json)", sourceLocation: sourceLocation)
         return (text, objects)
     }
 
-    func lint(_ text: String, json: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> (text: CLIRun, json: [[String: Any]]) {
+    func lint(_ text: String, json: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> (
+        text: CLIRun, json: [[String: Any]]
+    ) {
         try lint(Data(text.utf8), json: json, sourceLocation: sourceLocation)
     }
 
     /// Exit 1, one error of `code` at a place (at `location` when given), in both formats.
-    func expectLocatedError(_ result: (text: CLIRun, json: [[String: Any]]), _ code: String, at location: String? = nil,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectLocatedError(
+        _ result: (text: CLIRun, json: [[String: Any]]), _ code: String, at location: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let run = result.text
         #expect(run.status == 1, "\(run)", sourceLocation: sourceLocation)
         #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
@@ -35,17 +42,23 @@ import Testing
         let match = header.range(of: pattern, options: .regularExpression)
         #expect(match != nil, "\(run)", sourceLocation: sourceLocation)
         #expect(header.contains("error[\(code)]"), "\(run)", sourceLocation: sourceLocation)
-        if let location { #expect(header.hasPrefix("hostile.yml:\(location): "), "\(header)", sourceLocation: sourceLocation) }
+        if let location {
+            #expect(header.hasPrefix("hostile.yml:\(location): "), "\(header)", sourceLocation: sourceLocation)
+        }
         #expect(run.stderr.hasSuffix("hostile.yml: 1 error, 0 warnings\n"), "\(run)", sourceLocation: sourceLocation)
-        #expect(!run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F },
-                "no control characters reach the terminal", sourceLocation: sourceLocation)
+        #expect(
+            !run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F },
+            "no control characters reach the terminal", sourceLocation: sourceLocation)
         #expect(result.json.count == 1, sourceLocation: sourceLocation)
         #expect(result.json.first?["code"] as? String == code, sourceLocation: sourceLocation)
-        #expect(result.json.first?["line"] as? Int != nil && result.json.first?["column"] as? Int != nil, sourceLocation: sourceLocation)
+        #expect(
+            result.json.first?["line"] as? Int != nil && result.json.first?["column"] as? Int != nil,
+            sourceLocation: sourceLocation)
     }
 
     /// Exit 0 and nothing printed.
-    func expectClean(_ result: (text: CLIRun, json: [[String: Any]]), sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectClean(_ result: (text: CLIRun, json: [[String: Any]]), sourceLocation: SourceLocation = #_sourceLocation)
+    {
         #expect(result.text.status == 0, "\(result.text.stderr.prefix(2000))", sourceLocation: sourceLocation)
         #expect(result.text.stdout.isEmpty && result.text.stderr.isEmpty, sourceLocation: sourceLocation)
         #expect(result.json.isEmpty, sourceLocation: sourceLocation)
@@ -125,6 +138,7 @@ import Testing
         let big = String(repeating: "k", count: 1 << 20)
         let result = try lint("stackc: 1\nname: shop\n? \(big)\n: 1\napps: {}\n")
         expectLocatedError(result, "E101", at: "3:3")
-        #expect(result.text.stderr.utf8.count < 4096, "message and excerpt are cut: \(result.text.stderr.utf8.count) bytes")
+        #expect(
+            result.text.stderr.utf8.count < 4096, "message and excerpt are cut: \(result.text.stderr.utf8.count) bytes")
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Acceptance on a real Swarm: every example manifest, built by `stackc`, is deployed by its own
@@ -29,7 +29,8 @@ import Darwin
     @Test(arguments: manifests)
     func stackConverges(_ manifest: String) throws {
         let run = try SwarmRun.shared.get()
-        let report = try #require(run.reports[manifest], "no report for \(manifest): the harness stopped early\n\(run.log)")
+        let report = try #require(
+            run.reports[manifest], "no report for \(manifest): the harness stopped early\n\(run.log)")
         #expect(report.converged, "\(manifest) did not converge on the test swarm:\n\(report.text)")
         #expect(report.text.contains("deploy.sh: exit 0"), "deploy.sh failed for \(manifest):\n\(report.text)")
     }
@@ -43,17 +44,30 @@ import Darwin
         #expect(report.text.contains("image traefik:v3.6: real, Traefik"), "\(report.text)")
         for app in ["pinned", "spread"] {
             let url = "https://\(app).routing.test/"
-            #expect(report.text.contains("route \(url): 200 from task routing_\(app)."), "no answer from a replica of \(app):\n\(report.text)")
-            #expect(report.text.contains("redirect http://\(app).routing.test/: 301 to \(url)"), "no redirect to HTTPS for \(app):\n\(report.text)")
+            #expect(
+                report.text.contains("route \(url): 200 from task routing_\(app)."),
+                "no answer from a replica of \(app):\n\(report.text)")
+            #expect(
+                report.text.contains("redirect http://\(app).routing.test/: 301 to \(url)"),
+                "no redirect to HTTPS for \(app):\n\(report.text)")
         }
-        #expect(report.text.contains("sticky https://pinned.routing.test/: cookie routing_pinned_affinity pins one replica: 8 of 8 requests"),
-                "\(report.text)")
-        #expect(report.text.contains("spread https://spread.routing.test/: no sticky cookie: 12 requests reached 2 replicas"), "\(report.text)")
+        #expect(
+            report.text.contains(
+                "sticky https://pinned.routing.test/: cookie routing_pinned_affinity pins one replica: 8 of 8 requests"),
+            "\(report.text)")
+        #expect(
+            report.text.contains(
+                "spread https://spread.routing.test/: no sticky cookie: 12 requests reached 2 replicas"),
+            "\(report.text)")
         // Logins: Traefik checks the bcrypt lines deploy.sh made against the passwords it kept.
         #expect(report.text.contains("login https://guarded.routing.test/: 401 without credentials"), "\(report.text)")
-        #expect(report.text.contains("route https://guarded.routing.test/: 200 from task routing_guarded."), "\(report.text)")
+        #expect(
+            report.text.contains("route https://guarded.routing.test/: 200 from task routing_guarded."),
+            "\(report.text)")
         #expect(report.text.contains("login https://proxy.routing.test/: 401 without credentials"), "\(report.text)")
-        #expect(report.text.contains("route https://proxy.routing.test/: 302 from the proxy itself with the kept password"), "\(report.text)")
+        #expect(
+            report.text.contains("route https://proxy.routing.test/: 302 from the proxy itself with the kept password"),
+            "\(report.text)")
     }
 
     /// A stack broken the ways schema checks cannot see: a health check calling a tool the
@@ -69,15 +83,23 @@ import Darwin
         #expect(sick.hasPrefix("service broken_sick: NOT converged"), "\(report.text)")
         // Swarm replaces an unhealthy container, so when the report is taken the newest may still
         // be "starting" with failed probes: either an unhealthy container or a failing streak names it.
-        let failing = sick.contains("unhealthy") || sick.range(of: #"health check: starting \([1-9][0-9]* failing in a row\)"#, options: .regularExpression) != nil
+        let failing =
+            sick.contains("unhealthy")
+            || sick.range(of: #"health check: starting \([1-9][0-9]* failing in a row\)"#, options: .regularExpression)
+                != nil
         #expect(failing, "no failing health check named for broken_sick:\n\(sick)")
-        #expect(sick.contains("grpc_health_probe: not found"), "the health check's own output is missing for broken_sick:\n\(sick)")
+        #expect(
+            sick.contains("grpc_health_probe: not found"),
+            "the health check's own output is missing for broken_sick:\n\(sick)")
 
         let stuck = report.service("broken_stuck")
         #expect(stuck.hasPrefix("service broken_stuck: NOT converged"), "\(report.text)")
-        #expect(stuck.contains("last log lines:") && stuck.contains("stackc[stuck]: waiting for") && stuck.contains("nowhere:80"),
-                "the entrypoint's last log lines are missing for broken_stuck:\n\(stuck)")
-        #expect(stuck.contains("Connection refused"), "the health check's output is missing for broken_stuck:\n\(stuck)")
+        #expect(
+            stuck.contains("last log lines:") && stuck.contains("stackc[stuck]: waiting for")
+                && stuck.contains("nowhere:80"),
+            "the entrypoint's last log lines are missing for broken_stuck:\n\(stuck)")
+        #expect(
+            stuck.contains("Connection refused"), "the health check's output is missing for broken_stuck:\n\(stuck)")
 
         #expect(report.service("broken_healthy").hasPrefix("service broken_healthy: converged"), "\(report.text)")
     }
@@ -91,7 +113,7 @@ import Darwin
     /// Stopped (TERM, as a CI runner's timeout does; INT and HUP take the same path) while a
     /// stack is being deployed, the harness still stops the engine and removes everything.
     @Test func anInterruptedRunLeavesNothingBehind() throws {
-        _ = try SwarmRun.shared.get() // the same preconditions, and never two engines at once
+        _ = try SwarmRun.shared.get()  // the same preconditions, and never two engines at once
         let workspace = try Workspace("swarm-interrupted")
         defer { workspace.remove() }
         let folder = try SwarmRun.build("manifests/haproxy-lab.yml", into: workspace.url("out"))
@@ -102,20 +124,27 @@ import Darwin
         }
         let text = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
         #expect(status == 130, "exit \(status) after the interruption:\n\(text)")
-        #expect(text.contains("swarm-harness: interrupted (TERM): stopping the engine and removing everything"), "\(text)")
+        #expect(
+            text.contains("swarm-harness: interrupted (TERM): stopping the engine and removing everything"), "\(text)")
         #expect(Date().timeIntervalSince(started) < 600)
         let temporary = try #require(SwarmRun.temporaryFolder(in: text), "\(text)")
         Self.expectNothingLeft(temporary: temporary, cgroupParent: SwarmRun.cgroupParent(of: temporary))
     }
 
-    static func expectNothingLeft(temporary: String, cgroupParent: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(!FileManager.default.fileExists(atPath: temporary), "the harness left \(temporary)", sourceLocation: sourceLocation)
+    static func expectNothingLeft(
+        temporary: String, cgroupParent: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            !FileManager.default.fileExists(atPath: temporary), "the harness left \(temporary)",
+            sourceLocation: sourceLocation)
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
         #expect(!mounts.contains(temporary), "mounts left under \(temporary)", sourceLocation: sourceLocation)
         let processes = SwarmRun.processesMentioning(temporary)
         #expect(processes.isEmpty, "processes of the run still live: \(processes)", sourceLocation: sourceLocation)
         let cgroups = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
-        let left = cgroups.map { "/sys/fs/cgroup/\($0)/\(cgroupParent)" }.filter { FileManager.default.fileExists(atPath: $0) }
+        let left = cgroups.map { "/sys/fs/cgroup/\($0)/\(cgroupParent)" }.filter {
+            FileManager.default.fileExists(atPath: $0)
+        }
         #expect(left.isEmpty, "cgroups left: \(left)", sourceLocation: sourceLocation)
     }
 }
@@ -155,17 +184,23 @@ struct SwarmRun: Sendable {
     var temporary: String
     var cgroupParent: String
 
-    static let shared: Result<SwarmRun, Failure> = Result { try SwarmRun.start() }.mapError { ($0 as? Failure) ?? Failure(description: "\($0)") }
+    static let shared: Result<SwarmRun, Failure> = Result { try SwarmRun.start() }.mapError {
+        ($0 as? Failure) ?? Failure(description: "\($0)")
+    }
 
     /// Builds every manifest with stackc, breaks the broken one, and runs the harness on them.
     static func start() throws -> SwarmRun {
         guard geteuid() == 0 else {
-            throw Failure(description: "the swarm acceptance test must run as root: it starts Debian's dockerd in private namespaces (CI runs it as root); run `make test` as root")
+            throw Failure(
+                description:
+                    "the swarm acceptance test must run as root: it starts Debian's dockerd in private namespaces (CI runs it as root); run `make test` as root"
+            )
         }
         let workspace = try Workspace("swarm")
         defer { workspace.remove() }
         var folders: [(manifest: String, folder: URL, timeout: Int)] = []
-        for (index, manifest) in (SwarmAcceptanceTests.manifests + [SwarmAcceptanceTests.routingManifest]).enumerated() {
+        for (index, manifest) in (SwarmAcceptanceTests.manifests + [SwarmAcceptanceTests.routingManifest]).enumerated()
+        {
             folders.append((manifest, try build(manifest, into: workspace.url("out/\(index)")), 300))
         }
         folders.append((brokenManifest, try makeBrokenStack(in: workspace), 45))
@@ -186,8 +221,10 @@ struct SwarmRun: Sendable {
         for (index, line) in summary.split(separator: "\n").enumerated() {
             let fields = line.split(separator: " ", maxSplits: 2).map(String.init)
             guard fields.count == 3, let entry = folders.first(where: { $0.folder.path == fields[2] }),
-                  let file = files.first(where: { $0.hasPrefix("\(index + 1)-") }) else { continue }
-            let text = String(decoding: (try? Data(contentsOf: results.appendingPathComponent(file))) ?? Data(), as: UTF8.self)
+                let file = files.first(where: { $0.hasPrefix("\(index + 1)-") })
+            else { continue }
+            let text = String(
+                decoding: (try? Data(contentsOf: results.appendingPathComponent(file))) ?? Data(), as: UTF8.self)
             reports[entry.manifest] = Report(converged: fields[1] == "converged", text: text)
         }
         let temporary = temporaryFolder(in: log) ?? "/nonexistent"
@@ -211,7 +248,9 @@ struct SwarmRun: Sendable {
         let run = try StackcCLI.run(["build", manifest, "-o", folder.path], in: StackcCLI.repoRoot)
         guard run.status == 0 else { throw Failure(description: "stackc could not build \(manifest):\n\(run)") }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        guard names.count == 1, let name = names.first else { throw Failure(description: "stackc wrote \(names) for \(manifest)") }
+        guard names.count == 1, let name = names.first else {
+            throw Failure(description: "stackc wrote \(names) for \(manifest)")
+        }
         return folder.appendingPathComponent(name)
     }
 
@@ -219,7 +258,9 @@ struct SwarmRun: Sendable {
     /// lacks (grpc_health_probe); `stuck`'s entrypoint waits for a service that does not exist, so it never
     /// starts the image's command. `healthy` is left as built. Health checks are made fast.
     static func makeBrokenStack(in workspace: Workspace) throws -> URL {
-        try workspace.write("broken.yml", """
+        try workspace.write(
+            "broken.yml",
+            """
             stackc: 1
             name: broken
             domain: broken.test
@@ -241,8 +282,10 @@ struct SwarmRun: Sendable {
         let run = try StackcCLI.run(["build", "broken.yml", "-o", "out"], in: workspace.root)
         guard run.status == 0 else { throw Failure(description: "stackc could not build the broken stack:\n\(run)") }
         var stack = try workspace.read("out/broken/stack.yml")
-        try replace(&stack, "wget -q -O /dev/null 'http://127.0.0.1:80/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:80/healthz' || exit 1",
-                    with: "grpc_health_probe -addr=127.0.0.1:80")
+        try replace(
+            &stack,
+            "wget -q -O /dev/null 'http://127.0.0.1:80/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:80/healthz' || exit 1",
+            with: "grpc_health_probe -addr=127.0.0.1:80")
         try replace(&stack, "interval: 30s", with: "interval: 3s")
         try replace(&stack, "start_period: 1m", with: "start_period: 1s")
         try workspace.write("out/broken/stack.yml", stack)
@@ -254,7 +297,9 @@ struct SwarmRun: Sendable {
     }
 
     static func replace(_ text: inout String, _ old: String, with new: String) throws {
-        guard text.contains(old) else { throw Failure(description: "the broken stack cannot be made: stackc's output no longer contains \(old)") }
+        guard text.contains(old) else {
+            throw Failure(description: "the broken stack cannot be made: stackc's output no longer contains \(old)")
+        }
         text = text.replacingOccurrences(of: old, with: new)
     }
 
@@ -277,7 +322,9 @@ struct SwarmRun: Sendable {
         var interrupted = false
         while process.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 1)
-            if !interrupted, let interruptWhen, interruptWhen(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)) {
+            if !interrupted, let interruptWhen,
+                interruptWhen(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))
+            {
                 process.terminate()
                 interrupted = true
             }
@@ -285,7 +332,10 @@ struct SwarmRun: Sendable {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
-            throw Failure(description: "the harness ran longer than 45 minutes and was stopped:\n\(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+            throw Failure(
+                description:
+                    "the harness ran longer than 45 minutes and was stopped:\n\(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))"
+            )
         }
         process.waitUntilExit()
         return process.terminationStatus

@@ -6,7 +6,8 @@ import Testing
     static let folder = StackcCLI.repoRoot.appendingPathComponent("Tests/Acceptance")
 
     static var imageScripts: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("images").path)) ?? []
         return names.sorted().map { "images/\($0)" }
     }
 

@@ -7,24 +7,32 @@ enum AppRules: CheckRule {
         for app in syntax.apps {
             let name = app.name.value
             if !app.imageOrBuildWritten {
-                report.error(Codes.imageOrBuild, "app '\(name)' has neither 'image' nor 'build'", at: app.name.span,
-                             expected: "'image:' (such as nginx:1.27-alpine) or 'build:' (a folder)", help: "add 'image: <name>:<tag>'")
+                report.error(
+                    Codes.imageOrBuild, "app '\(name)' has neither 'image' nor 'build'", at: app.name.span,
+                    expected: "'image:' (such as nginx:1.27-alpine) or 'build:' (a folder)",
+                    help: "add 'image: <name>:<tag>'")
             }
             if let build = app.build, syntax.registry == nil {
-                report.error(Codes.buildWithoutRegistry, "app '\(name)' is built from '\(build.value)', but the stack has no 'registry' to push it to",
-                             at: build.span, help: "add a 'registry:' section, or use a published 'image'")
+                report.error(
+                    Codes.buildWithoutRegistry,
+                    "app '\(name)' is built from '\(build.value)', but the stack has no 'registry' to push it to",
+                    at: build.span, help: "add a 'registry:' section, or use a published 'image'")
             }
             if let image = app.image, let build = app.build {
-                report.error(Codes.imageOrBuild, "app '\(name)' has both 'image' and 'build'", at: build.span,
-                             help: "remove 'image: \(image.value)'; a built app is tagged in the stack's registry")
+                report.error(
+                    Codes.imageOrBuild, "app '\(name)' has both 'image' and 'build'", at: build.span,
+                    help: "remove 'image: \(image.value)'; a built app is tagged in the stack's registry")
             }
             if let metrics = app.metrics, metrics.port != nil, !(syntax.monitoring?.metrics?.value ?? false) {
-                report.warning(Codes.metricsWithoutMonitoring, "app '\(name)' exposes metrics, but 'monitoring.metrics' is off, so nothing scrapes them",
-                               at: metrics.span, help: "set 'monitoring: {metrics: true}', or remove 'metrics'")
+                report.warning(
+                    Codes.metricsWithoutMonitoring,
+                    "app '\(name)' exposes metrics, but 'monitoring.metrics' is off, so nothing scrapes them",
+                    at: metrics.span, help: "set 'monitoring: {metrics: true}', or remove 'metrics'")
             }
             if let backup = app.backup, backup.value != nil, app.volumes.isEmpty {
-                report.warning(Codes.backupWithoutVolumes, "app '\(name)' has a 'backup' schedule but no volumes to back up",
-                               at: backup.span, help: "remove 'backup', or add 'volumes'")
+                report.warning(
+                    Codes.backupWithoutVolumes, "app '\(name)' has a 'backup' schedule but no volumes to back up",
+                    at: backup.span, help: "remove 'backup', or add 'volumes'")
             }
         }
     }

@@ -55,7 +55,8 @@ enum Codes {
         duplicateEntry, nameTooLong, unknownReference, dependencyCycle, duplicateRoute, oidcWithoutIdentity,
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
-        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict, acmeNeedsTraefik,
+        domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
+        acmeNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, internalConflict,
     ]

@@ -36,8 +36,11 @@ enum DependencyRules: CheckRule {
                     let cycle = (path.map(\.app).drop { $0 != target } + [target]).map { apps[$0].name.value }
                     let key = Set(cycle).sorted().joined(separator: ",")
                     if reported.insert(key).inserted {
-                        report.error(Codes.dependencyCycle, "'depends_on' forms a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " → "),
-                                     at: span, help: "each app would wait for the other forever; remove one of these dependencies")
+                        report.error(
+                            Codes.dependencyCycle,
+                            "'depends_on' forms a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " → "),
+                            at: span,
+                            help: "each app would wait for the other forever; remove one of these dependencies")
                     }
                 case 0:
                     state[target] = 1

@@ -8,23 +8,30 @@ enum MonitoringRules: CheckRule {
         let metrics = monitoring.metrics?.value ?? false
         let logs = monitoring.logs?.value ?? false
         if let alerts = monitoring.alerts, alerts.enabled, !metrics {
-            report.warning(Codes.noEffect, "'monitoring.alerts' are rules on Prometheus's metrics, but 'monitoring.metrics' is off, so none would fire",
-                           at: alerts.span, help: "add 'metrics: true' under 'monitoring', or remove 'alerts'")
+            report.warning(
+                Codes.noEffect,
+                "'monitoring.alerts' are rules on Prometheus's metrics, but 'monitoring.metrics' is off, so none would fire",
+                at: alerts.span, help: "add 'metrics: true' under 'monitoring', or remove 'alerts'")
         }
         if let retention = monitoring.retention, !metrics {
-            report.warning(Codes.noEffect, "'monitoring.retention' is how long metrics are kept, but 'monitoring.metrics' is off",
-                           at: retention.span, help: "add 'metrics: true' under 'monitoring', or remove 'retention'")
+            report.warning(
+                Codes.noEffect, "'monitoring.retention' is how long metrics are kept, but 'monitoring.metrics' is off",
+                at: retention.span, help: "add 'metrics: true' under 'monitoring', or remove 'retention'")
         }
         if let grafana = monitoring.grafana, grafana.enabled, !metrics, !logs {
-            report.warning(Codes.noEffect, "Grafana would have nothing to show: 'monitoring.metrics' and 'monitoring.logs' are both off",
-                           at: grafana.span, help: "add 'metrics: true' or 'logs: true' under 'monitoring', or remove 'grafana'")
+            report.warning(
+                Codes.noEffect,
+                "Grafana would have nothing to show: 'monitoring.metrics' and 'monitoring.logs' are both off",
+                at: grafana.span, help: "add 'metrics: true' or 'logs: true' under 'monitoring', or remove 'grafana'")
         }
         if let grafana = monitoring.grafana, grafana.enabled {
             let auth = grafana.auth?.value ?? (syntax.identity != nil ? .oidc : .basic)
             for (name, role) in [("admin_role", grafana.adminRole), ("editor_role", grafana.editorRole)] {
                 guard let role, auth != .oidc else { continue }
-                report.warning(Codes.noEffect, "Grafana's '\(name): \(role.value)' applies only with 'auth: oidc'; its users sign in with 'auth: \(auth.rawValue)'",
-                               at: role.span, help: "use 'auth: oidc' (with an 'identity' section), or remove '\(name)'")
+                report.warning(
+                    Codes.noEffect,
+                    "Grafana's '\(name): \(role.value)' applies only with 'auth: oidc'; its users sign in with 'auth: \(auth.rawValue)'",
+                    at: role.span, help: "use 'auth: oidc' (with an 'identity' section), or remove '\(name)'")
             }
         }
     }

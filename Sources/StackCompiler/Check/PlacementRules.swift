@@ -5,16 +5,20 @@ import StackDiagnostics
 enum PlacementRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
-            checkPlacement(app.placement, replicas: resolved.replicas, replicasSpan: app.replicas?.span,
-                           owner: "app '\(app.name.value)'", stack, &report)
+            checkPlacement(
+                app.placement, replicas: resolved.replicas, replicasSpan: app.replicas?.span,
+                owner: "app '\(app.name.value)'", stack, &report)
             checkSharedVolumes(app, resolved, stack, &report)
         }
         for database in syntax.databases {
-            checkPlacement(database.placement, replicas: .count(1), replicasSpan: nil,
-                           owner: "database '\(database.name.value)'", stack, &report)
+            checkPlacement(
+                database.placement, replicas: .count(1), replicasSpan: nil,
+                owner: "database '\(database.name.value)'", stack, &report)
             if let maxPerNode = database.placement?.maxPerNode {
-                report.warning(Codes.noEffect, "'max_per_node' does nothing for database '\(database.name.value)', which runs one task",
-                               at: maxPerNode.span, help: "remove 'max_per_node'; pin the server with 'role' or 'labels'")
+                report.warning(
+                    Codes.noEffect,
+                    "'max_per_node' does nothing for database '\(database.name.value)', which runs one task",
+                    at: maxPerNode.span, help: "remove 'max_per_node'; pin the server with 'role' or 'labels'")
             }
         }
         checkProxy(syntax, stack, &report)
@@ -25,18 +29,27 @@ enum PlacementRules: CheckRule {
         guard let replicas = syntax.proxy?.replicas, case .count(let count) = replicas.value else { return }
         let managers = stack.cluster.managers
         if count > managers {
-            report.error(Codes.unplaceableReplicas,
-                         "the proxy wants \(count) replicas, but it runs on the managers, one per node (it binds ports 80 and 443 on the host), and the cluster has \(managers) manager\(managers == 1 ? "" : "s")",
-                         at: replicas.span, help: "lower 'proxy.replicas' to \(managers), or leave it out for one on every manager")
+            report.error(
+                Codes.unplaceableReplicas,
+                "the proxy wants \(count) replicas, but it runs on the managers, one per node (it binds ports 80 and 443 on the host), and the cluster has \(managers) manager\(managers == 1 ? "" : "s")",
+                at: replicas.span,
+                help: "lower 'proxy.replicas' to \(managers), or leave it out for one on every manager")
         }
-        if count == 0, syntax.apps.contains(where: { $0.host != nil }) || syntax.identity != nil || syntax.registry != nil {
-            report.error(Codes.invalidValue, "'proxy.replicas: 0' leaves nothing to serve the routes of the stack", at: replicas.span,
-                         expected: "at least 1 while anything is routed", help: "leave 'replicas' out for one proxy on every manager")
+        if count == 0,
+            syntax.apps.contains(where: { $0.host != nil }) || syntax.identity != nil || syntax.registry != nil
+        {
+            report.error(
+                Codes.invalidValue, "'proxy.replicas: 0' leaves nothing to serve the routes of the stack",
+                at: replicas.span,
+                expected: "at least 1 while anything is routed",
+                help: "leave 'replicas' out for one proxy on every manager")
         }
     }
 
-    static func checkPlacement(_ placement: PlacementSyntax?, replicas: Replicas, replicasSpan: SourceSpan?,
-                               owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
+    static func checkPlacement(
+        _ placement: PlacementSyntax?, replicas: Replicas, replicasSpan: SourceSpan?,
+        owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink
+    ) {
         guard let placement else { return }
         let eligible: Int
         switch placement.role?.value {
@@ -45,25 +58,32 @@ enum PlacementRules: CheckRule {
         case nil: eligible = stack.cluster.managers + stack.cluster.workers
         }
         if let role = placement.role, role.value == .worker, stack.cluster.workers == 0 {
-            report.error(Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
-                         help: "set 'cluster.workers', or use 'role: manager'")
+            report.error(
+                Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
+                help: "set 'cluster.workers', or use 'role: manager'")
             return
         }
-        guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas, maxPerNode.value * eligible < count else { return }
+        guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas,
+            maxPerNode.value * eligible < count
+        else { return }
         let nodes = "\(eligible) \(placement.role.map { "\($0.value.rawValue) " } ?? "")node\(eligible == 1 ? "" : "s")"
-        report.error(Codes.unplaceableReplicas,
-                     "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
-                     at: replicasSpan ?? maxPerNode.span,
-                     help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
+        report.error(
+            Codes.unplaceableReplicas,
+            "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
+            at: replicasSpan ?? maxPerNode.span,
+            help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
     }
 
-    static func checkSharedVolumes(_ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
+    static func checkSharedVolumes(
+        _ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink
+    ) {
         guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
         let tasks = stack.taskCount(resolved.replicas)
         guard tasks > 1 else { return }
-        report.error(Codes.volumeNeedsSharedStorage,
-                     "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",
-                     at: volume.name.span,
-                     help: "set 'cluster.shared_storage' (nfs, glusterfs or cephfs), or run one replica")
+        report.error(
+            Codes.volumeNeedsSharedStorage,
+            "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",
+            at: volume.name.span,
+            help: "set 'cluster.shared_storage' (nfs, glusterfs or cephfs), or run one replica")
     }
 }

@@ -9,17 +9,21 @@ enum RouteRules: CheckRule {
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
         for (host, path, owner, span) in all {
             guard let domain = syntax.domain?.value else {
-                report.error(Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
-                             at: span, expected: "a top-level 'domain: example.org'",
-                             help: "every routed stack needs a domain: short hosts expand under it and the certificate covers it")
+                report.error(
+                    Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
+                    at: span, expected: "a top-level 'domain: example.org'",
+                    help: "every routed stack needs a domain: short hosts expand under it and the certificate covers it"
+                )
                 continue
             }
             let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
-                report.error(Codes.duplicateRoute, "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
-                             at: span, help: "give one of them another host or a different 'path'",
-                             notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
+                report.error(
+                    Codes.duplicateRoute,
+                    "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
+                    at: span, help: "give one of them another host or a different 'path'",
+                    notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
             } else {
                 routes[key] = (owner, span)
             }
@@ -27,55 +31,75 @@ enum RouteRules: CheckRule {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
-        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc, syntax.identity == nil {
-            report.error(Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
-                         help: "add 'identity:' (Keycloak) or use 'auth: basic'")
+        if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc,
+            syntax.identity == nil
+        {
+            report.error(
+                Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
+                help: "add 'identity:' (Keycloak) or use 'auth: basic'")
         }
     }
 
     static func checkApp(_ app: AppSyntax, _ resolved: App, _ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         let name = app.name.value
         if let host = app.host, resolved.port == nil, !app.portWritten {
-            report.error(Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
-                         expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
+            report.error(
+                Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
+                expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
         if let health = app.health, resolved.port == nil, !app.portWritten, app.host == nil {
-            report.error(Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
-                         expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
+            report.error(
+                Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
+                expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
         if let auth = app.auth, auth.value == .oidc {
             if syntax.identity == nil {
-                report.error(Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
-                             at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
+                report.error(
+                    Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
+                    at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
             }
             if let https = app.https, !https.value {
-                report.error(Codes.oidcWithoutHTTPS, "app '\(name)' uses 'auth: oidc', which needs HTTPS, but sets 'https: false'",
-                             at: https.span, help: "remove 'https: false'; OIDC tokens must not travel over plain HTTP")
+                report.error(
+                    Codes.oidcWithoutHTTPS,
+                    "app '\(name)' uses 'auth: oidc', which needs HTTPS, but sets 'https: false'",
+                    at: https.span, help: "remove 'https: false'; OIDC tokens must not travel over plain HTTP")
             }
         }
         if app.host == nil {
             // Routing keys on an app the proxy does not route.
-            let unrouted: [(String, SourceSpan?)] = [("path", app.path?.span), ("https", app.https?.span), ("sticky", app.sticky?.span)]
-            for case let (key, span?) in unrouted {
-                report.warning(Codes.noEffect, "app '\(name)' sets '\(key)' but has no 'host', so the proxy does not route it and '\(key)' does nothing",
-                               at: span, help: "add 'host:' to route the app, or remove '\(key)'")
+            let unrouted: [(String, SourceSpan?)] = [
+                ("path", app.path?.span), ("https", app.https?.span), ("sticky", app.sticky?.span),
+            ]
+            for case (let key, let span?) in unrouted {
+                report.warning(
+                    Codes.noEffect,
+                    "app '\(name)' sets '\(key)' but has no 'host', so the proxy does not route it and '\(key)' does nothing",
+                    at: span, help: "add 'host:' to route the app, or remove '\(key)'")
             }
         }
         if let roles = app.roles.first, app.auth?.value != .oidc {
-            report.warning(Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
-                           help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
+            report.warning(
+                Codes.noEffect, "app '\(name)' lists 'roles', which apply only with 'auth: oidc'", at: roles.span,
+                help: "add 'auth: oidc' to let only these roles in, or remove 'roles'")
         }
         if let https = app.https, !https.value, app.host != nil, app.auth?.value != .oidc {  // with OIDC it is E205
-            report.warning(Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
-                           help: "remove 'https: false' unless something in front of the proxy terminates TLS")
+            report.warning(
+                Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
+                help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }
         if let auth = app.auth, auth.value != App.Auth.none, app.host == nil {
-            report.error(Codes.invalidValue, "app '\(name)' sets 'auth: \(auth.value.rawValue)' but has no 'host', so nothing would enforce it",
-                         at: auth.span, help: "add 'host:' to route the app through the proxy")
+            report.error(
+                Codes.invalidValue,
+                "app '\(name)' sets 'auth: \(auth.value.rawValue)' but has no 'host', so nothing would enforce it",
+                at: auth.span, help: "add 'host:' to route the app through the proxy")
         }
-        if let sticky = app.sticky, sticky.value, app.host != nil, case .count(let count) = resolved.replicas, count <= 1 {
-            report.warning(Codes.stickySingleReplica, "'sticky' on app '\(name)' has no effect with \(count) replica\(count == 1 ? "" : "s")",
-                           at: sticky.span, help: "remove 'sticky', or raise 'replicas'")
+        if let sticky = app.sticky, sticky.value, app.host != nil, case .count(let count) = resolved.replicas,
+            count <= 1
+        {
+            report.warning(
+                Codes.stickySingleReplica,
+                "'sticky' on app '\(name)' has no effect with \(count) replica\(count == 1 ? "" : "s")",
+                at: sticky.span, help: "remove 'sticky', or raise 'replicas'")
         }
     }
 
@@ -105,18 +129,35 @@ enum RouteRules: CheckRule {
     static func platformRoutes(_ syntax: ManifestSyntax) -> [WrittenRoute] {
         var routes: [WrittenRoute] = []
         if let identity = syntax.identity {
-            routes.append((identity.host?.value ?? "auth", "/", .platform("'identity'"), identity.host?.span ?? syntax.topKeySpans["identity"] ?? identity.span))
+            routes.append(
+                (
+                    identity.host?.value ?? "auth", "/", .platform("'identity'"),
+                    identity.host?.span ?? syntax.topKeySpans["identity"] ?? identity.span
+                ))
         }
         if let registry = syntax.registry {
-            routes.append((registry.host?.value ?? "registry", "/", .platform("'registry'"), registry.host?.span ?? syntax.topKeySpans["registry"] ?? registry.span))
-            if let mirror = registry.mirror { routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror") }
+            routes.append(
+                (
+                    registry.host?.value ?? "registry", "/", .platform("'registry'"),
+                    registry.host?.span ?? syntax.topKeySpans["registry"] ?? registry.span
+                ))
+            if let mirror = registry.mirror {
+                routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror")
+            }
         }
-        if let dashboard = syntax.proxy?.dashboard { routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard") }
+        if let dashboard = syntax.proxy?.dashboard {
+            routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard")
+        }
         if let monitoring = syntax.monitoring {
-            let enabled = monitoring.grafana?.enabled ?? ((monitoring.metrics?.value ?? false) || (monitoring.logs?.value ?? false))
+            let enabled =
+                monitoring.grafana?.enabled
+                ?? ((monitoring.metrics?.value ?? false) || (monitoring.logs?.value ?? false))
             if enabled {
-                routes.append((monitoring.grafana?.host?.value ?? "grafana", "/", .platform("Grafana"),
-                               monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span))
+                routes.append(
+                    (
+                        monitoring.grafana?.host?.value ?? "grafana", "/", .platform("Grafana"),
+                        monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span
+                    ))
             }
         }
         return routes

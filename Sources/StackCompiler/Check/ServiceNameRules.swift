@@ -10,15 +10,25 @@ enum ServiceNameRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         checkConflicts(syntax, stack, &report)
         guard let stackName = syntax.name else { return }
-        let owned: [(String, SourceSpan)] = syntax.apps.map { ($0.name.value, $0.name.span) }
+        let owned: [(String, SourceSpan)] =
+            syntax.apps.map { ($0.name.value, $0.name.span) }
             + syntax.databases.map { ($0.name.value, $0.name.span) }
         for (name, span) in owned where stackName.value.count + 1 + name.count > limit {
-            report.error(Codes.nameTooLong, "the service name '\(stackName.value)_\(name)' has \(stackName.value.count + 1 + name.count) characters; Swarm allows \(limit)",
-                         at: span, help: "shorten the stack name or this name by \(stackName.value.count + 1 + name.count - limit) characters")
+            report.error(
+                Codes.nameTooLong,
+                "the service name '\(stackName.value)_\(name)' has \(stackName.value.count + 1 + name.count) characters; Swarm allows \(limit)",
+                at: span,
+                help:
+                    "shorten the stack name or this name by \(stackName.value.count + 1 + name.count - limit) characters"
+            )
         }
-        if let longest = stack.platformServiceNames.max(by: { $0.count < $1.count }), stackName.value.count + 1 + longest.count > limit {
-            report.error(Codes.nameTooLong, "the stack name is too long for its platform service '\(stackName.value)_\(longest)' (\(limit) characters at most)",
-                         at: stackName.span, help: "shorten the stack name to \(limit - 1 - longest.count) characters")
+        if let longest = stack.platformServiceNames.max(by: { $0.count < $1.count }),
+            stackName.value.count + 1 + longest.count > limit
+        {
+            report.error(
+                Codes.nameTooLong,
+                "the stack name is too long for its platform service '\(stackName.value)_\(longest)' (\(limit) characters at most)",
+                at: stackName.span, help: "shorten the stack name to \(limit - 1 - longest.count) characters")
         }
     }
 
@@ -27,7 +37,8 @@ enum ServiceNameRules: CheckRule {
         var seen: [String: String] = [:]
         for database in syntax.databases {
             seen[database.name.value] = "database '\(database.name.value)'"
-            if platform.contains(database.name.value) || PlatformNames.dependencySections.contains(database.name.value) {
+            if platform.contains(database.name.value) || PlatformNames.dependencySections.contains(database.name.value)
+            {
                 conflict(database.name, with: "a platform service", suffix: "db", &report)
             }
         }
@@ -40,8 +51,12 @@ enum ServiceNameRules: CheckRule {
         }
     }
 
-    static func conflict(_ name: Located<String>, with other: String, suffix: String = "app", _ report: inout DiagnosticSink) {
-        report.error(Codes.nameConflict, "the name '\(name.value)' is taken by \(other); every app, database and platform service is one Swarm service",
-                     at: name.span, help: "rename it, for example '\(name.value)-\(suffix)'")
+    static func conflict(
+        _ name: Located<String>, with other: String, suffix: String = "app", _ report: inout DiagnosticSink
+    ) {
+        report.error(
+            Codes.nameConflict,
+            "the name '\(name.value)' is taken by \(other); every app, database and platform service is one Swarm service",
+            at: name.span, help: "rename it, for example '\(name.value)-\(suffix)'")
     }
 }

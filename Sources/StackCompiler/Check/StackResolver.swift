@@ -28,32 +28,38 @@ struct StackResolver {
             manifestPath: path,
             name: name,
             domain: syntax.domain?.value,
-            tls: TLSSettings(mode: syntax.tls?.mode?.value ?? .selfsigned,
-                             email: syntax.tls?.email?.value),
+            tls: TLSSettings(
+                mode: syntax.tls?.mode?.value ?? .selfsigned,
+                email: syntax.tls?.email?.value),
             proxy: ProxySettings(
                 kind: syntax.proxy?.kind?.value ?? .traefik,
                 dashboardHost: syntax.proxy?.dashboard.flatMap { hostToggle($0.value, defaultLabel: "proxy") },
                 replicas: syntax.proxy?.replicas?.value ?? .global),
             cluster: cluster,
             registry: syntax.registry.map { registry in
-                RegistrySettings(host: expand(registry.host?.value ?? "registry"), users: registry.users.map(\.value),
-                                 mirrorHost: registry.mirror.flatMap { hostToggle($0.value, defaultLabel: "mirror") },
-                                 backup: registry.backup?.value)
+                RegistrySettings(
+                    host: expand(registry.host?.value ?? "registry"), users: registry.users.map(\.value),
+                    mirrorHost: registry.mirror.flatMap { hostToggle($0.value, defaultLabel: "mirror") },
+                    backup: registry.backup?.value)
             },
             identity: syntax.identity.map(resolveIdentity),
             monitoring: MonitoringSettings(
                 metrics: metrics, logs: logs,
-                alerts: monitoringSyntax?.alerts.flatMap { $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil },
+                alerts: monitoringSyntax?.alerts.flatMap {
+                    $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil
+                },
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
                 retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400)),
             databases: syntax.databases.map(resolveDatabase),
-            backup: BackupDefaults(target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
+            backup: BackupDefaults(
+                target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
         let keys = syntax.topKeySpans
-        stack.sectionSpans = SectionSpans(manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
-                                          identity: keys["identity"], monitoring: keys["monitoring"])
+        stack.sectionSpans = SectionSpans(
+            manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
+            identity: keys["identity"], monitoring: keys["monitoring"])
         stack.indexApps()
         bindConsumers(&stack)
         return stack
@@ -76,7 +82,8 @@ struct StackResolver {
 
     func resolveCluster() -> Cluster {
         let c = syntax.cluster
-        let managers = c?.managers?.value ?? 1, workers = c?.workers?.value ?? 0
+        let managers = c?.managers?.value ?? 1
+        let workers = c?.workers?.value ?? 0
         let provision = c?.provision?.value ?? Cluster.Provision.none
         let base = c?.address?.value ?? [192, 168, 56, 101]
         var nodes: [Node] = []
@@ -84,9 +91,11 @@ struct StackResolver {
         for index in 0..<min(managers + workers, 256) {
             let isManager = index < managers
             let octet = base[3] + index
-            nodes.append(Node(name: isManager ? "manager-\(index + 1)" : "worker-\(index - managers + 1)",
-                              role: isManager ? .manager : .worker,
-                              address: "\(base[0]).\(base[1]).\(base[2]).\(octet)"))
+            nodes.append(
+                Node(
+                    name: isManager ? "manager-\(index + 1)" : "worker-\(index - managers + 1)",
+                    role: isManager ? .manager : .worker,
+                    address: "\(base[0]).\(base[1]).\(base[2]).\(octet)"))
         }
         let defaultBox = provision == .ignition ? "stable" : "debian/bookworm64"
         return Cluster(
@@ -108,8 +117,10 @@ struct StackResolver {
             groups: identity.groups.map { ($0.name.value, $0.roles.map(\.value)) },
             users: identity.users.compactMap { user in
                 user.name.map { name in
-                    IdentityUser(name: name.value, email: user.email?.value, firstName: user.firstName?.value,
-                                 lastName: user.lastName?.value, roles: user.roles.map(\.value), groups: user.groups.map(\.value))
+                    IdentityUser(
+                        name: name.value, email: user.email?.value, firstName: user.firstName?.value,
+                        lastName: user.lastName?.value, roles: user.roles.map(\.value), groups: user.groups.map(\.value)
+                    )
                 }
             },
             replicas: identity.replicas?.value ?? 1)
@@ -124,10 +135,12 @@ struct StackResolver {
     func resolveGrafana(enabledByDefault: Bool) -> MonitoringSettings.Grafana? {
         let g = syntax.monitoring?.grafana
         guard g?.enabled ?? enabledByDefault else { return nil }
-        let auth = g?.auth?.value
+        let auth =
+            g?.auth?.value
             ?? (syntax.identity != nil ? .oidc : .basic)
-        return MonitoringSettings.Grafana(host: expand(g?.host?.value ?? "grafana"), auth: auth,
-                                          adminRole: g?.adminRole?.value, editorRole: g?.editorRole?.value)
+        return MonitoringSettings.Grafana(
+            host: expand(g?.host?.value ?? "grafana"), auth: auth,
+            adminRole: g?.adminRole?.value, editorRole: g?.editorRole?.value)
     }
 
     func resolveDatabase(_ database: DatabaseSyntax) -> Database {
@@ -138,15 +151,17 @@ struct StackResolver {
         case .mariadb: version = "11.4"
         case .redis: version = "7.4"
         }
-        return Database(name: database.name.value, engine: engine, version: database.version?.value ?? version,
-                        backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [],
-                        span: database.name.span)
+        return Database(
+            name: database.name.value, engine: engine, version: database.version?.value ?? version,
+            backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [],
+            span: database.name.span)
     }
 
     func resolvePlacement(_ placement: PlacementSyntax?) -> Placement {
         guard let placement else { return .anywhere }
-        return Placement(role: placement.role?.value,
-                         labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value)
+        return Placement(
+            role: placement.role?.value,
+            labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value)
     }
 
     func resolveApp(_ app: AppSyntax) -> App {
@@ -154,14 +169,16 @@ struct StackResolver {
         let defaults = PresetDefaults.of(preset)
         let replicas = app.replicas?.value ?? .count(1)
         let stackName = syntax.name?.value ?? "stack"
-        let image = app.image?.value
+        let image =
+            app.image?.value
             ?? "\(expand(syntax.registry?.host?.value ?? "registry"))/\(stackName)/\(app.name.value):latest"
         return App(
             name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,
             port: app.port?.value ?? defaults.port,
             route: app.host.map { host in
-                Route(host: expand(host.value), path: app.path?.value ?? "/", https: app.https?.value ?? true,
-                      sticky: app.sticky?.value ?? false)
+                Route(
+                    host: expand(host.value), path: app.path?.value ?? "/", https: app.https?.value ?? true,
+                    sticky: app.sticky?.value ?? false)
             },
             auth: app.auth?.value ?? App.Auth.none,
             roles: app.roles.map(\.value), database: app.database?.value, env: app.env.map { ($0.key.value, $0.value) },
@@ -174,20 +191,25 @@ struct StackResolver {
             },
             placement: resolvePlacement(app.placement),
             resources: app.resources.map { r in
-                Resources(cpus: r.cpus?.value, memory: r.memory?.value, reserveCPUs: r.reserveCPUs?.value, reserveMemory: r.reserveMemory?.value)
+                Resources(
+                    cpus: r.cpus?.value, memory: r.memory?.value, reserveCPUs: r.reserveCPUs?.value,
+                    reserveMemory: r.reserveMemory?.value)
             },
-            update: UpdatePolicy(order: (app.update?.order?.value ?? .startFirst).rawValue, parallelism: app.update?.parallelism?.value ?? 1,
-                                 failureAction: (app.update?.failureAction?.value ?? .rollback).rawValue,
-                                 delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
+            update: UpdatePolicy(
+                order: (app.update?.order?.value ?? .startFirst).rawValue,
+                parallelism: app.update?.parallelism?.value ?? 1,
+                failureAction: (app.update?.failureAction?.value ?? .rollback).rawValue,
+                delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
             command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
             span: app.name.span)
     }
 
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {
         guard let path = health?.path?.value ?? defaultPath else { return nil }
-        return Health(path: path, interval: health?.interval?.value ?? TimeSpan(seconds: 30),
-                      timeout: health?.timeout?.value ?? TimeSpan(seconds: 5), retries: health?.retries?.value ?? 3,
-                      startPeriod: health?.startPeriod?.value ?? TimeSpan(seconds: 60))
+        return Health(
+            path: path, interval: health?.interval?.value ?? TimeSpan(seconds: 30),
+            timeout: health?.timeout?.value ?? TimeSpan(seconds: 5), retries: health?.retries?.value ?? 3,
+            startPeriod: health?.startPeriod?.value ?? TimeSpan(seconds: 60))
     }
 
     /// What a `depends_on` entry names: an app first, then a database, then a platform service.

@@ -19,15 +19,15 @@ enum JSONValue: Equatable, Sendable {
     /// Equal when the cases and contents are equal, object members compared in order.
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
-        case let (.string(l), .string(r)): return l == r
-        case let (.int(l), .int(r)): return l == r
+        case (.string(let l), .string(let r)): return l == r
+        case (.int(let l), .int(let r)): return l == r
         // Bit patterns, so that a NaN equals its copy.
-        case let (.double(l), .double(r)): return l.bitPattern == r.bitPattern
-        case let (.bool(l), .bool(r)): return l == r
+        case (.double(let l), .double(let r)): return l.bitPattern == r.bitPattern
+        case (.bool(let l), .bool(let r)): return l == r
         case (.null, .null): return true
-        case let (.object(l), .object(r)):
+        case (.object(let l), .object(let r)):
             return l.count == r.count && zip(l, r).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.array(l), .array(r)): return l == r
+        case (.array(let l), .array(let r)): return l == r
         default: return false
         }
     }

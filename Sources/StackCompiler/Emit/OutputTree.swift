@@ -19,7 +19,9 @@ public struct OutputTree: Sendable, Equatable {
     /// Adds a file; a second file at the same path is an internal error of the passes.
     mutating func add(_ path: String, _ contents: String, executable: Bool = false) {
         precondition(!files.contains { $0.path == path }, "internal error: two passes wrote '\(path)'")
-        precondition(!path.hasPrefix("/") && !path.split(separator: "/").contains(".."), "internal error: bad output path '\(path)'")
+        precondition(
+            !path.hasPrefix("/") && !path.split(separator: "/").contains(".."),
+            "internal error: bad output path '\(path)'")
         let index = files.firstIndex { $0.path > path } ?? files.endIndex
         files.insert(File(path: path, contents: contents, executable: executable), at: index)
     }

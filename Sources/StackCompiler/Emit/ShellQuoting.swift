@@ -4,10 +4,13 @@ enum ShellQuoting {
     /// `text` as one shell word: unchanged when it is made only of safe characters, otherwise in
     /// single quotes (with `'` written as `'\''`).
     static func quote(_ text: String) -> String {
-        let safe = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || "@%+=:,./_-".unicodeScalars.contains(scalar))
-        }
+        let safe =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                        || "@%+=:,./_-".unicodeScalars.contains(scalar))
+            }
         if safe { return text }
         return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }

@@ -14,14 +14,27 @@ extension SwarmStack {
             top.append(("volumes", .mapping(volumes.map { ($0.name, $0.volume.yaml) })))
         }
         if !configs.isEmpty {
-            top.append(("configs", .mapping(configs.map { entry in
-                (entry.name, .mapping([("file", .string(entry.config.file)), ("name", .string(entry.config.name))]))
-            })))
+            top.append(
+                (
+                    "configs",
+                    .mapping(
+                        configs.map { entry in
+                            (
+                                entry.name,
+                                .mapping([("file", .string(entry.config.file)), ("name", .string(entry.config.name))])
+                            )
+                        })
+                ))
         }
         if !secrets.isEmpty {
-            top.append(("secrets", .mapping(secrets.map { secret in
-                (secret.key, .mapping([("external", .bool(true)), ("name", .string(secret.name))]))
-            })))
+            top.append(
+                (
+                    "secrets",
+                    .mapping(
+                        secrets.map { secret in
+                            (secret.key, .mapping([("external", .bool(true)), ("name", .string(secret.name))]))
+                        })
+                ))
         }
         return .mapping(top)
     }
@@ -40,31 +53,55 @@ extension SwarmService {
         if !environment.isEmpty { out.append(("environment", stringMap(environment))) }
         if !labels.isEmpty { out.append(("labels", stringMap(labels))) }
         if !ports.isEmpty {
-            out.append(("ports", .sequence(ports.map { port in
-                .mapping([("target", .int(port.target)), ("published", .int(port.published)),
-                          ("protocol", .string("tcp")), ("mode", .string(port.mode))])
-            })))
+            out.append(
+                (
+                    "ports",
+                    .sequence(
+                        ports.map { port in
+                            .mapping([
+                                ("target", .int(port.target)), ("published", .int(port.published)),
+                                ("protocol", .string("tcp")), ("mode", .string(port.mode)),
+                            ])
+                        })
+                ))
         }
         if !networks.isEmpty { out.append(("networks", .sequence(networks.map(YAMLValue.string)))) }
         if !volumes.isEmpty || !binds.isEmpty {
             let named: [YAMLValue] = volumes.map { volume in
-                .mapping([("type", .string("volume")), ("source", .string(volume.source)), ("target", .string(volume.target))])
+                .mapping([
+                    ("type", .string("volume")), ("source", .string(volume.source)), ("target", .string(volume.target)),
+                ])
             }
             let bound: [YAMLValue] = binds.map { bind in
-                .mapping([("type", .string("bind")), ("source", .string(bind.source)), ("target", .string(bind.target)),
-                          ("read_only", .bool(bind.readOnly))])
+                .mapping([
+                    ("type", .string("bind")), ("source", .string(bind.source)), ("target", .string(bind.target)),
+                    ("read_only", .bool(bind.readOnly)),
+                ])
             }
             out.append(("volumes", .sequence(named + bound)))
         }
         if !configs.isEmpty {
-            out.append(("configs", .sequence(configs.map { config in
-                .mapping([("source", .string(config.source)), ("target", .string(config.target)), ("mode", .int(config.mode))])
-            })))
+            out.append(
+                (
+                    "configs",
+                    .sequence(
+                        configs.map { config in
+                            .mapping([
+                                ("source", .string(config.source)), ("target", .string(config.target)),
+                                ("mode", .int(config.mode)),
+                            ])
+                        })
+                ))
         }
         if !secrets.isEmpty {
-            out.append(("secrets", .sequence(secrets.map { secret in
-                .mapping([("source", .string(secret.source)), ("target", .string(secret.target))])
-            })))
+            out.append(
+                (
+                    "secrets",
+                    .sequence(
+                        secrets.map { secret in
+                            .mapping([("source", .string(secret.source)), ("target", .string(secret.target))])
+                        })
+                ))
         }
         if let healthcheck { out.append(("healthcheck", healthcheck.yaml)) }
         if let stopGracePeriod { out.append(("stop_grace_period", .string(stopGracePeriod.goString))) }
@@ -102,8 +139,10 @@ extension SwarmDeploy {
         if let limits, let value = resourceValues(limits) { resources.append(("limits", value)) }
         if let reservations, let value = resourceValues(reservations) { resources.append(("reservations", value)) }
         if !resources.isEmpty { out.append(("resources", .mapping(resources))) }
-        var restart: [(key: String, value: YAMLValue)] = [("condition", .string(restartPolicy.condition)),
-                                                          ("delay", .string(restartPolicy.delay.goString))]
+        var restart: [(key: String, value: YAMLValue)] = [
+            ("condition", .string(restartPolicy.condition)),
+            ("delay", .string(restartPolicy.delay.goString)),
+        ]
         if let maxAttempts = restartPolicy.maxAttempts { restart.append(("max_attempts", .int(maxAttempts))) }
         if let window = restartPolicy.window { restart.append(("window", .string(window.goString))) }
         out.append(("restart_policy", .mapping(restart)))
@@ -122,7 +161,8 @@ extension SwarmDeploy {
     /// `0.5`, `2`, `0.25`: at most three decimals, no trailing zeros.
     static func cpuString(_ cpus: Double) -> String {
         let milli = Int(cpus * 1000 + 0.5)
-        let whole = milli / 1000, fraction = milli % 1000
+        let whole = milli / 1000
+        let fraction = milli % 1000
         guard fraction != 0 else { return String(whole) }
         var digits = String(fraction)
         digits = String(repeating: "0", count: 3 - digits.count) + digits
@@ -157,7 +197,10 @@ extension SwarmVolume {
         guard let bindDevice else { return .mapping([]) }
         return .mapping([
             ("driver", .string("local")),
-            ("driver_opts", .mapping([("type", .string("none")), ("o", .string("bind")), ("device", .string(bindDevice))])),
+            (
+                "driver_opts",
+                .mapping([("type", .string("none")), ("o", .string("bind")), ("device", .string(bindDevice))])
+            ),
         ])
     }
 }

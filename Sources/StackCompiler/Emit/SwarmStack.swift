@@ -18,7 +18,10 @@ struct SwarmStack {
 
     /// A top-level name, by section.
     private enum Declaration: Hashable {
-        case network(String), volume(String), secret(String), config(String)
+        case network(String)
+        case volume(String)
+        case secret(String)
+        case config(String)
     }
 
     /// Adds or replaces a service.

@@ -12,7 +12,8 @@ enum KnownImages {
         let (repository, tag) = split(image)
         switch repository {
         case "nextcloud":
-            return tag.contains("fpm") ? Start(entrypoint: ["/entrypoint.sh"], command: ["php-fpm"])
+            return tag.contains("fpm")
+                ? Start(entrypoint: ["/entrypoint.sh"], command: ["php-fpm"])
                 : Start(entrypoint: ["/entrypoint.sh"], command: ["apache2-foreground"])
         case "nginx", "nginxdemos/hello", "nginxinc/nginx-unprivileged":
             return Start(entrypoint: ["/docker-entrypoint.sh"], command: ["nginx", "-g", "daemon off;"])
@@ -40,7 +41,8 @@ enum KnownImages {
             reference = reference[..<colon]
         }
         var repository = String(reference)
-        for prefix in ["docker.io/library/", "docker.io/", "index.docker.io/library/", "library/"] where repository.hasPrefix(prefix) {
+        for prefix in ["docker.io/library/", "docker.io/", "index.docker.io/library/", "library/"]
+        where repository.hasPrefix(prefix) {
             repository = String(repository.dropFirst(prefix.count))
         }
         return (repository, tag)

@@ -10,7 +10,8 @@ struct TimeSpan: Hashable {
     /// The shortest exact form Docker and Prometheus accept: `90s`, `5m`, `2h`, `1h30m`.
     var goString: String {
         if seconds == 0 { return "0s" }
-        var rest = seconds, out = ""
+        var rest = seconds
+        var out = ""
         for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
             out += "\(rest / size)\(unit)"
             rest %= size

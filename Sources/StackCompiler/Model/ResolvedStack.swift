@@ -32,7 +32,9 @@ public struct ResolvedStack: Sendable {
 
     /// The app called `name`.
     func app(_ name: String) -> App? {
-        if let position = appPositions[name], position < apps.count, apps[position].name == name { return apps[position] }
+        if let position = appPositions[name], position < apps.count, apps[position].name == name {
+            return apps[position]
+        }
         return apps.first { $0.name == name }
     }
 

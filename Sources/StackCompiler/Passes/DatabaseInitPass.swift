@@ -62,17 +62,20 @@ struct DatabaseInitPass: BuildPass {
     }
 
     static func script(_ database: Database, calls: [String], header: [String]) -> String {
-        var lines = ["#!/usr/bin/env bash"] + header.map { "# \($0)" } + [
-            "#",
-            "# Creates each consumer's database and user on '\(database.name)' when missing, and sets",
-            "# the user's password from its secret. Safe to run any number of times.",
-            "set -euo pipefail",
-            "SERVER=\(ShellQuoting.quote(database.name))",
-            "ADMIN_PASSWORD_FILE=/run/secrets/\(ShellQuoting.quote(PlatformNames.databaseAdminSecret(database.name)))",
-            "DEADLINE=\"${STACKC_DB_WAIT:-300}\"",
-            "",
-        ]
-        lines += (database.engine == .postgres ? postgresLibrary : mariadbLibrary).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines =
+            ["#!/usr/bin/env bash"] + header.map { "# \($0)" } + [
+                "#",
+                "# Creates each consumer's database and user on '\(database.name)' when missing, and sets",
+                "# the user's password from its secret. Safe to run any number of times.",
+                "set -euo pipefail",
+                "SERVER=\(ShellQuoting.quote(database.name))",
+                "ADMIN_PASSWORD_FILE=/run/secrets/\(ShellQuoting.quote(PlatformNames.databaseAdminSecret(database.name)))",
+                "DEADLINE=\"${STACKC_DB_WAIT:-300}\"",
+                "",
+            ]
+        lines += (database.engine == .postgres ? postgresLibrary : mariadbLibrary).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
         lines += ["", "wait_for_server"] + calls + ["log \"every database on $SERVER is ready\""]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -80,97 +83,97 @@ struct DatabaseInitPass: BuildPass {
     /// PostgreSQL: psql, with each password handed over on its standard input (never on a
     /// command line); `\getenv` would be simpler but needs psql 15, and `version:` may be older.
     static let postgresLibrary = #"""
-log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-export PGHOST="${STACKC_DB_HOST:-$SERVER}" PGPORT="${STACKC_DB_PORT:-5432}" PGUSER="${STACKC_DB_ADMIN:-postgres}" PGDATABASE=postgres
-PGPASSWORD=$(cat "$ADMIN_PASSWORD_FILE")
-export PGPASSWORD
+        log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+        export PGHOST="${STACKC_DB_HOST:-$SERVER}" PGPORT="${STACKC_DB_PORT:-5432}" PGUSER="${STACKC_DB_ADMIN:-postgres}" PGDATABASE=postgres
+        PGPASSWORD=$(cat "$ADMIN_PASSWORD_FILE")
+        export PGPASSWORD
 
-wait_for_server() {
-  local waited=0 delay=1
-  until pg_isready --quiet; do
-    [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $PGHOST:$PGPORT after ${DEADLINE}s"; exit 1; }
-    [ "$waited" -gt 0 ] || log "waiting for $PGHOST:$PGPORT (at most ${DEADLINE}s)"
-    sleep "$delay"
-    waited=$((waited + delay))
-    delay=$((delay < 10 ? delay * 2 : 10))
-  done
-}
+        wait_for_server() {
+          local waited=0 delay=1
+          until pg_isready --quiet; do
+            [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $PGHOST:$PGPORT after ${DEADLINE}s"; exit 1; }
+            [ "$waited" -gt 0 ] || log "waiting for $PGHOST:$PGPORT (at most ${DEADLINE}s)"
+            sleep "$delay"
+            waited=$((waited + delay))
+            delay=$((delay < 10 ? delay * 2 : 10))
+          done
+        }
 
-# A consumer's password from its secret; an unreadable or empty secret stops the job, so that
-# it never clears a password.
-read_password() {
-  local value
-  value=$(cat "$1") || { log "cannot read the password of '$2' from $1"; exit 1; }
-  [ -n "$value" ] || { log "the password of '$2' in $1 is empty"; exit 1; }
-  printf '%s' "$value"
-}
+        # A consumer's password from its secret; an unreadable or empty secret stops the job, so that
+        # it never clears a password.
+        read_password() {
+          local value
+          value=$(cat "$1") || { log "cannot read the password of '$2' from $1"; exit 1; }
+          [ -n "$value" ] || { log "the password of '$2' in $1 is empty"; exit 1; }
+          printf '%s' "$value"
+        }
 
-ensure_database() {
-  local name=$1 password literal
-  password=$(read_password "$2" "$name")
-  # A psql single-quoted value: backslashes and quotes doubled.
-  literal=${password//\\/\\\\}
-  literal=${literal//\'/\'\'}
-  {
-    printf '\\set password %s\n' "'$literal'"
-    cat <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \gexec
-ALTER ROLE :"name" WITH LOGIN PASSWORD :'password';
-SELECT format('CREATE DATABASE %I OWNER %I', :'name', :'name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \gexec
-ALTER DATABASE :"name" OWNER TO :"name";
-REVOKE ALL ON DATABASE :"name" FROM PUBLIC;
-GRANT ALL ON DATABASE :"name" TO :"name";
-SQL
-  } | psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v name="$name"
-  log "database and user '$name' ready"
-}
-"""#
+        ensure_database() {
+          local name=$1 password literal
+          password=$(read_password "$2" "$name")
+          # A psql single-quoted value: backslashes and quotes doubled.
+          literal=${password//\\/\\\\}
+          literal=${literal//\'/\'\'}
+          {
+            printf '\\set password %s\n' "'$literal'"
+            cat <<'SQL'
+        SELECT format('CREATE ROLE %I LOGIN', :'name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \gexec
+        ALTER ROLE :"name" WITH LOGIN PASSWORD :'password';
+        SELECT format('CREATE DATABASE %I OWNER %I', :'name', :'name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \gexec
+        ALTER DATABASE :"name" OWNER TO :"name";
+        REVOKE ALL ON DATABASE :"name" FROM PUBLIC;
+        GRANT ALL ON DATABASE :"name" TO :"name";
+        SQL
+          } | psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v name="$name"
+          log "database and user '$name' ready"
+        }
+        """#
 
     /// MariaDB: the mariadb client, reading the password from a file it is given.
     static let mariadbLibrary = #"""
-log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-HOST="${STACKC_DB_HOST:-$SERVER}"
-PORT="${STACKC_DB_PORT:-3306}"
-OPTIONS=$(mktemp)
-trap 'rm -f "$OPTIONS"' EXIT
-chmod 600 "$OPTIONS"
-printf '[client]\nuser=root\npassword="%s"\n' "$(sed 's/[\\"]/\\&/g' "$ADMIN_PASSWORD_FILE")" >"$OPTIONS"
+        log() { printf '%s db-init: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+        HOST="${STACKC_DB_HOST:-$SERVER}"
+        PORT="${STACKC_DB_PORT:-3306}"
+        OPTIONS=$(mktemp)
+        trap 'rm -f "$OPTIONS"' EXIT
+        chmod 600 "$OPTIONS"
+        printf '[client]\nuser=root\npassword="%s"\n' "$(sed 's/[\\"]/\\&/g' "$ADMIN_PASSWORD_FILE")" >"$OPTIONS"
 
-sql() { mariadb --defaults-extra-file="$OPTIONS" --host="$HOST" --port="$PORT" --batch "$@"; }
+        sql() { mariadb --defaults-extra-file="$OPTIONS" --host="$HOST" --port="$PORT" --batch "$@"; }
 
-wait_for_server() {
-  local waited=0 delay=1
-  until sql -e 'SELECT 1' >/dev/null 2>&1; do
-    [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $HOST:$PORT after ${DEADLINE}s"; exit 1; }
-    [ "$waited" -gt 0 ] || log "waiting for $HOST:$PORT (at most ${DEADLINE}s)"
-    sleep "$delay"
-    waited=$((waited + delay))
-    delay=$((delay < 10 ? delay * 2 : 10))
-  done
-}
+        wait_for_server() {
+          local waited=0 delay=1
+          until sql -e 'SELECT 1' >/dev/null 2>&1; do
+            [ "$waited" -lt "$DEADLINE" ] || { log "gave up waiting for $HOST:$PORT after ${DEADLINE}s"; exit 1; }
+            [ "$waited" -gt 0 ] || log "waiting for $HOST:$PORT (at most ${DEADLINE}s)"
+            sleep "$delay"
+            waited=$((waited + delay))
+            delay=$((delay < 10 ? delay * 2 : 10))
+          done
+        }
 
-# A consumer's password from its secret; an unreadable or empty secret stops the job, so that
-# it never sets an empty password.
-read_password() {
-  local value
-  value=$(cat "$1") || { log "cannot read the password of '$2' from $1"; exit 1; }
-  [ -n "$value" ] || { log "the password of '$2' in $1 is empty"; exit 1; }
-  printf '%s' "$value"
-}
+        # A consumer's password from its secret; an unreadable or empty secret stops the job, so that
+        # it never sets an empty password.
+        read_password() {
+          local value
+          value=$(cat "$1") || { log "cannot read the password of '$2' from $1"; exit 1; }
+          [ -n "$value" ] || { log "the password of '$2' in $1 is empty"; exit 1; }
+          printf '%s' "$value"
+        }
 
-ensure_database() {
-  local name=$1 password
-  password=$(read_password "$2" "$name")
-  # An SQL string: backslashes and single quotes escaped with a backslash.
-  password=${password//\\/\\\\}
-  password=${password//\'/\\\'}
-  sql <<SQL
-CREATE DATABASE IF NOT EXISTS \`$name\`;
-CREATE USER IF NOT EXISTS '$name'@'%' IDENTIFIED BY '$password';
-ALTER USER '$name'@'%' IDENTIFIED BY '$password';
-GRANT ALL PRIVILEGES ON \`$name\`.* TO '$name'@'%';
-SQL
-  log "database and user '$name' ready"
-}
-"""#
+        ensure_database() {
+          local name=$1 password
+          password=$(read_password "$2" "$name")
+          # An SQL string: backslashes and single quotes escaped with a backslash.
+          password=${password//\\/\\\\}
+          password=${password//\'/\\\'}
+          sql <<SQL
+        CREATE DATABASE IF NOT EXISTS \`$name\`;
+        CREATE USER IF NOT EXISTS '$name'@'%' IDENTIFIED BY '$password';
+        ALTER USER '$name'@'%' IDENTIFIED BY '$password';
+        GRANT ALL PRIVILEGES ON \`$name\`.* TO '$name'@'%';
+        SQL
+          log "database and user '$name' ready"
+        }
+        """#
 }

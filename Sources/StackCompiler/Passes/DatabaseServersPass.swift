@@ -15,7 +15,8 @@ struct DatabaseServersPass: BuildPass {
             plan.addVolume(volume)
             service.volumes = [(volume, engine.dataPath)]
             if let secretVariable = engine.passwordFileVariable {
-                let secret = plan.requireSecret(PlatformNames.databaseAdminSecret(database.name), recipe: .randomPassword)
+                let secret = plan.requireSecret(
+                    PlatformNames.databaseAdminSecret(database.name), recipe: .randomPassword)
                 service.secrets = [(secret, secret)]
                 service.environment = [(secretVariable, "/run/secrets/\(secret)")]
             }

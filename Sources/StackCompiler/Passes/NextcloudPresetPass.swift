@@ -30,7 +30,8 @@ struct NextcloudPresetPass: BuildPass {
             if replicated {
                 environment += addRedis(for: app, &plan)
                 let hook = plan.addConfigFile(
-                    key: PlatformNames.nextcloudInstalledHook(app: app.name), path: "nextcloud/\(app.name)-installed.sh",
+                    key: PlatformNames.nextcloudInstalledHook(app: app.name),
+                    path: "nextcloud/\(app.name)-installed.sh",
                     contents: Self.hook(header: plan.context.headerLines), executable: true)
                 plan.amend(app.name, .mountFile(source: hook, target: Self.hookPath, mode: 0o555))
             }

@@ -18,9 +18,13 @@ struct PendingFamiliesPass: BuildPass {
         // At the first place in the file that asks for one of them; the runbook, which every
         // stack gets, at the top.
         let span = Self.first(pending.map(\.span)) ?? stack.sectionSpans.manifest
-        plan.warn(Codes.notGeneratedYet, "checked but not generated yet by this stackc: " + pending.map(\.name).joined(separator: "; "),
-                    at: span,
-                    help: "stack.yml, the edge proxy, database initialisation, entrypoints and deploy.sh are generated; see the README's status table for the rest")
+        plan.warn(
+            Codes.notGeneratedYet,
+            "checked but not generated yet by this stackc: " + pending.map(\.name).joined(separator: "; "),
+            at: span,
+            help:
+                "stack.yml, the edge proxy, database initialisation, entrypoints and deploy.sh are generated; see the README's status table for the rest"
+        )
     }
 
     static func families(_ stack: ResolvedStack) -> [Family] {
@@ -31,19 +35,27 @@ struct PendingFamiliesPass: BuildPass {
         let backedUpDatabase = stack.databases.first { $0.backup != nil }
         let backsUpRegistry = stack.registry?.backup != nil
         return [
-            Family(used: stack.identity != nil || stack.registry != nil || stack.monitoring.grafana != nil,
-                   name: "routes to platform services (Keycloak, registry, Grafana)",
-                   span: first([sections.identity, sections.registry, stack.monitoring.grafana != nil ? sections.monitoring : nil])),
+            Family(
+                used: stack.identity != nil || stack.registry != nil || stack.monitoring.grafana != nil,
+                name: "routes to platform services (Keycloak, registry, Grafana)",
+                span: first([
+                    sections.identity, sections.registry, stack.monitoring.grafana != nil ? sections.monitoring : nil,
+                ])),
             Family(used: redis != nil, name: "per-consumer users on Redis servers", span: redis?.span),
             Family(used: oidc != nil, name: "OIDC for apps (auth: oidc)", span: oidc?.span),
             Family(used: stack.identity != nil, name: "identity (Keycloak service and realm)", span: sections.identity),
-            Family(used: stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil,
-                   name: "monitoring (Prometheus, Alertmanager, Loki, log shipper, Grafana)", span: sections.monitoring),
-            Family(used: stack.registry != nil, name: "registry (registry and mirror services)", span: sections.registry),
-            Family(used: stack.cluster.provision != .none || stack.cluster.vip != nil,
-                   name: "node provisioning (" + provisioningParts(stack).joined(separator: ", ") + ")", span: sections.cluster),
-            Family(used: backedUpApp != nil || backedUpDatabase != nil || backsUpRegistry, name: "backup jobs",
-                   span: first([backedUpApp?.span, backedUpDatabase?.span, backsUpRegistry ? sections.registry : nil])),
+            Family(
+                used: stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil,
+                name: "monitoring (Prometheus, Alertmanager, Loki, log shipper, Grafana)", span: sections.monitoring),
+            Family(
+                used: stack.registry != nil, name: "registry (registry and mirror services)", span: sections.registry),
+            Family(
+                used: stack.cluster.provision != .none || stack.cluster.vip != nil,
+                name: "node provisioning (" + provisioningParts(stack).joined(separator: ", ") + ")",
+                span: sections.cluster),
+            Family(
+                used: backedUpApp != nil || backedUpDatabase != nil || backsUpRegistry, name: "backup jobs",
+                span: first([backedUpApp?.span, backedUpDatabase?.span, backsUpRegistry ? sections.registry : nil])),
             Family(used: true, name: "RUNBOOK.md", span: nil),
         ]
     }

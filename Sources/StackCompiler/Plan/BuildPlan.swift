@@ -29,7 +29,11 @@ struct BuildPlan {
 
     /// A top-level name, by kind.
     private enum Declaration: Hashable {
-        case network(String), volume(String), secret(String), config(String), file(String)
+        case network(String)
+        case volume(String)
+        case secret(String)
+        case config(String)
+        case file(String)
     }
 
     init(context: BuildContext) {
@@ -131,7 +135,8 @@ struct BuildPlan {
     /// Records a build warning about the manifest at `span`.
     mutating func warn(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
         warnings.append(
-            Diagnostic(code: code, severity: .warning, message: message, path: context.manifestPath, span: span, help: help))
+            Diagnostic(
+                code: code, severity: .warning, message: message, path: context.manifestPath, span: span, help: help))
     }
 
     // MARK: Finishing
@@ -157,7 +162,8 @@ struct BuildPlan {
             services[slot].service = companion.make(from: services[position].service)
         }
         for route in routes where serviceIndex[route.service] == nil {
-            conflicts.append("a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
+            conflicts.append(
+                "a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
         }
         for startup in startups where serviceIndex[startup.service] == nil {
             conflicts.append("a start-up wrapper is asked for '\(startup.service)', which no pass adds")

@@ -16,7 +16,8 @@ struct EdgeCertificate {
         case .selfsigned:
             return EdgeCertificate(
                 certificateSecret: plan.requireSecret(
-                    PlatformNames.tlsCertificateSecret, recipe: .selfSignedCertificate(domain: domain, part: .certificate)),
+                    PlatformNames.tlsCertificateSecret,
+                    recipe: .selfSignedCertificate(domain: domain, part: .certificate)),
                 keySecret: plan.requireSecret(
                     PlatformNames.tlsKeySecret, recipe: .selfSignedCertificate(domain: domain, part: .key)))
         case .provided:

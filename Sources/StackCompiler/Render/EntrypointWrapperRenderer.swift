@@ -32,7 +32,9 @@ struct EntrypointWrapperRenderer {
                         message:
                             "app '\(startup.service)' needs a start-up wrapper (\(steps.map(\.summary).joined(separator: ", "))), but stackc does not know how its image starts",
                         path: plan.context.manifestPath, span: startup.span,
-                        help: "add 'entrypoint:' (the image's ENTRYPOINT, or [] if it has none) and 'command:' to the app"))
+                        help:
+                            "add 'entrypoint:' (the image's ENTRYPOINT, or [] if it has none) and 'command:' to the app"
+                    ))
                 continue
             }
             let script = Self.script(
@@ -97,15 +99,16 @@ struct EntrypointWrapperRenderer {
     }
 
     static func script(app: String, steps: [String], header: [String]) -> String {
-        var lines = ["#!/bin/sh"] + header.map { "# \($0)" } + [
-            "#",
-            "# Start-up of app '\(app)': the steps below, then the image's own entrypoint and command,",
-            "# given as arguments, run unchanged with exec.",
-            "set -eu",
-            "APP=\(ShellQuoting.quote(app))",
-            "WAIT_TIMEOUT=\"${STACKC_WAIT_TIMEOUT:-300}\"",
-            "",
-        ]
+        var lines =
+            ["#!/bin/sh"] + header.map { "# \($0)" } + [
+                "#",
+                "# Start-up of app '\(app)': the steps below, then the image's own entrypoint and command,",
+                "# given as arguments, run unchanged with exec.",
+                "set -eu",
+                "APP=\(ShellQuoting.quote(app))",
+                "WAIT_TIMEOUT=\"${STACKC_WAIT_TIMEOUT:-300}\"",
+                "",
+            ]
         lines += library.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines += [""] + steps + ["", "exec \"$@\""]
         return lines.joined(separator: "\n") + "\n"
@@ -114,124 +117,124 @@ struct EntrypointWrapperRenderer {
     /// The functions the steps call: POSIX sh, using whichever of nc, bash, wget or curl the
     /// image has.
     static let library = #"""
-log() { printf '%s stackc[%s]: %s\n' "$(date +%H:%M:%S)" "$APP" "$*" >&2; }
+        log() { printf '%s stackc[%s]: %s\n' "$(date +%H:%M:%S)" "$APP" "$*" >&2; }
 
-export_file() {
-  [ -r "$2" ] || { log "cannot read $2 for $1"; exit 1; }
-  value=$(cat "$2")
-  export "$1=$value"
-}
+        export_file() {
+          [ -r "$2" ] || { log "cannot read $2 for $1"; exit 1; }
+          value=$(cat "$2")
+          export "$1=$value"
+        }
 
-# Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds by the
-# clock (a probe itself may take seconds). One line when the wait starts, one when it ends.
-retry() {
-  what=$1
-  shift
-  started=$(date +%s)
-  delay=1
-  announced=""
-  until "$@" >/dev/null 2>&1; do
-    waited=$(( $(date +%s) - started ))
-    if [ "$waited" -ge "$WAIT_TIMEOUT" ]; then
-      log "gave up waiting for $what after ${waited}s"
-      exit 1
-    fi
-    [ -n "$announced" ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
-    announced=1
-    left=$((WAIT_TIMEOUT - waited))
-    sleep "$((delay < left ? delay : left))"
-    delay=$((delay < 8 ? delay * 2 : 10))
-  done
-  [ -z "$announced" ] || log "$what is ready after $(( $(date +%s) - started ))s"
-}
+        # Calls "$@" until it succeeds, with a growing pause, for at most WAIT_TIMEOUT seconds by the
+        # clock (a probe itself may take seconds). One line when the wait starts, one when it ends.
+        retry() {
+          what=$1
+          shift
+          started=$(date +%s)
+          delay=1
+          announced=""
+          until "$@" >/dev/null 2>&1; do
+            waited=$(( $(date +%s) - started ))
+            if [ "$waited" -ge "$WAIT_TIMEOUT" ]; then
+              log "gave up waiting for $what after ${waited}s"
+              exit 1
+            fi
+            [ -n "$announced" ] || log "waiting for $what (at most ${WAIT_TIMEOUT}s)"
+            announced=1
+            left=$((WAIT_TIMEOUT - waited))
+            sleep "$((delay < left ? delay : left))"
+            delay=$((delay < 8 ? delay * 2 : 10))
+          done
+          [ -z "$announced" ] || log "$what is ready after $(( $(date +%s) - started ))s"
+        }
 
-# Whether something accepts connections on host $1, port $2.
-tcp_open() {
-  if command -v nc >/dev/null 2>&1; then
-    nc -z -w 2 "$1" "$2"
-  elif command -v bash >/dev/null 2>&1; then
-    bounded bash -c "exec 3<>\"/dev/tcp/\$1/\$2\"" stackc "$1" "$2"
-  elif command -v curl >/dev/null 2>&1; then
-    # The port is open when curl connected, whatever came back (or did not): its connect
-    # time is 0 when the name did not resolve or the connection failed.
-    connected=$(curl -s -o /dev/null -m 3 -w '%{time_connect}' "http://$1:$2/" 2>/dev/null || true)
-    case $connected in *[1-9]*) return 0 ;; *) return 1 ;; esac
-  elif command -v wget >/dev/null 2>&1; then
-    # wget exits 4 on a network failure (also a server that says nothing), timeout 124 (143
-    # in busybox) when it stopped wget; any other failure came from an answer.
-    status=0
-    bounded wget -q -t 1 -T 3 -O /dev/null "http://$1:$2/" || status=$?
-    [ "$status" -ne 4 ] && [ "$status" -ne 124 ] && [ "$status" -ne 143 ]
-  else
-    return 1
-  fi
-}
+        # Whether something accepts connections on host $1, port $2.
+        tcp_open() {
+          if command -v nc >/dev/null 2>&1; then
+            nc -z -w 2 "$1" "$2"
+          elif command -v bash >/dev/null 2>&1; then
+            bounded bash -c "exec 3<>\"/dev/tcp/\$1/\$2\"" stackc "$1" "$2"
+          elif command -v curl >/dev/null 2>&1; then
+            # The port is open when curl connected, whatever came back (or did not): its connect
+            # time is 0 when the name did not resolve or the connection failed.
+            connected=$(curl -s -o /dev/null -m 3 -w '%{time_connect}' "http://$1:$2/" 2>/dev/null || true)
+            case $connected in *[1-9]*) return 0 ;; *) return 1 ;; esac
+          elif command -v wget >/dev/null 2>&1; then
+            # wget exits 4 on a network failure (also a server that says nothing), timeout 124 (143
+            # in busybox) when it stopped wget; any other failure came from an answer.
+            status=0
+            bounded wget -q -t 1 -T 3 -O /dev/null "http://$1:$2/" || status=$?
+            [ "$status" -ne 4 ] && [ "$status" -ne 124 ] && [ "$status" -ne 143 ]
+          else
+            return 1
+          fi
+        }
 
-# Runs "$@" for at most 3 seconds where timeout(1) exists: a connection to a service without
-# tasks can hang for minutes.
-bounded() {
-  if command -v timeout >/dev/null 2>&1; then timeout 3 "$@"; else "$@"; fi
-}
+        # Runs "$@" for at most 3 seconds where timeout(1) exists: a connection to a service without
+        # tasks can hang for minutes.
+        bounded() {
+          if command -v timeout >/dev/null 2>&1; then timeout 3 "$@"; else "$@"; fi
+        }
 
-http_ok() {
-  if command -v wget >/dev/null 2>&1; then
-    bounded wget -q -T 3 -O /dev/null "$1"
-  else
-    curl -fsS -m 3 -o /dev/null "$1"
-  fi
-}
+        http_ok() {
+          if command -v wget >/dev/null 2>&1; then
+            bounded wget -q -T 3 -O /dev/null "$1"
+          else
+            curl -fsS -m 3 -o /dev/null "$1"
+          fi
+        }
 
-name_resolves() { getent hosts "$1" || nslookup "$1"; }
+        name_resolves() { getent hosts "$1" || nslookup "$1"; }
 
-wait_for_tcp() { retry "$1:$2" tcp_open "$1" "$2"; }
-wait_for_http() { retry "$1" http_ok "$1"; }
-wait_for_name() { retry "a task of $1" name_resolves "$1"; }
+        wait_for_tcp() { retry "$1:$2" tcp_open "$1" "$2"; }
+        wait_for_http() { retry "$1" http_ok "$1"; }
+        wait_for_name() { retry "a task of $1" name_resolves "$1"; }
 
-# Exactly one task installs. Each attempt is a lock folder, $1/.stackc-install.lock/<n>, made
-# with mkdir (atomic, also on shared storage): the task that makes it installs, and the image's
-# start-up writes the marker when installation is done (a hook); the others wait for the
-# marker. While the installer lives, a heartbeat keeps its attempt fresh. An attempt that
-# stops being refreshed for STACKC_RUN_ONCE_STALE seconds belonged to a crashed installer: the
-# first task to make the next attempt takes over. No task removes a lock another may hold, so
-# two tasks never both take over.
-run_once() {
-  marker="$1/.stackc-installed"
-  locks="$1/.stackc-install.lock"
-  stale="${STACKC_RUN_ONCE_STALE:-120}"
-  attempt=1
-  said=""
-  while [ ! -f "$marker" ]; do
-    mkdir -p "$locks"
-    if mkdir "$locks/$attempt" 2>/dev/null; then
-      # The marker may have come between the check above and the lock.
-      [ ! -f "$marker" ] || break
-      hostname >"$locks/$attempt/owner" 2>/dev/null || true
-      log "installing; other tasks wait for $marker"
-      heartbeat "$$" "$locks/$attempt" "$marker" "$locks" &
-      return 0
-    fi
-    age=$(( $(date +%s) - $(stat -c %Y "$locks/$attempt" 2>/dev/null || date +%s) ))
-    if [ "$age" -gt "$stale" ]; then
-      log "the installing task stopped refreshing its lock ${age}s ago; the first to notice takes over"
-      attempt=$((attempt + 1))
-      continue
-    fi
-    [ -n "$said" ] || log "another task is installing; waiting for $marker"
-    said=1
-    sleep 2
-  done
-  rm -rf "$locks"
-  log "installation already done"
-}
+        # Exactly one task installs. Each attempt is a lock folder, $1/.stackc-install.lock/<n>, made
+        # with mkdir (atomic, also on shared storage): the task that makes it installs, and the image's
+        # start-up writes the marker when installation is done (a hook); the others wait for the
+        # marker. While the installer lives, a heartbeat keeps its attempt fresh. An attempt that
+        # stops being refreshed for STACKC_RUN_ONCE_STALE seconds belonged to a crashed installer: the
+        # first task to make the next attempt takes over. No task removes a lock another may hold, so
+        # two tasks never both take over.
+        run_once() {
+          marker="$1/.stackc-installed"
+          locks="$1/.stackc-install.lock"
+          stale="${STACKC_RUN_ONCE_STALE:-120}"
+          attempt=1
+          said=""
+          while [ ! -f "$marker" ]; do
+            mkdir -p "$locks"
+            if mkdir "$locks/$attempt" 2>/dev/null; then
+              # The marker may have come between the check above and the lock.
+              [ ! -f "$marker" ] || break
+              hostname >"$locks/$attempt/owner" 2>/dev/null || true
+              log "installing; other tasks wait for $marker"
+              heartbeat "$$" "$locks/$attempt" "$marker" "$locks" &
+              return 0
+            fi
+            age=$(( $(date +%s) - $(stat -c %Y "$locks/$attempt" 2>/dev/null || date +%s) ))
+            if [ "$age" -gt "$stale" ]; then
+              log "the installing task stopped refreshing its lock ${age}s ago; the first to notice takes over"
+              attempt=$((attempt + 1))
+              continue
+            fi
+            [ -n "$said" ] || log "another task is installing; waiting for $marker"
+            said=1
+            sleep 2
+          done
+          rm -rf "$locks"
+          log "installation already done"
+        }
 
-# Refreshes the lock $2 while the installer (process $1) lives; removes every lock ($4) once
-# the marker ($3) exists.
-heartbeat() {
-  while kill -0 "$1" 2>/dev/null && [ ! -f "$3" ]; do
-    touch "$2" 2>/dev/null || true
-    sleep 1
-  done
-  [ ! -f "$3" ] || rm -rf "$4"
-}
-"""#
+        # Refreshes the lock $2 while the installer (process $1) lives; removes every lock ($4) once
+        # the marker ($3) exists.
+        heartbeat() {
+          while kill -0 "$1" 2>/dev/null && [ ! -f "$3" ]; do
+            touch "$2" 2>/dev/null || true
+            sleep 1
+          done
+          [ ! -f "$3" ] || rm -rf "$4"
+        }
+        """#
 }

@@ -42,7 +42,8 @@ enum HAProxyRenderer: EdgeProxyRenderer {
             ["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
         service.health = PlannedService.HealthCheck(
             test: .shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"),
-            interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3, startPeriod: TimeSpan(seconds: 10))
+            interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3,
+            startPeriod: TimeSpan(seconds: 10))
         EdgeDeployment.apply(edge, to: &service)
         own.addService(PlatformService.haproxy.name, service)
         return RenderedEdge(plan: own.finish(), labels: [])
@@ -53,7 +54,10 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         var sources: [(String, String)] = []
         if edge.dashboardHost != nil {
             sources.append(
-                ("STATS_PASSWORD_HASH", own.requireSecret(PlatformNames.proxyDashboardSecret, recipe: .htpasswd(users: ["admin"]))))
+                (
+                    "STATS_PASSWORD_HASH",
+                    own.requireSecret(PlatformNames.proxyDashboardSecret, recipe: .htpasswd(users: ["admin"]))
+                ))
         }
         for route in plan.routes {
             if let secret = route.basicAuthSecret { sources.append((Self.passwordVariable(route), secret)) }
@@ -64,37 +68,62 @@ enum HAProxyRenderer: EdgeProxyRenderer {
     /// `AUTH_<NAME>_HASH`: `-` becomes `_` and `_` becomes `__`, so distinct routes keep
     /// distinct variables.
     static func passwordVariable(_ route: ProxyRoute) -> String {
-        "AUTH_" + route.name.uppercased().map { $0 == "_" ? "__" : $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_HASH"
+        "AUTH_"
+            + route.name.uppercased().map { $0 == "_" ? "__" : $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+            + "_HASH"
     }
 
     static func configuration(_ edge: EdgePlan, routes appRoutes: [ProxyRoute], hasCertificate: Bool) -> HAProxyConfig {
-        let stats = edge.dashboardHost.map { [ProxyRoute(service: Self.statsService, host: $0, path: "/", port: 0, https: true, sticky: false, auth: .none, expectedTasks: 1)] } ?? []
+        let stats =
+            edge.dashboardHost.map {
+                [
+                    ProxyRoute(
+                        service: Self.statsService, host: $0, path: "/", port: 0, https: true, sticky: false,
+                        auth: .none, expectedTasks: 1)
+                ]
+            } ?? []
         // Longer paths first, so that /api wins over / on the same host.
-        let ordered = (stats + appRoutes).sorted { ($0.host, -$0.path.count, $0.name) < ($1.host, -$1.path.count, $1.name) }
+        let ordered = (stats + appRoutes).sorted {
+            ($0.host, -$0.path.count, $0.name) < ($1.host, -$1.path.count, $1.name)
+        }
         var config = HAProxyConfig()
-        config.sections.append(.init(header: "global", lines: [
-            "log stdout format raw local0",
-            "maxconn 4096",
-            "ssl-default-bind-options ssl-min-ver TLSv1.2",
-        ]))
-        config.sections.append(.init(header: "defaults", lines: [
-            "mode http", "log global", "option httplog", "option forwardfor",
-            "timeout connect 5s", "timeout client 60s", "timeout server 60s", "timeout http-request 10s",
-            "default-server init-addr last,libc,none resolvers docker",
-        ]))
-        config.sections.append(.init(header: "resolvers docker", lines: [
-            "nameserver swarm 127.0.0.11:53", "resolve_retries 3", "timeout resolve 1s", "timeout retry 1s",
-            "hold other 10s", "hold refused 10s", "hold nx 5s", "hold timeout 10s", "hold valid 5s", "hold obsolete 5s",
-            "accepted_payload_size 8192",
-        ]))
-        config.sections.append(.init(header: "frontend monitor", lines: ["bind :\(Self.monitorPort)", "monitor-uri /healthz"]))
+        config.sections.append(
+            .init(
+                header: "global",
+                lines: [
+                    "log stdout format raw local0",
+                    "maxconn 4096",
+                    "ssl-default-bind-options ssl-min-ver TLSv1.2",
+                ]))
+        config.sections.append(
+            .init(
+                header: "defaults",
+                lines: [
+                    "mode http", "log global", "option httplog", "option forwardfor",
+                    "timeout connect 5s", "timeout client 60s", "timeout server 60s", "timeout http-request 10s",
+                    "default-server init-addr last,libc,none resolvers docker",
+                ]))
+        config.sections.append(
+            .init(
+                header: "resolvers docker",
+                lines: [
+                    "nameserver swarm 127.0.0.11:53", "resolve_retries 3", "timeout resolve 1s", "timeout retry 1s",
+                    "hold other 10s", "hold refused 10s", "hold nx 5s", "hold timeout 10s", "hold valid 5s",
+                    "hold obsolete 5s",
+                    "accepted_payload_size 8192",
+                ]))
+        config.sections.append(
+            .init(header: "frontend monitor", lines: ["bind :\(Self.monitorPort)", "monitor-uri /healthz"]))
         config.sections.append(httpFrontend(ordered))
         if hasCertificate || ordered.contains(where: \.https) {
             config.sections.append(httpsFrontend(ordered.filter(\.https)))
         }
-        config.sections.append(.init(header: "backend \(Self.noRouteBackend)", lines: ["http-request deny deny_status 404"]))
+        config.sections.append(
+            .init(header: "backend \(Self.noRouteBackend)", lines: ["http-request deny deny_status 404"]))
         if ordered.contains(where: \.https) {
-            config.sections.append(.init(header: "backend \(Self.redirectBackend)", lines: ["http-request redirect scheme https code 301"]))
+            config.sections.append(
+                .init(header: "backend \(Self.redirectBackend)", lines: ["http-request redirect scheme https code 301"])
+            )
         }
         for route in ordered {
             config.sections += backend(route, edge)
@@ -121,17 +150,21 @@ enum HAProxyRenderer: EdgeProxyRenderer {
             // Redirected by a backend, not by an `http-request redirect` here: HAProxy runs every
             // http-request rule before any use_backend, so redirecting `/` of a host would take
             // the requests of an `https: false` route at a longer path of that host.
-            lines.append("use_backend \(route.https ? Self.redirectBackend : route.name) if \(names.joined(separator: " "))")
+            lines.append(
+                "use_backend \(route.https ? Self.redirectBackend : route.name) if \(names.joined(separator: " "))")
         }
         lines.append("default_backend \(Self.noRouteBackend)")
         return .init(header: "frontend http", lines: lines)
     }
 
     static func httpsFrontend(_ routes: [ProxyRoute]) -> HAProxyConfig.Section {
-        var lines = ["bind :443 ssl crt \(Self.certificatePath) alpn h2,http/1.1", "http-request set-header X-Forwarded-Proto https",
-                     "http-response set-header Strict-Transport-Security \"max-age=31536000; includeSubDomains\"",
-                     "http-response set-header X-Content-Type-Options nosniff",
-                     "http-response set-header X-Frame-Options DENY"]
+        var lines = [
+            "bind :443 ssl crt \(Self.certificatePath) alpn h2,http/1.1",
+            "http-request set-header X-Forwarded-Proto https",
+            "http-response set-header Strict-Transport-Security \"max-age=31536000; includeSubDomains\"",
+            "http-response set-header X-Content-Type-Options nosniff",
+            "http-response set-header X-Frame-Options DENY",
+        ]
         for route in routes {
             let (names, aclLines) = acl(route)
             lines += aclLines
@@ -145,29 +178,41 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         if route.service == Self.statsService && route.port == 0 {
             return [
                 .init(header: "userlist stats_users", lines: ["user admin password \"${STATS_PASSWORD_HASH}\""]),
-                .init(header: "backend \(Self.statsService)", lines: [
-                    "http-request auth realm \(HAProxyConfig.quote("\(edge.stackName) proxy")) unless { http_auth(stats_users) }",
-                    "stats enable", "stats uri /", "stats refresh 10s", "stats show-legends",
-                ]),
+                .init(
+                    header: "backend \(Self.statsService)",
+                    lines: [
+                        "http-request auth realm \(HAProxyConfig.quote("\(edge.stackName) proxy")) unless { http_auth(stats_users) }",
+                        "stats enable", "stats uri /", "stats refresh 10s", "stats show-legends",
+                    ]),
             ]
         }
         var sections: [HAProxyConfig.Section] = []
         var lines = ["balance roundrobin"]
         if route.basicAuthSecret != nil {
-            sections.append(.init(header: "userlist users_\(route.name)", lines: ["user admin password \"${\(Self.passwordVariable(route))}\""]))
+            sections.append(
+                .init(
+                    header: "userlist users_\(route.name)",
+                    lines: ["user admin password \"${\(Self.passwordVariable(route))}\""]))
             lines.append("http-request auth realm \(route.name) unless { http_auth(users_\(route.name)) }")
         }
         if let path = route.healthPath {
-            lines += ["option httpchk", "http-check send meth GET uri \(path) hdr Host \(route.host)", "http-check expect status 200-399"]
+            lines += [
+                "option httpchk", "http-check send meth GET uri \(path) hdr Host \(route.host)",
+                "http-check expect status 200-399",
+            ]
         }
         if route.sticky {
-            lines.append("cookie \(edge.stackName)_\(route.name)_affinity insert indirect nocache httponly\(route.https ? " secure" : "") dynamic")
+            lines.append(
+                "cookie \(edge.stackName)_\(route.name)_affinity insert indirect nocache httponly\(route.https ? " secure" : "") dynamic"
+            )
             // Not a secret: it only keeps cookie values stable across HAProxy restarts.
             lines.append("dynamic-cookie-key \(edge.stackName)-\(route.name)")
         }
         let slots = max(10, route.expectedTasks * 2)
         let check = route.healthPath != nil ? " check inter 5s" : " check"
-        lines.append("server-template \(route.name)- \(slots) tasks.\(edge.stackName)_\(route.service):\(route.port)\(check) resolvers docker init-addr none")
+        lines.append(
+            "server-template \(route.name)- \(slots) tasks.\(edge.stackName)_\(route.service):\(route.port)\(check) resolvers docker init-addr none"
+        )
         sections.append(.init(header: "backend \(route.name)", lines: lines))
         return sections
     }

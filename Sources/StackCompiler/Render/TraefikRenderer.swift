@@ -62,21 +62,30 @@ enum TraefikRenderer: EdgeProxyRenderer {
     static func staticConfiguration(_ edge: EdgePlan, network: String) -> YAMLValue {
         var top: [(key: String, value: YAMLValue)] = [
             ("global", .mapping([("checkNewVersion", .bool(false)), ("sendAnonymousUsage", .bool(false))])),
-            ("entryPoints", .mapping([
-                ("web", .mapping([("address", .string(":80"))])),
-                ("websecure", .mapping([("address", .string(":443"))])),
-                ("ping", .mapping([("address", .string(":8082"))])),
-            ])),
+            (
+                "entryPoints",
+                .mapping([
+                    ("web", .mapping([("address", .string(":80"))])),
+                    ("websecure", .mapping([("address", .string(":443"))])),
+                    ("ping", .mapping([("address", .string(":8082"))])),
+                ])
+            ),
             ("ping", .mapping([("entryPoint", .string("ping"))])),
-            ("providers", .mapping([
-                ("swarm", .mapping([
-                    ("endpoint", .string("unix:///var/run/docker.sock")),
-                    ("exposedByDefault", .bool(false)),
-                    ("network", .string(network)),
-                    ("refreshSeconds", .string("10s")),
-                ])),
-                ("file", .mapping([("directory", .string("/etc/traefik/dynamic")), ("watch", .bool(true))])),
-            ])),
+            (
+                "providers",
+                .mapping([
+                    (
+                        "swarm",
+                        .mapping([
+                            ("endpoint", .string("unix:///var/run/docker.sock")),
+                            ("exposedByDefault", .bool(false)),
+                            ("network", .string(network)),
+                            ("refreshSeconds", .string("10s")),
+                        ])
+                    ),
+                    ("file", .mapping([("directory", .string("/etc/traefik/dynamic")), ("watch", .bool(true))])),
+                ])
+            ),
             ("log", .mapping([("level", .string("INFO"))])),
             ("accessLog", .mapping([])),
         ]
@@ -84,56 +93,118 @@ enum TraefikRenderer: EdgeProxyRenderer {
             top.append(("api", .mapping([("dashboard", .bool(true))])))
         }
         if edge.tls.mode == .acme, let email = edge.tls.email {
-            top.append(("certificatesResolvers", .mapping([(Self.certificateResolver, .mapping([("acme", .mapping([
-                ("email", .string(email)),
-                ("storage", .string("/letsencrypt/acme.json")),
-                ("httpChallenge", .mapping([("entryPoint", .string("web"))])),
-            ]))]))])))
+            top.append(
+                (
+                    "certificatesResolvers",
+                    .mapping([
+                        (
+                            Self.certificateResolver,
+                            .mapping([
+                                (
+                                    "acme",
+                                    .mapping([
+                                        ("email", .string(email)),
+                                        ("storage", .string("/letsencrypt/acme.json")),
+                                        ("httpChallenge", .mapping([("entryPoint", .string("web"))])),
+                                    ])
+                                )
+                            ])
+                        )
+                    ])
+                ))
         }
         return .mapping(top)
     }
 
     static func dynamicConfiguration(_ edge: EdgePlan, _ certificate: EdgeCertificate?) -> YAMLValue {
         var middlewares: [(key: String, value: YAMLValue)] = [
-            ("redirect-to-https", .mapping([("redirectScheme", .mapping([("scheme", .string("https")), ("permanent", .bool(true))]))])),
-            ("security-headers", .mapping([("headers", .mapping([
-                ("stsSeconds", .int(31_536_000)),
-                ("stsIncludeSubdomains", .bool(true)),
-                ("frameDeny", .bool(true)),
-                ("contentTypeNosniff", .bool(true)),
-                ("referrerPolicy", .string("strict-origin-when-cross-origin")),
-            ]))])),
+            (
+                "redirect-to-https",
+                .mapping([("redirectScheme", .mapping([("scheme", .string("https")), ("permanent", .bool(true))]))])
+            ),
+            (
+                "security-headers",
+                .mapping([
+                    (
+                        "headers",
+                        .mapping([
+                            ("stsSeconds", .int(31_536_000)),
+                            ("stsIncludeSubdomains", .bool(true)),
+                            ("frameDeny", .bool(true)),
+                            ("contentTypeNosniff", .bool(true)),
+                            ("referrerPolicy", .string("strict-origin-when-cross-origin")),
+                        ])
+                    )
+                ])
+            ),
         ]
         var http: [(key: String, value: YAMLValue)] = []
         if let host = edge.dashboardHost {
-            middlewares.append(("dashboard-auth", .mapping([("basicAuth", .mapping([
-                ("usersFile", .string("/run/secrets/\(PlatformNames.proxyDashboardSecret)")), ("realm", .string("\(edge.stackName) proxy")),
-            ]))])))
+            middlewares.append(
+                (
+                    "dashboard-auth",
+                    .mapping([
+                        (
+                            "basicAuth",
+                            .mapping([
+                                ("usersFile", .string("/run/secrets/\(PlatformNames.proxyDashboardSecret)")),
+                                ("realm", .string("\(edge.stackName) proxy")),
+                            ])
+                        )
+                    ])
+                ))
             let rule = "Host(`\(host)`)"
             var routers: [(key: String, value: YAMLValue)] = [
-                ("dashboard", .mapping([
-                    ("rule", .string(rule)), ("entryPoints", .sequence([.string("websecure")])),
-                    ("service", .string("api@internal")),
-                    ("middlewares", .sequence([.string("dashboard-auth"), .string("security-headers")])),
-                    ("tls", tlsValue(edge)),
-                ])),
+                (
+                    "dashboard",
+                    .mapping([
+                        ("rule", .string(rule)), ("entryPoints", .sequence([.string("websecure")])),
+                        ("service", .string("api@internal")),
+                        ("middlewares", .sequence([.string("dashboard-auth"), .string("security-headers")])),
+                        ("tls", tlsValue(edge)),
+                    ])
+                )
             ]
-            routers.append(("dashboard-http", .mapping([
-                ("rule", .string(rule)), ("entryPoints", .sequence([.string("web")])), ("service", .string("api@internal")),
-                ("middlewares", .sequence([.string("redirect-to-https")])),
-            ])))
+            routers.append(
+                (
+                    "dashboard-http",
+                    .mapping([
+                        ("rule", .string(rule)), ("entryPoints", .sequence([.string("web")])),
+                        ("service", .string("api@internal")),
+                        ("middlewares", .sequence([.string("redirect-to-https")])),
+                    ])
+                ))
             http.append(("routers", .mapping(routers)))
         }
         http.append(("middlewares", .mapping(middlewares)))
         var top: [(key: String, value: YAMLValue)] = [("http", .mapping(http))]
         var tls: [(key: String, value: YAMLValue)] = [
-            ("options", .mapping([("default", .mapping([("minVersion", .string("VersionTLS12")), ("sniStrict", .bool(false))]))])),
+            (
+                "options",
+                .mapping([
+                    ("default", .mapping([("minVersion", .string("VersionTLS12")), ("sniStrict", .bool(false))]))
+                ])
+            )
         ]
         if let certificate {
-            tls.append(("stores", .mapping([("default", .mapping([("defaultCertificate", .mapping([
-                ("certFile", .string("/run/secrets/\(certificate.certificateSecret)")),
-                ("keyFile", .string("/run/secrets/\(certificate.keySecret)")),
-            ]))]))])))
+            tls.append(
+                (
+                    "stores",
+                    .mapping([
+                        (
+                            "default",
+                            .mapping([
+                                (
+                                    "defaultCertificate",
+                                    .mapping([
+                                        ("certFile", .string("/run/secrets/\(certificate.certificateSecret)")),
+                                        ("keyFile", .string("/run/secrets/\(certificate.keySecret)")),
+                                    ])
+                                )
+                            ])
+                        )
+                    ])
+                ))
         }
         top.append(("tls", .mapping(tls)))
         return .mapping(top)

@@ -14,11 +14,18 @@ extension SyntaxDecoder {
     }
 
     /// `30s`, `5m`, `1h`, `7d`, or several joined (`1h30m`).
-    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "s") -> Located<TimeSpan>? {
-        guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else { return nil }
+    mutating func duration(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "s")
+        -> Located<TimeSpan>?
+    {
+        guard let text = formatText(node, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d") else {
+            return nil
+        }
         guard let seconds = Self.durationSeconds(text.value) else {
-            invalidFormat(node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
-                          help: Int(text.value) != nil ? "add a unit: '\(text.value)\(likelyUnit)'" : Self.durationSpelling(text.value).map { "write '\($0)'" })
+            invalidFormat(
+                node, text.value, in: context(), expected: "a duration such as 30s, 5m, 1h or 7d",
+                help: Int(text.value) != nil
+                    ? "add a unit: '\(text.value)\(likelyUnit)'"
+                    : Self.durationSpelling(text.value).map { "write '\($0)'" })
             return nil
         }
         return Located(value: TimeSpan(seconds: seconds), span: text.span)
@@ -29,30 +36,40 @@ extension SyntaxDecoder {
     static func durationSpelling(_ text: String) -> String? {
         let lowered = text.lowercased().filter { $0 != " " }
         guard let split = lowered.firstIndex(where: { !$0.isNumber && $0 != "." }),
-              let amount = Double(lowered[..<split]), amount > 0, amount < 1e6 else { return nil }
+            let amount = Double(lowered[..<split]), amount > 0, amount < 1e6
+        else { return nil }
         let units: [(words: [String], seconds: Double)] = [
             (["s", "sec", "secs", "second", "seconds"], 1), (["m", "min", "mins", "minute", "minutes"], 60),
-            (["h", "hr", "hrs", "hour", "hours"], 3600), (["d", "day", "days"], 86_400), (["w", "week", "weeks"], 604_800),
+            (["h", "hr", "hrs", "hour", "hours"], 3600), (["d", "day", "days"], 86_400),
+            (["w", "week", "weeks"], 604_800),
         ]
         let word = String(lowered[split...])
         guard let unit = units.first(where: { $0.words.contains(word) }) else { return nil }
         let seconds = amount * unit.seconds
         guard seconds >= 1, seconds == seconds.rounded() else { return nil }
         let whole = Int(seconds)
-        let spelled = whole % 86_400 == 0 ? "\(whole / 86_400)d" : whole % 3600 == 0 ? "\(whole / 3600)h"
-            : whole % 60 == 0 ? "\(whole / 60)m" : "\(whole)s"
+        let spelled =
+            whole % 86_400 == 0
+            ? "\(whole / 86_400)d"
+            : whole % 3600 == 0
+                ? "\(whole / 3600)h"
+                : whole % 60 == 0 ? "\(whole / 60)m" : "\(whole)s"
         return spelled == text ? nil : spelled
     }
 
     /// The seconds of a duration, or nil when it is not one. Parts of at most 9 digits each,
     /// bounded to a century in all, so that no sum of parts can overflow.
     static func durationSeconds(_ text: String) -> Int? {
-        var seconds = 0, value = 0, digits = 0
+        var seconds = 0
+        var value = 0
+        var digits = 0
         for byte in text.utf8 {
             if (0x30...0x39).contains(byte) {
                 digits += 1
                 if digits <= 9 { value = value * 10 + Int(byte - 0x30) }
-            } else if let unit = durationUnit(byte), (1...9).contains(digits), seconds + value * unit <= 100 * 365 * 86_400 {
+            } else if let unit = durationUnit(byte), (1...9).contains(digits),
+                seconds + value * unit <= 100 * 365 * 86_400
+            {
                 seconds += value * unit
                 value = 0
                 digits = 0
@@ -64,14 +81,19 @@ extension SyntaxDecoder {
     }
 
     /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
-    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "M") -> Located<ByteSize>? {
+    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "M") -> Located<
+        ByteSize
+    >? {
         let expected = "a size such as 512M, 2G or 10GB"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard let bytes = Self.sizeBytes(text.value) else {
             let joined = text.value.filter { $0 != " " }
-            invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: Int(text.value) != nil ? "add a unit, for example '\(text.value)\(likelyUnit)'"
-                            : joined != text.value && Self.sizeBytes(joined) != nil ? "write it without spaces: '\(joined)'" : nil)
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: Int(text.value) != nil
+                    ? "add a unit, for example '\(text.value)\(likelyUnit)'"
+                    : joined != text.value && Self.sizeBytes(joined) != nil
+                        ? "write it without spaces: '\(joined)'" : nil)
             return nil
         }
         return Located(value: ByteSize(bytes: bytes), span: text.span)
@@ -98,7 +120,8 @@ extension SyntaxDecoder {
         }
         let digits = utf8[..<(end - 1)]
         guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }),
-              let amount = Double(String(decoding: digits, as: UTF8.self)), amount > 0, amount < 1e6 else { return nil }
+            let amount = Double(String(decoding: digits, as: UTF8.self)), amount > 0, amount < 1e6
+        else { return nil }
         return Int64(amount * Double(Int64(1) << shift))
     }
 
@@ -115,9 +138,11 @@ extension SyntaxDecoder {
     mutating func checkedName(_ name: Located<String>, in context: @autoclosure () -> String) -> Located<String>? {
         guard Self.isName(name.value) else {
             let fixed = Self.suggestName(name.value)
-            error(Codes.invalidName, "'\(clip(name.value))' is not a valid name for \(context())", at: name.span,
-                  expected: "a DNS label: a lowercase letter, then lowercase letters, digits or '-', at most 63 characters, not ending in '-'",
-                  help: fixed.map { "try '\($0)'" })
+            error(
+                Codes.invalidName, "'\(clip(name.value))' is not a valid name for \(context())", at: name.span,
+                expected:
+                    "a DNS label: a lowercase letter, then lowercase letters, digits or '-', at most 63 characters, not ending in '-'",
+                help: fixed.map { "try '\($0)'" })
             return nil
         }
         return name
@@ -127,7 +152,9 @@ extension SyntaxDecoder {
     static func isName(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else { return false }
+            guard let first = bytes.first, (0x61...0x7A).contains(first), bytes.count <= 63, bytes.last != 0x2D else {
+                return false
+            }
             return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
         }
     }
@@ -145,8 +172,10 @@ extension SyntaxDecoder {
     static func foldingAccents(_ text: String) -> String {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
         let table: [Character: String] = [
-            "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "æ": "ae", "ç": "c", "è": "e", "é": "e", "ê": "e",
-            "ë": "e", "ì": "i", "í": "i", "î": "i", "ï": "i", "ñ": "n", "ò": "o", "ó": "o", "ô": "o", "õ": "o", "ö": "o",
+            "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "æ": "ae", "ç": "c", "è": "e", "é": "e",
+            "ê": "e",
+            "ë": "e", "ì": "i", "í": "i", "î": "i", "ï": "i", "ñ": "n", "ò": "o", "ó": "o", "ô": "o", "õ": "o",
+            "ö": "o",
             "ø": "o", "œ": "oe", "ß": "ss", "ù": "u", "ú": "u", "û": "u", "ü": "u", "ý": "y", "ÿ": "y",
         ]
         return text.reduce(into: "") { out, character in
@@ -160,9 +189,11 @@ extension SyntaxDecoder {
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard Self.isHostName(text.value) else {
             let dashed = String(Self.foldingAccents(text.value.lowercased()).map { $0 == "_" || $0 == " " ? "-" : $0 })
-            invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: text.value.contains("://") || text.value.contains("/") ? "give the host name only, without scheme or path"
-                            : Self.isHostName(dashed) ? "did you mean '\(dashed)'? host names have no '_'" : nil)
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: text.value.contains("://") || text.value.contains("/")
+                    ? "give the host name only, without scheme or path"
+                    : Self.isHostName(dashed) ? "did you mean '\(dashed)'? host names have no '_'" : nil)
             return nil
         }
         let lower = text.value.utf8.contains { (0x41...0x5A).contains($0) } ? text.value.lowercased() : text.value
@@ -173,7 +204,8 @@ extension SyntaxDecoder {
     static func isHostName(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard !utf8.isEmpty, utf8.count <= 253 else { return false }
-        var labelLength = 0, previous: UInt8 = 0x2E
+        var labelLength = 0
+        var previous: UInt8 = 0x2E
         for byte in utf8 {
             if byte == 0x2E {
                 // A label ends: not empty, not ending in `-`.
@@ -198,27 +230,37 @@ extension SyntaxDecoder {
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         let parts = text.value.split(separator: ".", omittingEmptySubsequences: false)
         let octets = parts.compactMap { part -> Int? in
-            guard part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let value = Int(part), value <= 255 else { return nil }
+            guard part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let value = Int(part),
+                value <= 255
+            else { return nil }
             return value
         }
         guard parts.count == 4, octets.count == 4 else {
             let address = text.value.split(separator: "/").first.map(String.init) ?? ""
-            invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: text.value.contains("/") && address.split(separator: ".").count == 4 ? "give the address alone, without the prefix length: '\(address)' (the nodes share its /24)" : nil)
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: text.value.contains("/") && address.split(separator: ".").count == 4
+                    ? "give the address alone, without the prefix length: '\(address)' (the nodes share its /24)" : nil)
             return nil
         }
         // Some tools read a leading zero as octal, others refuse it: the address must mean one thing.
         if parts.contains(where: { $0.count > 1 && $0.hasPrefix("0") }) {
-            invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: "write it without leading zeros: '\(octets.map(String.init).joined(separator: "."))'")
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: "write it without leading zeros: '\(octets.map(String.init).joined(separator: "."))'")
             return nil
         }
         // Nodes need a unicast address of their own network.
         if octets[0] == 0 || octets[0] == 127 || octets[0] >= 224 {
-            let what = octets[0] == 127 ? "a loopback address" : octets[0] == 0 ? "in 0.0.0.0/8, which no host may use"
-                : octets[0] < 240 ? "a multicast address" : "a reserved address"
-            error(Codes.invalidValue, "\(context()) \(text.value) is \(what)", at: text.span,
-                  expected: "the address of a host on the nodes' network, such as 192.168.56.101")
+            let what =
+                octets[0] == 127
+                ? "a loopback address"
+                : octets[0] == 0
+                    ? "in 0.0.0.0/8, which no host may use"
+                    : octets[0] < 240 ? "a multicast address" : "a reserved address"
+            error(
+                Codes.invalidValue, "\(context()) \(text.value) is \(what)", at: text.span,
+                expected: "the address of a host on the nodes' network, such as 192.168.56.101")
             return nil
         }
         return Located(value: octets, span: text.span)
@@ -238,10 +280,12 @@ extension SyntaxDecoder {
         let ranges = [0...59, 0...23, 1...31, 1...12, 0...7]
         guard fields.count == 5, zip(fields, ranges).allSatisfy({ Self.isCronField(String($0), range: $1) }) else {
             let suggestion = Suggestion.closest(to: text.value, in: ["hourly", "daily", "weekly"])
-            invalidFormat(node, text.value, in: context(), expected: expected,
-                          help: suggestion.map { "did you mean '\($0)'?" }
-                            ?? (fields.count == 5 ? "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read"
-                                : "a cron expression has five fields: minute, hour, day of month, month, weekday"))
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: suggestion.map { "did you mean '\($0)'?" }
+                    ?? (fields.count == 5
+                        ? "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read"
+                        : "a cron expression has five fields: minute, hour, day of month, month, weekday"))
             return nil
         }
         return Located(value: Schedule(cron: fields.joined(separator: " ")), span: text.span)
@@ -255,7 +299,9 @@ extension SyntaxDecoder {
             if pieces.count == 2, Int(pieces[1]).map({ $0 < 1 }) ?? true { return false }
             if pieces[0] == "*" { return true }
             let bounds = pieces[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.map(range.contains) ?? false }) else { return false }
+            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.map(range.contains) ?? false }) else {
+                return false
+            }
             return bounds.count == 1 || bounds[0]! <= bounds[1]!
         }
     }
@@ -265,13 +311,15 @@ extension SyntaxDecoder {
         let expected = "an absolute path such as /var/lib/app"
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard text.value.utf8.first == 0x2F, !Self.hasParentComponent(text.value),
-              !Self.containsSpaceOrControl(text.value, orAnyOf: ":") else {
+            !Self.containsSpaceOrControl(text.value, orAnyOf: ":")
+        else {
             invalidFormat(node, text.value, in: context(), expected: expected)
             return nil
         }
         guard text.value.utf8.contains(where: { $0 != 0x2F }) else {
-            invalidFormat(node, text.value, in: context(), expected: "a folder below '/', such as /var/lib/app",
-                          help: "Docker cannot mount over the container's root")
+            invalidFormat(
+                node, text.value, in: context(), expected: "a folder below '/', such as /var/lib/app",
+                help: "Docker cannot mount over the container's root")
             return nil
         }
         return text
@@ -279,7 +327,8 @@ extension SyntaxDecoder {
 
     /// True when one of the `/`-separated components of `path` is `..`.
     static func hasParentComponent(_ path: String) -> Bool {
-        var length = 0, dots = 0
+        var length = 0
+        var dots = 0
         for byte in path.utf8 {
             if byte == 0x2F {
                 if length == 2 && dots == 2 { return true }
@@ -309,7 +358,9 @@ extension SyntaxDecoder {
     }
 
     /// A string scalar, or an error naming the expected format.
-    mutating func formatText(_ node: YAMLNode, in context: @autoclosure () -> String, expected: String) -> Located<String>? {
+    mutating func formatText(_ node: YAMLNode, in context: @autoclosure () -> String, expected: String) -> Located<
+        String
+    >? {
         guard let scalar = node.scalar, scalar.kind != .null else {
             wrongType(node, expected: expected, in: context())
             return nil
@@ -317,8 +368,12 @@ extension SyntaxDecoder {
         return Located(value: scalar.text, span: node.span)
     }
 
-    mutating func invalidFormat(_ node: YAMLNode, _ text: String, in context: @autoclosure () -> String, expected: String, help: String? = nil) {
-        error(Codes.invalidFormat, "'\(clip(text))' is not valid for \(context())", at: node.span, expected: expected, help: help)
+    mutating func invalidFormat(
+        _ node: YAMLNode, _ text: String, in context: @autoclosure () -> String, expected: String, help: String? = nil
+    ) {
+        error(
+            Codes.invalidFormat, "'\(clip(text))' is not valid for \(context())", at: node.span, expected: expected,
+            help: help)
     }
 
     /// A value cut to a length that fits in a message.

@@ -3,9 +3,11 @@ import YAML
 
 /// Decoding of one entry of `apps`.
 extension SyntaxDecoder {
-    static let appKeys: YAMLKeySet = ["image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
-                          "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
-                          "metrics", "placement", "resources", "update", "command", "entrypoint"]
+    static let appKeys: YAMLKeySet = [
+        "image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
+        "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
+        "metrics", "placement", "resources", "update", "command", "entrypoint",
+    ]
     /// The app keys as text, for messages about keys that are not where they belong.
     static let appKeyTexts = appKeys.texts
     // The keys of the mappings inside an app, made once: a key set built at the call would be
@@ -17,7 +19,9 @@ extension SyntaxDecoder {
     static let updateKeys: YAMLKeySet = ["order", "parallelism", "failure_action", "delay", "monitor"]
 
     mutating func app(_ pair: YAMLPair) -> AppSyntax? {
-        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else { return nil }
+        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "an app") else {
+            return nil
+        }
         let context = "app '\(name.value)'"
         let app = AppSyntax(name: name, span: pair.key.span)
         // An empty app is reported once, for having no image (or with the keys meant for it).
@@ -28,9 +32,11 @@ extension SyntaxDecoder {
         }
         // A misspelt `image` or `build` has its own error, with the spelling to use; the app is
         // not also reported for having neither.
-        app.imageOrBuildWritten = f["image"] != nil || f["build"] != nil
+        app.imageOrBuildWritten =
+            f["image"] != nil || f["build"] != nil
             || f.pairs.indices.contains { index in
-                !f.pairs.key(at: index, isIn: Self.appKeys) && Suggestion.closest(to: f.pairs[index].keyText, in: ["image", "build"]) != nil
+                !f.pairs.key(at: index, isIn: Self.appKeys)
+                    && Suggestion.closest(to: f.pairs[index].keyText, in: ["image", "build"]) != nil
             }
         app.image = f["image"].flatMap { image($0, in: f.context("image")) }
         app.build = f["build"].flatMap { buildContext($0, in: f.context("build")) }
@@ -65,10 +71,14 @@ extension SyntaxDecoder {
     mutating func image(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
         guard Self.isImageReference(text.value) else {
-            invalidFormat(node, text.value, in: context(), expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
-                          help: text.value.hasSuffix(":") ? "the tag after ':' is empty: write one, such as '\(text.value)1.27'"
-                            : text.value.contains("://") ? "an image reference has no scheme: write 'registry.example.org/app:1.0'"
-                            : text.value != text.value.lowercased() ? "image names are lowercase" : nil)
+            invalidFormat(
+                node, text.value, in: context(),
+                expected: "an image reference such as nginx:1.27-alpine or ghcr.io/org/app:1.2",
+                help: text.value.hasSuffix(":")
+                    ? "the tag after ':' is empty: write one, such as '\(text.value)1.27'"
+                    : text.value.contains("://")
+                        ? "an image reference has no scheme: write 'registry.example.org/app:1.0'"
+                        : text.value != text.value.lowercased() ? "image names are lowercase" : nil)
             return nil
         }
         return text
@@ -81,7 +91,9 @@ extension SyntaxDecoder {
         return text.withUTF8 { all in
             var bytes = all[...]
             guard !bytes.isEmpty, bytes.count <= 255, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-            func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+            func alnum(_ b: UInt8) -> Bool {
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+            }
             if let at = bytes.firstIndex(of: 0x40) {
                 let digest = bytes[(at + 1)...]
                 guard digest.starts(with: "sha256:".utf8), digest.count == 71 else { return false }
@@ -90,20 +102,26 @@ extension SyntaxDecoder {
             let lastSlash = bytes.lastIndex(of: 0x2F)
             if let colon = bytes.lastIndex(of: 0x3A), lastSlash.map({ colon > $0 }) ?? true {
                 let tag = bytes[(colon + 1)...]
-                guard !tag.isEmpty, tag.count <= 128, tag.allSatisfy({ alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) else { return false }
+                guard !tag.isEmpty, tag.count <= 128,
+                    tag.allSatisfy({ alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D })
+                else { return false }
                 bytes = bytes[..<colon]
             }
             // Components between slashes; the first is a registry when more follow and it has
             // a dot, a port or is localhost.
-            var start = bytes.startIndex, first = true
+            var start = bytes.startIndex
+            var first = true
             while true {
                 let end = bytes[start...].firstIndex(of: 0x2F) ?? bytes.endIndex
                 let component = bytes[start..<end]
                 guard !component.isEmpty else { return false }
-                let isRegistry = first && end != bytes.endIndex
-                    && (component.contains(0x2E) || component.contains(0x3A) || component.elementsEqual("localhost".utf8))
+                let isRegistry =
+                    first && end != bytes.endIndex
+                    && (component.contains(0x2E) || component.contains(0x3A)
+                        || component.elementsEqual("localhost".utf8))
                 let valid = component.allSatisfy { b in
-                    isRegistry ? alnum(b) || b == 0x2E || b == 0x2D || b == 0x3A
+                    isRegistry
+                        ? alnum(b) || b == 0x2E || b == 0x2D || b == 0x3A
                         : (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
                 }
                 guard valid else { return false }
@@ -119,8 +137,9 @@ extension SyntaxDecoder {
         if let pairs = node.pairs {
             // Compose's long form: only the folder is read here.
             let folder = pairs.value(forKey: "context")?.scalar?.text ?? "./app"
-            wrongType(node, expected: "a folder", in: context(),
-                      help: "'build' is the folder alone, with its Dockerfile in it: 'build: \(folder)'")
+            wrongType(
+                node, expected: "a folder", in: context(),
+                help: "'build' is the folder alone, with its Dockerfile in it: 'build: \(folder)'")
             return nil
         }
         guard let text = string(node, in: context()) else { return nil }
@@ -135,23 +154,27 @@ extension SyntaxDecoder {
     mutating func routePath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
         guard text.value.utf8.first == 0x2F, !Self.containsSpaceOrControl(text.value, orAnyOf: "?#`\"'\\") else {
-            invalidFormat(node, text.value, in: context(), expected: "a path starting with '/', such as /api",
-                          help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
+            invalidFormat(
+                node, text.value, in: context(), expected: "a path starting with '/', such as /api",
+                help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
             return nil
         }
         return text
     }
 
     /// `env`: names → scalars, every value kept as the text written.
-    mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(key: Located<String>, value: String)] {
+    mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(
+        key: Located<String>, value: String
+    )] {
         let pairs = entries(node, in: context()) ?? []
         var result: [(key: Located<String>, value: String)] = []
         result.reserveCapacity(pairs.count)
         for pair in pairs {
             let name = pair.keyText
             guard Self.isEnvName(name) else {
-                error(Codes.invalidName, "'\(clip(name))' is not a valid environment variable name", at: pair.key.span,
-                      expected: "letters, digits and '_', not starting with a digit")
+                error(
+                    Codes.invalidName, "'\(clip(name))' is not a valid environment variable name", at: pair.key.span,
+                    expected: "letters, digits and '_', not starting with a digit")
                 continue
             }
             guard let scalar = pair.value.scalar else {
@@ -167,7 +190,9 @@ extension SyntaxDecoder {
         var text = text
         return text.withUTF8 { bytes in
             guard let first = bytes.first, !(0x30...0x39).contains(first), bytes.count <= 256 else { return false }
-            return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+            return bytes.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F
+            }
         }
     }
 
@@ -175,11 +200,14 @@ extension SyntaxDecoder {
     mutating func secretNames(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
         guard let node, let items = strings(node, in: context()) else { return [] }
         let valid = items.filter { item in
-            let ok = item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
+            let ok =
+                item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
                 && item.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
             if !ok {
-                error(Codes.invalidName, "'\(clip(item.value))' is not a valid secret name", at: item.span,
-                      expected: "letters, digits, '_', '-' and '.', starting with a letter or digit, at most 64 characters")
+                error(
+                    Codes.invalidName, "'\(clip(item.value))' is not a valid secret name", at: item.span,
+                    expected:
+                        "letters, digits, '_', '-' and '.', starting with a letter or digit, at most 64 characters")
             }
             return ok
         }
@@ -188,15 +216,19 @@ extension SyntaxDecoder {
     }
 
     /// `volumes`: volume name → absolute container path.
-    mutating func volumes(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(name: Located<String>, path: Located<String>)] {
+    mutating func volumes(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(
+        name: Located<String>, path: Located<String>
+    )] {
         if let items = node.items {
             // Compose's list of `name:/path`; say how the same is written here.
-            let example = items.first?.scalar.map { item -> String in
-                let parts = item.text.split(separator: ":", maxSplits: 1)
-                return parts.count == 2 ? "\(parts[0]): \(parts[1])" : "data: /var/lib/app"
-            } ?? "data: /var/lib/app"
-            wrongType(node, expected: "a mapping", in: context(),
-                      help: "volumes map a name to the path in the container, one per line: '\(example)'")
+            let example =
+                items.first?.scalar.map { item -> String in
+                    let parts = item.text.split(separator: ":", maxSplits: 1)
+                    return parts.count == 2 ? "\(parts[0]): \(parts[1])" : "data: /var/lib/app"
+                } ?? "data: /var/lib/app"
+            wrongType(
+                node, expected: "a mapping", in: context(),
+                help: "volumes map a name to the path in the container, one per line: '\(example)'")
             return []
         }
         let pairs = entries(node, in: context()) ?? []
@@ -204,11 +236,14 @@ extension SyntaxDecoder {
         result.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a volume"),
-                  let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'") else { continue }
+                let path = containerPath(pair.value, in: "the path of volume '\(pair.keyText)'")
+            else { continue }
             let folder = Self.withoutTrailingSlashes(path.value)
             if let first = result.first(where: { Self.withoutTrailingSlashes($0.path.value) == folder }) {
-                error(Codes.duplicateEntry, "volumes '\(first.name.value)' and '\(name.value)' of \(context()) are both mounted at '\(folder)'",
-                      at: path.span, help: "give each volume its own path (Docker refuses two mounts on one point)")
+                error(
+                    Codes.duplicateEntry,
+                    "volumes '\(first.name.value)' and '\(name.value)' of \(context()) are both mounted at '\(folder)'",
+                    at: path.span, help: "give each volume its own path (Docker refuses two mounts on one point)")
                 continue
             }
             result.append((name, path))
@@ -226,28 +261,33 @@ extension SyntaxDecoder {
     mutating func appBackup(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Schedule?>? {
         if let flag = node.scalar?.bool {
             if flag {
-                error(Codes.invalidValue, "\(context()) takes a schedule, not 'true'", at: node.span,
-                      expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: daily'")
+                error(
+                    Codes.invalidValue, "\(context()) takes a schedule, not 'true'", at: node.span,
+                    expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: daily'")
                 return nil
             }
             return Located(value: nil, span: node.span)
         }
         if let scalar = node.scalar, !scalar.quoted, ["off", "no", "none", "never"].contains(scalar.text.lowercased()) {
-            error(Codes.invalidValue, "\(context()) takes a schedule or false, not '\(scalar.text)'", at: node.span,
-                  expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: false'")
+            error(
+                Codes.invalidValue, "\(context()) takes a schedule or false, not '\(scalar.text)'", at: node.span,
+                expected: "hourly, daily, weekly, a cron expression, or false", help: "write 'backup: false'")
             return nil
         }
         return schedule(node, in: context()).map { Located(value: $0.value, span: $0.span) }
     }
 
     /// `health`: a path, or a map.
-    mutating func health(_ node: YAMLNode, in context: @autoclosure () -> String,
-                         under owner: @autoclosure () -> SourceSpan?) -> HealthSyntax? {
+    mutating func health(
+        _ node: YAMLNode, in context: @autoclosure () -> String,
+        under owner: @autoclosure () -> SourceSpan?
+    ) -> HealthSyntax? {
         var health = HealthSyntax(span: node.span)
         if let scalar = node.scalar, scalar.kind == .int {
             // A port where the path goes: the check is sent to the app's own 'port'.
-            wrongType(node, expected: "a path such as /healthz, or a mapping", in: context(),
-                      help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
+            wrongType(
+                node, expected: "a path such as /healthz, or a mapping", in: context(),
+                help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
         if node.scalar != nil {
@@ -265,12 +305,16 @@ extension SyntaxDecoder {
     }
 
     /// `metrics`: a port, or a map.
-    mutating func metrics(_ node: YAMLNode, in context: @autoclosure () -> String,
-                          under owner: @autoclosure () -> SourceSpan?) -> MetricsSyntax? {
+    mutating func metrics(
+        _ node: YAMLNode, in context: @autoclosure () -> String,
+        under owner: @autoclosure () -> SourceSpan?
+    ) -> MetricsSyntax? {
         var metrics = MetricsSyntax(span: node.span)
         if let scalar = node.scalar, scalar.kind == .string, Int(scalar.text) == nil {
-            wrongType(node, expected: "a port, or a mapping", in: context(),
-                      help: scalar.text.hasPrefix("/") ? "give the port, and the path beside it: 'metrics: {port: 9100, path: \(scalar.text)}'" : nil)
+            wrongType(
+                node, expected: "a port, or a mapping", in: context(),
+                help: scalar.text.hasPrefix("/")
+                    ? "give the port, and the path beside it: 'metrics: {port: 9100, path: \(scalar.text)}'" : nil)
             return nil
         }
         if node.scalar != nil {
@@ -298,16 +342,24 @@ extension SyntaxDecoder {
         // Docker refuses a container with less than 6 MiB of memory, or a reservation above
         // its limit: every task would fail to start.
         if let memory = resources.memory, memory.value.bytes < 6 << 20 {
-            error(Codes.invalidValue, "\(f.context("memory")) is below Docker's minimum of 6M", at: memory.span,
-                  expected: "a limit of at least 6M", help: "a limit is the most the app may use; try '256M'")
+            error(
+                Codes.invalidValue, "\(f.context("memory")) is below Docker's minimum of 6M", at: memory.span,
+                expected: "a limit of at least 6M", help: "a limit is the most the app may use; try '256M'")
         }
-        if let limit = resources.memory, let reserve = resources.reserveMemory, reserve.value.bytes > limit.value.bytes {
-            error(Codes.invalidValue, "the memory reservation of \(context()) is above its limit \(limit.value.dockerString)", at: reserve.span,
-                  expected: "a reservation at most the limit", help: "lower 'reserve.memory', or raise 'memory'")
+        if let limit = resources.memory, let reserve = resources.reserveMemory, reserve.value.bytes > limit.value.bytes
+        {
+            error(
+                Codes.invalidValue,
+                "the memory reservation of \(context()) is above its limit \(limit.value.dockerString)",
+                at: reserve.span,
+                expected: "a reservation at most the limit", help: "lower 'reserve.memory', or raise 'memory'")
         }
         if let limit = resources.cpus, let reserve = resources.reserveCPUs, reserve.value > limit.value {
-            error(Codes.invalidValue, "the CPU reservation of \(context()) is above its limit \(limit.value == limit.value.rounded() ? String(Int(limit.value)) : String(limit.value))", at: reserve.span,
-                  expected: "a reservation at most the limit", help: "lower 'reserve.cpus', or raise 'cpus'")
+            error(
+                Codes.invalidValue,
+                "the CPU reservation of \(context()) is above its limit \(limit.value == limit.value.rounded() ? String(Int(limit.value)) : String(limit.value))",
+                at: reserve.span,
+                expected: "a reservation at most the limit", help: "lower 'reserve.cpus', or raise 'cpus'")
         }
         return resources
     }

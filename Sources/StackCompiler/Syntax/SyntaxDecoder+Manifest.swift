@@ -3,8 +3,10 @@ import YAML
 
 /// Decoding of the manifest's top level and platform sections.
 extension SyntaxDecoder {
-    static let topKeys: YAMLKeySet = ["stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
-                          "monitoring", "databases", "backup", "apps"]
+    static let topKeys: YAMLKeySet = [
+        "stackc", "name", "domain", "tls", "proxy", "cluster", "registry", "identity",
+        "monitoring", "databases", "backup", "apps",
+    ]
     // Made once, as they are asked for each database and app (a key set built at the call is
     // built again every time); the sections that appear once build theirs where they are read.
     static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
@@ -21,18 +23,22 @@ extension SyntaxDecoder {
         // the section it was meant to be: what refers to it is not also reported as missing.
         var misspelt: [String: YAMLNode] = [:]
         let sectionNames = Self.topKeys.texts
-        for index in top.pairs.indices where !top.pairs.key(at: index, isIn: Self.topKeys) && !top.pairs[index].isExtension {
+        for index in top.pairs.indices
+        where !top.pairs.key(at: index, isIn: Self.topKeys) && !top.pairs[index].isExtension {
             let pair = top.pairs[index]
             guard let meant = Suggestion.closest(to: pair.keyText, in: sectionNames), syntax.topKeySpans[meant] == nil,
-                  misspelt[meant] == nil else { continue }
+                misspelt[meant] == nil
+            else { continue }
             misspelt[meant] = pair.value
             syntax.topKeySpans[meant] = pair.key.span
         }
         func section(_ key: YAMLKeyName) -> YAMLNode? { top[key] ?? (misspelt.isEmpty ? nil : misspelt[key.text]) }
         if let node = section("stackc") {
             if let version = int(node, in: "'stackc'", range: Int.min...Int.max), version.value != 1 {
-                error(Codes.unsupportedVersion, "manifest format version \(version.value) is not supported", at: version.span,
-                      expected: "1", help: "this stackc reads 'stackc: 1'")
+                error(
+                    Codes.unsupportedVersion, "manifest format version \(version.value) is not supported",
+                    at: version.span,
+                    expected: "1", help: "this stackc reads 'stackc: 1'")
             } else {
                 syntax.version = node.scalar?.int.map { Located(value: $0, span: node.span) }
             }
@@ -79,15 +85,18 @@ extension SyntaxDecoder {
             apps.append(app)
             guard pair.value.scalar?.isLeftEmpty == true else { continue }
             var strays: [String] = []
-            while index < pairs.count, pairs[index].value.pairs == nil, Self.appKeyTexts.contains(pairs[index].keyText) {
+            while index < pairs.count, pairs[index].value.pairs == nil, Self.appKeyTexts.contains(pairs[index].keyText)
+            {
                 strays.append("'\(pairs[index].keyText)'")
                 index += 1
             }
             guard !strays.isEmpty else { continue }
             app.imageOrBuildWritten = true
-            error(Codes.wrongType, "app '\(app.name.value)' is empty, and the app keys below it (\(strays.joined(separator: ", "))) are read as apps",
-                  at: pair.key.span, expected: "the app's keys indented under '\(pair.keyText):'",
-                  help: "indent \(strays.joined(separator: ", ")) two more spaces than '\(pair.keyText):'")
+            error(
+                Codes.wrongType,
+                "app '\(app.name.value)' is empty, and the app keys below it (\(strays.joined(separator: ", "))) are read as apps",
+                at: pair.key.span, expected: "the app's keys indented under '\(pair.keyText):'",
+                help: "indent \(strays.joined(separator: ", ")) two more spaces than '\(pair.keyText):'")
         }
         return apps
     }
@@ -95,8 +104,10 @@ extension SyntaxDecoder {
     /// Reports a required key that is absent, pointing at the key that holds the mapping
     /// (`owner`) or, where it has none (the manifest, a list item), at the mapping's start.
     mutating func missing(_ key: String, in fields: Fields, under owner: SourceSpan? = nil, example: String) {
-        error(Codes.missingKey, "\(fields.context) has no '\(key)'", at: owner ?? SourceSpan(file: fields.node.span.file, start: fields.node.span.start),
-              expected: "a '\(key)' key", help: "add '\(example)'")
+        error(
+            Codes.missingKey, "\(fields.context) has no '\(key)'",
+            at: owner ?? SourceSpan(file: fields.node.span.file, start: fields.node.span.start),
+            expected: "a '\(key)' key", help: "add '\(example)'")
     }
 
     mutating func tls(_ node: YAMLNode) -> TLSSyntax? {
@@ -118,8 +129,10 @@ extension SyntaxDecoder {
     }
 
     mutating func cluster(_ node: YAMLNode) -> ClusterSyntax? {
-        let keys: YAMLKeySet = ["managers", "workers", "provision", "address", "vip", "box", "cpus", "memory", "disk",
-                    "storage_driver", "shared_storage", "ssh_keys", "docker"]
+        let keys: YAMLKeySet = [
+            "managers", "workers", "provision", "address", "vip", "box", "cpus", "memory", "disk",
+            "storage_driver", "shared_storage", "ssh_keys", "docker",
+        ]
         guard let f = fields(node, in: "'cluster'", known: keys) else { return nil }
         var cluster = ClusterSyntax(span: node.span)
         // One /24 holds at most 254 nodes; larger counts are mistakes, and bounding them here keeps
@@ -138,8 +151,10 @@ extension SyntaxDecoder {
         if let keys = f["ssh_keys"] {
             cluster.sshKeys = strings(keys, in: f.context("ssh_keys")) ?? []
             for key in cluster.sshKeys where !Self.isSSHPublicKey(key.value) {
-                error(Codes.invalidFormat, "this is not an SSH public key", at: key.span,
-                      expected: "a line such as 'ssh-ed25519 AAAA… user@host'", help: "copy the line from your ~/.ssh/id_*.pub")
+                error(
+                    Codes.invalidFormat, "this is not an SSH public key", at: key.span,
+                    expected: "a line such as 'ssh-ed25519 AAAA… user@host'",
+                    help: "copy the line from your ~/.ssh/id_*.pub")
             }
         }
         if let docker = f["docker"], let d = fields(docker, in: "'cluster.docker'", known: ["metrics", "mirror"]) {
@@ -151,8 +166,10 @@ extension SyntaxDecoder {
 
     static func isSSHPublicKey(_ text: String) -> Bool {
         let parts = text.split(separator: " ")
-        let types = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-                     "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"]
+        let types = [
+            "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+        ]
         guard parts.count >= 2, types.contains(String(parts[0])), parts[1].count >= 16 else { return false }
         return parts[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }
     }
@@ -178,8 +195,12 @@ extension SyntaxDecoder {
         identity.replicas = f["replicas"].flatMap { int($0, in: f.context("replicas"), range: 1...100) }
         if let groups = f["groups"] {
             let example = groups.items?.first?.scalar.map { "\($0.text): [role, …]" } ?? "staff: [role, …]"
-            for pair in entries(groups, in: f.context("groups"), help: "groups map a name to the roles it carries: '\(example)'") ?? [] {
-                guard let group = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a group") else { continue }
+            for pair in entries(
+                groups, in: f.context("groups"), help: "groups map a name to the roles it carries: '\(example)'") ?? []
+            {
+                guard let group = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a group") else {
+                    continue
+                }
                 identity.groups.append((group, names(pair.value, in: "the roles of group '\(group.value)'")))
             }
         }
@@ -191,8 +212,10 @@ extension SyntaxDecoder {
             duplicates(emails, what: "a user's e-mail (Keycloak allows one user per address, in any case)")
         }
         if let realm = identity.realm, realm.value == "master" {
-            error(Codes.invalidValue, "the realm 'master' is Keycloak's own administration realm", at: realm.span,
-                  expected: "a realm of the stack's own", help: "leave 'realm' out to use the stack's name, or choose another")
+            error(
+                Codes.invalidValue, "the realm 'master' is Keycloak's own administration realm", at: realm.span,
+                expected: "a realm of the stack's own",
+                help: "leave 'realm' out to use the stack's name, or choose another")
         }
         return identity
     }
@@ -225,13 +248,17 @@ extension SyntaxDecoder {
         if let alerts = f["alerts"] {
             if let flag = alerts.scalar?.bool {
                 monitoring.alerts = AlertsSyntax(span: alerts.span, enabled: flag)
-            } else if alerts.pairs != nil, let a = fields(alerts, in: "'monitoring.alerts'", known: ["email", "webhook"]) {
+            } else if alerts.pairs != nil,
+                let a = fields(alerts, in: "'monitoring.alerts'", known: ["email", "webhook"])
+            {
                 var syntax = AlertsSyntax(span: alerts.span, enabled: true)
                 syntax.email = a["email"].flatMap { email($0, in: a.context("email")) }
                 syntax.webhook = a["webhook"].flatMap { url($0, in: a.context("webhook")) }
                 monitoring.alerts = syntax
             } else if alerts.pairs == nil {
-                wrongType(alerts, expected: "true, false or a mapping with 'email' and 'webhook'", in: f.context("alerts"), help: yesNoHint(alerts))
+                wrongType(
+                    alerts, expected: "true, false or a mapping with 'email' and 'webhook'", in: f.context("alerts"),
+                    help: yesNoHint(alerts))
             }
         }
         if let grafana = f["grafana"] {
@@ -246,7 +273,8 @@ extension SyntaxDecoder {
             wrongType(node, expected: "true, false or a mapping", in: context, help: yesNoHint(node))
             return nil
         }
-        guard let g = fields(node, in: "'monitoring.grafana'", known: ["host", "auth", "admin_role", "editor_role"]) else { return nil }
+        guard let g = fields(node, in: "'monitoring.grafana'", known: ["host", "auth", "admin_role", "editor_role"])
+        else { return nil }
         var grafana = GrafanaSyntax(span: node.span, enabled: true)
         grafana.host = g["host"].flatMap { host($0, in: g.context("host")) }
         grafana.auth = g["auth"].flatMap { choice($0, in: g.context("auth")) }
@@ -256,7 +284,9 @@ extension SyntaxDecoder {
     }
 
     mutating func database(_ pair: YAMLPair) -> DatabaseSyntax? {
-        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a database") else { return nil }
+        guard let name = checkedName(Located(value: pair.keyText, span: pair.key.span), in: "a database") else {
+            return nil
+        }
         let context = "database '\(name.value)'"
         var database = DatabaseSyntax(name: name)
         if pair.value.scalar?.kind == .null { return database }
@@ -265,8 +295,10 @@ extension SyntaxDecoder {
         database.version = f["version"].flatMap { imageTag($0, in: f.context("version")) }
         database.backup = f["backup"].flatMap { node in
             if node.scalar?.bool == false {
-                error(Codes.invalidValue, "\(f.context("backup")) takes a schedule, not 'false'", at: node.span,
-                      expected: "hourly, daily, weekly or a cron expression", help: "leave 'backup' out: a database is backed up only on a schedule")
+                error(
+                    Codes.invalidValue, "\(f.context("backup")) takes a schedule, not 'false'", at: node.span,
+                    expected: "hourly, daily, weekly or a cron expression",
+                    help: "leave 'backup' out: a database is backed up only on a schedule")
                 return nil
             }
             return schedule(node, in: f.context("backup"))
@@ -282,11 +314,18 @@ extension SyntaxDecoder {
             if text.value.hasPrefix("/") || Self.isS3Target(text.value) {
                 backup.target = text
             } else {
-                let bucket = text.value.hasPrefix("s3://") ? text.value.dropFirst(5).split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" : ""
-                invalidFormat(target, text.value, in: f.context("target"), expected: "an absolute path such as /backups, or s3://bucket/prefix",
-                              help: !text.value.hasPrefix("s3://") ? nil
-                                : bucket.count < 3 || bucket.count > 63 ? "an S3 bucket name has 3 to 63 characters"
-                                : "an S3 bucket name has lowercase letters, digits, '-' and '.' only: 's3://\(String(bucket.lowercased().map { $0 == "_" ? "-" : $0 }))/…'")
+                let bucket =
+                    text.value.hasPrefix("s3://")
+                    ? text.value.dropFirst(5).split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" : ""
+                invalidFormat(
+                    target, text.value, in: f.context("target"),
+                    expected: "an absolute path such as /backups, or s3://bucket/prefix",
+                    help: !text.value.hasPrefix("s3://")
+                        ? nil
+                        : bucket.count < 3 || bucket.count > 63
+                            ? "an S3 bucket name has 3 to 63 characters"
+                            : "an S3 bucket name has lowercase letters, digits, '-' and '.' only: 's3://\(String(bucket.lowercased().map { $0 == "_" ? "-" : $0 }))/…'"
+                )
             }
         }
         backup.keep = f["keep"].flatMap { int($0, in: f.context("keep"), range: 1...10_000) }
@@ -303,13 +342,15 @@ extension SyntaxDecoder {
             if key.hasPrefix("node.labels.") { key = key.dropFirst("node.labels.".count) }
             return "\(key): \(parts[1].filter { $0 != " " })"
         }
-        return "node labels map a name to a value" + (pairs.isEmpty ? ": {zone: eu}" : ": {\(pairs.joined(separator: ", "))}")
+        return "node labels map a name to a value"
+            + (pairs.isEmpty ? ": {zone: eu}" : ": {\(pairs.joined(separator: ", "))}")
     }
 
     static func isS3Target(_ text: String) -> Bool {
         guard text.hasPrefix("s3://") else { return false }
         let bucket = text.dropFirst(5).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        return bucket.count >= 3 && bucket.count <= 63 && bucket.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }
+        return bucket.count >= 3 && bucket.count <= 63
+            && bucket.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }
     }
 
     // MARK: Shared shapes
@@ -318,9 +359,14 @@ extension SyntaxDecoder {
     mutating func hostToggle(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HostToggle>? {
         if let flag = node.scalar?.bool { return Located(value: flag ? .defaultHost : .off, span: node.span) }
         // `yes` is a string in YAML 1.2, and a valid host label: almost surely meant as true.
-        if let scalar = node.scalar, !scalar.quoted, (Self.yaml11Booleans + ["y", "n"]).contains(scalar.text.lowercased()) {
-            wrongType(node, expected: "true, false or a host", in: context(),
-                      help: "YAML 1.2 reads '\(scalar.text)' as a string, which would be the host '\(scalar.text.lowercased())'; write true or false")
+        if let scalar = node.scalar, !scalar.quoted,
+            (Self.yaml11Booleans + ["y", "n"]).contains(scalar.text.lowercased())
+        {
+            wrongType(
+                node, expected: "true, false or a host", in: context(),
+                help:
+                    "YAML 1.2 reads '\(scalar.text)' as a string, which would be the host '\(scalar.text.lowercased())'; write true or false"
+            )
             return nil
         }
         return host(node, in: context()).map { Located(value: .host($0.value), span: $0.span) }
@@ -329,11 +375,15 @@ extension SyntaxDecoder {
     /// An integer ≥ 0 or `global`.
     mutating func replicas(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Replicas>? {
         if node.scalar?.text == "global" { return Located(value: .global, span: node.span) }
-        if node.scalar?.kind == .int { return int(node, in: context(), range: 0...1000).map { Located(value: .count($0.value), span: $0.span) } }
+        if node.scalar?.kind == .int {
+            return int(node, in: context(), range: 0...1000).map { Located(value: .count($0.value), span: $0.span) }
+        }
         let text = node.scalar?.text ?? ""
-        wrongType(node, expected: "an integer or 'global'", in: context(),
-                  help: text.lowercased() == "global" ? "write 'global' in lower case"
-                    : Double(text) != nil ? "replicas are whole tasks: write an integer" : nil)
+        wrongType(
+            node, expected: "an integer or 'global'", in: context(),
+            help: text.lowercased() == "global"
+                ? "write 'global' in lower case"
+                : Double(text) != nil ? "replicas are whole tasks: write an integer" : nil)
         return nil
     }
 
@@ -356,8 +406,10 @@ extension SyntaxDecoder {
             // Short lists, the usual case: comparing beats hashing.
             for (index, name) in names.enumerated() {
                 if let first = names[..<index].first(where: { $0.value == name.value }) {
-                    error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                          help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first.span)])
+                    error(
+                        Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
+                        help: "remove one",
+                        notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first.span)])
                 }
             }
             return
@@ -365,8 +417,9 @@ extension SyntaxDecoder {
         var seen: [String: SourceSpan] = [:]
         for name in names {
             if let first = seen[name.value] {
-                error(Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
-                      help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first)])
+                error(
+                    Codes.duplicateEntry, "'\(name.value)' is listed twice as \(what())", at: name.span,
+                    help: "remove one", notes: [Diagnostic.Note("the first '\(name.value)' is here", at: first)])
             } else {
                 seen[name.value] = name.span
             }
@@ -382,8 +435,9 @@ extension SyntaxDecoder {
         if let labels = f["labels"] {
             for pair in entries(labels, in: f.context("labels"), help: Self.labelsHint(labels)) ?? [] {
                 guard Self.isLabelKey(pair.keyText) else {
-                    error(Codes.invalidFormat, "'\(clip(pair.keyText))' is not a valid node label", at: pair.key.span,
-                          expected: "letters, digits, '.', '-' and '_'")
+                    error(
+                        Codes.invalidFormat, "'\(clip(pair.keyText))' is not a valid node label", at: pair.key.span,
+                        expected: "letters, digits, '.', '-' and '_'")
                     continue
                 }
                 guard let value = text(pair.value, in: "the node label '\(pair.keyText)'") else { continue }
@@ -394,7 +448,8 @@ extension SyntaxDecoder {
     }
 
     static func isLabelKey(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 128 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        !text.isEmpty && text.count <= 128
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
     }
 
     /// An e-mail address (a light check: something@domain).
@@ -402,7 +457,8 @@ extension SyntaxDecoder {
         guard let text = string(node, in: context()) else { return nil }
         let parts = text.value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, Self.isHostName(String(parts[1])), parts[1].contains("."),
-              !text.value.contains(where: \.isWhitespace) else {
+            !text.value.contains(where: \.isWhitespace)
+        else {
             invalidFormat(node, text.value, in: context(), expected: "an e-mail address such as ops@example.org")
             return nil
         }
@@ -413,7 +469,8 @@ extension SyntaxDecoder {
     mutating func url(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
         guard text.value.hasPrefix("http://") || text.value.hasPrefix("https://"), text.value.count > 8,
-              !text.value.contains(where: { $0.isWhitespace }) else {
+            !text.value.contains(where: { $0.isWhitespace })
+        else {
             invalidFormat(node, text.value, in: context(), expected: "an http:// or https:// URL")
             return nil
         }
@@ -424,7 +481,8 @@ extension SyntaxDecoder {
     mutating func imageTag(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = text(node, in: context()) else { return nil }
         guard !text.value.isEmpty, text.value.count <= 128,
-              text.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            text.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        else {
             invalidFormat(node, text.value, in: context(), expected: "an image tag such as 16 or 16-alpine")
             return nil
         }

@@ -13,19 +13,26 @@ struct SyntaxDecoder {
 
     // MARK: Reporting
 
-    mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+    mutating func error(
+        _ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
+        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []
+    ) {
         sink.error(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
-    mutating func warning(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
-                          expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []) {
+    mutating func warning(
+        _ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
+        expected: String? = nil, help: String? = nil, notes: [Diagnostic.Note] = []
+    ) {
         sink.warning(code, message, at: span, expected: expected, help: help, notes: notes)
     }
 
-    mutating func wrongType(_ node: YAMLNode, expected: String, in context: @autoclosure () -> String, help: String? = nil) {
-        error(Codes.wrongType, "\(context()) must be \(expected), not \(node.kindDescription)", at: node.span,
-              expected: expected, help: help ?? quoteHint(node, expected: expected))
+    mutating func wrongType(
+        _ node: YAMLNode, expected: String, in context: @autoclosure () -> String, help: String? = nil
+    ) {
+        error(
+            Codes.wrongType, "\(context()) must be \(expected), not \(node.kindDescription)", at: node.span,
+            expected: expected, help: help ?? quoteHint(node, expected: expected))
     }
 
     private func quoteHint(_ node: YAMLNode, expected: String) -> String? {
@@ -48,17 +55,22 @@ struct SyntaxDecoder {
         return Fields(node: node, context: context(), pairs: pairs)
     }
 
-    private mutating func unknownKey(in pairs: YAMLPairs, at index: Int, in context: @autoclosure () -> String, known: [String]) {
+    private mutating func unknownKey(
+        in pairs: YAMLPairs, at index: Int, in context: @autoclosure () -> String, known: [String]
+    ) {
         let pair = pairs[index]
         let key = pair.keyText
-        error(Codes.unknownKey, "unknown key '\(clip(key))' in \(context())", at: pair.key.span,
-              expected: "one of " + known.joined(separator: ", "),
-              help: UnknownKeyHelp(pairs: pairs, index: index, known: known).help)
+        error(
+            Codes.unknownKey, "unknown key '\(clip(key))' in \(context())", at: pair.key.span,
+            expected: "one of " + known.joined(separator: ", "),
+            help: UnknownKeyHelp(pairs: pairs, index: index, known: known).help)
     }
 
     /// Entries of a map whose keys are user names (apps, databases, env); `x-` keys are skipped.
-    mutating func entries(_ node: YAMLNode, in context: @autoclosure () -> String,
-                          help: @autoclosure () -> String? = nil) -> [YAMLPair]? {
+    mutating func entries(
+        _ node: YAMLNode, in context: @autoclosure () -> String,
+        help: @autoclosure () -> String? = nil
+    ) -> [YAMLPair]? {
         if node.scalar?.kind == .null { return [] }
         guard let pairs = node.pairs else {
             wrongType(node, expected: "a mapping", in: context(), help: help())
@@ -124,40 +136,54 @@ struct SyntaxDecoder {
 
     /// For `yes`, `no`, `on` and `off` where a boolean may go: YAML 1.2 reads them as strings.
     func yesNoHint(_ node: YAMLNode) -> String? {
-        guard let scalar = node.scalar, !scalar.quoted, Self.yaml11Booleans.contains(scalar.text.lowercased()) else { return nil }
+        guard let scalar = node.scalar, !scalar.quoted, Self.yaml11Booleans.contains(scalar.text.lowercased()) else {
+            return nil
+        }
         return "YAML 1.2 reads '\(scalar.text)' as a string; write true or false"
     }
 
     /// An integer within `range`.
-    mutating func int(_ node: YAMLNode, in context: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>? {
+    mutating func int(_ node: YAMLNode, in context: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>?
+    {
         guard let scalar = node.scalar, scalar.kind == .int else {
             let quotedNumber = node.scalar.map { $0.quoted && Int($0.text) != nil } == true
-            wrongType(node, expected: "an integer", in: context(),
-                      help: quotedNumber ? "remove the quotes: \(node.scalar?.text ?? "")" : nil)
+            wrongType(
+                node, expected: "an integer", in: context(),
+                help: quotedNumber ? "remove the quotes: \(node.scalar?.text ?? "")" : nil)
             return nil
         }
         guard let value = scalar.int else {
-            error(Codes.invalidValue, "\(context()) is too large: \(clip(scalar.text))", at: node.span,
-                  expected: range.upperBound == Int.max ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
+            error(
+                Codes.invalidValue, "\(context()) is too large: \(clip(scalar.text))", at: node.span,
+                expected: range.upperBound == Int.max
+                    ? "an integer" : "an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {
-            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            error(Codes.invalidValue, "\(context()) must be \(bounds), not \(value)", at: node.span, expected: "an integer \(bounds)")
+            let bounds =
+                range.upperBound == Int.max
+                ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            error(
+                Codes.invalidValue, "\(context()) must be \(bounds), not \(value)", at: node.span,
+                expected: "an integer \(bounds)")
             return nil
         }
         return Located(value: value, span: node.span)
     }
 
     /// A number (integer or decimal) greater than zero and at most `maximum`.
-    mutating func positiveNumber(_ node: YAMLNode, in context: @autoclosure () -> String, maximum: Double) -> Located<Double>? {
+    mutating func positiveNumber(_ node: YAMLNode, in context: @autoclosure () -> String, maximum: Double) -> Located<
+        Double
+    >? {
         guard let value = node.scalar?.number, value.isFinite else {
             wrongType(node, expected: "a number", in: context())
             return nil
         }
         guard value > 0, value <= maximum else {
-            error(Codes.invalidValue, "\(context()) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
-                  at: node.span, expected: "a number such as 0.5 or 2")
+            error(
+                Codes.invalidValue,
+                "\(context()) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
+                at: node.span, expected: "a number such as 0.5 or 2")
             return nil
         }
         return Located(value: value, span: node.span)
@@ -175,18 +201,23 @@ struct SyntaxDecoder {
         let text = scalar.text
         guard let value = Choice(rawValue: text) else {
             let choices = Choice.allCases.map(\.rawValue)
-            let alias = Self.choiceAliases[text.lowercased()].flatMap { alias in choices.contains(alias.choice) ? alias : nil }
-            let help = alias.map { "write '\($0.choice)': \($0.why)" }
+            let alias = Self.choiceAliases[text.lowercased()].flatMap { alias in
+                choices.contains(alias.choice) ? alias : nil
+            }
+            let help =
+                alias.map { "write '\($0.choice)': \($0.why)" }
                 ?? Suggestion.closest(to: text, in: choices).map { "did you mean '\($0)'?" }
-            error(Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
-                  expected: Self.oneOf(Choice.self), help: help)
+            error(
+                Codes.invalidValue, "'\(clip(text))' is not a valid value for \(context())", at: node.span,
+                expected: Self.oneOf(Choice.self), help: help)
             return nil
         }
         return Located(value: value, span: node.span)
     }
 
     /// "one of a, b, c": the words of a choice, in declaration order.
-    static func oneOf<Choice: CaseIterable & RawRepresentable>(_: Choice.Type) -> String where Choice.RawValue == String {
+    static func oneOf<Choice: CaseIterable & RawRepresentable>(_: Choice.Type) -> String
+    where Choice.RawValue == String {
         "one of " + Choice.allCases.map(\.rawValue).joined(separator: ", ")
     }
 

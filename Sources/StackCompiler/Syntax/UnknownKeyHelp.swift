@@ -26,7 +26,8 @@ struct UnknownKeyHelp {
             return "did you mean '\(suggestion)'?"
         }
         if let empty = emptyKeyAbove, pair.key.span.start.column <= empty.key.span.start.column {
-            return "'\(empty.keyText)' on line \(empty.key.span.start.line) is empty: to put '\(SyntaxDecoder.clip(key))' under it, indent it further"
+            return
+                "'\(empty.keyText)' on line \(empty.key.span.start.line) is empty: to put '\(SyntaxDecoder.clip(key))' under it, indent it further"
         }
         if let owner = Self.nestedKeys(in: known).first(where: { $0.keys.contains(snake) }) {
             return "'\(snake)' belongs under '\(owner.key)'"
@@ -34,7 +35,9 @@ struct UnknownKeyHelp {
         if let outer = Self.outerKey(of: known), SyntaxDecoder.appKeyTexts.contains(snake) {
             return "'\(snake)' is a key of the app itself, not of '\(outer)'"
         }
-        if known.contains("apps"), let value = pair.value.pairs, value.key(forKey: "image") != nil || value.key(forKey: "build") != nil {
+        if known.contains("apps"), let value = pair.value.pairs,
+            value.key(forKey: "image") != nil || value.key(forKey: "build") != nil
+        {
             return "'\(SyntaxDecoder.clip(key))' looks like an app: indent it under 'apps:'"
         }
         return "remove it, or start it with 'x-' to keep it for your own anchors (stackc ignores x- keys)"
@@ -68,8 +71,10 @@ struct UnknownKeyHelp {
     /// Mappings that sit inside one with these keys, by the key that holds them.
     static func nestedKeys(in known: [String]) -> [(key: String, keys: [String])] {
         if known.contains("image") {
-            return [("health", SyntaxDecoder.healthKeys.texts), ("placement", SyntaxDecoder.placementKeys.texts),
-                    ("resources", SyntaxDecoder.resourcesKeys.texts), ("update", SyntaxDecoder.updateKeys.texts)]
+            return [
+                ("health", SyntaxDecoder.healthKeys.texts), ("placement", SyntaxDecoder.placementKeys.texts),
+                ("resources", SyntaxDecoder.resourcesKeys.texts), ("update", SyntaxDecoder.updateKeys.texts),
+            ]
         }
         if known == SyntaxDecoder.resourcesKeys.texts { return [("reserve", SyntaxDecoder.reserveKeys.texts)] }
         return []
@@ -77,9 +82,12 @@ struct UnknownKeyHelp {
 
     /// The app key whose mapping has these keys, for a key that belongs to the app instead.
     static func outerKey(of known: [String]) -> String? {
-        [("health", SyntaxDecoder.healthKeys), ("metrics", SyntaxDecoder.metricsKeys), ("placement", SyntaxDecoder.placementKeys),
-         ("resources", SyntaxDecoder.resourcesKeys), ("update", SyntaxDecoder.updateKeys)]
-            .first { $0.1.texts == known }?.0
+        [
+            ("health", SyntaxDecoder.healthKeys), ("metrics", SyntaxDecoder.metricsKeys),
+            ("placement", SyntaxDecoder.placementKeys),
+            ("resources", SyntaxDecoder.resourcesKeys), ("update", SyntaxDecoder.updateKeys),
+        ]
+        .first { $0.1.texts == known }?.0
     }
 
     /// A Compose key that people carry over: what stackc calls it (nil when it has no such
@@ -93,14 +101,17 @@ struct UnknownKeyHelp {
 
     static let composeKeys: [String: ComposeKey] = [
         "services": ComposeKey(stackcKey: "apps", hint: "a mapping of app name to app"),
-        "version": ComposeKey(hint: "Compose's 'version' is not needed: 'stackc: 1' gives the format version", context: "apps"),
+        "version": ComposeKey(
+            hint: "Compose's 'version' is not needed: 'stackc: 1' gives the format version", context: "apps"),
         "environment": ComposeKey(stackcKey: "env", hint: "a mapping of NAME: value"),
         "ports": ComposeKey(stackcKey: "port", hint: "the one port the container serves; the proxy publishes it"),
-        "healthcheck": ComposeKey(stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
+        "healthcheck": ComposeKey(
+            stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
         "deploy": ComposeKey(hint: "write 'replicas', 'resources', 'placement' and 'update' on the app itself"),
         "restart": ComposeKey(hint: "Swarm restarts failed tasks by itself; remove 'restart'"),
         "container_name": ComposeKey(hint: "Swarm names the tasks; remove 'container_name'"),
         "networks": ComposeKey(hint: "stackc gives each app the networks it needs; remove 'networks'"),
-        "labels": ComposeKey(hint: "stackc writes the proxy's labels from 'host', 'path', 'https', 'sticky' and 'auth'"),
+        "labels": ComposeKey(
+            hint: "stackc writes the proxy's labels from 'host', 'path', 'https', 'sticky' and 'auth'"),
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the edge sandboxes share: starting and stopping processes, loopback addresses and ports,
@@ -107,8 +108,11 @@ enum SupportTool {
     /// A script of `Tests/StackCompilerTests/Support/Scripts/` (excluded from the target, not a
     /// bundle resource), found from this source file's path.
     static func script(_ name: String) throws -> URL {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts").appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw SandboxError("support script \(url.path) is missing") }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts")
+            .appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw SandboxError("support script \(url.path) is missing")
+        }
         return url
     }
 }
@@ -144,7 +148,9 @@ enum Loopback {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         guard bound else { throw SandboxError("cannot bind a port on 127.0.0.1: errno \(errno)") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -154,7 +160,8 @@ enum Loopback {
     /// unprivileged range starts lower).
     static func mayListen(on port: Int) -> Bool {
         if geteuid() == 0 { return true }
-        let start = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8))
+        let start =
+            (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 1024
         return port >= start
     }
@@ -165,8 +172,10 @@ enum Loopback {
 enum Waiting {
     /// Polls `condition` every `interval` seconds until it is true; throws once `timeout`
     /// seconds have passed, naming `what` and adding `context()` (logs, say).
-    static func until(_ what: String, timeout: Double = 30, interval: Double = 0.2,
-                      context: () -> String = { "" }, _ condition: () throws -> Bool) throws {
+    static func until(
+        _ what: String, timeout: Double = 30, interval: Double = 0.2,
+        context: () -> String = { "" }, _ condition: () throws -> Bool
+    ) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if try condition() { return }
@@ -197,7 +206,8 @@ struct HTTPExchange: CustomStringConvertible {
     func value(_ name: String) -> String? { values(name).first }
 
     var description: String {
-        "\(request) → \(status)\n" + headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n" + body.prefix(500)
+        "\(request) → \(status)\n" + headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n"
+            + body.prefix(500)
     }
 }
 
@@ -207,8 +217,11 @@ enum Curl {
     /// curl options (a CA file, a cookie, credentials).
     static func get(_ url: String, host: String, port: Int, extra: [String] = []) throws -> HTTPExchange {
         let curl = try SupportTool.require("curl")
-        let arguments = ["--silent", "--show-error", "--include", "--max-time", "10", "--noproxy", "*",
-                         "--resolve", "\(host):\(port):127.0.0.1"] + extra + [url]
+        let arguments =
+            [
+                "--silent", "--show-error", "--include", "--max-time", "10", "--noproxy", "*",
+                "--resolve", "\(host):\(port):127.0.0.1",
+            ] + extra + [url]
         let run = try Tools.run(curl, arguments)
         guard run.status == 0 else { throw SandboxError("curl \(url) failed: \(run.summary)") }
         return try parse(run.stdout, request: "GET \(url)")
@@ -226,7 +239,8 @@ enum Curl {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        return HTTPExchange(request: request, status: status, headers: headers,
-                            body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        return HTTPExchange(
+            request: request, status: status, headers: headers,
+            body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 }

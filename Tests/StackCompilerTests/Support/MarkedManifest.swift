@@ -1,6 +1,7 @@
 import Foundation
 import StackDiagnostics
 import Testing
+
 @testable import StackCompiler
 
 /// A manifest written in a test, with markers (`1️⃣`, `2️⃣`, …) standing where diagnostics must
@@ -17,8 +18,10 @@ struct MarkedManifest {
 
     /// Strips the markers from `marked`; columns count Unicode scalars, as the YAML reader does.
     init(_ marked: String) {
-        var text = "", locations: [Character: StackDiagnostics.SourceLocation] = [:]
-        var line = 1, column = 1
+        var text = ""
+        var locations: [Character: StackDiagnostics.SourceLocation] = [:]
+        var line = 1
+        var column = 1
         for character in marked {
             if Self.markers.contains(character) {
                 precondition(locations[character] == nil, "marker \(character) used twice")
@@ -85,10 +88,12 @@ func expectDiagnostics(
     let marked = MarkedManifest(manifest)
     let result = marked.check()
     let wanted = expected.map { "\($0.code)@\(marked[$0.marker])" }
-    #expect(summary(result.diagnostics) == wanted, "\(result.diagnostics.map(\.message))", sourceLocation: sourceLocation)
+    #expect(
+        summary(result.diagnostics) == wanted, "\(result.diagnostics.map(\.message))", sourceLocation: sourceLocation)
     let hasErrors = expected.contains { $0.code.rawValue.first != "W" }
-    #expect((result.stack == nil) == hasErrors, "a stack is resolved exactly when there is no error",
-            sourceLocation: sourceLocation)
+    #expect(
+        (result.stack == nil) == hasErrors, "a stack is resolved exactly when there is no error",
+        sourceLocation: sourceLocation)
     return result.diagnostics
 }
 
@@ -121,8 +126,9 @@ func resolved(
 ) -> ResolvedStack? {
     let result = StackCompiler.check(SourceFile(path: "test.yml", text: manifest))
     let unexpected = allowWarnings ? result.diagnostics.filter { $0.severity == .error } : result.diagnostics
-    #expect(unexpected.isEmpty, "\(unexpected.map { "\($0.code) \($0.span.map { "\($0.start)" } ?? ""): \($0.message)" })",
-            sourceLocation: sourceLocation)
+    #expect(
+        unexpected.isEmpty, "\(unexpected.map { "\($0.code) \($0.span.map { "\($0.start)" } ?? ""): \($0.message)" })",
+        sourceLocation: sourceLocation)
     return result.stack
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A process a test starts in the background and ends in every case: its output goes to files
@@ -34,22 +35,26 @@ final class RunningProcess {
         posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // Every other descriptor open now is closed in the child (a close of one that is
         // closed by then is not an error).
-        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap {
+            Int32($0)
+        }
         for descriptor in open where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), allSignals = sigset_t()
+        var noSignals = sigset_t()
+        var allSignals = sigset_t()
         sigemptyset(&noSignals)
         sigfillset(&allSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var child: pid_t = 0
         let result = posix_spawn(&child, executable.path, &actions, &attributes, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
@@ -57,10 +62,14 @@ final class RunningProcess {
     }
 
     /// `name` on the PATH, started; records an issue and returns nil when it is not installed.
-    static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:],
-                      sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> RunningProcess? {
+    static func start(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:],
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> RunningProcess? {
         guard let executable = Tools.locate(name) else {
-            Issue.record("'\(name)' is not installed (not on PATH): run scripts/setup.sh (make test does)", sourceLocation: sourceLocation)
+            Issue.record(
+                "'\(name)' is not installed (not on PATH): run scripts/setup.sh (make test does)",
+                sourceLocation: sourceLocation)
             return nil
         }
         return try RunningProcess(executable, arguments, environment: environment)
@@ -106,7 +115,8 @@ final class RunningProcess {
 
     /// Both streams, for failure messages.
     var summary: String {
-        "pid \(pid), " + (isRunning ? "running" : "exit \(exitStatus ?? -1)") + "\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
+        "pid \(pid), " + (isRunning ? "running" : "exit \(exitStatus ?? -1)")
+            + "\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
     }
 
     /// Waits at most `seconds` for `condition`, checking every 50 ms; true when it held.
@@ -124,9 +134,13 @@ final class RunningProcess {
 /// would have replaced by the test's own.
 enum GeneratedScript {
     /// The text of `path` in `built`'s tree; records an issue when the build did not make it.
-    static func text(_ built: BuildSupport.Built, _ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
+    static func text(
+        _ built: BuildSupport.Built, _ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> String? {
         guard let file = built.tree.file(path) else {
-            Issue.record("the build made no \(path); it made: \(built.tree.files.map(\.path).joined(separator: ", "))", sourceLocation: sourceLocation)
+            Issue.record(
+                "the build made no \(path); it made: \(built.tree.files.map(\.path).joined(separator: ", "))",
+                sourceLocation: sourceLocation)
             return nil
         }
         return file.contents
@@ -134,10 +148,14 @@ enum GeneratedScript {
 
     /// `text` with each key replaced by its value, every occurrence; records an issue for a key
     /// the text does not contain, so a changed generator cannot make the rewrite silently miss.
-    static func rewrite(_ text: String, _ replacements: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
+    static func rewrite(
+        _ text: String, _ replacements: [(String, String)], sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> String {
         var result = text
         for (from, to) in replacements {
-            if !result.contains(from) { Issue.record("the script has no '\(from)' to rewrite", sourceLocation: sourceLocation) }
+            if !result.contains(from) {
+                Issue.record("the script has no '\(from)' to rewrite", sourceLocation: sourceLocation)
+            }
             result = result.replacingOccurrences(of: from, with: to)
         }
         return result

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackCompiler
 
 /// A real Traefik on loopback, running a build's generated configuration against the generated
@@ -74,8 +75,10 @@ final class TraefikSandbox {
 
     /// A GET to `host` and `path` on the entry point (`web` for http, `websecure` for https by
     /// default), with curl trusting only the sandbox's certificate.
-    func get(_ scheme: String, _ host: String, _ path: String = "/", entryPoint: String? = nil,
-             cookie: String? = nil, credentials: (user: String, password: String)? = nil) throws -> HTTPExchange {
+    func get(
+        _ scheme: String, _ host: String, _ path: String = "/", entryPoint: String? = nil,
+        cookie: String? = nil, credentials: (user: String, password: String)? = nil
+    ) throws -> HTTPExchange {
         let name = entryPoint ?? (scheme == "https" ? "websecure" : "web")
         guard let port = ports[name] else { throw SandboxError("no entry point '\(name)' in the static configuration") }
         var extra = ["--cacert", certificate.path]
@@ -104,7 +107,9 @@ final class TraefikSandbox {
     /// Every request the backends received so far, health probes included, in order.
     func backendRequests() -> [BackendReply] {
         let text = (try? String(contentsOf: folder.appendingPathComponent("backends.jsonl"), encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(BackendReply.self, from: Data($0.utf8)) }
+        return text.split(separator: "\n").compactMap {
+            try? JSONDecoder().decode(BackendReply.self, from: Data($0.utf8))
+        }
     }
 
     /// The end of every process's log (Traefik's access log and errors, the stand-in's
@@ -145,8 +150,9 @@ final class TraefikSandbox {
         let block = Loopback.Block()
         let tasks = try startBackends(wiring.stack, block: block)
         let apiPort = try startDockerStandIn(stackFile: stackURL, tasks: tasks, unreachable: block.address(254))
-        let staticURL = try writeStaticConfig(rewrite(wiring.staticText), config: wiring.staticConfig,
-                                               apiPort: apiPort, fileDirectory: dynamicFolder)
+        let staticURL = try writeStaticConfig(
+            rewrite(wiring.staticText), config: wiring.staticConfig,
+            apiPort: apiPort, fileDirectory: dynamicFolder)
         try startTraefik(staticURL)
         try awaitRouters(wiring.dynamicFiles.map(\.config))
     }
@@ -166,17 +172,20 @@ final class TraefikSandbox {
         let staticText = try generated(staticFile)
         let staticConfig = try read(staticText, staticFile)
         guard let fileDirectory = staticConfig["providers"]?["file"]?["directory"]?.string else {
-            throw SandboxError("\(staticFile) has no providers.file.directory: the dynamic configuration would not be read")
+            throw SandboxError(
+                "\(staticFile) has no providers.file.directory: the dynamic configuration would not be read")
         }
         let dynamicFiles = try mountedFiles(proxy, under: fileDirectory, stack: stack).map { file in
             let text = try generated(file.file)
             return (file: file.file, name: file.name, text: text, config: try read(text, file.file))
         }
         guard !dynamicFiles.isEmpty else {
-            throw SandboxError("no config is mounted on '\(Self.proxyService)' under \(fileDirectory), the file provider's folder")
+            throw SandboxError(
+                "no config is mounted on '\(Self.proxyService)' under \(fileDirectory), the file provider's folder")
         }
-        return Wiring(stackText: stackText, stack: stack, proxy: proxy, staticFile: staticFile, staticText: staticText,
-                      staticConfig: staticConfig, dynamicFiles: dynamicFiles)
+        return Wiring(
+            stackText: stackText, stack: stack, proxy: proxy, staticFile: staticFile, staticText: staticText,
+            staticConfig: staticConfig, dynamicFiles: dynamicFiles)
     }
 
     /// A generated file's text.
@@ -193,7 +202,10 @@ final class TraefikSandbox {
 
     /// The path after `--configFile=` in the proxy's command.
     private func configFilePath(_ proxy: PyYAMLValue) throws -> String {
-        let words = proxy["command"]?.items?.compactMap(\.string) ?? proxy["command"]?.string.map { $0.split(separator: " ").map(String.init) } ?? []
+        let words =
+            proxy["command"]?.items?.compactMap(\.string) ?? proxy["command"]?.string.map {
+                $0.split(separator: " ").map(String.init)
+            } ?? []
         guard let flag = words.first(where: { $0.hasPrefix("--configFile=") }) else {
             throw SandboxError("the '\(Self.proxyService)' command names no --configFile: \(words)")
         }
@@ -203,13 +215,16 @@ final class TraefikSandbox {
     /// The output file (relative to the stack folder) of the config mounted at `target`.
     private func mountedFile(_ proxy: PyYAMLValue, target: String, stack: PyYAMLValue) throws -> String {
         guard let mount = try configMounts(proxy, stack: stack).first(where: { $0.target == target }) else {
-            throw SandboxError("no config is mounted on '\(Self.proxyService)' at \(target), the path --configFile names")
+            throw SandboxError(
+                "no config is mounted on '\(Self.proxyService)' at \(target), the path --configFile names")
         }
         return mount.file
     }
 
     /// The configs mounted directly in `directory`: their output file and the name they have there.
-    private func mountedFiles(_ proxy: PyYAMLValue, under directory: String, stack: PyYAMLValue) throws -> [(file: String, name: String)] {
+    private func mountedFiles(_ proxy: PyYAMLValue, under directory: String, stack: PyYAMLValue) throws -> [(
+        file: String, name: String
+    )] {
         let folder = directory.hasSuffix("/") ? directory : directory + "/"
         return try configMounts(proxy, stack: stack).compactMap { mount in
             guard mount.target.hasPrefix(folder) else { return nil }
@@ -222,7 +237,8 @@ final class TraefikSandbox {
     private func configMounts(_ proxy: PyYAMLValue, stack: PyYAMLValue) throws -> [(target: String, file: String)] {
         try (proxy["configs"]?.items ?? []).map { mount in
             guard let source = mount["source"]?.string, let target = mount["target"]?.string,
-                  let file = stack["configs"]?[source]?["file"]?.string else {
+                let file = stack["configs"]?[source]?["file"]?.string
+            else {
                 throw SandboxError("a config mount of '\(Self.proxyService)' without source, target or file: \(mount)")
             }
             return (target, file.hasPrefix("./") ? String(file.dropFirst(2)) : file)
@@ -243,11 +259,15 @@ final class TraefikSandbox {
     /// must be mounted on the proxy, and each must be a default certificate, its key or a
     /// basic-auth users file.
     private func secretRoles(_ wiring: Wiring) throws -> SecretRoles {
-        let mounted = Set((wiring.proxy["secrets"]?.items ?? []).compactMap { $0["target"]?.string ?? $0["source"]?.string ?? $0.string })
+        let mounted = Set(
+            (wiring.proxy["secrets"]?.items ?? []).compactMap {
+                $0["target"]?.string ?? $0["source"]?.string ?? $0.string
+            })
         let routedLabels = labels.values.filter { $0["traefik.enable"] == "true" }
         let texts = [wiring.staticText] + routedLabels.flatMap(\.values) + wiring.dynamicFiles.map(\.text)
         let pattern = try Regex("/run/secrets/([A-Za-z0-9._-]+)")
-        let referenced = Set(texts.flatMap { $0.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) } })
+        let referenced = Set(
+            texts.flatMap { $0.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) } })
         let unmounted = referenced.subtracting(mounted)
         guard unmounted.isEmpty else {
             throw SandboxError("secrets Traefik reads but the stack file does not mount on it: \(unmounted.sorted())")
@@ -255,7 +275,9 @@ final class TraefikSandbox {
         func secretName(_ path: String?) -> String? {
             path.flatMap { $0.hasPrefix("/run/secrets/") ? String($0.dropFirst("/run/secrets/".count)) : nil }
         }
-        var certificates: Set<String> = [], keys: Set<String> = [], htpasswd: Set<String> = []
+        var certificates: Set<String> = []
+        var keys: Set<String> = []
+        var htpasswd: Set<String> = []
         for config in wiring.dynamicFiles.map(\.config) {
             let store = config["tls"]?["stores"]?["default"]?["defaultCertificate"]
             if let name = secretName(store?["certFile"]?.string) { certificates.insert(name) }
@@ -268,9 +290,14 @@ final class TraefikSandbox {
             if let name = secretName(value) { htpasswd.insert(name) }
         }
         let unknown = referenced.subtracting(certificates).subtracting(keys).subtracting(htpasswd)
-        guard unknown.isEmpty else { throw SandboxError("the sandbox does not know how to make secrets \(unknown.sorted())") }
-        guard certificates.count == 1, keys.count == 1, let certificate = certificates.first, let key = keys.first else {
-            throw SandboxError("expected one default certificate and key in the dynamic configuration, found \(certificates.sorted()) and \(keys.sorted())")
+        guard unknown.isEmpty else {
+            throw SandboxError("the sandbox does not know how to make secrets \(unknown.sorted())")
+        }
+        guard certificates.count == 1, keys.count == 1, let certificate = certificates.first, let key = keys.first
+        else {
+            throw SandboxError(
+                "expected one default certificate and key in the dynamic configuration, found \(certificates.sorted()) and \(keys.sorted())"
+            )
         }
         return SecretRoles(certificate: certificate, key: key, htpasswd: htpasswd)
     }
@@ -285,11 +312,14 @@ final class TraefikSandbox {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let domain = built.stack.domain ?? built.stack.name
         let openssl = try SupportTool.require("openssl")
-        let made = try Tools.run(openssl, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=\(domain)", "-addext", "subjectAltName=DNS:\(domain),DNS:*.\(domain)",
-            "-keyout", folder.appendingPathComponent(key).path, "-out", folder.appendingPathComponent(certificate).path,
-        ])
+        let made = try Tools.run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=\(domain)", "-addext", "subjectAltName=DNS:\(domain),DNS:*.\(domain)",
+                "-keyout", folder.appendingPathComponent(key).path, "-out",
+                folder.appendingPathComponent(certificate).path,
+            ])
         guard made.status == 0 else { throw SandboxError("openssl could not make the certificate: \(made.summary)") }
         let htpasswdTool = try SupportTool.require("htpasswd")
         for name in htpasswd {
@@ -305,12 +335,20 @@ final class TraefikSandbox {
     /// the service's replicas (two for a global service), each on its own address of `block`
     /// at every port its labels name. Returns the addresses by service key.
     private func startBackends(_ stack: PyYAMLValue, block: Loopback.Block) throws -> [String: [String]] {
-        var listens: [String] = [], tasks: [String: [String]] = [:], host = 2
-        for (service, serviceLabels) in labels.sorted(by: { $0.key < $1.key }) where serviceLabels["traefik.enable"] == "true" {
+        var listens: [String] = []
+        var tasks: [String: [String]] = [:]
+        var host = 2
+        for (service, serviceLabels) in labels.sorted(by: { $0.key < $1.key })
+        where serviceLabels["traefik.enable"] == "true" {
             let deploy = stack["services"]?[service]?["deploy"]
             let count = deploy?["mode"]?.string == "global" ? 2 : (deploy?["replicas"]?.int ?? 1)
-            let ports = Set(serviceLabels.filter { $0.key.lowercased().hasSuffix(".loadbalancer.server.port") }.compactMap { Int($0.value) })
-            guard !ports.isEmpty else { throw SandboxError("'\(service)' is routed but its labels name no loadbalancer.server.port") }
+            let ports = Set(
+                serviceLabels.filter { $0.key.lowercased().hasSuffix(".loadbalancer.server.port") }.compactMap {
+                    Int($0.value)
+                })
+            guard !ports.isEmpty else {
+                throw SandboxError("'\(service)' is routed but its labels name no loadbalancer.server.port")
+            }
             for port in ports where !Loopback.mayListen(on: port) {
                 throw SandboxError("a backend of '\(service)' must listen on port \(port), which needs root here")
             }
@@ -328,8 +366,10 @@ final class TraefikSandbox {
         let ready = folder.appendingPathComponent("backends.ready")
         let process = try SandboxProcess(
             name: "backends", executable: try SupportTool.require("python3"),
-            arguments: [try SupportTool.script("http_backend.py").path, "--ready-file", ready.path,
-                        "--log", folder.appendingPathComponent("backends.jsonl").path] + listens,
+            arguments: [
+                try SupportTool.script("http_backend.py").path, "--ready-file", ready.path,
+                "--log", folder.appendingPathComponent("backends.jsonl").path,
+            ] + listens,
             log: folder.appendingPathComponent("backends.log"))
         processes.append(process)
         try Waiting.until("the backends to listen", timeout: 10, context: { process.logTail() }) {
@@ -341,19 +381,26 @@ final class TraefikSandbox {
 
     /// Starts the stand-in Docker API; returns its port on 127.0.0.1.
     private func startDockerStandIn(stackFile: URL, tasks: [String: [String]], unreachable: String) throws -> Int {
-        let tasksFile = folder.appendingPathComponent("tasks.json"), portFile = folder.appendingPathComponent("docker-api.port")
+        let tasksFile = folder.appendingPathComponent("tasks.json")
+        let portFile = folder.appendingPathComponent("docker-api.port")
         try JSONEncoder().encode(tasks).write(to: tasksFile)
         let process = try SandboxProcess(
             name: "docker API stand-in", executable: try SupportTool.require("python3"),
-            arguments: [try SupportTool.script("docker_api_standin.py").path, "--stack-file", stackFile.path,
-                        "--stack-name", stackName, "--tasks", tasksFile.path, "--proxy-service", Self.proxyService,
-                        "--unreachable-address", unreachable, "--port-file", portFile.path],
+            arguments: [
+                try SupportTool.script("docker_api_standin.py").path, "--stack-file", stackFile.path,
+                "--stack-name", stackName, "--tasks", tasksFile.path, "--proxy-service", Self.proxyService,
+                "--unreachable-address", unreachable, "--port-file", portFile.path,
+            ],
             log: folder.appendingPathComponent("docker-api.log"))
         processes.append(process)
         var port: Int?
         try Waiting.until("the Docker API stand-in to listen", timeout: 10, context: { process.logTail() }) {
-            guard process.isRunning else { throw SandboxError("the Docker API stand-in stopped:\n\(process.logTail())") }
-            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            guard process.isRunning else {
+                throw SandboxError("the Docker API stand-in stopped:\n\(process.logTail())")
+            }
+            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             return port != nil
         }
         return port ?? 0
@@ -361,8 +408,10 @@ final class TraefikSandbox {
 
     /// The static configuration with only what loopback needs changed; every key it changes
     /// must already be there.
-    private func writeStaticConfig(_ text: String, config: PyYAMLValue, apiPort: Int, fileDirectory: URL) throws -> URL {
-        let source = folder.appendingPathComponent("traefik.generated.yml"), target = folder.appendingPathComponent("traefik.yml")
+    private func writeStaticConfig(_ text: String, config: PyYAMLValue, apiPort: Int, fileDirectory: URL) throws -> URL
+    {
+        let source = folder.appendingPathComponent("traefik.generated.yml")
+        let target = folder.appendingPathComponent("traefik.yml")
         try Data(text.utf8).write(to: source)
         var changes: [[String]] = [
             ["providers", "swarm", "endpoint", "http://127.0.0.1:\(apiPort)"],
@@ -375,7 +424,10 @@ final class TraefikSandbox {
             changes.append(["entryPoints", name, "address", "127.0.0.1:\(port)"])
         }
         pingEntryPoint = config["ping"]?["entryPoint"]?.string ?? "traefik"
-        let arguments = ["-c", Self.rewriteScript, source.path, target.path, String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)]
+        let arguments = [
+            "-c", Self.rewriteScript, source.path, target.path,
+            String(decoding: try JSONEncoder().encode(changes), as: UTF8.self),
+        ]
         let run = try Tools.run(try SupportTool.require("python3"), arguments)
         guard run.status == 0 else { throw SandboxError("could not adapt the static configuration: \(run.summary)") }
         return target
@@ -402,10 +454,13 @@ final class TraefikSandbox {
     /// Starts Traefik and waits until its ping entry point answers.
     private func startTraefik(_ staticConfig: URL) throws {
         let process = try SandboxProcess(
-            name: "traefik", executable: try SupportTool.require("traefik"), arguments: ["--configFile=\(staticConfig.path)"],
+            name: "traefik", executable: try SupportTool.require("traefik"),
+            arguments: ["--configFile=\(staticConfig.path)"],
             log: folder.appendingPathComponent("traefik.log"), in: folder)
         processes.append(process)
-        guard let port = ports[pingEntryPoint] else { throw SandboxError("the ping entry point '\(pingEntryPoint)' is not defined") }
+        guard let port = ports[pingEntryPoint] else {
+            throw SandboxError("the ping entry point '\(pingEntryPoint)' is not defined")
+        }
         try Waiting.until("Traefik to answer /ping", context: { self.diagnostics }) {
             guard process.isRunning else { throw SandboxError("Traefik stopped:\n\(self.diagnostics)") }
             return (try? Curl.get("http://127.0.0.1:\(port)/ping", host: "127.0.0.1", port: port))?.status == 200
@@ -419,17 +474,25 @@ final class TraefikSandbox {
         for serviceLabels in labels.values where serviceLabels["traefik.enable"] == "true" {
             for (key, rule) in serviceLabels where key.hasPrefix("traefik.http.routers.") && key.hasSuffix(".rule") {
                 let router = String(key.dropLast(".rule".count))
-                routers.append((router, rule, (serviceLabels["\(router).entrypoints"] ?? "").split(separator: ",").map(String.init),
-                                serviceLabels["\(router).tls"] == "true"))
+                routers.append(
+                    (
+                        router, rule,
+                        (serviceLabels["\(router).entrypoints"] ?? "").split(separator: ",").map(String.init),
+                        serviceLabels["\(router).tls"] == "true"
+                    ))
             }
         }
         for config in dynamicConfigs {
             for (name, router) in config["http"]?["routers"]?.pairs ?? [:] {
-                routers.append((name, router["rule"]?.string ?? "", router["entryPoints"]?.items?.compactMap(\.string) ?? [],
-                                router["tls"] != nil))
+                routers.append(
+                    (
+                        name, router["rule"]?.string ?? "", router["entryPoints"]?.items?.compactMap(\.string) ?? [],
+                        router["tls"] != nil
+                    ))
             }
         }
-        let host = try Regex("Host\\(`([^`]+)`\\)"), prefix = try Regex("PathPrefix\\(`([^`]+)`\\)")
+        let host = try Regex("Host\\(`([^`]+)`\\)")
+        let prefix = try Regex("PathPrefix\\(`([^`]+)`\\)")
         for router in routers.sorted(by: { $0.name < $1.name }) {
             guard let name = router.rule.firstMatch(of: host)?.output[1].substring.map(String.init) else {
                 throw SandboxError("router \(router.name): no Host in rule \(router.rule)")
@@ -437,7 +500,10 @@ final class TraefikSandbox {
             let path = router.rule.firstMatch(of: prefix)?.output[1].substring.map(String.init) ?? "/"
             for entryPoint in router.entryPoints {
                 var last = "no answer"
-                try Waiting.until("router \(router.name) (\(router.rule)) on \(entryPoint)", context: { "last: \(last)\n\(self.diagnostics)" }) {
+                try Waiting.until(
+                    "router \(router.name) (\(router.rule)) on \(entryPoint)",
+                    context: { "last: \(last)\n\(self.diagnostics)" }
+                ) {
                     do {
                         let exchange = try get(router.tls ? "https" : "http", name, path, entryPoint: entryPoint)
                         last = exchange.description

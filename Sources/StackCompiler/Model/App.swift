@@ -21,9 +21,13 @@ struct App: Sendable {
     var volumes: [(name: String, path: String)]
     var backup: Schedule?
     var dependsOn: [Dependency]
+    /// nil for `health: none`, or when neither the manifest nor the preset gives one.
     var health: Health?
     var metrics: Metrics?
     var placement: Placement
+    var ports: [PublishedPort] = []
+    var files: [DeliveredFile] = []
+    var extraHosts: [ExtraHost] = []
     var resources: Resources?
     var update: UpdatePolicy
     var command: [String]?
@@ -52,13 +56,54 @@ struct Dependency: Sendable, Equatable {
     var name: String
 }
 
-/// An HTTP health check.
+/// A health check: an HTTP probe of a path, or a command run inside the container (for images
+/// without an HTTP client).
 struct Health: Sendable {
-    var path: String
+    /// The HTTP path probed on the app's port; nil when `command` checks instead.
+    var path: String?
+    /// The command run inside the container instead of an HTTP probe.
+    var command: HealthCommand?
     var interval: TimeSpan
     var timeout: TimeSpan
     var retries: Int
     var startPeriod: TimeSpan
+}
+
+/// A health check command: one string the image's shell runs, or the words run directly.
+enum HealthCommand: Sendable, Equatable {
+    case shell(String)
+    case words([String])
+}
+
+/// A port published outside the HTTP proxy (`ports`).
+struct PublishedPort: Sendable, Equatable {
+    enum Transport: String, Sendable, CaseIterable { case tcp, udp }
+    /// `ingress`: on every node, balanced across the tasks; `host`: on the nodes that run a
+    /// task, straight to it.
+    enum Mode: String, Sendable, CaseIterable { case ingress, host }
+    /// The port inside the container.
+    var target: Int
+    /// The port on the nodes.
+    var published: Int
+    var transport: Transport
+    var mode: Mode
+}
+
+/// A file of the repository delivered read-only into the app's containers (`files`).
+struct DeliveredFile: Sendable, Equatable {
+    /// Where it appears in the container (absolute).
+    var containerPath: String
+    /// The file as the manifest names it, relative to the manifest's folder.
+    var source: String
+    /// Where the manifest names it, for a file that cannot be read.
+    var span: SourceSpan?
+}
+
+/// An extra `/etc/hosts` entry in the app's containers (`extra_hosts`), the `vip` already
+/// replaced by its address.
+struct ExtraHost: Sendable, Equatable {
+    var host: String
+    var address: String
 }
 
 /// Where Prometheus scrapes an app.

@@ -180,6 +180,8 @@ struct Placement: Sendable {
     var role: Node.Role?
     var labels: [(key: String, value: String)]
     var maxPerNode: Int?
+    /// A node of the cluster model (`manager-1`, `worker-2`, ...).
+    var node: String? = nil
 
     static let anywhere = Placement(role: nil, labels: [], maxPerNode: nil)
 }

@@ -23,9 +23,7 @@ struct AppServicesPass: BuildPass {
                 plan.declareOperatorSecret(secret)
                 service.secrets.append((secret, secret))
             }
-            if let health = app.health, let port = app.port {
-                service.health = Self.httpHealthCheck(health, port: port)
-            }
+            service.health = app.health.flatMap { Self.healthCheck($0, port: app.port) }
             service.placement = PlannedPlacement(app.placement)
             service.resources = app.resources
             service.update = Self.update(app.update)
@@ -90,12 +88,23 @@ struct AppServicesPass: BuildPass {
         }
     }
 
-    /// An HTTP check with whichever of wget or curl the image has.
-    static func httpHealthCheck(_ health: Health, port: Int) -> PlannedService.HealthCheck {
-        let url = "http://127.0.0.1:\(port)\(health.path)"
-        let probe = "wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1"
+    /// The manifest's command, or an HTTP probe of the path with whichever of wget or curl the
+    /// image has; nil for an HTTP check without a port to probe.
+    static func healthCheck(_ health: Health, port: Int?) -> PlannedService.HealthCheck? {
+        let test: PlannedService.HealthCheck.Test
+        switch (health.command, health.path, port) {
+        case (.shell(let command)?, _, _):
+            test = .shell(command)
+        case (.words(let words)?, _, _):
+            test = .exec(words)
+        case (nil, let path?, let port?):
+            let url = "http://127.0.0.1:\(port)\(path)"
+            test = .shell("wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1")
+        case (nil, _, _):
+            return nil
+        }
         return PlannedService.HealthCheck(
-            test: .shell(probe), interval: health.interval, timeout: health.timeout, retries: health.retries,
+            test: test, interval: health.interval, timeout: health.timeout, retries: health.retries,
             startPeriod: health.startPeriod)
     }
 

@@ -11,6 +11,7 @@ public enum BuildPipeline {
             DatabaseServersPass(),
             DatabaseInitPass(),
             NextcloudPresetPass(),
+            DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),
             PendingFamiliesPass(),
@@ -33,15 +34,21 @@ public enum BuildPipeline {
     /// Compiles a checked stack into its output files. `sourceDirectory` is the manifest's folder
     /// relative to the output folder (`../../manifests` for `out/<stack>/`), where `deploy.sh`
     /// finds build contexts.
-    public static func build(_ stack: ResolvedStack, sourceDirectory: String = ".") -> Result {
-        build(stack, sourceDirectory: sourceDirectory, passes: passes)
+    /// `deliveredFiles` holds the files apps deliver (`files`), read by the caller.
+    public static func build(
+        _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:]
+    ) -> Result {
+        build(stack, sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles, passes: passes)
     }
 
     /// The same with other passes (tests add their own).
-    static func build(_ stack: ResolvedStack, sourceDirectory: String = ".", passes: [any BuildPass]) -> Result {
+    static func build(
+        _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:],
+        passes: [any BuildPass]
+    ) -> Result {
         let context = BuildContext(
             sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name,
-            sourceDirectory: sourceDirectory)
+            sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles)
         var plan = BuildPlan(context: context)
         for pass in passes {
             pass.contribute(stack, to: &plan)

@@ -40,7 +40,8 @@ struct BuildOptions: ParsableArguments {
         let outputFolder = URL(fileURLWithPath: output).appendingPathComponent(stack.name).standardizedFileURL.path
         let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
         let result = BuildPipeline.build(
-            stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder))
+            stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder),
+            deliveredFiles: DeliveredFiles.read(stack, manifest: file))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
         all.report(contentsOf: checked.diagnostics + result.diagnostics)

@@ -51,7 +51,7 @@ cgroup_parent=""   # containers' cgroups are under this, in every hierarchy
 preflight() {
   [[ $EUID -eq 0 ]] || fail_setup "the swarm acceptance test must run as root (it starts dockerd in its own namespaces); run it as root, as CI does"
   local tool
-  for tool in dockerd containerd runc unshare setpriv ip curl openssl htpasswd tar ldd "$python"; do
+  for tool in dockerd containerd runc unshare setpriv ip curl openssl htpasswd tar ldd mountpoint "$python"; do
     command -v "$tool" >/dev/null 2>&1 || fail_setup "'$tool' is missing: run scripts/setup.sh (make test does)"
   done
   if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
@@ -507,10 +507,16 @@ run_stack() {
     (umask 077 && openssl rand -hex 16 >"$credentials/$file")
   done < <("$python" -c 'import json, sys; [print(c["file"]) for c in json.load(open(sys.argv[1]))["credentials"]]' "$plan")
 
+  # The shared storage: a folder of the test, mounted (onto itself) so that deploy.sh finds it
+  # mounted, as it insists; the copy's volume folders were moved under it.
+  local shared="$engine/host/data"
+  mkdir -p "$shared"
+  mountpoint -q "$shared" || mount -n --bind "$shared" "$shared"
   started=$SECONDS
-  say "deploy.sh: running (STACKC_RESOLVE_IMAGE=never, STACKC_DEPLOY_TIMEOUT=$timeout)"
+  say "deploy.sh: running (STACKC_RESOLVE_IMAGE=never, STACKC_DEPLOY_TIMEOUT=$timeout, STACKC_SHARED_STORAGE=$shared)"
   (cd "$copy" && PATH="$engine/bin:$PATH" HOME="$engine/home" STACKC_RESOLVE_IMAGE=never STACKC_DEPLOY_TIMEOUT="$timeout" \
-    STACKC_CREDENTIALS_DIR="$credentials" timeout $((timeout + 120)) bash deploy.sh) >"$copy.deploy.log" 2>&1 || status=$?
+    STACKC_CREDENTIALS_DIR="$credentials" STACKC_SHARED_STORAGE="$shared" timeout $((timeout + 120)) bash deploy.sh) \
+    >"$copy.deploy.log" 2>&1 || status=$?
   say "deploy.sh: exit $status after $((SECONDS - started))s; its output:"
   sed 's/^/    | /' "$copy.deploy.log"
   local converged=0 routed=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))

@@ -131,7 +131,13 @@ def adapt_service(name, service, notes, host_root, node_labels):
     kept = []
     for constraint in placement.get("constraints") or []:
         match = re.fullmatch(r"\s*node\.labels\.([\w.-]+)\s*==\s*(\S+)\s*", constraint)
-        if match:
+        if match and match.group(1).startswith("stackc.pin."):
+            # deploy.sh itself labels a node for each pin: the harness leaves that to it.
+            kept.append(constraint)
+        elif match and match.group(1) == "stackc.node":
+            notes.append("%s: constraint '%s' dropped: the test swarm's one node stands in for every node of the "
+                         "cluster model" % (name, constraint))
+        elif match:
             node_labels[match.group(1)] = match.group(2)
             kept.append(constraint)
         elif re.fullmatch(r"\s*node\.role\s*==\s*manager\s*", constraint) or constraint.strip().startswith("node.platform"):
@@ -245,9 +251,9 @@ def basic_auth(document, proxy, users_file, deploy_script):
     return {"user": users[0], "secret": secret} if users else {"user": None, "secret": secret}
 
 
-def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None):
+def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None, refused=False):
     return {"proxy": proxy, "service": service, "host": host, "path": path, "scheme": scheme,
-            "redirect": redirect, "cookie": cookie, "auth": auth}
+            "redirect": redirect, "cookie": cookie, "auth": auth, "refused": refused}
 
 
 def traefik_routes(folder, stack, document, deploy_script):
@@ -286,12 +292,16 @@ def traefik_routes(folder, stack, document, deploy_script):
             if labels.get(lb + "sticky.cookie", "").lower() == "true" or labels.get(lb + "sticky.cookie.name"):
                 cookie = labels.get(lb + "sticky.cookie.name") or "(traefik's default)"
             middlewares = [m for m in router.get("middlewares", "").split(",") if m]
+            # An allow list no client can be on: the route refuses every request (a login stackc
+            # cannot make yet).
+            refused = any(labels.get("traefik.http.middlewares.%s.ipallowlist.sourcerange" % m.split("@")[0])
+                          == "255.255.255.255/32" for m in middlewares)
             for host in re.findall(r"Host\(`([^`]+)`\)", router.get("rule", "")):
                 paths = re.findall(r"PathPrefix\(`([^`]+)`\)", router.get("rule", ""))
                 routes.append(route("traefik", "%s_%s" % (stack, name), host, paths[0] if paths else "/",
                                     "https" if "websecure" in router.get("entrypoints", "") else "http",
                                     redirect=any(m.startswith("redirect-to-https") for m in middlewares),
-                                    cookie=cookie, auth=auth_of(middlewares, labels)))
+                                    cookie=cookie, auth=auth_of(middlewares, labels), refused=refused))
     for router in (dynamic.get("routers") or {}).values():
         middlewares = router.get("middlewares") or []
         for host in re.findall(r"Host\(`([^`]+)`\)", router.get("rule", "")):
@@ -350,8 +360,9 @@ def haproxy_routes(folder, stack, document, deploy_script):
                 auth = basic_auth(document, proxy, "/run/secrets/" + secret.group(1), deploy_script) if secret else {"user": None, "secret": None}
             if template or auth:
                 cookie = next((l.split()[1] for l in backend if l.startswith("cookie ")), None)
+                refused = any(l.startswith("http-request return status 403") for l in backend)
                 routes.append(route("haproxy", "%s_%s" % (stack, template.group(1)) if template else None, host, route_path, scheme,
-                                    cookie=cookie, auth=auth))
+                                    cookie=cookie, auth=auth, refused=refused))
     return routes
 
 
@@ -528,6 +539,20 @@ def check_route(route, stack_plan):
     app = stack_plan["services"].get((service or "")[len(stack_plan["stack"]) + 1:], {})
     standin = service is not None and stack_plan["images"].get(app.get("image"), {}).get("kind") == "standin"
     ok, lines = True, []
+    if route.get("refused"):
+        # The manifest protects the app with a login stackc does not generate yet: the proxy
+        # must refuse every request, and no task may answer.
+        def refused_attempt():
+            return curl(url, host, port)
+
+        status, _, _, body = while_the_proxy_learns(refused_attempt, lambda result: result[0] != 404, pause=2)
+        names = task_hostnames(service) if service else {}
+        if status == 403 and body.split(" ")[0] not in names:
+            lines.append("refused %s: 403 from the proxy, no task reached (its login is not generated yet)" % url)
+        else:
+            ok = False
+            lines.append("refused %s: FAILED: status %d, answer %r (expected 403 from the proxy)" % (url, status, body[:120]))
+        return ok, lines
     login = login_for(route["auth"])
     if route["auth"]:
         status = while_the_proxy_learns(lambda: curl(url, host, port)[0], lambda status: status != 404, pause=2)

@@ -82,6 +82,7 @@ struct StackFileExpectations {
         verifyLabels()
         verifyDatabases()
         verifyHealthchecks()
+        verifyNodeLocalStatePinned()
     }
 
     /// The service of an app or database; records an issue when it is missing.
@@ -149,7 +150,10 @@ struct StackFileExpectations {
                     "\(app.name): replicas \(String(describing: deploy["replicas"])), expected \(count)")
             }
             let constraints = deploy["placement"]?["constraints"]?.items?.map { $0.string ?? "<\($0)>" } ?? []
-            #expect(constraints == Self.constraints(app.placement), "\(app.name): constraints \(constraints)")
+            // An app whose volumes stay on one node's disk is pinned to the node labelled for it.
+            let pinned = !app.volumes.isEmpty && !stack.cluster.hasSharedStorage && app.placement.node == nil
+            let pin = pinned ? ["node.labels.stackc.pin.\(stack.name).\(app.name) == true"] : []
+            #expect(constraints == Self.constraints(app.placement) + pin, "\(app.name): constraints \(constraints)")
             #expect(
                 deploy["placement"]?["max_replicas_per_node"]?.int == app.placement.maxPerNode,
                 "\(app.name): max_replicas_per_node \(String(describing: deploy["placement"]?["max_replicas_per_node"]))"
@@ -187,16 +191,12 @@ struct StackFileExpectations {
         #expect(used.isSubset(of: declared), "networks used but not declared: \(used.subtracting(declared))")
     }
 
-    /// Volumes of apps with several tasks on shared storage are bound from `/data/<stack>/`;
-    /// every other volume is a plain named volume.
+    /// Volumes of apps on a cluster with shared storage are bound from `/data/<stack>/`, so that
+    /// tasks can move; every other volume is a plain named volume on one node.
     func verifyVolumes() {
         for app in stack.apps {
-            let tasks: Int
-            switch app.replicas {
-            case .count(let count): tasks = count
-            case .global: tasks = stack.cluster.managers + stack.cluster.workers
-            }
-            let bound = stack.cluster.hasSharedStorage && tasks > 1
+            let tasks = stack.taskCount(app.replicas)
+            let bound = stack.cluster.hasSharedStorage
             let mounts = service(app.name)?["volumes"]?.items ?? []
             for volume in app.volumes {
                 let key = "\(app.name)-\(volume.name)"
@@ -288,7 +288,15 @@ struct StackFileExpectations {
                 mounts.contains { $0["source"]?.string == "\(database.name)-data" },
                 "\(database.name): mounts \(mounts)")
             let constraints = service["deploy"]?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
-            #expect(constraints == Self.constraints(database.placement), "\(database.name): constraints \(constraints)")
+            // A database server keeps its files on one node's disk: pinned there.
+            let pin =
+                database.placement.node == nil ? ["node.labels.stackc.pin.\(stack.name).\(database.name) == true"] : []
+            #expect(
+                constraints == Self.constraints(database.placement) + pin,
+                "\(database.name): constraints \(constraints)")
+            #expect(
+                network?["driver_opts"]?["encrypted"]?.string == "",
+                "db-\(database.name): traffic between nodes is not encrypted: \(String(describing: network))")
             let secret = "\(database.name)-admin-password"
             let hasSecret = (service["secrets"]?.items ?? []).contains { $0["source"]?.string == secret }
             #expect(
@@ -301,15 +309,42 @@ struct StackFileExpectations {
         }
     }
 
+    /// The pinning rule, read off the stack file alone: every service that mounts a named volume
+    /// not bound from the shared storage runs on one node (a pin label or a named node), and the
+    /// services that mount the same such volume run on the same one.
+    func verifyNodeLocalStatePinned() {
+        let declared = document["volumes"]?.pairs ?? [:]
+        let local = Set(declared.filter { $0.value["driver_opts"]?["device"] == nil }.keys)
+        var pinOfVolume: [String: Set<String>] = [:]
+        for (name, service) in document["services"]?.pairs ?? [:] {
+            let sources = (service["volumes"]?.items ?? []).compactMap { mount -> String? in
+                mount["type"]?.string == "volume" ? mount["source"]?.string : nil
+            }
+            let localSources = sources.filter(local.contains)
+            guard !localSources.isEmpty else { continue }
+            let constraints = service["deploy"]?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
+            let pins = Set(
+                constraints.filter {
+                    $0.hasPrefix("node.labels.stackc.pin.\(stack.name).") || $0.hasPrefix("node.labels.stackc.node == ")
+                })
+            #expect(
+                pins.count == 1, "\(name) keeps \(localSources) on a node's disk, but is not pinned: \(constraints)")
+            for volume in localSources { pinOfVolume[volume, default: []].formUnion(pins) }
+        }
+        for (volume, pins) in pinOfVolume {
+            #expect(pins.count == 1, "the services that mount '\(volume)' are pinned apart: \(pins.sorted())")
+        }
+    }
+
     /// Apps with a health path and a port get a check the engine runs.
     func verifyHealthchecks() {
         for app in stack.apps {
             guard let service = service(app.name) else { continue }
             let test = service["healthcheck"]?["test"]?.items?.compactMap(\.string)
-            if let health = app.health, let port = app.port {
+            if let health = app.health, let path = health.path, health.command == nil, let port = app.port {
                 #expect(
                     test?.first == "CMD-SHELL"
-                        && test?.last?.contains("http://127.0.0.1:\(port)\(health.path)") == true,
+                        && test?.last?.contains("http://127.0.0.1:\(port)\(path)") == true,
                     "\(app.name): healthcheck \(String(describing: test))")
             } else {
                 #expect(test == nil, "\(app.name): a healthcheck without health and port")
@@ -323,6 +358,7 @@ struct StackFileExpectations {
     static func constraints(_ placement: Placement) -> [String] {
         (placement.role.map { ["node.role == \($0.rawValue)"] } ?? [])
             + placement.labels.map { "node.labels.\($0.key) == \($0.value)" }
+            + (placement.node.map { ["node.labels.stackc.node == \($0)"] } ?? [])
     }
 
     /// The names in a list of names, or the keys of a map (Docker prints `networks:` as a map).

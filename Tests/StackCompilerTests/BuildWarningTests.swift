@@ -17,60 +17,92 @@ import Testing
         return BuildPipeline.build(stack).diagnostics
     }
 
-    @Test func notGeneratedYetPointsAtTheFirstSectionThatAsksForIt() throws {
+    /// One W307 per key that asks for a family not generated yet, at that key.
+    @Test func notGeneratedYetPointsAtEachAskingKey() throws {
         let manifest = MarkedManifest(
             """
             stackc: 1
             name: shop
             domain: shop.test
-            1️⃣monitoring:
+            cluster:
+              managers: 1
+              provision: 1️⃣vagrant
+              vip: 2️⃣192.168.56.100
+            3️⃣monitoring:
               metrics: true
-            identity:
+            4️⃣identity:
               roles: [staff]
+            5️⃣registry:
+              users: [ci]
+            databases:
+              pg: {backup: 6️⃣daily}
+            apps:
+              web:
+                image: nginx:1.27-alpine
+                port: 8080
+                host: www
+                auth: 7️⃣oidc
+              api:
+                build: 8️⃣./api
+                volumes: {data: /data}
+                backup: 9️⃣hourly
+            """)
+        // In file order, as the command line prints them.
+        let warnings = Self.warnings(manifest).filter { $0.code == Codes.notGeneratedYet }
+            .sorted {
+                ($0.span?.start.line ?? 0, $0.span?.start.column ?? 0) < (
+                    $1.span?.start.line ?? 0, $1.span?.start.column ?? 0
+                )
+            }
+        #expect(
+            summary(warnings) == ("1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣9️⃣" as String).map { "W307@\(manifest[$0])" })
+        let messages = warnings.map(\.message)
+        #expect(messages[0].hasPrefix("node provisioning (Vagrantfile, daemon.json)"))
+        #expect(messages[1].hasPrefix("keepalived for the virtual IP"))
+        #expect(messages[2].hasPrefix("monitoring (Prometheus"))
+        #expect(messages[3].hasPrefix("identity (the Keycloak service"))
+        #expect(messages[4].hasPrefix("the registry"))
+        #expect(messages[5].hasPrefix("the backup job of 'pg'"))
+        #expect(messages[6].hasPrefix("OIDC sign-in for 'web'"))
+        #expect(warnings[6].help?.contains("refuses every request") == true)
+        #expect(messages[7].hasPrefix("the registry 'api' is built into"))
+        #expect(warnings[7].help?.contains("deploy.sh") == true)
+        #expect(messages[8].hasPrefix("the backup job of 'api'"))
+    }
+
+    /// A stack that asks for nothing missing gets no W307: the runbook, which every stack will
+    /// get, is in the README's status table, not a warning on every manifest.
+    @Test func aPlainStackHasNoNotGeneratedWarning() {
+        let manifest = MarkedManifest(
+            """
+            stackc: 1
+            name: shop
             databases:
               pg: {}
             apps:
               web:
                 image: nginx:1.27-alpine
-                port: 8080
+                database: pg
             """)
-        let warnings = Self.warnings(manifest)
-        #expect(summary(warnings) == ["W307@\(manifest["1️⃣"])"])
-        let message = try #require(warnings.first?.message)
-        #expect(message.contains("identity (Keycloak service and realm)"))
-        #expect(message.contains("monitoring (Prometheus"))
-        #expect(!message.contains("backup jobs"))
+        #expect(Self.warnings(manifest).filter { $0.code == Codes.notGeneratedYet }.isEmpty)
     }
 
-    @Test func notGeneratedYetForABackupPointsAtTheApp() {
+    /// Redis consumers share the server until per-consumer users are generated: one warning, at
+    /// the database.
+    @Test func redisConsumersAreWarnedAtTheDatabase() {
         let manifest = MarkedManifest(
             """
             stackc: 1
             name: shop
-            apps:
-              1️⃣web:
-                image: nginx:1.27-alpine
-                volumes: {data: /data}
-                backup: daily
-            """)
-        let warnings = Self.warnings(manifest)
-        #expect(summary(warnings) == ["W307@\(manifest["1️⃣"])"])
-        #expect(warnings.first?.message.contains("backup jobs") == true)
-    }
-
-    @Test func notGeneratedYetForTheRunbookAloneIsAtTheTop() {
-        let manifest = MarkedManifest(
-            """
-            # a plain stack
-            1️⃣stackc: 1
-            name: shop
+            databases:
+              1️⃣cache: {engine: redis}
             apps:
               web:
                 image: nginx:1.27-alpine
+                database: cache
             """)
-        let warnings = Self.warnings(manifest)
+        let warnings = Self.warnings(manifest).filter { $0.code == Codes.notGeneratedYet }
         #expect(summary(warnings) == ["W307@\(manifest["1️⃣"])"])
-        #expect(warnings.first?.message.hasSuffix("stackc: RUNBOOK.md") == true)
     }
 
     @Test func unknownImageStartPointsAtTheApp() {

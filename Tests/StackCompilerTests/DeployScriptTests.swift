@@ -1,4 +1,5 @@
 import Foundation
+import StackDiagnostics
 import Testing
 
 @testable import StackCompiler
@@ -41,8 +42,12 @@ import Testing
         #expect(built.tree.file("deploy.sh")?.executable == true)
     }
 
-    /// Runs deploy.sh in `folder` with the stand-in docker first on the PATH.
-    func deploy(_ folder: URL, state: URL, credentials: URL, timeout: Int = 20, loginFailures: Int = 0) throws
+    /// Runs deploy.sh in `folder` with the stand-in docker first on the PATH (and whatever else
+    /// the test put in `state/bin`).
+    func deploy(
+        _ folder: URL, state: URL, credentials: URL, timeout: Int = 20, loginFailures: Int = 0,
+        environment: [String] = []
+    ) throws
         -> ToolRun?
     {
         let standin = Repository.root.appendingPathComponent(
@@ -59,8 +64,8 @@ import Testing
             [
                 "PATH=\(path)", "STANDIN_STATE=\(state.path)", "STACKC_CREDENTIALS_DIR=\(credentials.path)",
                 "STACKC_DEPLOY_TIMEOUT=\(timeout)", "STANDIN_LOGIN_FAILURES=\(loginFailures)",
-                "HOME=\(state.path)", "bash", "deploy.sh",
-            ], in: folder)
+                "HOME=\(state.path)",
+            ] + environment + ["bash", "deploy.sh"], in: folder)
     }
 
     @Test func createsMissingSecretsOnceAndPrintsNone() throws {
@@ -218,5 +223,239 @@ import Testing
         let push = try #require(calls.firstIndex(of: "push registry.ci.test/ci/api:latest"), "\(calls)")
         let stackDeploy = try #require(calls.firstIndex { $0.hasPrefix("stack deploy") })
         #expect(logins.last! < build && build < push && push < stackDeploy)
+    }
+
+    // MARK: - Pins, and what the operator provides
+
+    /// A built stack written to `folder/out`, with an empty stand-in state and credentials.
+    struct Prepared {
+        var out: URL
+        var state: URL
+        var credentials: URL
+        var folder: URL
+
+        func text(_ name: String) -> String {
+            (try? String(contentsOf: state.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        }
+
+        var secretNames: [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("secrets").path)) ?? [])
+                .sorted()
+        }
+    }
+
+    func prepare(_ tree: OutputTree, _ label: String, nodes: String? = nil, services: String) throws -> Prepared {
+        let folder = try BuildSupport.makeTemporaryFolder(label)
+        let prepared = Prepared(
+            out: folder.appendingPathComponent("out"), state: folder.appendingPathComponent("state"),
+            credentials: folder.appendingPathComponent("credentials"), folder: folder)
+        try BuildSupport.write(tree, to: prepared.out)
+        try FileManager.default.createDirectory(at: prepared.state, withIntermediateDirectories: true)
+        if let nodes {
+            try nodes.write(to: prepared.state.appendingPathComponent("nodes"), atomically: true, encoding: .utf8)
+        }
+        try services.write(to: prepared.state.appendingPathComponent("services"), atomically: true, encoding: .utf8)
+        return prepared
+    }
+
+    /// A database keeps its files on one node: deploy.sh labels the first ready, active node that
+    /// meets its placement (by host name), once; a later run, or a node already labelled, keeps
+    /// the data where it is.
+    @Test func pinsStateToOneEligibleNodeOnce() throws {
+        let manifest = """
+            stackc: 1
+            name: pin
+            cluster: {managers: 1, workers: 3}
+            databases:
+              pg: {placement: {role: worker}}
+            apps:
+              web: {image: nginx:1.27-alpine, database: pg}
+            """
+        let built = try #require(BuildSupport.build(path: "pin.yml", text: manifest))
+        let stackFile = try #require(built.tree.file("stack.yml")).contents
+        #expect(stackFile.contains("- node.labels.stackc.pin.pin.pg == true"))
+        let nodes = """
+            n1 alpha manager Ready Active
+            n2 bravo worker Down Active
+            n3 delta worker Ready Active
+            n4 charlie worker Ready Drain
+            n5 echo worker Ready Active
+
+            """
+        let prepared = try prepare(built.tree, "deploy-pin", nodes: nodes, services: "pin_web 1/1\npin_pg 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let first = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(first.status == 0, "\(first.summary)")
+        // bravo is down, charlie drained: delta is the first that may hold the data.
+        #expect(prepared.text("labels/n3") == "stackc.pin.pin.pg=true\n", "\(first.summary)")
+        #expect(first.stderr.contains("pinned stackc.pin.pin.pg to node delta"))
+        let calls = prepared.text("calls").split(separator: "\n")
+        let update = try #require(calls.firstIndex { $0.hasPrefix("node update") })
+        let stackDeploy = try #require(calls.firstIndex { $0.hasPrefix("stack deploy") })
+        #expect(update < stackDeploy)
+
+        let second = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(second.status == 0, "\(second.summary)")
+        #expect(prepared.text("calls").components(separatedBy: "node update").count == 2, "labelled twice")
+        #expect(prepared.text("labels/n5").isEmpty)
+    }
+
+    @Test func aNodeAlreadyPinnedKeepsTheState() throws {
+        let manifest = """
+            stackc: 1
+            name: pin
+            cluster: {managers: 1, workers: 2}
+            databases:
+              pg: {}
+            apps:
+              web: {image: nginx:1.27-alpine, database: pg}
+            """
+        let built = try #require(BuildSupport.build(path: "pin.yml", text: manifest))
+        let prepared = try prepare(
+            built.tree, "deploy-pinned", nodes: "n1 alpha manager Ready Active\nn2 bravo worker Ready Active\n",
+            services: "pin_web 1/1\npin_pg 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        try FileManager.default.createDirectory(
+            at: prepared.state.appendingPathComponent("labels"), withIntermediateDirectories: true)
+        try "stackc.pin.pin.pg=true\n".write(
+            to: prepared.state.appendingPathComponent("labels/n2"), atomically: true, encoding: .utf8)
+        let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 0, "\(run.summary)")
+        #expect(!prepared.text("calls").contains("node update"))
+        #expect(prepared.text("labels/n1").isEmpty)
+    }
+
+    /// What the operator provides is checked before deploy.sh changes anything: the manifest's
+    /// own secrets, node labels a placement asks for, a node of the cluster model by name.
+    @Test func stopsBeforeAnyChangeWhenTheOperatorsPartIsMissing() throws {
+        let manifest = """
+            stackc: 1
+            name: pre
+            cluster: {managers: 1, workers: 1}
+            apps:
+              web:
+                image: nginx:1.27-alpine
+                secrets: [api-key]
+                placement: {labels: {zone: a}}
+              batch:
+                image: nginx:1.27-alpine
+            """
+        let source = SourceFile(path: "pre.yml", bytes: Array(manifest.utf8))
+        var stack = try #require(StackCompiler.check(source).stack)
+        let batch = try #require(stack.apps.firstIndex { $0.name == "batch" })
+        stack.apps[batch].placement.node = "worker-1"
+        let tree = BuildPipeline.build(stack).tree
+        let prepared = try prepare(
+            tree, "deploy-preflight", nodes: "n1 alpha manager Ready Active\nn2 bravo worker Ready Active\n",
+            services: "pre_web 1/1\npre_batch 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+
+        var run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the secret 'api-key' (used by web) does not exist"), "\(run.summary)")
+        #expect(prepared.secretNames.isEmpty, "secrets made before the stop: \(prepared.secretNames)")
+
+        try "key".write(to: prepared.state.appendingPathComponent("secrets/api-key"), atomically: true, encoding: .utf8)
+        run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no node carries the label zone=a"), "\(run.summary)")
+
+        try "zone=a\n".write(to: prepared.state.appendingPathComponent("labels/n1"), atomically: true, encoding: .utf8)
+        run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no node is 'worker-1' of the cluster model"), "\(run.summary)")
+        #expect(!prepared.text("calls").contains("stack deploy"))
+
+        // A node whose host name is the model's name is taken for it, and labelled.
+        try "n1 alpha manager Ready Active\nn2 worker-1 worker Ready Active\n".write(
+            to: prepared.state.appendingPathComponent("nodes"), atomically: true, encoding: .utf8)
+        run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 0, "\(run.summary)")
+        #expect(prepared.text("labels/n2") == "stackc.node=worker-1\n")
+        let stackFile = try String(contentsOf: prepared.out.appendingPathComponent("stack.yml"), encoding: .utf8)
+        #expect(stackFile.contains("- node.labels.stackc.node == worker-1"))
+    }
+
+    /// Volumes on the shared storage: deploy.sh stops, before it changes anything, when the share
+    /// is not mounted, instead of making the folders on this node's own disk.
+    @Test func stopsWhenTheSharedStorageIsNotMounted() throws {
+        let manifest = """
+            stackc: 1
+            name: share
+            cluster: {managers: 1, workers: 1, shared_storage: nfs}
+            apps:
+              web: {image: nginx:1.27-alpine, volumes: {data: /data}}
+            """
+        let built = try #require(BuildSupport.build(path: "share.yml", text: manifest))
+        let prepared = try prepare(built.tree, "deploy-share", services: "share_web 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let notMounted = prepared.folder.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: notMounted, withIntermediateDirectories: true)
+        let run = try #require(
+            try deploy(
+                prepared.out, state: prepared.state, credentials: prepared.credentials,
+                environment: ["STACKC_SHARED_STORAGE=\(notMounted.path)"]))
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.contains("the shared storage is not mounted at \(notMounted.path) on this node"),
+            "\(run.summary)")
+        #expect(!FileManager.default.fileExists(atPath: "/data/share/web-data"))
+        #expect(prepared.secretNames.isEmpty)
+    }
+
+    /// A build without the registry's password stops before anything changes, and says that
+    /// stackc does not generate the registry yet.
+    @Test func stopsBeforeBuildingWithoutTheRegistryPassword() throws {
+        let manifest = """
+            stackc: 1
+            name: ci
+            domain: ci.test
+            registry: {users: [deploy]}
+            apps:
+              api: {build: ./api, port: 8000, host: api}
+            """
+        let built = try #require(BuildSupport.build(path: "ci.yml", text: manifest))
+        let prepared = try prepare(built.tree, "deploy-no-registry", services: "ci_api 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("does not generate the registry yet"), "\(run.summary)")
+        #expect(run.stderr.contains("ci_registry-htpasswd.deploy"), "\(run.summary)")
+        #expect(prepared.secretNames.isEmpty)
+        #expect(!prepared.text("calls").contains("build --tag"))
+    }
+
+    /// Login passwords reach htpasswd on its standard input: the process list never shows them.
+    @Test func htpasswdReadsThePasswordFromStandardInput() throws {
+        let built = try #require(BuildSupport.build(path: "shop.yml", text: Self.manifest))
+        let prepared = try prepare(built.tree, "deploy-htpasswd", services: "shop_web 1/1\nshop_pg 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let bin = prepared.state.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let real = try #require(Tools.locate("htpasswd")).path
+        let wrapper = bin.appendingPathComponent("htpasswd")
+        try """
+        #!/bin/sh
+        printf '%s\\n' "$*" >>"\(prepared.state.path)/htpasswd-arguments"
+        exec \(real) "$@"
+
+        """.write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 0, "\(run.summary)")
+        let arguments = prepared.text("htpasswd-arguments")
+        #expect(arguments.split(separator: "\n").count == 2, "one call per htpasswd secret: \(arguments)")
+        for name in ["shop_web-htpasswd.admin", "shop_proxy-dashboard-htpasswd.admin"] {
+            let password = try String(contentsOf: prepared.credentials.appendingPathComponent(name), encoding: .utf8)
+                .trimmingCharacters(in: .newlines)
+            #expect(!password.isEmpty && !arguments.contains(password), "\(name)'s password on a command line")
+            let line = try String(
+                contentsOf: prepared.state.appendingPathComponent("secrets/\(name.split(separator: ".")[0])"),
+                encoding: .utf8)
+            let file = prepared.folder.appendingPathComponent("check")
+            try line.write(to: file, atomically: true, encoding: .utf8)
+            let verify = try #require(try Tools.run("htpasswd", ["-vb", file.path, "admin", password]))
+            #expect(verify.status == 0, "\(verify.summary)")
+        }
     }
 }

@@ -43,6 +43,10 @@ import Testing
         return (try #require(document["services"]?.pairs), built.tree)
     }
 
+    static func names(_ value: PyYAMLValue?) -> [String] {
+        value?.items?.compactMap(\.string) ?? value?.pairs?.keys.sorted() ?? []
+    }
+
     static func environment(_ service: PyYAMLValue?) -> [String: String] {
         (service?["environment"]?.pairs ?? [:]).compactMapValues(\.string)
     }
@@ -74,9 +78,15 @@ import Testing
         #expect(environment["OVERWRITEHOST"] == "files.cloud.test")
         #expect(environment["OVERWRITEPROTOCOL"] == "https")
         #expect(environment["OVERWRITECLIURL"] == "https://files.cloud.test")
+        // Only the proxy's network is trusted to say who the client is: its fixed range.
+        let stackText = try #require(tree.file("stack.yml")).contents
+        let stackFile = try #require(try PyYAMLValue.read(stackText))
+        let subnet = try #require(stackFile["networks"]?["public"]?["ipam"]?["config"]?.items?.first?["subnet"]?.string)
+        #expect(environment["TRUSTED_PROXIES"] == subnet)
+        #expect(subnet.hasPrefix("10.") && subnet.hasSuffix(".0/24") && subnet != "10.0.0.0/24", "\(subnet)")
         #expect(
-            environment["TRUSTED_PROXIES"]?.split(separator: " ").contains("10.0.0.0/8") == true,
-            "the overlay networks' range")
+            Self.names(services["traefik"]?["networks"]) == ["public"],
+            "the proxy reaches the app only through the network Nextcloud trusts")
         #expect(environment["APACHE_DISABLE_REWRITE_IP"] == "1")
         // Several tasks: Redis for locking and sessions, on a network of their own.
         #expect(environment["REDIS_HOST"] == "files-redis")

@@ -5,7 +5,8 @@
 # Deploys the stack 'campus' from a swarm manager: ./deploy.sh
 # Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),
 # STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),
-# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).
+# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never),
+# STACKC_SHARED_STORAGE (where the shared storage is mounted, default /data).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,7 @@ STACK=campus
 CREDENTIALS_DIR="${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}"
 DEPLOY_TIMEOUT="${STACKC_DEPLOY_TIMEOUT:-600}"
 RESOLVE_IMAGE="${STACKC_RESOLVE_IMAGE:-always}"
+SHARED_STORAGE="${STACKC_SHARED_STORAGE:-/data}"
 
 log() { printf '%s deploy: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -60,7 +62,7 @@ ensure_htpasswd_secret() {
   for user in "$@"; do
     password=$(random_password)
     (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
-    lines+="$(htpasswd -nbB "$user" "$password")"$'\n'
+    lines+="$(printf '%s' "$password" | htpasswd -niB "$user")"$'\n'
   done
   printf '%s' "$lines" | create_secret "$name"
   log "passwords for $name are in $CREDENTIALS_DIR/$name.<user>"
@@ -86,9 +88,97 @@ ensure_certificate() {
   rm -rf "$folder"
 }
 
+# A folder on the shared storage, which must be mounted: as root, mkdir would otherwise
+# make it on this node's own disk, where no other node sees it.
+require_shared_storage() {
+  mountpoint -q "$SHARED_STORAGE" || die "the shared storage is not mounted at $SHARED_STORAGE on this node: mount it (cluster.shared_storage) on every node, then run deploy.sh again"
+}
+
 ensure_folder() {
-  [ -d "$(dirname "$1")" ] || mkdir -p "$(dirname "$1")" 2>/dev/null || die "cannot create $1: is the shared storage mounted?"
-  mkdir -p "$1"
+  mkdir -p "$1" || die "cannot create $1 on the shared storage"
+}
+
+# MARK: What the operator provides
+
+require_secret() {
+  secret_exists "$1" || die "the secret '$1' (used by $2) does not exist: create it with 'printf %s VALUE | docker secret create $1 -', then run deploy.sh again"
+}
+
+# The labels of node $1, one key=value a line.
+node_labels() {
+  docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$1"
+}
+
+# The nodes that are ready and active, one "hostname id" a line, by host name.
+usable_nodes() {
+  docker node ls --format '{{.Hostname}} {{.ID}} {{.Status}} {{.Availability}}' | awk '$3 == "Ready" && $4 == "Active" { print $1, $2 }' | sort
+}
+
+# Whether some node carries the label $1 (key=value).
+label_exists() {
+  local node
+  for node in $(docker node ls -q); do
+    node_labels "$node" | grep -qxF "$1" && return 0
+  done
+  return 1
+}
+
+require_node_label() {
+  label_exists "$1" || die "no node carries the label $1 that a placement asks for: add it with 'docker node update --label-add $1 NODE', then run deploy.sh again"
+}
+
+# A node of the cluster model: the node labelled $1=$2, else the node whose host name is
+# $2 (labelled now), else a stop that says how to label one.
+ensure_named_node() {
+  local host node
+  label_exists "$1=$2" && return 0
+  while read -r host node; do
+    [ "$host" = "$2" ] || continue
+    docker node update --label-add "$1=$2" "$node" >/dev/null
+    log "node $host is '$2' of the cluster model (label $1=$2)"
+    return 0
+  done < <(usable_nodes)
+  die "no node is '$2' of the cluster model: label the node that is with 'docker node update --label-add $1=$2 NODE', then run deploy.sh again"
+}
+
+require_registry_password() {
+  [ -f "$CREDENTIALS_DIR/$3.$2" ] || die "images are built and pushed to $1, but there is no password for '$2' in $CREDENTIALS_DIR/$3.$2: this stackc does not generate the registry yet, so run one at $1, put the password of '$2' there, and run deploy.sh again"
+}
+
+# MARK: Pins
+
+# Whether node $1 meets every constraint given ("node.role == manager",
+# "node.labels.KEY == VALUE").
+node_meets() {
+  local node=$1 role labels constraint pair
+  shift
+  role=$(docker node inspect --format '{{.Spec.Role}}' "$node")
+  labels=$(node_labels "$node")
+  for constraint in "$@"; do
+    case $constraint in
+      "node.role == "*) [ "$role" = "${constraint#node.role == }" ] || return 1 ;;
+      "node.labels."*)
+        pair=${constraint#node.labels.}
+        grep -qxF "${pair%% == *}=${pair#* == }" <<<"$labels" || return 1
+        ;;
+    esac
+  done
+}
+
+# Pins a group of services to one node: the node that carries the label $1 keeps it;
+# else the first node, by host name, that is ready, active and meets the constraints
+# after $1 gets it. Their volumes live on that node from the first deploy on.
+ensure_pin() {
+  local label=$1 host node
+  shift
+  label_exists "$label=true" && return 0
+  while read -r host node; do
+    node_meets "$node" "$@" || continue
+    docker node update --label-add "$label=true" "$node" >/dev/null
+    log "pinned $label to node $host: the state it keeps stays there"
+    return 0
+  done < <(usable_nodes)
+  die "no ready, active node meets $* for $label"
 }
 
 registry_login() {
@@ -150,6 +240,9 @@ need docker "the Docker CLI"
 need openssl "openssl, to make passwords and certificates"
 require_manager
 
+# What the operator provides, checked before anything changes.
+require_shared_storage
+
 # Secrets: created only when missing.
 ensure_random_secret campus_pg-admin-password
 ensure_random_secret campus_pg-keycloak-password
@@ -157,8 +250,11 @@ ensure_random_secret campus_pg-nextcloud-password
 ensure_login_secret campus_nextcloud-admin-password admin
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
-# Folders on the shared storage for the volumes of replicated apps.
+# Folders on the shared storage for the volumes of apps.
 ensure_folder /data/campus/nextcloud-data
+
+# State on a node's disk: each group stays on the one node labelled for it.
+ensure_pin stackc.pin.campus.pg
 
 log "deploying stack $STACK"
 docker stack deploy --prune --with-registry-auth --resolve-image "$RESOLVE_IMAGE" -c stack.yml "$STACK"

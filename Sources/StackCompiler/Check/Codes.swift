@@ -46,6 +46,13 @@ enum Codes {
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
     static let noEffect = DiagnosticCode("W309", "no-effect")
 
+    // Build: images that cannot run what stackc asks of them.
+    static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
+    static let unknownImageTools = DiagnosticCode("W321", "unknown-image-tools")
+
+    // Build: a file an app delivers that cannot be (read by the command line, checked by the build).
+    static let unreadableDeliveredFile = DiagnosticCode("F002", "unreadable-delivered-file")
+
     // Build: contributions that contradict each other, a mistake in stackc itself.
     static let internalConflict = DiagnosticCode("E900", "internal-conflict")
 
@@ -58,6 +65,7 @@ enum Codes {
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
         acmeNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, internalConflict,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, missingImageTool, unknownImageTools,
+        unreadableDeliveredFile, internalConflict,
     ]
 }

@@ -59,7 +59,8 @@ struct StackResolver {
         let keys = syntax.topKeySpans
         stack.sectionSpans = SectionSpans(
             manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
-            identity: keys["identity"], monitoring: keys["monitoring"])
+            identity: keys["identity"], monitoring: keys["monitoring"], provision: syntax.cluster?.provision?.span,
+            vip: syntax.cluster?.vip?.span, registryBackup: syntax.registry?.backup?.span)
         stack.indexApps()
         bindConsumers(&stack)
         return stack
@@ -154,7 +155,7 @@ struct StackResolver {
         return Database(
             name: database.name.value, engine: engine, version: database.version?.value ?? version,
             backup: database.backup?.value, placement: resolvePlacement(database.placement), consumers: [],
-            span: database.name.span)
+            span: database.name.span, backupSpan: database.backup?.span)
     }
 
     func resolvePlacement(_ placement: PlacementSyntax?) -> Placement {
@@ -172,7 +173,7 @@ struct StackResolver {
         let image =
             app.image?.value
             ?? "\(expand(syntax.registry?.host?.value ?? "registry"))/\(stackName)/\(app.name.value):latest"
-        return App(
+        var resolved = App(
             name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,
             port: app.port?.value ?? defaults.port,
             route: app.host.map { host in
@@ -202,6 +203,8 @@ struct StackResolver {
                 delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
             command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
             span: app.name.span)
+        resolved.keySpans = AppKeySpans(auth: app.auth?.span, build: app.build?.span, backup: app.backup?.span)
+        return resolved
     }
 
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {

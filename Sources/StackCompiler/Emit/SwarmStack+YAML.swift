@@ -60,11 +60,12 @@ extension SwarmService {
                         ports.map { port in
                             .mapping([
                                 ("target", .int(port.target)), ("published", .int(port.published)),
-                                ("protocol", .string("tcp")), ("mode", .string(port.mode)),
+                                ("protocol", .string(port.transport)), ("mode", .string(port.mode)),
                             ])
                         })
                 ))
         }
+        if !extraHosts.isEmpty { out.append(("extra_hosts", .sequence(extraHosts.map(YAMLValue.string)))) }
         if !networks.isEmpty { out.append(("networks", .sequence(networks.map(YAMLValue.string)))) }
         if !volumes.isEmpty || !binds.isEmpty {
             let named: [YAMLValue] = volumes.map { volume in
@@ -185,9 +186,13 @@ extension SwarmUpdateConfig {
 extension SwarmNetwork {
     var yaml: YAMLValue {
         var out: [(key: String, value: YAMLValue)] = [("driver", .string("overlay"))]
+        if encrypted { out.append(("driver_opts", .mapping([("encrypted", .string(""))]))) }
         if attachable { out.append(("attachable", .bool(true))) }
         if `internal` { out.append(("internal", .bool(true))) }
         if let name { out.append(("name", .string(name))) }
+        if let subnet {
+            out.append(("ipam", .mapping([("config", .sequence([.mapping([("subnet", .string(subnet))])]))])))
+        }
         return .mapping(out)
     }
 }

@@ -79,6 +79,8 @@ struct SwarmService {
     var secrets: [(source: String, target: String)] = []
     var configs: [(source: String, target: String, mode: Int)] = []
     var ports: [SwarmPort] = []
+    /// `host:address` lines for `/etc/hosts`.
+    var extraHosts: [String] = []
     var healthcheck: SwarmHealthcheck?
     var deploy = SwarmDeploy()
     var stopGracePeriod: TimeSpan?
@@ -100,6 +102,8 @@ enum SwarmCommand {
 struct SwarmPort {
     var target: Int
     var published: Int
+    /// `tcp` or `udp`.
+    var transport: String
     /// `ingress` or `host`.
     var mode: String
 }
@@ -152,8 +156,12 @@ struct SwarmUpdateConfig {
 struct SwarmNetwork {
     var attachable = false
     var `internal` = false
+    /// IPsec between nodes (`driver_opts: {encrypted: ""}`).
+    var encrypted = false
     /// A fixed name, for networks other stacks join.
     var name: String?
+    /// A fixed address range (`ipam.config[0].subnet`).
+    var subnet: String?
 }
 
 /// A top-level named volume.

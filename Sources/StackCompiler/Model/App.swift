@@ -37,6 +37,15 @@ struct App: Sendable {
     var entrypoint: [String]?
     /// Where the manifest names the app, for the warnings `stackc build` gives about it.
     var span: SourceSpan?
+    /// Where the manifest writes the keys that ask for families not generated yet.
+    var keySpans = AppKeySpans()
+}
+
+/// Where an app's keys are written, for warnings about what they ask for.
+struct AppKeySpans: Sendable {
+    var auth: SourceSpan?
+    var build: SourceSpan?
+    var backup: SourceSpan?
 }
 
 /// How the proxy reaches an app.

@@ -47,4 +47,44 @@ enum KnownImages {
         }
         return (repository, tag)
     }
+
+    /// What an image has for checks and start-up wrappers to run.
+    struct Tools: Equatable {
+        /// `/bin/sh`, for `CMD-SHELL` checks and the start-up wrapper.
+        var shell: Bool
+        var wget: Bool
+        var curl: Bool
+        /// `python3`, which can make an HTTP request itself.
+        var python: Bool
+
+        /// Whether the image can probe an HTTP URL with `wget` or `curl`.
+        var httpClient: Bool { wget || curl }
+    }
+
+    /// What `image` has, if stackc knows; nil for an image it does not know. Alpine-based tags
+    /// have busybox's `wget`; the Debian-based official images of servers have `curl` where their
+    /// own build installs it, and neither otherwise.
+    static func tools(of image: String) -> Tools? {
+        let (repository, tag) = split(image)
+        let alpine = tag.contains("alpine")
+        let busybox = Tools(shell: true, wget: true, curl: false, python: false)
+        switch repository {
+        case "traefik/whoami", "containous/whoami":
+            return Tools(shell: false, wget: false, curl: false, python: false)
+        case "busybox", "alpine", "nginxdemos/hello", "traefik",
+            "haproxy" where alpine:
+            return busybox
+        case _ where alpine:
+            return Tools(shell: true, wget: true, curl: false, python: repository == "python")
+        case "nginx", "nginxinc/nginx-unprivileged", "nextcloud":
+            return Tools(shell: true, wget: false, curl: true, python: false)
+        case "python":
+            let slim = tag.contains("slim")
+            return Tools(shell: true, wget: !slim, curl: !slim, python: true)
+        case "postgres", "redis", "mariadb", "httpd", "haproxy":
+            return Tools(shell: true, wget: false, curl: false, python: false)
+        default:
+            return nil
+        }
+    }
 }

@@ -10,6 +10,17 @@ enum PlatformNames {
     /// The network the edge proxy shares with routed services.
     static let publicNetwork = "public"
 
+    /// The address range of the public network: fixed, so that apps behind the proxy can trust
+    /// it alone (Nextcloud's `TRUSTED_PROXIES`). One of 4096 /24s in 10.240.0.0/12, chosen by
+    /// the stack's name, above where Swarm's default pool (10.0.0.0/8, from the bottom) assigns.
+    static func publicSubnet(stack: String) -> String {
+        let digest = SHA256.hex(stack)
+        let bytes = digest.utf8.prefix(4).map {
+            UInt8(ascii: "0") <= $0 && $0 <= UInt8(ascii: "9") ? Int($0) - 48 : Int($0) - 87
+        }
+        return "10.\(240 + bytes[0]).\(bytes[1] * 16 + bytes[2]).0/24"
+    }
+
     /// The network a database server shares with its consumers only.
     static func databaseNetwork(_ database: String) -> String { "db-\(database)" }
 
@@ -70,6 +81,30 @@ enum PlatformNames {
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.
     static let registryPasswordSecret = "registry-htpasswd"
+
+    // MARK: Names in the swarm
+
+    /// Swarm refuses secret and config names longer than this.
+    static let objectNameLimit = 64
+
+    /// A derived secret or config name as Swarm will take it: unchanged when it fits, else cut
+    /// and ended with `-` and 8 hex digits of the whole name's SHA-256, so that two long names
+    /// stay distinct and the same name always gives the same result.
+    static func fitted(_ name: String) -> String {
+        guard name.utf8.count > objectNameLimit else { return name }
+        let digest = String(SHA256.hex(name).prefix(8))
+        return String(name.prefix(objectNameLimit - 9)) + "-" + digest
+    }
+
+    // MARK: Node labels
+
+    /// The label that names a node of the cluster model (`manager-1`, ...) on the real node:
+    /// node provisioning sets it, and `deploy.sh` sets it on a node of that host name.
+    static let nodeNameLabel = "stackc.node"
+
+    /// The label that pins a group of services keeping state on one node's disk; `deploy.sh`
+    /// puts it on one eligible node the first time, and the group stays there.
+    static func pinLabel(stack: String, group: String) -> String { "stackc.pin.\(stack).\(group)" }
 
     // MARK: Names the manifest may not take
 

@@ -157,6 +157,8 @@ struct Database: Sendable {
     var consumers: [String]
     /// Where the manifest names the database.
     var span: SourceSpan?
+    /// Where the manifest writes its `backup`.
+    var backupSpan: SourceSpan? = nil
 }
 
 /// Where the manifest writes its top-level sections' keys (nil for one it leaves out).
@@ -167,6 +169,10 @@ struct SectionSpans: Sendable {
     var registry: SourceSpan?
     var identity: SourceSpan?
     var monitoring: SourceSpan?
+    /// Keys inside sections: `cluster.provision`, `cluster.vip`, `registry.backup`.
+    var provision: SourceSpan?
+    var vip: SourceSpan?
+    var registryBackup: SourceSpan?
 }
 
 /// Defaults for every backup.

@@ -16,14 +16,18 @@ struct AppServicesPass: BuildPass {
             plan.addNetwork(PlatformNames.appsNetwork)
             if app.route != nil {
                 service.networks.append(PlatformNames.publicNetwork)
-                plan.addNetwork(PlatformNames.publicNetwork)
+                plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
             }
             addVolumes(app, stack, &service, &plan)
             for secret in app.secrets {
                 plan.declareOperatorSecret(secret)
                 service.secrets.append((secret, secret))
             }
-            service.health = app.health.flatMap { Self.healthCheck($0, port: app.port) }
+            let tools = app.build == nil ? KnownImages.tools(of: app.image) : nil
+            service.health = app.health.flatMap { Self.healthCheck($0, port: app.port, tools: tools) }
+            if let health = app.health, service.health != nil { checkTools(app, health, tools, &plan) }
+            service.ports = app.ports
+            service.extraHosts = app.extraHosts
             service.placement = PlannedPlacement(app.placement)
             service.resources = app.resources
             service.update = Self.update(app.update)
@@ -34,12 +38,22 @@ struct AppServicesPass: BuildPass {
             }
             plan.addService(app.name, service)
             if let route = app.route, let port = app.port {
-                let auth: ProxyRoute.Auth =
-                    app.auth == .basic
-                    ? .basic(
+                let auth: ProxyRoute.Auth
+                switch app.auth {
+                case .none:
+                    auth = .none
+                case .basic:
+                    auth = .basic(
                         secret: plan.requireSecret(
                             PlatformNames.basicAuthSecret(app: app.name), recipe: .htpasswd(users: ["admin"])))
-                    : .none
+                case .oidc:
+                    // Fail closed until identity is generated: the app is reachable only once its
+                    // login is.
+                    auth = .refuse(
+                        reason:
+                            "app '\(app.name)' signs in with OIDC (auth: oidc), which this stackc does not generate yet; every request is refused until it does"
+                    )
+                }
                 plan.addRoute(
                     ProxyRoute(
                         service: app.name, host: route.host, path: route.path, port: port, https: route.https,
@@ -50,9 +64,10 @@ struct AppServicesPass: BuildPass {
         addImageBuilds(stack, &plan)
     }
 
-    /// Named volumes; for apps with several tasks on shared storage, a folder there.
+    /// Named volumes: on the shared storage when the cluster has one, so that tasks can move
+    /// and several see the same files; else on the node, which pins the app there.
     func addVolumes(_ app: App, _ stack: ResolvedStack, _ service: inout PlannedService, _ plan: inout BuildPlan) {
-        let shared = stack.cluster.hasSharedStorage && stack.taskCount(app.replicas) > 1
+        let shared = stack.cluster.hasSharedStorage
         for volume in app.volumes {
             let key = PlatformNames.appVolume(app: app.name, volume: volume.name)
             plan.addVolume(key, PlannedVolume(sharedFolder: shared ? "/data/\(stack.name)/\(key)" : nil))
@@ -67,7 +82,8 @@ struct AppServicesPass: BuildPass {
         if let user = registry.users.first {
             plan.addDeployStep(
                 .registryLogin(
-                    host: registry.host, user: user, secret: "\(stack.name)_\(PlatformNames.registryPasswordSecret)"))
+                    host: registry.host, user: user,
+                    secret: PlatformNames.fitted("\(stack.name)_\(PlatformNames.registryPasswordSecret)")))
         }
         for app in built {
             plan.addDeployStep(
@@ -88,9 +104,10 @@ struct AppServicesPass: BuildPass {
         }
     }
 
-    /// The manifest's command, or an HTTP probe of the path with whichever of wget or curl the
-    /// image has; nil for an HTTP check without a port to probe.
-    static func healthCheck(_ health: Health, port: Int?) -> PlannedService.HealthCheck? {
+    /// The manifest's command, or an HTTP probe of the path with what the image has: `wget` or
+    /// `curl` (whichever exists, when stackc does not know the image), else `python3`; nil for
+    /// an HTTP check without a port to probe.
+    static func healthCheck(_ health: Health, port: Int?, tools: KnownImages.Tools?) -> PlannedService.HealthCheck? {
         let test: PlannedService.HealthCheck.Test
         switch (health.command, health.path, port) {
         case (.shell(let command)?, _, _):
@@ -99,13 +116,47 @@ struct AppServicesPass: BuildPass {
             test = .exec(words)
         case (nil, let path?, let port?):
             let url = "http://127.0.0.1:\(port)\(path)"
-            test = .shell("wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1")
+            if let tools, !tools.httpClient, tools.python {
+                test = .exec(["python3", "-c", pythonProbe, url])
+            } else {
+                test = .shell("wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1")
+            }
         case (nil, _, _):
             return nil
         }
         return PlannedService.HealthCheck(
             test: test, interval: health.interval, timeout: health.timeout, retries: health.retries,
             startPeriod: health.startPeriod)
+    }
+
+    /// An HTTP probe in Python's standard library: fails on a refused connection, a timeout or
+    /// an answer of 400 and more.
+    static let pythonProbe = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)"
+
+    /// Warns when the image cannot run the check it gets, or when stackc does not know whether
+    /// it can: a check that never passes keeps the service unhealthy, and its dependants waiting.
+    func checkTools(_ app: App, _ health: Health, _ tools: KnownImages.Tools?, _ plan: inout BuildPlan) {
+        let help =
+            "give 'health: {command: ...}' with a check the image can run (a list runs without a shell), or 'health: none'"
+        switch (health.command, tools) {
+        case (.shell?, let tools?) where !tools.shell:
+            plan.warn(
+                Codes.missingImageTool,
+                "app '\(app.name)': the image '\(app.image)' has no shell to run the health command", at: app.span,
+                help: "write the command as a list, which runs without a shell, or use 'health: none'")
+        case (nil, let tools?) where !tools.httpClient && !tools.python:
+            plan.warn(
+                Codes.missingImageTool,
+                "app '\(app.name)': the image '\(app.image)' has neither wget, curl nor python3 for the HTTP health check, so the service would never be healthy",
+                at: app.span, help: help)
+        case (nil, nil):
+            plan.warn(
+                Codes.unknownImageTools,
+                "app '\(app.name)': stackc does not know whether the image '\(app.image)' has wget or curl for the HTTP health check",
+                at: app.span, help: "if it has neither, " + help)
+        default:
+            break
+        }
     }
 
     /// The manifest's update policy (checked by the front end, so every spelling is known).

@@ -6,7 +6,7 @@ struct DatabaseServersPass: BuildPass {
         let apps = Set(stack.apps.map(\.name))
         for database in stack.databases {
             let network = PlatformNames.databaseNetwork(database.name)
-            plan.addNetwork(network, PlannedNetwork(attachable: true, internal: true))
+            plan.addNetwork(network, PlannedNetwork(attachable: true, internal: true, encrypted: true))
             let engine = Self.engine(database)
             var service = PlannedService(image: engine.image)
             service.port = PlatformNames.port(of: database.engine)
@@ -23,7 +23,7 @@ struct DatabaseServersPass: BuildPass {
             service.health = PlannedService.HealthCheck(
                 test: engine.healthTest, interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 5,
                 startPeriod: TimeSpan(seconds: 30))
-            service.placement = PlannedPlacement(role: database.placement.role, labels: database.placement.labels)
+            service.placement = PlannedPlacement(database.placement).nodesOnly
             // One writer on one volume: never run two servers at once during an update.
             service.update = PlannedService.UpdatePolicy(
                 parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)

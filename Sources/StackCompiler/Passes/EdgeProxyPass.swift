@@ -6,6 +6,7 @@ struct EdgeProxyPass: BuildPass {
         plan.setEdge(
             EdgePlan(
                 kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
-                tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name))
+                tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
+                sharedFolder: stack.cluster.hasSharedStorage ? "/data/\(stack.name)/\(PlatformNames.acmeVolume)" : nil))
     }
 }

@@ -27,7 +27,8 @@ struct EntrypointsPass: BuildPass {
             plan.addStartup(
                 StartupPlan(
                     service: app.name, steps: steps, start: start(of: app),
-                    shellCommand: app.commandIsShell ? app.command?.first : nil, span: app.span))
+                    shellCommand: app.commandIsShell ? app.command?.first : nil, span: app.span,
+                    hasShell: app.build != nil || KnownImages.tools(of: app.image)?.shell != false, image: app.image))
         }
     }
 

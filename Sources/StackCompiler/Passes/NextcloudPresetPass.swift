@@ -5,8 +5,6 @@
 /// is done (see the run-once step in `EntrypointsPass`). Its environment comes after the
 /// database connection `DatabaseInitPass` hands over, because that pass runs first.
 struct NextcloudPresetPass: BuildPass {
-    /// Overlay networks come from these ranges; Nextcloud must trust the proxy's address in them.
-    static let trustedProxies = "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16"
     static let hookPath = "/docker-entrypoint-hooks.d/before-starting/10-stackc-installed.sh"
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
@@ -16,7 +14,9 @@ struct NextcloudPresetPass: BuildPass {
             var environment: [(key: String, value: String)] = [
                 ("NEXTCLOUD_ADMIN_USER", "admin"),
                 ("NEXTCLOUD_ADMIN_PASSWORD_FILE", "/run/secrets/\(admin)"),
-                ("TRUSTED_PROXIES", Self.trustedProxies),
+                // Only the proxy's network: a request from anywhere else cannot set the client's
+                // address with X-Forwarded-For.
+                ("TRUSTED_PROXIES", PlatformNames.publicSubnet(stack: stack.name)),
                 ("APACHE_DISABLE_REWRITE_IP", "1"),
             ]
             if let route = app.route {
@@ -54,7 +54,7 @@ struct NextcloudPresetPass: BuildPass {
     func addRedis(for app: App, _ plan: inout BuildPlan) -> [(key: String, value: String)] {
         let name = PlatformNames.nextcloudRedis(app: app.name)
         let network = PlatformNames.nextcloudCacheNetwork(app: app.name)
-        plan.addNetwork(network, PlannedNetwork(attachable: false, internal: true))
+        plan.addNetwork(network, PlannedNetwork(attachable: false, internal: true, encrypted: true))
         var redis = PlannedService(image: "redis:7.4")
         redis.port = PlatformNames.port(of: .redis)
         redis.command = .words(["redis-server", "--save", "", "--appendonly", "no"])

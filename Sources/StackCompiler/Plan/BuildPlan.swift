@@ -21,6 +21,7 @@ struct BuildPlan {
     private(set) var files: [PlannedFile] = []
     private(set) var deploySteps: [DeployStep] = []
     private(set) var edge: EdgePlan?
+    /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
     /// mistakes in stackc, reported by `finish()` instead of stopping the process.
@@ -89,7 +90,8 @@ struct BuildPlan {
     @discardableResult
     mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
         if declared.insert(.secret(key)).inserted {
-            secrets.append(PlannedSecret(key: key, name: "\(context.stackName)_\(key)", recipe: recipe))
+            secrets.append(
+                PlannedSecret(key: key, name: PlatformNames.fitted("\(context.stackName)_\(key)"), recipe: recipe))
         }
         return key
     }
@@ -132,6 +134,14 @@ struct BuildPlan {
         self.edge = edge
     }
 
+    /// Records an error about the manifest at `span` that only the build can find (a file it
+    /// names that cannot be delivered): nothing is written.
+    mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
+        warnings.append(
+            Diagnostic(
+                code: code, severity: .error, message: message, path: context.manifestPath, span: span, help: help))
+    }
+
     /// Records a build warning about the manifest at `span`.
     mutating func warn(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
         warnings.append(
@@ -161,6 +171,7 @@ struct BuildPlan {
             }
             services[slot].service = companion.make(from: services[position].service)
         }
+        conflicts += Self.pinNodeLocalState(&services, volumes: volumes)
         for route in routes where serviceIndex[route.service] == nil {
             conflicts.append(
                 "a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
@@ -174,6 +185,60 @@ struct BuildPlan {
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
             warnings: warnings, conflicts: conflicts)
+    }
+}
+
+extension BuildPlan {
+    /// The one rule for state on a node's disk: a service that mounts a volume not on the shared
+    /// storage runs on one node, together with every service that mounts one of the same
+    /// volumes (Swarm would otherwise start a moved task on an empty volume). A group placed on a
+    /// named node is pinned by that; any other group gets a pin, named after its first service,
+    /// for which the deploy labels one eligible node. Returns conflicts: one group placed on two
+    /// named nodes.
+    static func pinNodeLocalState(
+        _ services: inout [(name: String, service: PlannedService)], volumes: [(name: String, volume: PlannedVolume)]
+    ) -> [String] {
+        let local = Set(volumes.filter { $0.volume.sharedFolder == nil }.map(\.name))
+        // Union-find over service positions, joined through the local volumes they share.
+        var parent = Array(services.indices)
+        func root(_ index: Int) -> Int {
+            var index = index
+            while parent[index] != index { index = parent[index] }
+            return index
+        }
+        var firstUser: [String: Int] = [:]
+        var stateful = Set<Int>()
+        for (index, entry) in services.enumerated() {
+            for (volume, _) in entry.service.volumes where local.contains(volume) {
+                stateful.insert(index)
+                if let first = firstUser[volume] {
+                    let (a, b) = (root(first), root(index))
+                    parent[max(a, b)] = min(a, b)
+                } else {
+                    firstUser[volume] = index
+                }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for index in stateful.sorted() { groups[root(index), default: []].append(index) }
+        var conflicts: [String] = []
+        for (first, members) in groups.sorted(by: { $0.key < $1.key }) {
+            let nodes = Set(members.compactMap { services[$0].service.placement.node })
+            if nodes.count > 1 {
+                conflicts.append(
+                    "the services \(members.map { "'\(services[$0].name)'" }.joined(separator: ", ")) share a volume but are placed on the nodes \(nodes.sorted().joined(separator: ", "))"
+                )
+                continue
+            }
+            for member in members {
+                if let node = nodes.first {
+                    services[member].service.placement.node = node
+                } else {
+                    services[member].service.placement.pin = services[first].name
+                }
+            }
+        }
+        return conflicts
     }
 }
 
@@ -208,6 +273,8 @@ struct BuildContext {
     let stackName: String
     /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
     let sourceDirectory: String
+    /// The files apps deliver (`files`), by the path the manifest gives, as the caller read them.
+    var deliveredFiles: [String: DeliveredFileContents] = [:]
 
     /// The header every generated file with comments carries.
     var headerLines: [String] {
@@ -264,7 +331,7 @@ struct Companion {
         service.volumes = other.volumes
         service.secrets = other.secrets
         // Beside the other on the same nodes, so that node-local volumes are the same ones.
-        service.placement = PlannedPlacement(role: other.placement.role, labels: other.placement.labels)
+        service.placement = other.placement.nodesOnly
         return service
     }
 }
@@ -275,6 +342,15 @@ struct PlannedNetwork {
     var attachable = false
     /// No route out of the cluster.
     var `internal` = false
+    /// Traffic between nodes is encrypted (it carries passwords and data: databases, caches).
+    var encrypted = false
+    /// A fixed address range, for services that must know it (who may claim to be the proxy).
+    var subnet: String?
+
+    /// The network the edge proxy shares with routed services, on the stack's fixed range.
+    static func edge(stack: String) -> PlannedNetwork {
+        PlannedNetwork(subnet: PlatformNames.publicSubnet(stack: stack))
+    }
 }
 
 /// A named volume of the stack.

@@ -10,4 +10,7 @@ struct EdgePlan {
     /// The domain certificates are made for.
     var domain: String
     var stackName: String
+    /// Where the proxy keeps state (Traefik's ACME file) when the cluster has shared storage, so
+    /// that the proxy can move; nil keeps it on one node, which pins the proxy there.
+    var sharedFolder: String?
 }

@@ -34,9 +34,11 @@ struct PlannedService {
     var secrets: [(source: String, target: String)] = []
     /// Files of the plan (by config key) and where they are mounted, with their mode.
     var files: [(source: String, target: String, mode: Int)] = []
-    /// Ports published on every node the service runs on, straight to the local task (not
-    /// through a cluster-wide load balancer).
-    var nodePorts: [Int] = []
+    /// Ports published outside the cluster: on the nodes that run a task, straight to it
+    /// (`host`), or on every node, balanced across the tasks (`ingress`).
+    var ports: [PublishedPort] = []
+    /// Extra host names in the containers' `/etc/hosts`.
+    var extraHosts: [ExtraHost] = []
     var health: HealthCheck?
     var placement = PlannedPlacement()
     var resources: Resources?
@@ -104,16 +106,34 @@ struct PlannedPlacement {
     /// Node labels a node must carry, `key == value`.
     var labels: [(key: String, value: String)] = []
     var maxPerNode: Int?
+    /// A node of the cluster model (`manager-1`, ...), which the deploy finds by its label or
+    /// host name.
+    var node: String?
+    /// The group of services pinned to one node because they keep state on a node-local volume
+    /// (set by `BuildPlan.finish()`, never by a pass): the deploy labels one eligible node for it.
+    var pin: String?
 
-    init(role: Node.Role? = nil, labels: [(key: String, value: String)] = [], maxPerNode: Int? = nil) {
+    init(
+        role: Node.Role? = nil, labels: [(key: String, value: String)] = [], maxPerNode: Int? = nil,
+        node: String? = nil
+    ) {
         self.role = role
         self.labels = labels
         self.maxPerNode = maxPerNode
+        self.node = node
     }
 
     /// The manifest's placement.
     init(_ placement: Placement) {
-        self.init(role: placement.role, labels: placement.labels, maxPerNode: placement.maxPerNode)
+        self.init(
+            role: placement.role, labels: placement.labels, maxPerNode: placement.maxPerNode, node: placement.node)
+    }
+
+    /// The same nodes, without a limit per node (for a companion, a database server).
+    var nodesOnly: PlannedPlacement {
+        var placement = PlannedPlacement(role: role, labels: labels, node: node)
+        placement.pin = pin
+        return placement
     }
 }
 

@@ -25,6 +25,15 @@ struct ProxyRoute {
         case none
         /// A password from the htpasswd lines in this secret.
         case basic(secret: String)
+        /// No request passes, and the answer says why: the manifest protects the service with a
+        /// login this stackc cannot make yet. Never routed open.
+        case refuse(reason: String)
+    }
+
+    /// Why every request is refused, for a route whose login cannot be made.
+    var refusal: String? {
+        if case .refuse(let reason) = auth { return reason }
+        return nil
     }
 
     /// The htpasswd secret, for `auth: basic`.

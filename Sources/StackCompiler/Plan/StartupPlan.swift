@@ -13,6 +13,10 @@ struct StartupPlan {
     var shellCommand: String?
     /// Where the manifest names the app, for the warning when the start is unknown.
     var span: SourceSpan?
+    /// False for an image known to have no `/bin/sh`, which the wrapper needs.
+    var hasShell = true
+    /// The image, for warnings.
+    var image = ""
 
     /// One thing the wrapper does.
     enum Step {

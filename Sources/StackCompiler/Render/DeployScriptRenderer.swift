@@ -6,7 +6,9 @@
 /// missing.
 enum DeployScriptRenderer {
     static func render(_ plan: FinishedPlan, edge: RenderedEdge?) -> String {
-        let secrets = plan.secrets + (edge?.plan.secrets ?? [])
+        let layers = [plan] + (edge.map { [$0.plan] } ?? [])
+        let secrets = layers.flatMap(\.secrets)
+        let services = layers.flatMap(\.services)
         var lines: [String] = ["#!/usr/bin/env bash"]
         lines += plan.context.headerLines.map { "# \($0)" }
         lines += [
@@ -14,7 +16,8 @@ enum DeployScriptRenderer {
             "# Deploys the stack '\(plan.context.stackName)' from a swarm manager: ./deploy.sh",
             "# Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),",
             "# STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),",
-            "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).",
+            "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never),",
+            "# STACKC_SHARED_STORAGE (where the shared storage is mounted, default /data).",
             "set -euo pipefail",
             "cd \"$(dirname \"$0\")\"",
             "",
@@ -22,6 +25,7 @@ enum DeployScriptRenderer {
             "CREDENTIALS_DIR=\"${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}\"",
             "DEPLOY_TIMEOUT=\"${STACKC_DEPLOY_TIMEOUT:-600}\"",
             "RESOLVE_IMAGE=\"${STACKC_RESOLVE_IMAGE:-always}\"",
+            "SHARED_STORAGE=\"${STACKC_SHARED_STORAGE:-/data}\"",
             "",
         ]
         lines += Self.library.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -29,12 +33,24 @@ enum DeployScriptRenderer {
         if secrets.contains(where: { if case .htpasswd? = $0.recipe { return true } else { return false } }) {
             lines.append("need htpasswd \"htpasswd (Debian: apache2-utils), to hash login passwords\"")
         }
-        lines += ["require_manager", "", "# Secrets: created only when missing."]
+        lines.append("require_manager")
+        let folders = layers.flatMap(\.volumes).compactMap(\.volume.sharedFolder)
+        var preflight = preflightLines(plan, secrets: secrets, services: services)
+        if !folders.isEmpty { preflight.append("require_shared_storage") }
+        if !preflight.isEmpty {
+            lines += ["", "# What the operator provides, checked before anything changes."]
+            lines += preflight
+        }
+        lines += ["", "# Secrets: created only when missing."]
         lines += secretLines(secrets)
-        let folders = (plan.volumes + (edge?.plan.volumes ?? [])).compactMap(\.volume.sharedFolder)
         if !folders.isEmpty {
-            lines += ["", "# Folders on the shared storage for the volumes of replicated apps."]
+            lines += ["", "# Folders on the shared storage for the volumes of apps."]
             lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
+        }
+        let pins = pinLines(services, stackName: plan.context.stackName)
+        if !pins.isEmpty {
+            lines += ["", "# State on a node's disk: each group stays on the one node labelled for it."]
+            lines += pins
         }
         if !plan.deploySteps.isEmpty {
             lines += ["", "# Images built from source, pushed to the stack's registry."]
@@ -53,6 +69,50 @@ enum DeployScriptRenderer {
             "wait_for_convergence",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Checks of what the operator provides: the manifest's own secrets, nodes with the labels
+    /// and names placements ask for, and the registry password for image builds. They run
+    /// before `deploy.sh` changes anything, and each says what to do.
+    static func preflightLines(
+        _ plan: FinishedPlan, secrets: [PlannedSecret], services: [(name: String, service: PlannedService)]
+    ) -> [String] {
+        var lines: [String] = []
+        for secret in secrets where secret.recipe == nil {
+            let users = services.filter { $0.service.secrets.contains { $0.source == secret.key } }.map(\.name)
+            lines.append("require_secret \(ShellQuoting.words([secret.name, users.joined(separator: ", ")]))")
+        }
+        var labels: [String] = []
+        var nodes: [String] = []
+        for (_, service) in services {
+            for (key, value) in service.placement.labels where !labels.contains("\(key)=\(value)") {
+                labels.append("\(key)=\(value)")
+            }
+            if let node = service.placement.node, !nodes.contains(node) { nodes.append(node) }
+        }
+        lines += labels.map { "require_node_label \(ShellQuoting.quote($0))" }
+        lines += nodes.map { "ensure_named_node \(ShellQuoting.words([PlatformNames.nodeNameLabel, $0]))" }
+        for step in plan.deploySteps {
+            if case .registryLogin(let host, let user, let secret) = step {
+                lines.append("require_registry_password \(ShellQuoting.words([host, user, secret]))")
+            }
+        }
+        return lines
+    }
+
+    /// One `ensure_pin` per pin group, with the constraints its node must meet besides the pin.
+    static func pinLines(_ services: [(name: String, service: PlannedService)], stackName: String) -> [String] {
+        var seen = Set<String>()
+        var lines: [String] = []
+        for (_, service) in services {
+            guard let pin = service.placement.pin, seen.insert(pin).inserted else { continue }
+            var unpinned = service.placement
+            unpinned.pin = nil
+            let label = PlatformNames.pinLabel(stack: stackName, group: pin)
+            let constraints = StackFileRenderer.constraints(unpinned, stackName: stackName)
+            lines.append("ensure_pin \(ShellQuoting.words([label] + constraints))")
+        }
+        return lines
     }
 
     static func secretLines(_ secrets: [PlannedSecret]) -> [String] {
@@ -134,7 +194,7 @@ enum DeployScriptRenderer {
           for user in "$@"; do
             password=$(random_password)
             (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
-            lines+="$(htpasswd -nbB "$user" "$password")"$'\n'
+            lines+="$(printf '%s' "$password" | htpasswd -niB "$user")"$'\n'
           done
           printf '%s' "$lines" | create_secret "$name"
           log "passwords for $name are in $CREDENTIALS_DIR/$name.<user>"
@@ -160,9 +220,97 @@ enum DeployScriptRenderer {
           rm -rf "$folder"
         }
 
+        # A folder on the shared storage, which must be mounted: as root, mkdir would otherwise
+        # make it on this node's own disk, where no other node sees it.
+        require_shared_storage() {
+          mountpoint -q "$SHARED_STORAGE" || die "the shared storage is not mounted at $SHARED_STORAGE on this node: mount it (cluster.shared_storage) on every node, then run deploy.sh again"
+        }
+
         ensure_folder() {
-          [ -d "$(dirname "$1")" ] || mkdir -p "$(dirname "$1")" 2>/dev/null || die "cannot create $1: is the shared storage mounted?"
-          mkdir -p "$1"
+          mkdir -p "$1" || die "cannot create $1 on the shared storage"
+        }
+
+        # MARK: What the operator provides
+
+        require_secret() {
+          secret_exists "$1" || die "the secret '$1' (used by $2) does not exist: create it with 'printf %s VALUE | docker secret create $1 -', then run deploy.sh again"
+        }
+
+        # The labels of node $1, one key=value a line.
+        node_labels() {
+          docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$1"
+        }
+
+        # The nodes that are ready and active, one "hostname id" a line, by host name.
+        usable_nodes() {
+          docker node ls --format '{{.Hostname}} {{.ID}} {{.Status}} {{.Availability}}' | awk '$3 == "Ready" && $4 == "Active" { print $1, $2 }' | sort
+        }
+
+        # Whether some node carries the label $1 (key=value).
+        label_exists() {
+          local node
+          for node in $(docker node ls -q); do
+            node_labels "$node" | grep -qxF "$1" && return 0
+          done
+          return 1
+        }
+
+        require_node_label() {
+          label_exists "$1" || die "no node carries the label $1 that a placement asks for: add it with 'docker node update --label-add $1 NODE', then run deploy.sh again"
+        }
+
+        # A node of the cluster model: the node labelled $1=$2, else the node whose host name is
+        # $2 (labelled now), else a stop that says how to label one.
+        ensure_named_node() {
+          local host node
+          label_exists "$1=$2" && return 0
+          while read -r host node; do
+            [ "$host" = "$2" ] || continue
+            docker node update --label-add "$1=$2" "$node" >/dev/null
+            log "node $host is '$2' of the cluster model (label $1=$2)"
+            return 0
+          done < <(usable_nodes)
+          die "no node is '$2' of the cluster model: label the node that is with 'docker node update --label-add $1=$2 NODE', then run deploy.sh again"
+        }
+
+        require_registry_password() {
+          [ -f "$CREDENTIALS_DIR/$3.$2" ] || die "images are built and pushed to $1, but there is no password for '$2' in $CREDENTIALS_DIR/$3.$2: this stackc does not generate the registry yet, so run one at $1, put the password of '$2' there, and run deploy.sh again"
+        }
+
+        # MARK: Pins
+
+        # Whether node $1 meets every constraint given ("node.role == manager",
+        # "node.labels.KEY == VALUE").
+        node_meets() {
+          local node=$1 role labels constraint pair
+          shift
+          role=$(docker node inspect --format '{{.Spec.Role}}' "$node")
+          labels=$(node_labels "$node")
+          for constraint in "$@"; do
+            case $constraint in
+              "node.role == "*) [ "$role" = "${constraint#node.role == }" ] || return 1 ;;
+              "node.labels."*)
+                pair=${constraint#node.labels.}
+                grep -qxF "${pair%% == *}=${pair#* == }" <<<"$labels" || return 1
+                ;;
+            esac
+          done
+        }
+
+        # Pins a group of services to one node: the node that carries the label $1 keeps it;
+        # else the first node, by host name, that is ready, active and meets the constraints
+        # after $1 gets it. Their volumes live on that node from the first deploy on.
+        ensure_pin() {
+          local label=$1 host node
+          shift
+          label_exists "$label=true" && return 0
+          while read -r host node; do
+            node_meets "$node" "$@" || continue
+            docker node update --label-add "$label=true" "$node" >/dev/null
+            log "pinned $label to node $host: the state it keeps stays there"
+            return 0
+          done < <(usable_nodes)
+          die "no ready, active node meets $* for $label"
         }
 
         registry_login() {

@@ -25,6 +25,18 @@ struct EntrypointWrapperRenderer {
         for startup in plan.startups {
             let steps = startup.steps.compactMap { step(of: $0, plan) }
             guard !steps.isEmpty else { continue }
+            guard startup.hasShell else {
+                warnings.append(
+                    Diagnostic(
+                        code: Codes.missingImageTool, severity: .warning,
+                        message:
+                            "app '\(startup.service)' needs a start-up wrapper (\(steps.map(\.summary).joined(separator: ", "))), but the image '\(startup.image)' has no shell to run it",
+                        path: plan.context.manifestPath, span: startup.span,
+                        help:
+                            "use an image with /bin/sh, or make the app wait by itself and remove what needs the wrapper (depends_on)"
+                    ))
+                continue
+            }
             guard let start = startup.start else {
                 warnings.append(
                     Diagnostic(
@@ -179,8 +191,12 @@ struct EntrypointWrapperRenderer {
         http_ok() {
           if command -v wget >/dev/null 2>&1; then
             bounded wget -q -T 3 -O /dev/null "$1"
-          else
+          elif command -v curl >/dev/null 2>&1; then
             curl -fsS -m 3 -o /dev/null "$1"
+          elif command -v python3 >/dev/null 2>&1; then
+            python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' "$1"
+          else
+            return 1
           fi
         }
 

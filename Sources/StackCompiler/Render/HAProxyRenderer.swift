@@ -20,10 +20,10 @@ enum HAProxyRenderer: EdgeProxyRenderer {
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
         let certificate = EdgeCertificate.require(edge, &own)
-        own.addNetwork(PlatformNames.publicNetwork)
+        own.addNetwork(PlatformNames.publicNetwork, .edge(stack: edge.stackName))
         var service = PlannedService(image: Self.image)
         service.networks = [PlatformNames.publicNetwork]
-        service.nodePorts = [80, 443]
+        service.ports = [80, 443].map { PublishedPort(target: $0, published: $0, transport: .tcp, mode: .host) }
         if let certificate {
             service.secrets = [(certificate.certificateSecret, "tls.pem"), (certificate.keySecret, "tls.pem.key")]
         }
@@ -188,6 +188,9 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         }
         var sections: [HAProxyConfig.Section] = []
         var lines = ["balance roundrobin"]
+        if let reason = route.refusal {
+            lines.append("http-request return status 403 content-type text/plain string \(HAProxyConfig.quote(reason))")
+        }
         if route.basicAuthSecret != nil {
             sections.append(
                 .init(

@@ -31,7 +31,11 @@ enum StackFileRenderer {
     /// Adds one plan's networks, volumes, configs, secrets and services.
     static func declare(_ plan: FinishedPlan, in stack: inout SwarmStack) {
         for (name, network) in plan.networks {
-            stack.addNetwork(name, SwarmNetwork(attachable: network.attachable, internal: network.internal))
+            stack.addNetwork(
+                name,
+                SwarmNetwork(
+                    attachable: network.attachable, internal: network.internal, encrypted: network.encrypted,
+                    subnet: network.subnet))
         }
         for (name, volume) in plan.volumes {
             stack.addVolume(name, SwarmVolume(bindDevice: volume.sharedFolder))
@@ -43,7 +47,7 @@ enum StackFileRenderer {
             stack.addSecret(secret.key, name: secret.name)
         }
         for (name, service) in plan.services {
-            stack.setService(name, swarmService(service))
+            stack.setService(name, swarmService(service, stackName: plan.context.stackName))
         }
     }
 
@@ -51,7 +55,8 @@ enum StackFileRenderer {
     /// out.
     static func config(_ file: PlannedFile, stackName: String) -> SwarmConfig {
         let hash = String(SHA256.hex(file.contents).prefix(12))
-        return SwarmConfig(file: "./" + file.path, name: "\(stackName)_\(file.configKey ?? "")_\(hash)")
+        return SwarmConfig(
+            file: "./" + file.path, name: PlatformNames.fitted("\(stackName)_\(file.configKey ?? "")_\(hash)"))
     }
 
     static func command(_ command: PlannedService.Command) -> SwarmCommand {
@@ -61,7 +66,7 @@ enum StackFileRenderer {
         }
     }
 
-    static func swarmService(_ planned: PlannedService) -> SwarmService {
+    static func swarmService(_ planned: PlannedService, stackName: String) -> SwarmService {
         var service = SwarmService(image: planned.image)
         service.command = planned.command.map(command)
         service.entrypoint = planned.entrypoint
@@ -71,7 +76,11 @@ enum StackFileRenderer {
         service.binds = planned.hostPaths
         service.secrets = planned.secrets
         service.configs = planned.files
-        service.ports = planned.nodePorts.map { SwarmPort(target: $0, published: $0, mode: "host") }
+        service.ports = planned.ports.map {
+            SwarmPort(
+                target: $0.target, published: $0.published, transport: $0.transport.rawValue, mode: $0.mode.rawValue)
+        }
+        service.extraHosts = planned.extraHosts.map { "\($0.host):\($0.address)" }
         service.healthcheck = planned.health.map { health in
             let test: [String]
             switch health.test {
@@ -82,12 +91,12 @@ enum StackFileRenderer {
                 test: test, interval: health.interval, timeout: health.timeout, retries: health.retries,
                 startPeriod: health.startPeriod)
         }
-        service.deploy = deploy(planned)
+        service.deploy = deploy(planned, stackName: stackName)
         service.stopGracePeriod = planned.stopGracePeriod
         return service
     }
 
-    static func deploy(_ planned: PlannedService) -> SwarmDeploy {
+    static func deploy(_ planned: PlannedService, stackName: String) -> SwarmDeploy {
         var deploy = SwarmDeploy()
         switch planned.kind {
         case .replicated(let count):
@@ -100,7 +109,7 @@ enum StackFileRenderer {
             deploy.mode = "replicated-job"
             deploy.replicas = 1
         }
-        deploy.constraints = constraints(planned.placement)
+        deploy.constraints = constraints(planned.placement, stackName: stackName)
         deploy.maxReplicasPerNode = planned.placement.maxPerNode
         if let resources = planned.resources {
             deploy.limits = (resources.cpus, resources.memory)
@@ -114,11 +123,15 @@ enum StackFileRenderer {
         return deploy
     }
 
-    /// Placement constraints for a role and node labels.
-    static func constraints(_ placement: PlannedPlacement) -> [String] {
+    /// Placement constraints for a role, node labels, a named node and a pin.
+    static func constraints(_ placement: PlannedPlacement, stackName: String) -> [String] {
         var constraints: [String] = []
         if let role = placement.role { constraints.append("node.role == \(role.rawValue)") }
         constraints += placement.labels.map { "node.labels.\($0.key) == \($0.value)" }
+        if let node = placement.node { constraints.append("node.labels.\(PlatformNames.nodeNameLabel) == \(node)") }
+        if let pin = placement.pin {
+            constraints.append("node.labels.\(PlatformNames.pinLabel(stack: stackName, group: pin)) == true")
+        }
         return constraints
     }
 

@@ -15,11 +15,11 @@ enum TraefikRenderer: EdgeProxyRenderer {
         var own = BuildPlan(context: plan.context)
         let certificate = EdgeCertificate.require(edge, &own)
         let network = "\(edge.stackName)_\(PlatformNames.publicNetwork)"
-        own.addNetwork(PlatformNames.publicNetwork)
+        own.addNetwork(PlatformNames.publicNetwork, .edge(stack: edge.stackName))
         var service = PlannedService(image: Self.image)
         service.command = .words(["--configFile=\(Self.staticPath)"])
         service.networks = [PlatformNames.publicNetwork]
-        service.nodePorts = [80, 443]
+        service.ports = [80, 443].map { PublishedPort(target: $0, published: $0, transport: .tcp, mode: .host) }
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
         let header = plan.context.headerLines
         let staticKey = own.addConfigFile(
@@ -48,7 +48,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
             labels.append((route.service, Self.labels(route, network: network, edge: edge)))
         }
         if edge.tls.mode == .acme {
-            own.addVolume(PlatformNames.acmeVolume)
+            own.addVolume(PlatformNames.acmeVolume, PlannedVolume(sharedFolder: edge.sharedFolder))
             service.volumes = [(PlatformNames.acmeVolume, "/letsencrypt")]
         }
         service.health = PlannedService.HealthCheck(
@@ -232,6 +232,14 @@ enum TraefikRenderer: EdgeProxyRenderer {
             labels.append(("traefik.http.middlewares.\(name)-auth.basicauth.usersfile", "/run/secrets/\(secret)"))
             labels.append(("traefik.http.middlewares.\(name)-auth.basicauth.realm", name))
             middlewares.append("\(name)-auth")
+        }
+        if let reason = route.refusal {
+            // Traefik has no middleware that answers by itself: an allow list no client can be on
+            // refuses every request (403), and a header says why.
+            labels.append(
+                ("traefik.http.middlewares.\(name)-refused-why.headers.customresponseheaders.X-Stackc-Refused", reason))
+            labels.append(("traefik.http.middlewares.\(name)-refused.ipallowlist.sourcerange", "255.255.255.255/32"))
+            middlewares += ["\(name)-refused-why", "\(name)-refused"]
         }
         if route.https {
             labels += [

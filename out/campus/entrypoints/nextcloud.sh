@@ -70,8 +70,12 @@ bounded() {
 http_ok() {
   if command -v wget >/dev/null 2>&1; then
     bounded wget -q -T 3 -O /dev/null "$1"
-  else
+  elif command -v curl >/dev/null 2>&1; then
     curl -fsS -m 3 -o /dev/null "$1"
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' "$1"
+  else
+    return 1
   fi
 }
 

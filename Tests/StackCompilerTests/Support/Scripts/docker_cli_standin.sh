@@ -2,11 +2,15 @@
 # A stand-in for the docker CLI, for the deploy.sh tests: it keeps secrets as files in
 # $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, answers
 # `service ls` from $STANDIN_STATE/services, refuses the first $STANDIN_LOGIN_FAILURES logins
-# (as a registry that is still starting), and records builds and pushes. It talks to no engine
-# and no network.
+# (as a registry that is still starting), and records builds and pushes. Nodes are the lines
+# "ID HOSTNAME ROLE STATUS AVAILABILITY" of $STANDIN_STATE/nodes (one ready manager when the
+# file is missing), their labels the lines KEY=VALUE of $STANDIN_STATE/labels/ID. It talks to
+# no engine and no network.
 set -euo pipefail
 state=${STANDIN_STATE:?STANDIN_STATE must name a folder}
-mkdir -p "$state/secrets"
+mkdir -p "$state/secrets" "$state/labels"
+[ -f "$state/nodes" ] || echo "n1 node-1 manager Ready Active" >"$state/nodes"
+node_field() { awk -v id="$1" -v field="$2" '$1 == id { print $field }' "$state/nodes"; }
 printf '%s\n' "$*" >>"$state/calls"
 case "${1:-} ${2:-}" in
   "info --format") echo "${STANDIN_CONTROL:-true}" ;;
@@ -26,6 +30,26 @@ case "${1:-} ${2:-}" in
     ;;
   "build --tag" | "push "*) ;;
   "service ls") cat "$state/services" 2>/dev/null || true ;;
+  "node ls")
+    if [ "${3:-}" = "-q" ]; then
+      awk '{ print $1 }' "$state/nodes"
+    else
+      awk '{ print $2, $1, $4, $5 }' "$state/nodes"
+    fi
+    ;;
+  "node inspect")
+    id=${*: -1}
+    [ -n "$(node_field "$id" 1)" ] || { echo "no such node: $id" >&2; exit 1; }
+    case "$4" in
+      "{{.Spec.Role}}") node_field "$id" 3 ;;
+      *Labels*) cat "$state/labels/$id" 2>/dev/null || true ;;
+      *) echo "docker stand-in: unexpected format: $4" >&2; exit 2 ;;
+    esac
+    ;;
+  "node update")
+    [ "$3" = "--label-add" ] || { echo "docker stand-in: unexpected call: $*" >&2; exit 2; }
+    echo "$4" >>"$state/labels/$5"
+    ;;
   "service ps") echo "  ${*: -1}.1 Rejected 'stand-in: no such image'" ;;
   *) echo "docker stand-in: unexpected call: $*" >&2; exit 2 ;;
 esac

@@ -554,6 +554,7 @@ import Testing
             in: """
                 stackc: 1
                 name: shop
+                cluster: {managers: 3}
                 apps:
                   web:
                     image: nginx:1.27

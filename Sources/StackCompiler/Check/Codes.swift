@@ -35,6 +35,8 @@ enum Codes {
     static let imageOrBuild = DiagnosticCode("E219", "image-or-build")
     static let nameConflict = DiagnosticCode("E220", "name-conflict")
     static let acmeNeedsTraefik = DiagnosticCode("E221", "acme-needs-traefik")
+    static let mountOverlap = DiagnosticCode("E222", "mount-overlap")
+    static let portConflict = DiagnosticCode("E223", "port-conflict")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -56,7 +58,7 @@ enum Codes {
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
-        acmeNeedsTraefik,
+        acmeNeedsTraefik, mountOverlap, portConflict,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, internalConflict,
     ]

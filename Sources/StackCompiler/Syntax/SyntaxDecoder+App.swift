@@ -6,13 +6,15 @@ extension SyntaxDecoder {
     static let appKeys: YAMLKeySet = [
         "image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
         "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
-        "metrics", "placement", "resources", "update", "command", "entrypoint",
+        "metrics", "placement", "resources", "update", "command", "entrypoint", "ports", "files",
+        "extra_hosts",
     ]
     /// The app keys as text, for messages about keys that are not where they belong.
     static let appKeyTexts = appKeys.texts
     // The keys of the mappings inside an app, made once: a key set built at the call would be
     // built again for every app.
-    static let healthKeys: YAMLKeySet = ["path", "interval", "timeout", "retries", "start_period"]
+    static let healthKeys: YAMLKeySet = ["path", "command", "interval", "timeout", "retries", "start_period"]
+    static let portKeys: YAMLKeySet = ["target", "published", "protocol", "mode"]
     static let metricsKeys: YAMLKeySet = ["port", "path", "interval"]
     static let resourcesKeys: YAMLKeySet = ["cpus", "memory", "reserve"]
     static let reserveKeys: YAMLKeySet = ["cpus", "memory"]
@@ -62,6 +64,9 @@ extension SyntaxDecoder {
         app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
         app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
         app.update = f["update"].flatMap { update($0, in: f.context("update")) }
+        app.ports = f["ports"].map { ports($0, in: f.context("ports")) } ?? []
+        app.files = f["files"].map { files($0, in: f.context("files"), volumes: app.volumes) } ?? []
+        app.extraHosts = f["extra_hosts"].map { extraHosts($0, in: f.context("extra_hosts")) } ?? []
         if let command = f["command"] { decodeCommand(command, into: app, in: f.context("command")) }
         app.entrypoint = f["entrypoint"].flatMap { entrypoint($0, in: f.context("entrypoint")) }
         return app
@@ -277,7 +282,7 @@ extension SyntaxDecoder {
         return schedule(node, in: context()).map { Located(value: $0.value, span: $0.span) }
     }
 
-    /// `health`: a path, or a map.
+    /// `health`: a path, `none`, or a map with a path or a command.
     mutating func health(
         _ node: YAMLNode, in context: @autoclosure () -> String,
         under owner: @autoclosure () -> SourceSpan?
@@ -290,18 +295,74 @@ extension SyntaxDecoder {
                 help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
+        if let scalar = node.scalar, scalar.kind == .string, !scalar.quoted, scalar.text == "none" {
+            health.isNone = true
+            return health
+        }
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text.utf8.first != 0x2F,
+            scalar.text.contains(where: \.isWhitespace)
+        {
+            // A command where the path goes (Compose's `test:`): say where a command goes.
+            let command = scalar.text.count > 120 ? String(scalar.text.prefix(117)) + "..." : scalar.text
+            let quoted = command.reduce(into: "") { out, character in
+                if character == "\"" || character == "\\" { out.append("\\") }
+                out.append(character)
+            }
+            invalidFormat(
+                node, scalar.text, in: context(),
+                expected: "a path such as /healthz, 'none', or a mapping with 'path' or 'command'",
+                help:
+                    "'health' takes the path of an HTTP check; a command goes under 'command': 'health: {command: \"\(quoted)\"}'"
+            )
+            return nil
+        }
         if node.scalar != nil {
             health.path = routePath(node, in: context())
             return health
         }
         guard let f = fields(node, in: context(), known: Self.healthKeys) else { return nil }
         health.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
+        health.command = f["command"].flatMap { healthCommand($0, in: f.context("command")) }
         health.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
         health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
         health.retries = f["retries"].flatMap { int($0, in: f.context("retries"), range: 1...100) }
         health.startPeriod = f["start_period"].flatMap { duration($0, in: f.context("start_period")) }
-        if health.path == nil, f["path"] == nil { missing("path", in: f, under: owner(), example: "path: /health") }
+        if let path = f["path"], let command = f["command"] {
+            error(
+                Codes.invalidValue, "\(context()) has both 'path' and 'command'", at: command.span,
+                expected: "either 'path' (an HTTP check) or 'command' (run inside the container)",
+                help: "keep one of them",
+                notes: [Diagnostic.Note("the 'path' is here", at: path.span)])
+            health.path = nil
+        }
+        if f["path"] == nil, f["command"] == nil {
+            missing("path", in: f, under: owner(), example: "path: /health', or 'command: …")
+        }
         return health
+    }
+
+    /// `health.command`: one string the image's shell runs, or a list of words run as they are.
+    mutating func healthCommand(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HealthCommand>? {
+        if let scalar = node.scalar, scalar.kind != .null {
+            guard !scalar.text.allSatisfy(\.isWhitespace) else {
+                invalidFormat(node, scalar.text, in: context(), expected: "a command such as 'pg_isready -q'")
+                return nil
+            }
+            return Located(value: .shell(scalar.text), span: node.span)
+        }
+        guard let items = node.items else {
+            wrongType(node, expected: "a string or a list of strings", in: context())
+            return nil
+        }
+        let words = items.compactMap { text($0, in: "a word of \(context())")?.value }
+        guard words.count == items.count else { return nil }
+        guard let first = words.first, !first.isEmpty else {
+            invalidFormat(
+                node, "[]", in: context(), expected: "a command such as [pg_isready, -q]",
+                help: "write 'health: none' for no health check")
+            return nil
+        }
+        return Located(value: .words(words), span: node.span)
     }
 
     /// `metrics`: a port, or a map.

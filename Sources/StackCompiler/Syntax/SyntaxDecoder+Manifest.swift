@@ -10,7 +10,7 @@ extension SyntaxDecoder {
     // Made once, as they are asked for each database and app (a key set built at the call is
     // built again every time); the sections that appear once build theirs where they are read.
     static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
-    static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node"]
+    static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node", "node"]
 
     /// Decodes a whole manifest; every problem goes to `sink`.
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
@@ -426,12 +426,13 @@ extension SyntaxDecoder {
         }
     }
 
-    /// `placement`: role, labels, max_per_node.
+    /// `placement`: role, labels, max_per_node, node.
     mutating func placement(_ node: YAMLNode, in context: @autoclosure () -> String) -> PlacementSyntax? {
         guard let f = fields(node, in: context(), known: Self.placementKeys) else { return nil }
         var placement = PlacementSyntax(span: node.span)
         placement.role = f["role"].flatMap { choice($0, in: f.context("role")) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
+        placement.node = f["node"].flatMap { name($0, in: f.context("node")) }
         if let labels = f["labels"] {
             for pair in entries(labels, in: f.context("labels"), help: Self.labelsHint(labels)) ?? [] {
                 guard Self.isLabelKey(pair.keyText) else {

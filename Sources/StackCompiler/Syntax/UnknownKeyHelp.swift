@@ -104,7 +104,6 @@ struct UnknownKeyHelp {
         "version": ComposeKey(
             hint: "Compose's 'version' is not needed: 'stackc: 1' gives the format version", context: "apps"),
         "environment": ComposeKey(stackcKey: "env", hint: "a mapping of NAME: value"),
-        "ports": ComposeKey(stackcKey: "port", hint: "the one port the container serves; the proxy publishes it"),
         "healthcheck": ComposeKey(
             stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
         "deploy": ComposeKey(hint: "write 'replicas', 'resources', 'placement' and 'update' on the app itself"),

@@ -124,7 +124,7 @@ import Testing
 
     @Test func oneMegabyteStringValue() throws {
         let big = String(repeating: "v", count: 1 << 20)
-        expectClean(try lint("stackc: 1\nname: shop\napps:\n  web:\n    image: nginx\n    env: {BIG: \(big)}\n"))
+        expectClean(try lint("stackc: 1\nname: shop\napps:\n  web:\n    image: nginx:1.27\n    env: {BIG: \(big)}\n"))
     }
 
     @Test func oneMegabyteKey() throws {

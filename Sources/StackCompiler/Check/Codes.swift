@@ -37,6 +37,7 @@ enum Codes {
     static let acmeNeedsTraefik = DiagnosticCode("E221", "acme-needs-traefik")
     static let mountOverlap = DiagnosticCode("E222", "mount-overlap")
     static let portConflict = DiagnosticCode("E223", "port-conflict")
+    static let presetImageMismatch = DiagnosticCode("E224", "preset-image-mismatch")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -47,6 +48,8 @@ enum Codes {
     static let notGeneratedYet = DiagnosticCode("W307", "not-generated-yet")
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
     static let noEffect = DiagnosticCode("W309", "no-effect")
+    static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
+    static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
 
     // Build: contributions that contradict each other, a mistake in stackc itself.
     static let internalConflict = DiagnosticCode("E900", "internal-conflict")
@@ -58,8 +61,9 @@ enum Codes {
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
-        acmeNeedsTraefik, mountOverlap, portConflict,
+        acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, internalConflict,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
+        unpinnedImage, internalConflict,
     ]
 }

@@ -9,6 +9,8 @@ enum RouteRules: CheckRule {
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
         for (host, path, owner, span) in all {
             guard let domain = syntax.domain?.value else {
+                // A domain that did not decode has its own error.
+                if syntax.topKeySpans["domain"] != nil { break }
                 report.error(
                     Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
                     at: span, expected: "a top-level 'domain: example.org'",

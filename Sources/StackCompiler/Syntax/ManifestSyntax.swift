@@ -63,6 +63,8 @@ struct ClusterSyntax {
     var managers: Located<Int>?
     var workers: Located<Int>?
     var provision: Located<Cluster.Provision>?
+    /// True when `provision` was written, even with a value that did not decode.
+    var provisionWritten = false
     var address: Located<[Int]>?
     var vip: Located<[Int]>?
     var box: Located<String>?

@@ -46,7 +46,7 @@ extension SyntaxDecoder {
         app.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
         let port = f["port"]
         app.portWritten = port != nil
-        app.port = port.flatMap { int($0, in: f.context("port"), range: 1...65535) }
+        app.port = port.flatMap { appPort($0, in: f.context("port")) }
         app.host = f["host"].flatMap { host($0, in: f.context("host")) }
         app.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         app.https = f["https"].flatMap { bool($0, in: f.context("https")) }
@@ -58,7 +58,7 @@ extension SyntaxDecoder {
         app.secrets = secretNames(f["secrets"], in: f.context("secrets"))
         app.volumes = f["volumes"].map { volumes($0, in: f.context("volumes")) } ?? []
         app.backup = f["backup"].flatMap { appBackup($0, in: f.context("backup")) }
-        app.dependsOn = names(f["depends_on"], in: f.context("depends_on"))
+        app.dependsOn = dependsOn(f["depends_on"], in: f.context("depends_on"))
         app.health = f["health"].flatMap { health($0, in: f.context("health"), under: f.keySpan("health")) }
         app.metrics = f["metrics"].flatMap { metrics($0, in: f.context("metrics"), under: f.keySpan("metrics")) }
         app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
@@ -70,6 +70,34 @@ extension SyntaxDecoder {
         if let command = f["command"] { decodeCommand(command, into: app, in: f.context("command")) }
         app.entrypoint = f["entrypoint"].flatMap { entrypoint($0, in: f.context("entrypoint")) }
         return app
+    }
+
+    /// `port`: the one port the container serves. Compose's `"8080:80"` gets the stackc forms.
+    mutating func appPort(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Int>? {
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text.contains(":") {
+            let target = scalar.text.split(separator: ":").last.map { $0.split(separator: "/").first ?? $0 } ?? ""
+            wrongType(
+                node, expected: "an integer", in: context(),
+                help:
+                    "'port' is the port the container serves, which the proxy routes to: 'port: \(Self.clip(String(target)))'; to publish a port on the nodes, use 'ports: [\"\(Self.clip(scalar.text))\"]'"
+            )
+            return nil
+        }
+        return int(node, in: context(), range: 1...65535)
+    }
+
+    /// `depends_on`: a list of names. Compose's map of conditions gets the list.
+    mutating func dependsOn(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
+        if let node, let pairs = node.pairs {
+            let names = pairs.indices.map { pairs[$0].keyText }
+            wrongType(
+                node, expected: "a list of names", in: context(),
+                help:
+                    "write the names alone: 'depends_on: [\(Self.clip(names.joined(separator: ", ")))]'; stackc waits until each is reachable, so no condition is needed"
+            )
+            return []
+        }
+        return names(node, in: context())
     }
 
     /// An image reference: `[registry/]path[:tag][@digest]`, lowercase path.
@@ -171,7 +199,7 @@ extension SyntaxDecoder {
     mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(
         key: Located<String>, value: String
     )] {
-        let pairs = entries(node, in: context()) ?? []
+        let pairs = entries(node, in: context(), help: Self.environmentHint(node)) ?? []
         var result: [(key: Located<String>, value: String)] = []
         result.reserveCapacity(pairs.count)
         for pair in pairs {
@@ -186,9 +214,30 @@ extension SyntaxDecoder {
                 wrongType(pair.value, expected: "a string, number or boolean", in: "the variable '\(name)'")
                 continue
             }
+            if Self.appKeyTexts.contains(name) {
+                // `env: {TZ: UTC, host: www}`: an app key that lost its indentation.
+                warning(
+                    Codes.envLooksLikeAppKey,
+                    "'\(name)' in \(context()) is named like the app key '\(name)'",
+                    at: pair.key.span,
+                    help:
+                        "environment variables are usually upper case; if '\(name)' is meant for the app, move it out of 'env' to the app's own keys"
+                )
+            }
             result.append((Located(value: name, span: pair.key.span), scalar.kind == .null ? "" : scalar.text))
         }
         return result
+    }
+
+    /// For Compose's list of `NAME=value`: the mapping stackc reads.
+    static func environmentHint(_ node: YAMLNode) -> String? {
+        guard let items = node.items else { return nil }
+        let pairs = items.prefix(3).compactMap { item -> String? in
+            let parts = item.scalar?.text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false) ?? []
+            return parts.count == 2 ? "\(parts[0]): \(parts[1])" : nil
+        }
+        return "env maps a name to its value: "
+            + (pairs.isEmpty ? "'{TZ: Europe/Paris}'" : "'{\(clip(pairs.joined(separator: ", ")))}'")
     }
 
     static func isEnvName(_ text: String) -> Bool {
@@ -205,8 +254,17 @@ extension SyntaxDecoder {
     mutating func secretNames(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
         guard let node, let items = strings(node, in: context()) else { return [] }
         let valid = items.filter { item in
+            if item.value.count > 64 {
+                // Swarm's limit for secret names; the manifest's names are used as they are.
+                error(
+                    Codes.nameTooLong,
+                    "the secret name '\(clip(item.value))' has \(item.value.count) characters; Swarm allows 64",
+                    at: item.span,
+                    help: "shorten it by \(item.value.count - 64) character\(item.value.count == 65 ? "" : "s")")
+                return false
+            }
             let ok =
-                item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
+                item.value.first.map { $0.isLetter || $0.isNumber } == true
                 && item.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
             if !ok {
                 error(

@@ -75,7 +75,7 @@ enum LintBench {
     /// the first diagnostics printed) when the manifest is not clean.
     static func benchLint(apps: Int) -> Row? {
         let source = SourceFile(path: "bench.yml", bytes: Array(BenchManifest.apps(apps).utf8))
-        let result = StackCompiler.check(source)
+        let result = StackCompiler.lint(source)
         guard result.diagnostics.isEmpty, result.stack != nil else {
             print("the generated \(apps)-app manifest does not lint clean:")
             for diagnostic in result.diagnostics.prefix(5) {
@@ -91,7 +91,7 @@ enum LintBench {
         let times = interleaved(
             rounds,
             [
-                { _ = StackCompiler.check(source) },
+                { _ = StackCompiler.lint(source) },
                 { _ = YAMLEventScan.countEvents(source.bytes) },
             ])
         let lint = median(times[0])

@@ -50,4 +50,19 @@ public enum StackCompiler {
         bag.report(contentsOf: sink.diagnostics)
         return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack)
     }
+
+    /// Checks one manifest and, when it has no errors, builds it in memory for the warnings
+    /// only the build gives (`W307`, `W308`): what `stackc lint` reports, so that it agrees
+    /// with `stackc build`. Nothing is written.
+    public static func lint(_ source: SourceFile) -> CheckResult {
+        var result = check(source)
+        guard let stack = result.stack else { return result }
+        let built = BuildPipeline.build(stack)
+        guard !built.diagnostics.isEmpty else { return result }
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: result.diagnostics + built.diagnostics)
+        result.diagnostics = bag.sorted
+        if built.hasErrors { result.stack = nil }
+        return result
+    }
 }

@@ -76,7 +76,8 @@ enum LintBench {
     static func benchLint(apps: Int) -> Row? {
         let source = SourceFile(path: "bench.yml", bytes: Array(BenchManifest.apps(apps).utf8))
         let result = StackCompiler.lint(source)
-        guard result.diagnostics.isEmpty, result.stack != nil else {
+        // Clean but for the build's warnings (W307 families not generated yet; W308, apps of unknown images that wait for others).
+        guard result.diagnostics.allSatisfy({ ["W307", "W308"].contains($0.code.rawValue) }), result.stack != nil else {
             print("the generated \(apps)-app manifest does not lint clean:")
             for diagnostic in result.diagnostics.prefix(5) {
                 print(DiagnosticRenderer().render(diagnostic, source: source), terminator: "")

@@ -22,7 +22,7 @@ enum InstructionBench {
         }
         print(
             """
-            instructions (callgrind): StackCompiler.check against libyaml's bare event parse of the same
+            instructions (callgrind): StackCompiler.lint (check and in-memory build) against libyaml's bare event parse of the same
             bytes, each counted alone in one process
 
             apps  manifest        lint Ir       parse Ir  lint/parse
@@ -85,7 +85,10 @@ enum InstructionBench {
 
     @inline(never)
     static func measuredLint(_ source: SourceFile) -> Bool {
-        StackCompiler.check(source).diagnostics.isEmpty
+        // Clean but for the build's warnings about images it does not know (W308, W320, W321) and families not generated (W307).
+        StackCompiler.lint(source).diagnostics.allSatisfy {
+            ["W307", "W308", "W320", "W321"].contains($0.code.rawValue)
+        }
     }
 
     @inline(never)

@@ -75,8 +75,11 @@ enum LintBench {
     /// the first diagnostics printed) when the manifest is not clean.
     static func benchLint(apps: Int) -> Row? {
         let source = SourceFile(path: "bench.yml", bytes: Array(BenchManifest.apps(apps).utf8))
-        let result = StackCompiler.check(source)
-        guard result.diagnostics.isEmpty, result.stack != nil else {
+        let result = StackCompiler.lint(source)
+        // Clean but for the build's warnings (W307 families not generated yet; W308, apps of unknown images that wait for others).
+        guard result.diagnostics.allSatisfy({ ["W307", "W308", "W320", "W321"].contains($0.code.rawValue) }),
+            result.stack != nil
+        else {
             print("the generated \(apps)-app manifest does not lint clean:")
             for diagnostic in result.diagnostics.prefix(5) {
                 print(DiagnosticRenderer().render(diagnostic, source: source), terminator: "")
@@ -91,7 +94,7 @@ enum LintBench {
         let times = interleaved(
             rounds,
             [
-                { _ = StackCompiler.check(source) },
+                { _ = StackCompiler.lint(source) },
                 { _ = YAMLEventScan.countEvents(source.bytes) },
             ])
         let lint = median(times[0])

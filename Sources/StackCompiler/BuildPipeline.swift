@@ -41,11 +41,34 @@ public enum BuildPipeline {
         build(stack, sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles, passes: passes)
     }
 
+    /// What `build` would report, without rendering any file: the passes' contributions and the
+    /// start-up wrappers' warnings (for `lint`, which must agree with `build` and stay fast).
+    /// With `deliveredFiles` nil, the files apps deliver are not checked.
+    public static func diagnostics(
+        _ stack: ResolvedStack, deliveredFiles: [String: DeliveredFileContents]? = nil
+    ) -> [Diagnostic] {
+        let finished = contribute(
+            stack, sourceDirectory: ".", deliveredFiles: deliveredFiles, passes: passes.filter(\.affectsDiagnostics))
+        let (_, renderWarnings) = EntrypointWrapperRenderer.render(finished, scripts: false)
+        return conflicts(finished) + renderWarnings + finished.warnings
+    }
+
     /// The same with other passes (tests add their own).
     static func build(
         _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:],
         passes: [any BuildPass]
     ) -> Result {
+        let finished = contribute(
+            stack, sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles, passes: passes)
+        let (tree, renderWarnings) = SwarmBackend.render(finished)
+        return Result(tree: tree, diagnostics: conflicts(finished) + renderWarnings + finished.warnings)
+    }
+
+    /// The first phase: every pass contributes, then the plan is finished.
+    static func contribute(
+        _ stack: ResolvedStack, sourceDirectory: String, deliveredFiles: [String: DeliveredFileContents]?,
+        passes: [any BuildPass]
+    ) -> FinishedPlan {
         let context = BuildContext(
             sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name,
             sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles)
@@ -53,14 +76,16 @@ public enum BuildPipeline {
         for pass in passes {
             pass.contribute(stack, to: &plan)
         }
-        let finished = plan.finish()
-        let (tree, renderWarnings) = SwarmBackend.render(finished)
-        let conflicts = finished.conflicts.map { conflict in
+        return plan.finish()
+    }
+
+    /// Contributions that contradict each other, as errors.
+    static func conflicts(_ finished: FinishedPlan) -> [Diagnostic] {
+        finished.conflicts.map { conflict in
             Diagnostic(
                 code: Codes.internalConflict, severity: .error, message: "internal error: \(conflict)",
-                path: stack.manifestPath, span: nil, help: "this is a bug in stackc; please report it with the manifest"
-            )
+                path: finished.context.manifestPath, span: nil,
+                help: "this is a bug in stackc; please report it with the manifest")
         }
-        return Result(tree: tree, diagnostics: conflicts + renderWarnings + finished.warnings)
     }
 }

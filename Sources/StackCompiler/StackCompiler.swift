@@ -50,4 +50,23 @@ public enum StackCompiler {
         bag.report(contentsOf: sink.diagnostics)
         return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack)
     }
+
+    /// Checks one manifest and, when it has no errors, runs the build's passes in memory for
+    /// what only the build reports (`W307`, `W308`, `W320`, `F002`, ...), without rendering a
+    /// file: what `stackc lint` reports, so that it agrees with `stackc build`. `deliveredFiles`
+    /// reads the files apps deliver (the caller's job: the compiler reads no file); without it
+    /// they are not checked.
+    public static func lint(
+        _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])? = nil
+    ) -> CheckResult {
+        var result = check(source)
+        guard let stack = result.stack else { return result }
+        let built = BuildPipeline.diagnostics(stack, deliveredFiles: deliveredFiles?(stack))
+        guard !built.isEmpty else { return result }
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: result.diagnostics + built)
+        result.diagnostics = bag.sorted
+        if built.contains(where: { $0.severity == .error }) { result.stack = nil }
+        return result
+    }
 }

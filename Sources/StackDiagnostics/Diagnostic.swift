@@ -110,17 +110,37 @@ public struct DiagnosticBag: Sendable {
     /// Errors before warnings, each group in file order; a problem reported twice at the same
     /// place with the same code is shown once.
     public var sorted: [Diagnostic] {
-        var seen = Set<String>()
-        let unique = all.filter { diagnostic in
-            let key = "\(diagnostic.code.rawValue)|\(diagnostic.sortKey)|\(diagnostic.message)"
-            return seen.insert(key).inserted
+        // Sorted by plain numbers (severity, the path's rank, line, column, then the order
+        // reported), so that comparing two reports copies none of their text.
+        let paths = Set(all.map(\.path)).sorted()
+        let pathRank = Dictionary(uniqueKeysWithValues: paths.enumerated().map { ($0.element, $0.offset) })
+        var keys = all.indices.map { index in
+            let location = all[index].sortKey
+            return (
+                all[index].severity == .error ? 0 : 1, pathRank[all[index].path] ?? 0, location.line, location.column,
+                index
+            )
         }
-        return unique.enumerated().sorted { lhs, rhs in
-            let (l, r) = (lhs.element, rhs.element)
-            if l.severity != r.severity { return l.severity < r.severity }
-            if l.path != r.path { return l.path < r.path }
-            if l.sortKey != r.sortKey { return l.sortKey < r.sortKey }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
+        keys.sort { $0 < $1 }
+        // Two reports are the same when code, place and message are: such reports are now in
+        // one run of equal places, where each is compared with those kept before it.
+        var kept: [Diagnostic] = []
+        kept.reserveCapacity(keys.count)
+        var runStart = 0
+        for (position, key) in keys.enumerated() {
+            if position > 0,
+                keys[position - 1].0 != key.0 || keys[position - 1].1 != key.1
+                    || keys[position - 1].2 != key.2 || keys[position - 1].3 != key.3
+            {
+                runStart = kept.count
+            }
+            let diagnostic = all[key.4]
+            if kept[runStart...].contains(where: { $0.code == diagnostic.code && $0.message == diagnostic.message }) {
+                continue
+            }
+            kept.append(diagnostic)
+        }
+        return kept
     }
+
 }

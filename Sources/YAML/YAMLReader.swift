@@ -421,6 +421,22 @@ private struct ReaderSession {
         case let text where text.contains("tab") || offending == "\t":
             if offending == "\t" { message = "a tab where YAML expects spaces (\(problem))" }
             help = "indent with spaces; YAML does not allow tabs there"
+        case let text
+        where text.contains("mapping values are not allowed")
+            && missingColon(onLineBefore: place.line, indentedAs: lineText) != nil:
+            // `image nginx:1.27` above: libyaml reads it as the start of a value that runs on.
+            let (line, missing) = missingColon(onLineBefore: place.line, indentedAs: lineText)!
+            place = SourceLocation(line: line, column: missing.column)
+            message = "a ':' is missing after the key '\(missing.key)'"
+            help = "write '\(missing.key): \(missing.value)'"
+        case let text
+        where text.contains("could not find expected ':'")
+            && missingColon(in: source.lineText(Int(parser.context_mark.line) + 1) ?? "") != nil:
+            let line = Int(parser.context_mark.line) + 1
+            let missing = missingColon(in: source.lineText(line) ?? "")!
+            place = SourceLocation(line: line, column: missing.column)
+            message = "a ':' is missing after the key '\(missing.key)'"
+            help = "write '\(missing.key): \(missing.value)'"
         case let text where text.contains("mapping values are not allowed") && place.column > 1024:
             help = "a key may be at most 1024 characters long"
         case let text where text.contains("mapping values are not allowed"):
@@ -439,6 +455,54 @@ private struct ReaderSession {
         error(
             YAMLDiagnostics.syntax, "invalid YAML: \(message)", at: SourceSpan(file: source.id, start: place),
             help: help)
+    }
+
+    /// A line such as `    image nginx:1.27`: a key, a space and a value, with no `: ` anywhere,
+    /// where a mapping expects `key: value`. The key, the value, and the column just after the key.
+    func missingColon(in line: String) -> (key: String, value: String, column: Int)? {
+        let scalars = Array(line.unicodeScalars)
+        var index = 0
+        while index < scalars.count, scalars[index] == " " { index += 1 }
+        if index + 1 < scalars.count, scalars[index] == "-", scalars[index + 1] == " " {
+            index += 2
+            while index < scalars.count, scalars[index] == " " { index += 1 }
+        }
+        let keyStart = index
+        while index < scalars.count,
+            scalars[index].properties.isAlphabetic || ("0"..."9").contains(scalars[index]) || scalars[index] == "_"
+                || scalars[index] == "-"
+        {
+            index += 1
+        }
+        let keyEnd = index
+        guard keyEnd > keyStart, index < scalars.count, scalars[index] == " " else { return nil }
+        while index < scalars.count, scalars[index] == " " { index += 1 }
+        var value = String(String.UnicodeScalarView(scalars[index...]))
+        if let comment = value.firstRange(of: " #") { value = String(value[..<comment.lowerBound]) }
+        while value.hasSuffix(" ") { value.removeLast() }
+        guard !value.isEmpty, !value.hasPrefix("#"), !line.contains(": "), !value.hasSuffix(":") else { return nil }
+        return (String(String.UnicodeScalarView(scalars[keyStart..<keyEnd])), value, keyEnd + 1)
+    }
+
+    /// The missing colon of the nearest line above `line` that holds something, when it is
+    /// indented like `text` (so it is a key of the same mapping).
+    func missingColon(onLineBefore line: Int, indentedAs text: String) -> (
+        line: Int, missing: (key: String, value: String, column: Int)
+    )? {
+        var above = line - 1
+        while above >= 1, let candidate = source.lineText(above) {
+            let trimmed = candidate.drop { $0 == " " }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") {
+                above -= 1
+                continue
+            }
+            let indent = candidate.count - trimmed.count
+            guard indent == text.prefix(while: { $0 == " " }).count, let missing = missingColon(in: candidate) else {
+                return nil
+            }
+            return (above, missing)
+        }
+        return nil
     }
 
     func locationOfByte(_ offset: Int) -> SourceLocation {

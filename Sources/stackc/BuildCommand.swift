@@ -15,6 +15,9 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "Output format for diagnostics: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(help: "Treat warnings as errors: exit 1 and write nothing (for CI).")
+    var strict = false
+
     /// Lints and compiles the manifest; prints the diagnostics. Nil (after printing) when the
     /// manifest has errors or cannot be read.
     func compile() throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
@@ -47,8 +50,9 @@ struct BuildOptions: ParsableArguments {
         all.report(contentsOf: checked.diagnostics + result.diagnostics)
         printer.add(all.sorted, source: source)
         printer.finish()
-        // Contributions that contradict each other: a mistake in stackc; write nothing.
-        if result.hasErrors { throw ExitCode(1) }
+        // Contributions that contradict each other: a mistake in stackc; write nothing. With
+        // --strict, a warning stops the build as well.
+        if result.hasErrors || (strict && !all.sorted.isEmpty) { throw ExitCode(1) }
         return (stack, result)
     }
 

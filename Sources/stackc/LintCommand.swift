@@ -2,7 +2,9 @@ import ArgumentParser
 import StackCompiler
 import StackDiagnostics
 
-/// `stackc lint FILE...`: checks manifests; quiet when they are clean, for pre-commit hooks.
+/// `stackc lint FILE...`: checks manifests, and builds the clean ones in memory for the
+/// warnings only a build gives, so lint reports what build would; quiet when they are clean,
+/// for pre-commit hooks.
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
@@ -44,7 +46,7 @@ struct LintCommand: ParsableCommand {
                 }
                 status = max(status, 2)
             case .success(let source):
-                let result = StackCompiler.check(source)
+                let result = StackCompiler.lint(source) { DeliveredFiles.read($0, manifest: path) }
                 printer.add(result.diagnostics, source: source)
                 if result.hasErrors || (strict && !result.diagnostics.isEmpty) { status = max(status, 1) }
             }

@@ -135,8 +135,13 @@ def adapt_service(name, service, notes, host_root, node_labels):
             # deploy.sh itself labels a node for each pin: the harness leaves that to it.
             kept.append(constraint)
         elif match and match.group(1) == "stackc.node":
-            notes.append("%s: constraint '%s' dropped: the test swarm's one node stands in for every node of the "
-                         "cluster model" % (name, constraint))
+            # The test swarm's one node is the first node of the cluster model a placement names;
+            # a placement on another named node cannot be met here.
+            if node_labels.setdefault("stackc.node", match.group(2)) == match.group(2):
+                kept.append(constraint)
+            else:
+                notes.append("%s: constraint '%s' dropped: the test swarm's one node is '%s' of the cluster model"
+                             % (name, constraint, node_labels["stackc.node"]))
         elif match:
             node_labels[match.group(1)] = match.group(2)
             kept.append(constraint)

@@ -47,7 +47,9 @@ import Testing
         }
         #expect(Set(secretNames).count == secretNames.count && Set(configNames).count == configNames.count)
         #expect(
-            secretNames.contains { $0.utf8.count > 56 && $0.range(of: #"-[0-9a-f]{8}$"#, options: .regularExpression) != nil },
+            secretNames.contains {
+                $0.utf8.count > 56 && $0.range(of: #"-[0-9a-f]{8}$"#, options: .regularExpression) != nil
+            },
             "no name was long enough to be shortened: \(secretNames)")
         let deploy = try #require(result.tree.file("deploy.sh")).contents
         for name in secretNames { #expect(deploy.contains(name), "deploy.sh does not make '\(name)'") }

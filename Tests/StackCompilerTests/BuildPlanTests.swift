@@ -156,4 +156,54 @@ import Testing
         #expect(environment == ["C=0", "B=1", "A=2"])
         #expect(finished.conflicts.isEmpty)
     }
+
+    /// Nextcloud and its cron companion mount the same node-local volume: they are pinned
+    /// together, and the database to a node of its own choosing.
+    @Test func servicesSharingANodeLocalVolumeArePinnedTogether() throws {
+        let stack = try Self.stack(
+            """
+            stackc: 1
+            name: pinned
+            domain: pinned.test
+            cluster: {managers: 1, workers: 2}
+            databases:
+              pg: {}
+            apps:
+              cloud:
+                preset: nextcloud
+                image: nextcloud:29-apache
+                host: cloud
+                database: pg
+                volumes: {data: /var/www/html}
+            """)
+        let result = BuildPipeline.build(stack)
+        let document = try #require(try PyYAMLValue.read(try Self.stackText(result)))
+        func constraints(_ service: String) -> [String] {
+            document["services"]?[service]?["deploy"]?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
+        }
+        #expect(constraints("cloud") == ["node.labels.stackc.pin.pinned.cloud == true"])
+        #expect(constraints("cloud-cron") == ["node.labels.stackc.pin.pinned.cloud == true"])
+        #expect(constraints("pg") == ["node.labels.stackc.pin.pinned.pg == true"])
+        #expect(constraints("cloud-redis").isEmpty && constraints("pg-init").isEmpty)
+    }
+
+    static func stackText(_ result: BuildPipeline.Result) throws -> String {
+        try #require(result.tree.file("stack.yml")).contents
+    }
+}
+
+/// `lint` runs only the passes that affect diagnostics and renders nothing; what it reports
+/// must be exactly what `build` reports, for every manifest the build tests compile.
+@Suite struct LintAgreesWithBuildTests {
+    @Test(arguments: BuildCase.all)
+    func lintReportsWhatBuildReports(_ buildCase: BuildCase) throws {
+        let checked = StackCompiler.check(SourceFile(path: buildCase.path, bytes: Array(buildCase.text.utf8)))
+        let stack = try #require(checked.stack)
+        let built = BuildPipeline.build(stack).diagnostics
+        let linted = BuildPipeline.diagnostics(stack, deliveredFiles: [:])
+        func summary(_ diagnostics: [Diagnostic]) -> [String] {
+            diagnostics.map { "\($0.code) \($0.span?.start.description ?? "-") \($0.message)" }.sorted()
+        }
+        #expect(summary(linted) == summary(built))
+    }
 }

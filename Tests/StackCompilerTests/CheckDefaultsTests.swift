@@ -95,8 +95,8 @@ import Testing
                 monitoring: {logs: true}
                 databases: {pg: {}}
                 apps:
-                  web: {image: nginx, port: 80, host: www}
-                  blog: {image: nginx, port: 80, host: Blog.Example.NET}
+                  web: {image: nginx:1.27, port: 80, host: www}
+                  blog: {image: nginx:1.27, port: 80, host: Blog.Example.NET}
                 """))
         #expect(stack.proxy.dashboardHost == "proxy.example.org")
         #expect(stack.registry?.host == "registry.example.org")
@@ -180,7 +180,7 @@ import Testing
     }
 
     @Test func genericAppHasNoPortAndNoHealthCheck() throws {
-        let app = try #require(resolved("stackc: 1\nname: shop\napps:\n  worker: {image: nginx}\n")?.apps.first)
+        let app = try #require(resolved("stackc: 1\nname: shop\napps:\n  worker: {image: nginx:1.27}\n")?.apps.first)
         #expect(app.preset == .generic)
         #expect(app.port == nil)
         #expect(app.health == nil)
@@ -195,7 +195,7 @@ import Testing
 
     @Test func healthCheckTimings() throws {
         let health = try #require(
-            resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx, port: 80, health: /up}\n")?
+            resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx:1.27, port: 80, health: /up}\n")?
                 .apps.first?.health)
         #expect(health.interval == TimeSpan(seconds: 30))
         #expect(health.timeout == TimeSpan(seconds: 5))
@@ -204,7 +204,8 @@ import Testing
     }
 
     @Test func updateDefaults() throws {
-        let update = try #require(resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx}\n")?.apps.first?.update)
+        let update = try #require(
+            resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx:1.27}\n")?.apps.first?.update)
         #expect(update.order == "start-first")
         #expect(update.parallelism == 1)
         #expect(update.failureAction == "rollback")
@@ -220,7 +221,7 @@ import Testing
                 name: shop
                 apps:
                   web:
-                    image: nginx
+                    image: nginx:1.27
                     update: {order: stop-first, parallelism: 2, failure_action: pause, delay: 1m30s, monitor: 1h}
                 """)?.apps.first?.update)
         #expect(update.order == "stop-first")
@@ -255,7 +256,7 @@ import Testing
                 name: shop
                 apps:
                   web:
-                    image: nginx
+                    image: nginx:1.27
                     resources: {cpus: 1.5, memory: 1G, reserve: {cpus: 0.25, memory: 256M}}
                 """)?.apps.first?.resources)
         #expect(resources.cpus == 1.5)
@@ -322,9 +323,9 @@ import Testing
                 identity: {}
                 databases: {pg: {}, other: {engine: mariadb}}
                 apps:
-                  web: {image: nginx, database: pg}
-                  blog: {image: nginx, database: other}
-                  api: {image: nginx, database: pg}
+                  web: {image: nginx:1.27, database: pg}
+                  blog: {image: nginx:1.27, database: other}
+                  api: {image: nginx:1.27, database: pg}
                 """))
         #expect(stack.database("pg")?.consumers == ["keycloak", "web", "api"])
         #expect(stack.database("other")?.consumers == ["blog"])
@@ -341,8 +342,8 @@ import Testing
                 registry: {}
                 databases: {pg: {}}
                 apps:
-                  web: {image: nginx, depends_on: [api, pg, identity, registry]}
-                  api: {image: nginx}
+                  web: {image: nginx:1.27, depends_on: [api, pg, identity, registry]}
+                  api: {image: nginx:1.27}
                 """))
         #expect(
             stack.apps.first?.dependsOn == [

@@ -146,7 +146,9 @@ import YAML
     @Test func fiveThousandAppsWithOneMistakeEach() {
         // Every app misspells a key and names a missing dependency: 10 000 located errors.
         var text = "stackc: 1\nname: shop\napps:\n"
-        for index in 0..<5000 { text += "  a\(index): {image: nginx, replica: 2, depends_on: [missing\(index)]}\n" }
+        for index in 0..<5000 {
+            text += "  a\(index): {image: nginx:1.27, replica: 2, depends_on: [missing\(index)]}\n"
+        }
         let result = check(text)
         #expect(result.diagnostics.count == 10_000)
         #expect(result.diagnostics.allSatisfy { $0.span != nil && $0.severity == .error })
@@ -156,7 +158,7 @@ import YAML
 
     @Test func oneMegabyteStringValue() {
         let big = String(repeating: "x", count: 1 << 20)
-        let result = check("stackc: 1\nname: shop\napps:\n  web:\n    image: nginx\n    env:\n      BIG: \(big)\n")
+        let result = check("stackc: 1\nname: shop\napps:\n  web:\n    image: nginx:1.27\n    env:\n      BIG: \(big)\n")
         #expect(result.diagnostics.isEmpty)
         #expect(result.stack?.apps.first?.env.first?.value.utf8.count == 1 << 20)
     }
@@ -192,7 +194,7 @@ import YAML
 
     @Test func oneMegabyteAppName() {
         let big = String(repeating: "a", count: 1 << 20)
-        let result = check("stackc: 1\nname: shop\napps:\n  ? \(big)\n  : {image: nginx}\n")
+        let result = check("stackc: 1\nname: shop\napps:\n  ? \(big)\n  : {image: nginx:1.27}\n")
         expectOneError(result, Codes.invalidName, at: "4:5")
         #expect((result.diagnostics.first?.message.count ?? .max) < 200)
     }
@@ -204,7 +206,7 @@ import YAML
             name: shop
             cluster: {managers: 1️⃣99999999999999999999999, workers: 2️⃣9223372036854775807}
             apps:
-              web: {image: nginx, replicas: 3️⃣-9223372036854775808, port: 4️⃣0x7FFFFFFFFFFFFFFF}
+              web: {image: nginx:1.27, replicas: 3️⃣-9223372036854775808, port: 4️⃣0x7FFFFFFFFFFFFFFF}
             """,
             [
                 .init(Codes.invalidValue, "1️⃣"), .init(Codes.invalidValue, "2️⃣"),
@@ -225,7 +227,7 @@ import YAML
 
     @Test func crlfLineEndings() {
         let marked = MarkedManifest(
-            "stackc: 1\r\nname: shop\r\napps:\r\n  web:\r\n    image: nginx\r\n    1️⃣replica: 2\r\n")
+            "stackc: 1\r\nname: shop\r\napps:\r\n  web:\r\n    image: nginx:1.27\r\n    1️⃣replica: 2\r\n")
         #expect(summary(marked.check().diagnostics) == ["E101@\(marked["1️⃣"])"])
     }
 
@@ -238,11 +240,11 @@ import YAML
 
     @Test func nonASCIIColumnsCountCharacters() {
         let marked = MarkedManifest(
-            "stackc: 1\nname: shop\n# ünïcödé ✓\napps:\n  web: {image: nginx, env: {GREETING: \"grüß dich 👋\"}, 1️⃣replica: 2}\n"
+            "stackc: 1\nname: shop\n# ünïcödé ✓\napps:\n  web: {image: nginx:1.27, env: {GREETING: \"grüß dich 👋\"}, 1️⃣replica: 2}\n"
         )
         #expect(summary(marked.check().diagnostics) == ["E101@\(marked["1️⃣"])"])
         let before = MarkedManifest(
-            "stackc: 1\nname: shop\napps:\n  web: {env: {A: \"é👋\"}, image: nginx, 1️⃣replica: 2}\n")
+            "stackc: 1\nname: shop\napps:\n  web: {env: {A: \"é👋\"}, image: nginx:1.27, 1️⃣replica: 2}\n")
         #expect(summary(before.check().diagnostics) == ["E101@\(before["1️⃣"])"])
     }
 }

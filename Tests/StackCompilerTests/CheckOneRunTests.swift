@@ -52,8 +52,8 @@ import Testing
             name: shop
             x-defaults: &d {1️⃣replica: 2}
             apps:
-              web: {<<: *d, image: nginx}
-              api: {<<: *d, image: nginx}
+              web: {<<: *d, image: nginx:1.27}
+              api: {<<: *d, image: nginx:1.27}
             """, [.init(Codes.unknownKey, "1️⃣"), .init(Codes.unknownKey, "1️⃣")])
         #expect(Set(diagnostics.map(\.message)).count == 2)
     }
@@ -192,7 +192,7 @@ import Testing
                 apps:
                   web:
                     <<: *d
-                    image: nginx
+                    image: nginx:1.27
                 """)
     }
 }

@@ -18,35 +18,35 @@ import Testing
             name: "health path",
             short: """
                 apps:
-                  web: {image: nginx, port: 80, health: /status.php}
+                  web: {image: nginx:1.27, port: 80, health: /status.php}
                 """,
             long: """
                 apps:
-                  web: {image: nginx, port: 80, health: {path: /status.php}}
+                  web: {image: nginx:1.27, port: 80, health: {path: /status.php}}
                 """),
         Pair(
             name: "metrics port",
             short: """
                 monitoring: {metrics: true}
                 apps:
-                  web: {image: nginx, metrics: 9100}
+                  web: {image: nginx:1.27, metrics: 9100}
                 """,
             long: """
                 monitoring: {metrics: true}
                 apps:
-                  web: {image: nginx, metrics: {port: 9100}}
+                  web: {image: nginx:1.27, metrics: {port: 9100}}
                 """),
         Pair(
             name: "metrics path default",
             short: """
                 monitoring: {metrics: true}
                 apps:
-                  web: {image: nginx, metrics: 9100}
+                  web: {image: nginx:1.27, metrics: 9100}
                 """,
             long: """
                 monitoring: {metrics: true}
                 apps:
-                  web: {image: nginx, metrics: {port: 9100, path: /metrics}}
+                  web: {image: nginx:1.27, metrics: {port: 9100, path: /metrics}}
                 """),
         Pair(
             name: "proxy replicas global is the default",
@@ -121,11 +121,11 @@ import Testing
             name: "host label and full name",
             short: """
                 apps:
-                  web: {image: nginx, port: 80, host: web}
+                  web: {image: nginx:1.27, port: 80, host: web}
                 """,
             long: """
                 apps:
-                  web: {image: nginx, port: 80, host: web.example.org}
+                  web: {image: nginx:1.27, port: 80, host: web.example.org}
                 """),
         Pair(
             name: "schedule daily",
@@ -164,8 +164,8 @@ import Testing
     @Test func shorthandsAreNotEmptyComparisons() throws {
         // Guards the test above: different manifests do resolve differently.
         let header = "stackc: 1\nname: shop\ndomain: example.org\n"
-        let one = try #require(resolved(header + "apps:\n  web: {image: nginx, port: 80, health: /a}\n"))
-        let other = try #require(resolved(header + "apps:\n  web: {image: nginx, port: 80, health: /b}\n"))
+        let one = try #require(resolved(header + "apps:\n  web: {image: nginx:1.27, port: 80, health: /a}\n"))
+        let other = try #require(resolved(header + "apps:\n  web: {image: nginx:1.27, port: 80, health: /b}\n"))
         #expect(structure(one) != structure(other))
     }
 
@@ -177,7 +177,7 @@ import Testing
                 name: shop
                 cluster: {managers: 3, workers: 4}
                 apps:
-                  agent: {image: nginx, replicas: global}
+                  agent: {image: nginx:1.27, replicas: global}
                 """))
         #expect(stack.apps.first?.replicas == .global)
         // Seven tasks with a volume need shared storage, as seven replicas would.
@@ -188,7 +188,7 @@ import Testing
             cluster: {managers: 3, workers: 4}
             apps:
               agent:
-                image: nginx
+                image: nginx:1.27
                 replicas: global
                 volumes: {1️⃣state: /state}
             """)

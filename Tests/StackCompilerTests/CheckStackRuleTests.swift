@@ -185,11 +185,11 @@ import Testing
                 stackc: 1
                 name: shop
                 apps:
-                  a: {image: nginx, depends_on: [b]}
-                  b: {image: nginx, depends_on: [c]}
-                  c: {image: nginx, depends_on: [d]}
-                  d: {image: nginx, depends_on: [1️⃣a]}
-                  e: {image: nginx, depends_on: [a, b]}
+                  a: {image: nginx:1.27, depends_on: [b]}
+                  b: {image: nginx:1.27, depends_on: [c]}
+                  c: {image: nginx:1.27, depends_on: [d]}
+                  d: {image: nginx:1.27, depends_on: [1️⃣a]}
+                  e: {image: nginx:1.27, depends_on: [a, b]}
                 """)
     }
 
@@ -199,10 +199,10 @@ import Testing
             stackc: 1
             name: shop
             apps:
-              a: {image: nginx, depends_on: [b, c]}
-              b: {image: nginx, depends_on: [d]}
-              c: {image: nginx, depends_on: [d]}
-              d: {image: nginx}
+              a: {image: nginx:1.27, depends_on: [b, c]}
+              b: {image: nginx:1.27, depends_on: [d]}
+              c: {image: nginx:1.27, depends_on: [d]}
+              d: {image: nginx:1.27}
             """, [])
     }
 
@@ -554,6 +554,7 @@ import Testing
             in: """
                 stackc: 1
                 name: shop
+                cluster: {managers: 3}
                 apps:
                   web:
                     image: nginx:1.27
@@ -802,7 +803,7 @@ import Testing
                 domain: example.org
                 apps:
                   cloud: {preset: nextcloud, image: "nextcloud:29-apache", host: cloud}
-                  1️⃣cloud-cron: {image: nginx}
+                  1️⃣cloud-cron: {image: nginx:1.27}
                 """)
     }
 

@@ -282,7 +282,7 @@ import Testing
             name: shop
             cluster: {managers: 2}
             apps:
-              api: {image: nginx, backup: weekly}
+              api: {image: nginx:1.27, backup: weekly}
             """
         ).check()
         #expect(summary(result.diagnostics).count == 2)

@@ -25,7 +25,7 @@ import YAML
 
     @Test func tabIndentation() {
         let diagnostic = expectOnly(
-            YAMLDiagnostics.syntax, in: "stackc: 1\nname: shop\napps:\n1️⃣\tweb: {image: nginx}\n")
+            YAMLDiagnostics.syntax, in: "stackc: 1\nname: shop\napps:\n1️⃣\tweb: {image: nginx:1.27}\n")
         #expect(diagnostic?.help?.contains("spaces") == true)
     }
 
@@ -145,7 +145,7 @@ import YAML
             name: shop
             apps:
               web:
-                image: nginx
+                image: nginx:1.27
                 env:
             \(variables)      1️⃣V17: again
             """
@@ -162,7 +162,7 @@ import YAML
             x-env: &env {\(variables)}
             apps:
               web:
-                image: nginx
+                image: nginx:1.27
                 env: {<<: *env, V3: mine}
             """)
         #expect(stack?.apps.first?.env.count == 40)
@@ -176,8 +176,8 @@ import YAML
                 stackc: 1
                 name: shop
                 apps:
-                  web: {image: nginx}
-                  1️⃣web: {image: httpd}
+                  web: {image: nginx:1.27}
+                  1️⃣web: {image: httpd:2.4}
                 """)
     }
 
@@ -200,7 +200,7 @@ import YAML
                 stackc: 1
                 name: shop
                 apps: 1️⃣!apps
-                  web: {image: nginx}
+                  web: {image: nginx:1.27}
                 """)
     }
 
@@ -212,7 +212,7 @@ import YAML
                 name: shop
                 apps:
                   web:
-                    image: nginx
+                    image: nginx:1.27
                     replicas: 1️⃣!!int two
                 """)
     }
@@ -224,7 +224,7 @@ import YAML
             name: !!str shop
             apps: !!map
               web:
-                image: nginx
+                image: nginx:1.27
                 replicas: !!int "3"
                 env: {ZIP: !!str 01234}
             """)
@@ -271,7 +271,7 @@ import YAML
                 apps:
                   web:
                     <<: 1️⃣*defaults
-                    image: nginx
+                    image: nginx:1.27
                 """)
         #expect(diagnostic?.message.contains("*defaults") == true)
     }
@@ -283,7 +283,7 @@ import YAML
                 stackc: 1
                 name: shop
                 apps:
-                  1️⃣[web, api]: {image: nginx}
+                  1️⃣[web, api]: {image: nginx:1.27}
                 """)
     }
 
@@ -297,7 +297,7 @@ import YAML
                 apps:
                   web:
                     <<: 1️⃣*port
-                    image: nginx
+                    image: nginx:1.27
                 """)
     }
 

@@ -155,8 +155,10 @@ import Testing
         #expect(environment["MYSQL_USER"] == "cloud")
         #expect(environment["MYSQL_PASSWORD_FILE"] == "/run/secrets/db-cloud-password")
         #expect(environment.keys.filter { $0.hasPrefix("POSTGRES_") }.isEmpty)
-        // The fpm image starts with php-fpm; two tasks: Redis and the run-once step.
-        #expect(services["cloud"]?["command"]?.items?.compactMap(\.string) == ["/entrypoint.sh", "php-fpm"])
+        // The Apache image starts with apache2-foreground (the fpm variants are refused, E224);
+        // two tasks: Redis and the run-once step.
+        #expect(
+            services["cloud"]?["command"]?.items?.compactMap(\.string) == ["/entrypoint.sh", "apache2-foreground"])
         #expect(environment["REDIS_HOST"] == "cloud-redis")
         #expect(
             tree.file("entrypoints/cloud.sh")?.contents.contains("\nwait_for_tcp db 3306\nrun_once /var/www/html\n")

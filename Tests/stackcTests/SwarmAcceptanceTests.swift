@@ -25,6 +25,7 @@ import Testing
     }
 
     static let routingManifest = "Tests/Acceptance/manifests/routing.yml"
+    static let featuresManifest = "Tests/Acceptance/manifests/features.yml"
 
     @Test(arguments: manifests)
     func stackConverges(_ manifest: String) throws {
@@ -68,6 +69,30 @@ import Testing
         #expect(
             report.text.contains("route https://proxy.routing.test/: 302 from the proxy itself with the kept password"),
             "\(report.text)")
+    }
+
+    /// The app keys beyond routing reach the containers: the web app's health command passes
+    /// only when the file delivered as a config and the extra /etc/hosts entry are both there,
+    /// so it converges only if they are; the UDP port is published, the app on the named node
+    /// is placed (deploy.sh found the node by its label), and an app without a health check runs.
+    @Test func appKeysReachTheContainers() throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports[Self.featuresManifest], "no report for the features stack\n\(run.log)")
+        #expect(report.converged, "\(report.text)")
+        #expect(report.text.contains("deploy.sh: exit 0"), "\(report.text)")
+        #expect(report.service("features_web").hasPrefix("service features_web: converged"), "\(report.text)")
+        #expect(report.service("features_dns").hasPrefix("service features_dns: converged"), "\(report.text)")
+        #expect(report.text.contains("route https://www.features.test/: 200 from task features_web."), "\(report.text)")
+    }
+
+    /// Campus protects Nextcloud with OIDC, which is not generated yet: the proxy on the real
+    /// swarm refuses it, and its database is pinned to the node deploy.sh labelled.
+    @Test func campusFailsClosedAndPinsItsDatabase() throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports["manifests/campus.yml"], "no report for campus\n\(run.log)")
+        #expect(report.converged, "\(report.text)")
+        #expect(report.text.contains("refused https://cloud.campus.test/: 403 from the proxy"), "\(report.text)")
+        #expect(report.text.contains("deploy: pinned stackc.pin.campus.pg to node"), "\(report.text)")
     }
 
     /// A stack broken the ways schema checks cannot see: a health check calling a tool the
@@ -199,7 +224,10 @@ struct SwarmRun: Sendable {
         let workspace = try Workspace("swarm")
         defer { workspace.remove() }
         var folders: [(manifest: String, folder: URL, timeout: Int)] = []
-        for (index, manifest) in (SwarmAcceptanceTests.manifests + [SwarmAcceptanceTests.routingManifest]).enumerated()
+        for (index, manifest)
+            in (SwarmAcceptanceTests.manifests + [
+                SwarmAcceptanceTests.routingManifest, SwarmAcceptanceTests.featuresManifest,
+            ]).enumerated()
         {
             folders.append((manifest, try build(manifest, into: workspace.url("out/\(index)")), 300))
         }

@@ -29,6 +29,13 @@ enum AppRules: CheckRule {
                     "app '\(name)' exposes metrics, but 'monitoring.metrics' is off, so nothing scrapes them",
                     at: metrics.span, help: "set 'monitoring: {metrics: true}', or remove 'metrics'")
             }
+            if syntax.cluster?.vip == nil, let entry = app.extraHosts.first(where: { $0.address.value == .vip }) {
+                report.error(
+                    Codes.invalidValue,
+                    "app '\(name)' maps '\(entry.host.value)' to the cluster's 'vip', but 'cluster' has no 'vip'",
+                    at: entry.address.span, expected: "an IPv4 address, or 'vip' with 'cluster.vip' set",
+                    help: "set 'cluster.vip', or give the address itself")
+            }
             if let backup = app.backup, backup.value != nil, app.volumes.isEmpty {
                 report.warning(
                     Codes.backupWithoutVolumes, "app '\(name)' has a 'backup' schedule but no volumes to back up",

@@ -13,6 +13,7 @@ enum CheckRules {
         [
             ReferenceRules.self, RouteRules.self, TLSRules.self, ClusterRules.self, PlacementRules.self,
             DependencyRules.self, AppRules.self, MonitoringRules.self, ServiceNameRules.self,
+            PublishedPortRules.self, ImageRules.self,
         ]
     }
 }

@@ -50,6 +50,8 @@ enum ClusterRules: CheckRule {
 
     /// `box` is for a provisioner; `cpus` and `memory` size Vagrant's machines only.
     static func checkProvisioningKeys(_ cluster: ClusterSyntax, _ report: inout DiagnosticSink) {
+        // A provisioner that did not decode has its error; what it would have used is not idle.
+        if cluster.provisionWritten, cluster.provision == nil { return }
         let provision = cluster.provision?.value ?? Cluster.Provision.none
         var idle: [(String, SourceSpan)] = []
         if provision == .none, let box = cluster.box { idle.append(("box", box.span)) }

@@ -35,6 +35,9 @@ enum Codes {
     static let imageOrBuild = DiagnosticCode("E219", "image-or-build")
     static let nameConflict = DiagnosticCode("E220", "name-conflict")
     static let acmeNeedsTraefik = DiagnosticCode("E221", "acme-needs-traefik")
+    static let mountOverlap = DiagnosticCode("E222", "mount-overlap")
+    static let portConflict = DiagnosticCode("E223", "port-conflict")
+    static let presetImageMismatch = DiagnosticCode("E224", "preset-image-mismatch")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -45,6 +48,8 @@ enum Codes {
     static let notGeneratedYet = DiagnosticCode("W307", "not-generated-yet")
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
     static let noEffect = DiagnosticCode("W309", "no-effect")
+    static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
+    static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
 
     // Build: images that cannot run what stackc asks of them.
     static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
@@ -63,9 +68,9 @@ enum Codes {
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
-        acmeNeedsTraefik,
+        acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, missingImageTool, unknownImageTools,
-        unreadableDeliveredFile, internalConflict,
+        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
+        unpinnedImage, missingImageTool, unknownImageTools, unreadableDeliveredFile, internalConflict,
     ]
 }

@@ -51,12 +51,28 @@ enum PlacementRules: CheckRule {
         owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink
     ) {
         guard let placement else { return }
-        let eligible: Int
-        switch placement.role?.value {
-        case .worker?: eligible = stack.cluster.workers
-        case .manager?: eligible = stack.cluster.managers
-        case nil: eligible = stack.cluster.managers + stack.cluster.workers
+        if let node = placement.node {
+            let names = stack.cluster.nodes.map(\.name)
+            guard
+                ReferenceRules.reference(
+                    node, kind: "node", among: names, in: owner, &report,
+                    help: "nodes are named manager-1 … manager-\(stack.cluster.managers)"
+                        + (stack.cluster.workers > 0 ? ", worker-1 … worker-\(stack.cluster.workers)" : "")
+                        + " by 'cluster.managers' and 'cluster.workers'")
+            else { return }
+            if let role = placement.role, let pinned = stack.cluster.nodes.first(where: { $0.name == node.value }),
+                pinned.role != role.value
+            {
+                report.error(
+                    Codes.invalidValue,
+                    "\(owner) is placed on '\(node.value)', a \(pinned.role.rawValue), but also on the role '\(role.value.rawValue)'",
+                    at: role.span, expected: "a 'role' that '\(node.value)' has, or no 'role'",
+                    help: "remove 'role': 'node' alone says where it runs",
+                    notes: [Diagnostic.Note("the node is named here", at: node.span)])
+                return
+            }
         }
+        let eligible = eligibleNodes(placement, stack)
         if let role = placement.role, role.value == .worker, stack.cluster.workers == 0 {
             report.error(
                 Codes.noWorkers, "\(owner) is placed on workers, but the cluster has none", at: role.span,
@@ -66,18 +82,35 @@ enum PlacementRules: CheckRule {
         guard let maxPerNode = placement.maxPerNode, case .count(let count) = replicas,
             maxPerNode.value * eligible < count
         else { return }
-        let nodes = "\(eligible) \(placement.role.map { "\($0.value.rawValue) " } ?? "")node\(eligible == 1 ? "" : "s")"
+        let nodes =
+            placement.node.map { "the node '\($0.value)'" }
+            ?? "\(eligible) \(placement.role.map { "\($0.value.rawValue) " } ?? "")node\(eligible == 1 ? "" : "s")"
         report.error(
             Codes.unplaceableReplicas,
             "\(owner) wants \(count) replicas, but 'max_per_node: \(maxPerNode.value)' on \(nodes) allows only \(maxPerNode.value * eligible)",
             at: replicasSpan ?? maxPerNode.span,
-            help: "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
+            help: placement.node != nil
+                ? "lower 'replicas' to \(maxPerNode.value), raise 'max_per_node', or remove 'node'"
+                : "lower 'replicas' to \(maxPerNode.value * eligible), raise 'max_per_node', or add nodes")
+    }
+
+    /// How many nodes a placement allows: the named node, the nodes of a role, or all.
+    static func eligibleNodes(_ placement: PlacementSyntax?, _ stack: ResolvedStack) -> Int {
+        if let node = placement?.node { return stack.cluster.nodes.contains { $0.name == node.value } ? 1 : 0 }
+        switch placement?.role?.value {
+        case .worker?: return stack.cluster.workers
+        case .manager?: return stack.cluster.managers
+        case nil: return stack.cluster.managers + stack.cluster.workers
+        }
     }
 
     static func checkSharedVolumes(
         _ app: AppSyntax, _ resolved: App, _ stack: ResolvedStack, _ report: inout DiagnosticSink
     ) {
-        guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage else { return }
+        // On one node, or pinned to one, every task mounts the same local volume.
+        guard let volume = app.volumes.first, !stack.cluster.hasSharedStorage,
+            stack.cluster.managers + stack.cluster.workers > 1, app.placement?.node == nil
+        else { return }
         let tasks = stack.taskCount(resolved.replicas)
         guard tasks > 1 else { return }
         report.error(

@@ -9,6 +9,8 @@ enum RouteRules: CheckRule {
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
         for (host, path, owner, span) in all {
             guard let domain = syntax.domain?.value else {
+                // A domain that did not decode has its own error.
+                if syntax.topKeySpans["domain"] != nil { break }
                 report.error(
                     Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
                     at: span, expected: "a top-level 'domain: example.org'",
@@ -47,7 +49,9 @@ enum RouteRules: CheckRule {
                 Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
                 expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
-        if let health = app.health, resolved.port == nil, !app.portWritten, app.host == nil {
+        if let health = app.health, health.command == nil, !health.isNone, resolved.port == nil, !app.portWritten,
+            app.host == nil
+        {
             report.error(
                 Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,
                 expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")

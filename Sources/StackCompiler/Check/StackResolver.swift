@@ -162,7 +162,8 @@ struct StackResolver {
         guard let placement else { return .anywhere }
         return Placement(
             role: placement.role?.value,
-            labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value)
+            labels: placement.labels.map { ($0.key.value, $0.value) }, maxPerNode: placement.maxPerNode?.value,
+            node: placement.node?.value)
     }
 
     func resolveApp(_ app: AppSyntax) -> App {
@@ -191,6 +192,19 @@ struct StackResolver {
                 m.port.map { Metrics(port: $0.value, path: m.path?.value ?? "/metrics", interval: m.interval?.value) }
             },
             placement: resolvePlacement(app.placement),
+            ports: app.ports.map(\.port),
+            files: app.files.map {
+                DeliveredFile(containerPath: $0.path.value, source: $0.source.value, span: $0.source.span)
+            },
+            extraHosts: app.extraHosts.map { entry in
+                switch entry.address.value {
+                case .ipv4(let address): return ExtraHost(host: entry.host.value, address: address)
+                case .vip:
+                    return ExtraHost(
+                        host: entry.host.value,
+                        address: syntax.cluster?.vip?.value.map(String.init).joined(separator: ".") ?? "")
+                }
+            },
             resources: app.resources.map { r in
                 Resources(
                     cpus: r.cpus?.value, memory: r.memory?.value, reserveCPUs: r.reserveCPUs?.value,
@@ -207,10 +221,14 @@ struct StackResolver {
         return resolved
     }
 
+    /// The manifest's check, else the preset's; nil for `health: none` or when neither gives one.
     func resolveHealth(_ health: HealthSyntax?, defaultPath: String?) -> Health? {
-        guard let path = health?.path?.value ?? defaultPath else { return nil }
+        if health?.isNone == true { return nil }
+        let command = health?.command?.value
+        let path = command == nil ? health?.path?.value ?? defaultPath : nil
+        guard command != nil || path != nil else { return nil }
         return Health(
-            path: path, interval: health?.interval?.value ?? TimeSpan(seconds: 30),
+            path: path, command: command, interval: health?.interval?.value ?? TimeSpan(seconds: 30),
             timeout: health?.timeout?.value ?? TimeSpan(seconds: 5), retries: health?.retries?.value ?? 3,
             startPeriod: health?.startPeriod?.value ?? TimeSpan(seconds: 60))
     }

@@ -3,6 +3,10 @@
 /// route for each routed app, and the image builds `deploy.sh` runs.
 struct AppServicesPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
+        if !stack.apps.isEmpty { plan.addNetwork(PlatformNames.appsNetwork) }
+        if stack.apps.contains(where: { $0.route != nil }) {
+            plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
+        }
         for app in stack.apps {
             var service = PlannedService(image: app.image)
             service.kind = Self.kind(app.replicas)
@@ -12,12 +16,9 @@ struct AppServicesPass: BuildPass {
                 service.command = app.commandIsShell ? .shell(command[0]) : .words(command)
             }
             service.environment = app.env
-            service.networks = [PlatformNames.appsNetwork]
-            plan.addNetwork(PlatformNames.appsNetwork)
-            if app.route != nil {
-                service.networks.append(PlatformNames.publicNetwork)
-                plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
-            }
+            service.networks =
+                app.route != nil
+                ? [PlatformNames.appsNetwork, PlatformNames.publicNetwork] : [PlatformNames.appsNetwork]
             addVolumes(app, stack, &service, &plan)
             for secret in app.secrets {
                 plan.declareOperatorSecret(secret)
@@ -49,10 +50,7 @@ struct AppServicesPass: BuildPass {
                 case .oidc:
                     // Fail closed until identity is generated: the app is reachable only once its
                     // login is.
-                    auth = .refuse(
-                        reason:
-                            "app '\(app.name)' signs in with OIDC (auth: oidc), which this stackc does not generate yet; every request is refused until it does"
-                    )
+                    auth = .refuse(reason: Self.oidcNotGenerated)
                 }
                 plan.addRoute(
                     ProxyRoute(
@@ -63,6 +61,14 @@ struct AppServicesPass: BuildPass {
         }
         addImageBuilds(stack, &plan)
     }
+
+    static let healthCommandHelp =
+        "give 'health: {command: ...}' with a check the image can run (a list runs without a shell), or 'health: none'"
+    static let unknownToolsHelp = "if it has neither, " + healthCommandHelp
+
+    /// Why the proxy refuses an app with `auth: oidc` until identity is generated.
+    static let oidcNotGenerated =
+        "this app signs in with OIDC (auth: oidc), which this stackc does not generate yet; every request is refused until it does"
 
     /// Named volumes: on the shared storage when the cluster has one, so that tasks can move
     /// and several see the same files; else on the node, which pins the app there.
@@ -115,12 +121,8 @@ struct AppServicesPass: BuildPass {
         case (.words(let words)?, _, _):
             test = .exec(words)
         case (nil, let path?, let port?):
-            let url = "http://127.0.0.1:\(port)\(path)"
-            if let tools, !tools.httpClient, tools.python {
-                test = .exec(["python3", "-c", pythonProbe, url])
-            } else {
-                test = .shell("wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1")
-            }
+            let python = tools.map { !$0.httpClient && $0.python } ?? false
+            test = .http(port: port, path: path, client: python ? .python : .wgetOrCurl)
         case (nil, _, _):
             return nil
         }
@@ -129,15 +131,9 @@ struct AppServicesPass: BuildPass {
             startPeriod: health.startPeriod)
     }
 
-    /// An HTTP probe in Python's standard library: fails on a refused connection, a timeout or
-    /// an answer of 400 and more.
-    static let pythonProbe = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)"
-
     /// Warns when the image cannot run the check it gets, or when stackc does not know whether
     /// it can: a check that never passes keeps the service unhealthy, and its dependants waiting.
     func checkTools(_ app: App, _ health: Health, _ tools: KnownImages.Tools?, _ plan: inout BuildPlan) {
-        let help =
-            "give 'health: {command: ...}' with a check the image can run (a list runs without a shell), or 'health: none'"
         switch (health.command, tools) {
         case (.shell?, let tools?) where !tools.shell:
             plan.warn(
@@ -148,12 +144,12 @@ struct AppServicesPass: BuildPass {
             plan.warn(
                 Codes.missingImageTool,
                 "app '\(app.name)': the image '\(app.image)' has neither wget, curl nor python3 for the HTTP health check, so the service would never be healthy",
-                at: app.span, help: help)
+                at: app.span, help: Self.healthCommandHelp)
         case (nil, nil):
             plan.warn(
                 Codes.unknownImageTools,
                 "app '\(app.name)': stackc does not know whether the image '\(app.image)' has wget or curl for the HTTP health check",
-                at: app.span, help: "if it has neither, " + help)
+                at: app.span, help: Self.unknownToolsHelp)
         default:
             break
         }

@@ -7,4 +7,13 @@
 protocol BuildPass {
     /// Adds this family's contributions.
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan)
+
+    /// Whether `lint` must run this pass to report what `build` would: true (the default) for a
+    /// pass that reports diagnostics or adds services other passes wait for; false only for a
+    /// pass that writes files and adds services nothing names.
+    var affectsDiagnostics: Bool { get }
+}
+
+extension BuildPass {
+    var affectsDiagnostics: Bool { true }
 }

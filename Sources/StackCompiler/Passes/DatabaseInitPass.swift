@@ -5,10 +5,12 @@
 /// job again; running it again changes nothing else. Each consumer app gets the connection in
 /// the variables its image reads.
 struct DatabaseInitPass: BuildPass {
+    /// Writes scripts and a job nothing waits for: `lint` does not need it.
+    var affectsDiagnostics: Bool { false }
+
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for database in stack.databases where database.engine != .redis && !database.consumers.isEmpty {
             let folder = database.engine == .postgres ? "postgres" : "mariadb"
-            var calls: [String] = []
             var service = PlannedService(image: DatabaseServersPass.engine(database).image)
             service.kind = .job
             let admin = PlatformNames.databaseAdminSecret(database.name)
@@ -18,13 +20,19 @@ struct DatabaseInitPass: BuildPass {
                     PlatformNames.databasePasswordSecret(database: database.name, consumer: consumer),
                     recipe: .randomPassword)
                 service.secrets.append((secret, secret))
-                calls.append("ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))")
                 if let app = stack.app(consumer) { handConnection(database, to: app, secret: secret, &plan) }
             }
             let name = PlatformNames.databaseInitService(database.name)
-            let script = Self.script(database, calls: calls, header: plan.context.headerLines)
+            // The script is written only when the plan is rendered.
+            let header = plan.context.headerLines
+            let passwords = zip(database.consumers, service.secrets.dropFirst().map(\.source))
             let key = plan.addConfigFile(
-                key: name, path: "\(folder)/\(database.name)-init.sh", contents: script, executable: true)
+                key: name, path: "\(folder)/\(database.name)-init.sh",
+                contents: Self.script(
+                    database,
+                    calls: passwords.map { consumer, secret in
+                        "ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))"
+                    }, header: header), executable: true)
             service.files = [(key, "/stackc/db-init.sh", 0o555)]
             service.entrypoint = ["bash", "/stackc/db-init.sh"]
             service.networks = [PlatformNames.databaseNetwork(database.name)]

@@ -7,9 +7,10 @@ struct DeliveredFilesPass: BuildPass {
     static let maxBytes = 500 * 1024
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
+        guard let delivered = plan.context.deliveredFiles else { return }
         for app in stack.apps {
             for (index, file) in app.files.enumerated() {
-                guard let contents = text(of: file, plan.context.deliveredFiles, &plan) else { continue }
+                guard let contents = text(of: file, delivered, &plan) else { continue }
                 let relative = file.containerPath.split(separator: "/").joined(separator: "/")
                 let key = plan.addConfigFile(
                     key: "\(app.name)-file-\(index + 1)", path: "files/\(app.name)/\(relative)", contents: contents)

@@ -2,6 +2,9 @@
 /// service, configuration and labels are rendered from the finished plan, whose routes any pass
 /// may contribute (`TraefikRenderer`, `HAProxyRenderer`).
 struct EdgeProxyPass: BuildPass {
+    /// Only settings for the renderers: `lint` does not need it.
+    var affectsDiagnostics: Bool { false }
+
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         plan.setEdge(
             EdgePlan(

@@ -7,6 +7,9 @@
 struct NextcloudPresetPass: BuildPass {
     static let hookPath = "/docker-entrypoint-hooks.d/before-starting/10-stackc-installed.sh"
 
+    /// Writes files and companions no `depends_on` can name: `lint` does not need it.
+    var affectsDiagnostics: Bool { false }
+
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps where app.preset == .nextcloud {
             let admin = plan.requireSecret(
@@ -29,10 +32,11 @@ struct NextcloudPresetPass: BuildPass {
             let replicated = stack.taskCount(app.replicas) > 1
             if replicated {
                 environment += addRedis(for: app, &plan)
+                let header = plan.context.headerLines
                 let hook = plan.addConfigFile(
                     key: PlatformNames.nextcloudInstalledHook(app: app.name),
                     path: "nextcloud/\(app.name)-installed.sh",
-                    contents: Self.hook(header: plan.context.headerLines), executable: true)
+                    contents: Self.hook(header: header), executable: true)
                 plan.amend(app.name, .mountFile(source: hook, target: Self.hookPath, mode: 0o555))
             }
             if let folder = app.volumes.first(where: { $0.path == "/var/www/html" }) ?? app.volumes.first, replicated {

@@ -9,17 +9,32 @@ struct PendingFamiliesPass: BuildPass {
     struct Pending {
         var span: SourceSpan?
         var what: String
-        /// What the output does meanwhile, if anything.
-        var meanwhile: String?
+        /// The help: what the output does meanwhile, if anything, and where to read more.
+        var help: String
+
+        init(span: SourceSpan?, what: String, meanwhile: Help = .statusTable) {
+            self.span = span
+            self.what = what
+            self.help = meanwhile.rawValue
+        }
+    }
+
+    /// What the output does meanwhile: the help of the warning (one text per kind, made once).
+    enum Help: String {
+        case statusTable = "see the README's status table for what is generated"
+        case redisShared =
+            "its consumers share the server without a password of their own; see the README's status table"
+        case oidcRefused =
+            "the proxy refuses every request to the app (403) until it is generated; see the README's status table"
+        case registryYours =
+            "deploy.sh builds and pushes the image only to a registry you run at that host, with the password it stops to ask for; see the README's status table"
     }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for pending in Self.pending(stack) {
             plan.warn(
-                Codes.notGeneratedYet, "\(pending.what): checked, but not generated yet by this stackc",
-                at: pending.span ?? stack.sectionSpans.manifest,
-                help: pending.meanwhile.map { "\($0); see the README's status table" }
-                    ?? "see the README's status table for what is generated")
+                Codes.notGeneratedYet, pending.what + ": checked, but not generated yet by this stackc",
+                at: pending.span ?? stack.sectionSpans.manifest, help: pending.help)
         }
     }
 
@@ -56,7 +71,7 @@ struct PendingFamiliesPass: BuildPass {
                 pending.append(
                     Pending(
                         span: database.span, what: "per-consumer users on the Redis server '\(database.name)'",
-                        meanwhile: "its consumers share the server without a password of their own"))
+                        meanwhile: .redisShared))
             }
             if database.backup != nil {
                 pending.append(
@@ -68,16 +83,14 @@ struct PendingFamiliesPass: BuildPass {
                 pending.append(
                     Pending(
                         span: app.keySpans.auth ?? app.span, what: "OIDC sign-in for '\(app.name)' (auth: oidc)",
-                        meanwhile: "the proxy refuses every request to the app (403) until it is generated"))
+                        meanwhile: .oidcRefused))
             }
             if app.build != nil {
                 pending.append(
                     Pending(
                         span: app.keySpans.build ?? app.span,
                         what: "the registry '\(app.name)' is built into",
-                        meanwhile:
-                            "deploy.sh builds and pushes the image only to a registry you run at that host, with the password it stops to ask for"
-                    ))
+                        meanwhile: .registryYours))
             }
             if app.backup != nil {
                 pending.append(Pending(span: app.keySpans.backup ?? app.span, what: "the backup job of '\(app.name)'"))

@@ -104,22 +104,24 @@ struct BuildPlan {
     }
 
     /// Adds a generated file that stays in the output folder.
-    mutating func addFile(_ path: String, _ contents: String, executable: Bool = false) {
+    mutating func addFile(_ path: String, _ contents: @autoclosure @escaping () -> String, executable: Bool = false) {
         guard declared.insert(.file(path)).inserted else {
             conflicts.append("two passes write '\(path)'")
             return
         }
-        files.append(PlannedFile(path: path, contents: contents, executable: executable, configKey: nil))
+        files.append(PlannedFile(path: path, make: contents, executable: executable, configKey: nil))
     }
 
     /// Adds a generated file that is also delivered into containers (a config named after its
     /// content, so an edited file rolls out). Returns the config's key, for services to mount.
-    mutating func addConfigFile(key: String, path: String, contents: String, executable: Bool = false) -> String {
+    mutating func addConfigFile(
+        key: String, path: String, contents: @autoclosure @escaping () -> String, executable: Bool = false
+    ) -> String {
         guard declared.insert(.file(path)).inserted, declared.insert(.config(key)).inserted else {
             conflicts.append("two passes write '\(path)' or the config '\(key)'")
             return key
         }
-        files.append(PlannedFile(path: path, contents: contents, executable: executable, configKey: key))
+        files.append(PlannedFile(path: path, make: contents, executable: executable, configKey: key))
         return key
     }
 
@@ -154,8 +156,11 @@ struct BuildPlan {
     /// The plan once every pass has run: amendments applied to their services in the order
     /// they were made, companions made from the amended services. An amendment or companion
     /// whose service no pass added is a conflict, reported with the others.
-    func finish() -> FinishedPlan {
+    /// (Consuming: the services move into the finished plan instead of being copied, which
+    /// mattered for `lint` on thousands of apps.)
+    consuming func finish() -> FinishedPlan {
         var services = self.services
+        self.services = []
         var conflicts = self.conflicts
         for (name, change) in amendments {
             guard let index = serviceIndex[name] else {
@@ -262,6 +267,17 @@ struct FinishedPlan {
     func service(_ name: String) -> PlannedService? {
         serviceIndex[name].map { services[$0].service }
     }
+
+    /// Whether the plan has a service called `name` (without copying it).
+    func hasService(_ name: String) -> Bool {
+        serviceIndex[name] != nil
+    }
+
+    /// Where another service reaches `name`: its port and the HTTP path that says it is ready.
+    func endpoint(of name: String) -> (port: Int?, readinessPath: String?) {
+        guard let index = serviceIndex[name] else { return (nil, nil) }
+        return (services[index].service.port, services[index].service.readinessPath)
+    }
 }
 
 /// What every generated file says about where it came from.
@@ -273,8 +289,9 @@ struct BuildContext {
     let stackName: String
     /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
     let sourceDirectory: String
-    /// The files apps deliver (`files`), by the path the manifest gives, as the caller read them.
-    var deliveredFiles: [String: DeliveredFileContents] = [:]
+    /// The files apps deliver (`files`), by the path the manifest gives, as the caller read them;
+    /// nil when they are not to be checked (`lint` without the files at hand).
+    var deliveredFiles: [String: DeliveredFileContents]? = [:]
 
     /// The header every generated file with comments carries.
     var headerLines: [String] {
@@ -369,14 +386,28 @@ struct PlannedSecret {
     var recipe: DeploySecret.Recipe?
 }
 
-/// A generated file.
-struct PlannedFile {
+/// A generated file. Its text is made when it is first read, by the renderers: `lint`, which
+/// renders nothing, never pays for it. (A class, so that the text is made once however many
+/// renderers read it.)
+final class PlannedFile {
     /// Relative to the stack's output folder.
-    var path: String
-    var contents: String
-    var executable: Bool
+    let path: String
+    let executable: Bool
     /// Set when the file is delivered into containers: the key services mount it by.
-    var configKey: String?
+    let configKey: String?
+    private let make: () -> String
+    private(set) lazy var contents: String = make()
+
+    init(path: String, make: @escaping () -> String, executable: Bool, configKey: String?) {
+        self.path = path
+        self.make = make
+        self.executable = executable
+        self.configKey = configKey
+    }
+
+    convenience init(path: String, contents: String, executable: Bool, configKey: String?) {
+        self.init(path: path, make: { contents }, executable: executable, configKey: configKey)
+    }
 }
 
 /// Something `deploy.sh` does before it deploys.

@@ -71,6 +71,17 @@ struct PlannedService {
             case shell(String)
             /// Run directly, without a shell.
             case exec([String])
+            /// An HTTP GET of the path on the container's own port, answered below 400, made
+            /// with the client the image has.
+            case http(port: Int, path: String, client: HTTPClient)
+        }
+
+        /// What makes an HTTP probe inside the container.
+        enum HTTPClient {
+            /// `wget`, else `curl` (whichever the image has).
+            case wgetOrCurl
+            /// `python3`'s own `urllib`, without a shell.
+            case python
         }
         var test: Test
         var interval: TimeSpan

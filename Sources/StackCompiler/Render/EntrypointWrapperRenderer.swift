@@ -19,36 +19,18 @@ struct EntrypointWrapperRenderer {
 
     /// The wrappers, in the order the plan asked for them, and warnings for services whose
     /// start stackc does not know.
-    static func render(_ plan: FinishedPlan) -> (wrappers: [Wrapper], warnings: [Diagnostic]) {
+    /// `scripts: false` gives the warnings alone, without writing any script (for `lint`).
+    static func render(_ plan: FinishedPlan, scripts: Bool = true) -> (wrappers: [Wrapper], warnings: [Diagnostic]) {
         var wrappers: [Wrapper] = []
         var warnings: [Diagnostic] = []
         for startup in plan.startups {
-            let steps = startup.steps.compactMap { step(of: $0, plan) }
+            let steps = startup.steps.compactMap { step(of: $0, plan, scripts: scripts) }
             guard !steps.isEmpty else { continue }
-            guard startup.hasShell else {
-                warnings.append(
-                    Diagnostic(
-                        code: Codes.missingImageTool, severity: .warning,
-                        message:
-                            "app '\(startup.service)' needs a start-up wrapper (\(steps.map(\.summary).joined(separator: ", "))), but the image '\(startup.image)' has no shell to run it",
-                        path: plan.context.manifestPath, span: startup.span,
-                        help:
-                            "use an image with /bin/sh, or make the app wait by itself and remove what needs the wrapper (depends_on)"
-                    ))
+            guard startup.hasShell, let start = startup.start else {
+                if let warning = warning(startup, steps, plan) { warnings.append(warning) }
                 continue
             }
-            guard let start = startup.start else {
-                warnings.append(
-                    Diagnostic(
-                        code: Codes.unknownImageStart, severity: .warning,
-                        message:
-                            "app '\(startup.service)' needs a start-up wrapper (\(steps.map(\.summary).joined(separator: ", "))), but stackc does not know how its image starts",
-                        path: plan.context.manifestPath, span: startup.span,
-                        help:
-                            "add 'entrypoint:' (the image's ENTRYPOINT, or [] if it has none) and 'command:' to the app"
-                    ))
-                continue
-            }
+            guard scripts else { continue }
             let script = Self.script(
                 app: startup.service, steps: steps.flatMap(\.calls), header: plan.context.headerLines)
             let key = PlatformNames.entrypointConfig(app: startup.service)
@@ -68,45 +50,92 @@ struct EntrypointWrapperRenderer {
         return (wrappers, warnings)
     }
 
+    /// Why a service with steps gets no wrapper: its image has no shell, or stackc does not know
+    /// how it starts; nil when it gets one.
+    static func warning(_ startup: StartupPlan, _ steps: [RenderedStep], _ plan: FinishedPlan) -> Diagnostic? {
+        guard !startup.hasShell || startup.start == nil else { return nil }
+        var needs = "app '" + startup.service + "' needs a start-up wrapper ("
+        for (index, step) in steps.enumerated() {
+            if index > 0 { needs += ", " }
+            switch step.summary {
+            case .text(let text): needs += text.description
+            case .waitFor(let name): needs += "wait for '" + name + "'"
+            }
+        }
+        needs += "), but "
+        if !startup.hasShell {
+            return Diagnostic(
+                code: Codes.missingImageTool, severity: .warning,
+                message: needs + "the image '" + startup.image + "' has no shell to run it",
+                path: plan.context.manifestPath, span: startup.span,
+                help:
+                    "use an image with /bin/sh, or make the app wait by itself and remove what needs the wrapper (depends_on)"
+            )
+        }
+        return Diagnostic(
+            code: Codes.unknownImageStart, severity: .warning,
+            message: needs + "stackc does not know how its image starts", path: plan.context.manifestPath,
+            span: startup.span,
+            help: "add 'entrypoint:' (the image's ENTRYPOINT, or [] if it has none) and 'command:' to the app")
+    }
+
     /// What a step writes into the script, and how the warning names it.
     struct RenderedStep {
         var calls: [String]
-        var summary: String
+        var summary: Summary
+
+        /// How the warning names the step (made into text only for a warning).
+        enum Summary {
+            case text(StaticString)
+            case waitFor(String)
+        }
     }
 
     /// A step as script lines; nil for a wait whose service the plan does not have.
-    static func step(of step: StartupPlan.Step, _ plan: FinishedPlan) -> RenderedStep? {
+    static func step(of step: StartupPlan.Step, _ plan: FinishedPlan, scripts: Bool = true) -> RenderedStep? {
         switch step {
         case .databaseURL(let scheme):
             return RenderedStep(
-                calls: [
-                    "export_file DATABASE_PASSWORD \"$DATABASE_PASSWORD_FILE\"",
-                    "export DATABASE_URL=\"\(scheme)://$DATABASE_USER:$DATABASE_PASSWORD@$DATABASE_HOST:$DATABASE_PORT/$DATABASE_NAME\"",
-                ], summary: "read the database password, build DATABASE_URL")
+                calls: scripts
+                    ? [
+                        "export_file DATABASE_PASSWORD \"$DATABASE_PASSWORD_FILE\"",
+                        "export DATABASE_URL=\"\(scheme)://$DATABASE_USER:$DATABASE_PASSWORD@$DATABASE_HOST:$DATABASE_PORT/$DATABASE_NAME\"",
+                    ] : [], summary: .text("read the database password, build DATABASE_URL"))
         case .waitFor(let target):
-            return wait(for: target, plan).map { RenderedStep(calls: [$0.call], summary: "wait for '\($0.name)'") }
+            guard let name = waitedFor(target, plan) else { return nil }
+            return RenderedStep(calls: scripts ? [wait(for: target, plan)] : [], summary: .waitFor(name))
         case .runOnce(let folder):
-            return RenderedStep(calls: ["run_once \(ShellQuoting.quote(folder))"], summary: "install once")
+            return RenderedStep(
+                calls: scripts ? ["run_once \(ShellQuoting.quote(folder))"] : [], summary: .text("install once"))
+        }
+    }
+
+    /// The service a wait names, when the plan has it (and, for a platform service, knows its
+    /// port); nil drops the wait.
+    static func waitedFor(_ target: StartupPlan.WaitTarget, _ plan: FinishedPlan) -> String? {
+        switch target {
+        case .app(let name), .database(let name, _):
+            return plan.hasService(name) ? name : nil
+        case .platform(let platform):
+            return plan.hasService(platform.name) && platform.port != nil ? platform.name : nil
         }
     }
 
     /// `wait_for_http url`, `wait_for_tcp host port` or `wait_for_name host`, for a service
-    /// the plan has.
-    static func wait(for target: StartupPlan.WaitTarget, _ plan: FinishedPlan) -> (call: String, name: String)? {
+    /// `waitedFor` found.
+    static func wait(for target: StartupPlan.WaitTarget, _ plan: FinishedPlan) -> String {
         switch target {
         case .app(let name):
-            guard let service = plan.service(name) else { return nil }
-            if let port = service.port, let path = service.readinessPath {
-                return ("wait_for_http \(ShellQuoting.quote("http://\(name):\(port)\(path)"))", name)
+            let endpoint = plan.endpoint(of: name)
+            if let port = endpoint.port, let path = endpoint.readinessPath {
+                return "wait_for_http \(ShellQuoting.quote("http://\(name):\(port)\(path)"))"
             }
-            if let port = service.port { return ("wait_for_tcp \(ShellQuoting.words([name, String(port)]))", name) }
-            return ("wait_for_name \(ShellQuoting.quote(name))", name)
+            if let port = endpoint.port { return "wait_for_tcp \(ShellQuoting.words([name, String(port)]))" }
+            return "wait_for_name \(ShellQuoting.quote(name))"
         case .database(let name, let port):
-            guard plan.service(name) != nil else { return nil }
-            return ("wait_for_tcp \(ShellQuoting.words([name, String(port)]))", name)
+            return "wait_for_tcp \(ShellQuoting.words([name, String(port)]))"
         case .platform(let platform):
-            guard plan.service(platform.name) != nil, let port = platform.port else { return nil }
-            return ("wait_for_tcp \(ShellQuoting.words([platform.name, String(port)]))", platform.name)
+            return "wait_for_tcp \(ShellQuoting.words([platform.name, String(platform.port ?? 0)]))"
         }
     }
 

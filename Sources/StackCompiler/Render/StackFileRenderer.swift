@@ -86,6 +86,11 @@ enum StackFileRenderer {
             switch health.test {
             case .shell(let text): test = ["CMD-SHELL", text]
             case .exec(let words): test = ["CMD"] + words
+            case .http(let port, let path, .wgetOrCurl):
+                let url = "http://127.0.0.1:\(port)\(path)"
+                test = ["CMD-SHELL", "wget -q -O /dev/null '\(url)' || curl -fsS -o /dev/null '\(url)' || exit 1"]
+            case .http(let port, let path, .python):
+                test = ["CMD", "python3", "-c", pythonProbe, "http://127.0.0.1:\(port)\(path)"]
             }
             return SwarmHealthcheck(
                 test: test, interval: health.interval, timeout: health.timeout, retries: health.retries,
@@ -95,6 +100,10 @@ enum StackFileRenderer {
         service.stopGracePeriod = planned.stopGracePeriod
         return service
     }
+
+    /// An HTTP probe in Python's standard library: fails on a refused connection, a timeout or
+    /// an answer of 400 and more.
+    static let pythonProbe = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)"
 
     static func deploy(_ planned: PlannedService, stackName: String) -> SwarmDeploy {
         var deploy = SwarmDeploy()

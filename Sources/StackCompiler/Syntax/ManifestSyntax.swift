@@ -63,6 +63,8 @@ struct ClusterSyntax {
     var managers: Located<Int>?
     var workers: Located<Int>?
     var provision: Located<Cluster.Provision>?
+    /// True when `provision` was written, even with a value that did not decode.
+    var provisionWritten = false
     var address: Located<[Int]>?
     var vip: Located<[Int]>?
     var box: Located<String>?
@@ -151,6 +153,8 @@ struct PlacementSyntax {
     var role: Located<Node.Role>?
     var labels: [(key: Located<String>, value: String)] = []
     var maxPerNode: Located<Int>?
+    /// A node of the cluster model (`manager-1`, `worker-2`), checked against the cluster.
+    var node: Located<String>?
 }
 
 /// Top-level `backup`.
@@ -196,6 +200,9 @@ final class AppSyntax {
     var placement: PlacementSyntax?
     var resources: ResourcesSyntax?
     var update: UpdateSyntax?
+    var ports: [PortSyntax] = []
+    var files: [(path: Located<String>, source: Located<String>)] = []
+    var extraHosts: [(host: Located<String>, address: Located<ExtraHostAddress>)] = []
     var command: Located<[String]>?
     /// The image's own entrypoint, as the user states it (an extension of the spec).
     var entrypoint: Located<[String]>?
@@ -211,11 +218,29 @@ final class AppSyntax {
 /// `health` of an app (the path shorthand is expanded).
 struct HealthSyntax {
     var span: SourceSpan
+    /// True for `health: none`: no check at all, not even the preset's.
+    var isNone = false
     var path: Located<String>?
+    var command: Located<HealthCommand>?
     var interval: Located<TimeSpan>?
     var timeout: Located<TimeSpan>?
     var retries: Located<Int>?
     var startPeriod: Located<TimeSpan>?
+}
+
+/// One entry of `ports` (the `"8080:80/udp"` shorthand is expanded).
+struct PortSyntax {
+    /// The whole entry.
+    var span: SourceSpan
+    var port: PublishedPort
+    /// Where the published port is written (the entry itself for the shorthand).
+    var publishedSpan: SourceSpan
+}
+
+/// The address of an `extra_hosts` entry: an IPv4 address, or the cluster's `vip`.
+enum ExtraHostAddress: Equatable {
+    case ipv4(String)
+    case vip
 }
 
 /// `metrics` of an app (the port shorthand is expanded).

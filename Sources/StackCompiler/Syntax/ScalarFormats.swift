@@ -80,8 +80,10 @@ extension SyntaxDecoder {
         return !text.isEmpty && digits == 0 ? seconds : nil
     }
 
-    /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples).
-    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String, likelyUnit: String = "M") -> Located<
+    /// `512M`, `2G`, `10GB`, `1.5G` (binary multiples). A bare number gets a unit in the help:
+    /// gigabytes below `gigabytesBelow`, megabytes from there (what the key most likely meant:
+    /// `memory: 2048` of a node is 2048M, `disk: 20` is 20G).
+    mutating func size(_ node: YAMLNode, in context: @autoclosure () -> String, gigabytesBelow: Int = 16) -> Located<
         ByteSize
     >? {
         let expected = "a size such as 512M, 2G or 10GB"
@@ -90,13 +92,19 @@ extension SyntaxDecoder {
             let joined = text.value.filter { $0 != " " }
             invalidFormat(
                 node, text.value, in: context(), expected: expected,
-                help: Int(text.value) != nil
-                    ? "add a unit, for example '\(text.value)\(likelyUnit)'"
-                    : joined != text.value && Self.sizeBytes(joined) != nil
-                        ? "write it without spaces: '\(joined)'" : nil)
+                help: Int(text.value).map { Self.sizeHint($0, gigabytesBelow: gigabytesBelow) }
+                    ?? (joined != text.value && Self.sizeBytes(joined) != nil
+                        ? "write it without spaces: '\(joined)'" : nil))
             return nil
         }
         return Located(value: ByteSize(bytes: bytes), span: text.span)
+    }
+
+    /// "add a unit, for example '2048M' (the same as '2G')" for a size written as a bare number.
+    static func sizeHint(_ number: Int, gigabytesBelow: Int) -> String {
+        guard number >= gigabytesBelow else { return "add a unit, for example '\(number)G'" }
+        let same = number >= 1024 && number % 1024 == 0 ? " (the same as '\(number / 1024)G')" : ""
+        return "add a unit, for example '\(number)M'" + same
     }
 
     /// The bytes of a size: an amount of digits and at most one dot, then K, M, G or T, alone

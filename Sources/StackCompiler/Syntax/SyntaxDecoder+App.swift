@@ -6,13 +6,15 @@ extension SyntaxDecoder {
     static let appKeys: YAMLKeySet = [
         "image", "build", "preset", "replicas", "port", "host", "path", "https", "sticky", "auth",
         "roles", "database", "env", "secrets", "volumes", "backup", "depends_on", "health",
-        "metrics", "placement", "resources", "update", "command", "entrypoint",
+        "metrics", "placement", "resources", "update", "command", "entrypoint", "ports", "files",
+        "extra_hosts",
     ]
     /// The app keys as text, for messages about keys that are not where they belong.
     static let appKeyTexts = appKeys.texts
     // The keys of the mappings inside an app, made once: a key set built at the call would be
     // built again for every app.
-    static let healthKeys: YAMLKeySet = ["path", "interval", "timeout", "retries", "start_period"]
+    static let healthKeys: YAMLKeySet = ["path", "command", "interval", "timeout", "retries", "start_period"]
+    static let portKeys: YAMLKeySet = ["target", "published", "protocol", "mode"]
     static let metricsKeys: YAMLKeySet = ["port", "path", "interval"]
     static let resourcesKeys: YAMLKeySet = ["cpus", "memory", "reserve"]
     static let reserveKeys: YAMLKeySet = ["cpus", "memory"]
@@ -44,7 +46,7 @@ extension SyntaxDecoder {
         app.replicas = f["replicas"].flatMap { replicas($0, in: f.context("replicas")) }
         let port = f["port"]
         app.portWritten = port != nil
-        app.port = port.flatMap { int($0, in: f.context("port"), range: 1...65535) }
+        app.port = port.flatMap { appPort($0, in: f.context("port")) }
         app.host = f["host"].flatMap { host($0, in: f.context("host")) }
         app.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         app.https = f["https"].flatMap { bool($0, in: f.context("https")) }
@@ -56,15 +58,46 @@ extension SyntaxDecoder {
         app.secrets = secretNames(f["secrets"], in: f.context("secrets"))
         app.volumes = f["volumes"].map { volumes($0, in: f.context("volumes")) } ?? []
         app.backup = f["backup"].flatMap { appBackup($0, in: f.context("backup")) }
-        app.dependsOn = names(f["depends_on"], in: f.context("depends_on"))
+        app.dependsOn = dependsOn(f["depends_on"], in: f.context("depends_on"))
         app.health = f["health"].flatMap { health($0, in: f.context("health"), under: f.keySpan("health")) }
         app.metrics = f["metrics"].flatMap { metrics($0, in: f.context("metrics"), under: f.keySpan("metrics")) }
         app.placement = f["placement"].flatMap { placement($0, in: f.context("placement")) }
         app.resources = f["resources"].flatMap { resources($0, in: f.context("resources")) }
         app.update = f["update"].flatMap { update($0, in: f.context("update")) }
+        app.ports = f["ports"].map { ports($0, in: f.context("ports")) } ?? []
+        app.files = f["files"].map { files($0, in: f.context("files"), volumes: app.volumes) } ?? []
+        app.extraHosts = f["extra_hosts"].map { extraHosts($0, in: f.context("extra_hosts")) } ?? []
         if let command = f["command"] { decodeCommand(command, into: app, in: f.context("command")) }
         app.entrypoint = f["entrypoint"].flatMap { entrypoint($0, in: f.context("entrypoint")) }
         return app
+    }
+
+    /// `port`: the one port the container serves. Compose's `"8080:80"` gets the stackc forms.
+    mutating func appPort(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<Int>? {
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text.contains(":") {
+            let target = scalar.text.split(separator: ":").last.map { $0.split(separator: "/").first ?? $0 } ?? ""
+            wrongType(
+                node, expected: "an integer", in: context(),
+                help:
+                    "'port' is the port the container serves, which the proxy routes to: 'port: \(Self.clip(String(target)))'; to publish a port on the nodes, use 'ports: [\"\(Self.clip(scalar.text))\"]'"
+            )
+            return nil
+        }
+        return int(node, in: context(), range: 1...65535)
+    }
+
+    /// `depends_on`: a list of names. Compose's map of conditions gets the list.
+    mutating func dependsOn(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
+        if let node, let pairs = node.pairs {
+            let names = pairs.indices.map { pairs[$0].keyText }
+            wrongType(
+                node, expected: "a list of names", in: context(),
+                help:
+                    "write the names alone: 'depends_on: [\(Self.clip(names.joined(separator: ", ")))]'; stackc waits until each is reachable, so no condition is needed"
+            )
+            return []
+        }
+        return names(node, in: context())
     }
 
     /// An image reference: `[registry/]path[:tag][@digest]`, lowercase path.
@@ -166,7 +199,7 @@ extension SyntaxDecoder {
     mutating func environment(_ node: YAMLNode, in context: @autoclosure () -> String) -> [(
         key: Located<String>, value: String
     )] {
-        let pairs = entries(node, in: context()) ?? []
+        let pairs = entries(node, in: context(), help: Self.environmentHint(node)) ?? []
         var result: [(key: Located<String>, value: String)] = []
         result.reserveCapacity(pairs.count)
         for pair in pairs {
@@ -181,9 +214,30 @@ extension SyntaxDecoder {
                 wrongType(pair.value, expected: "a string, number or boolean", in: "the variable '\(name)'")
                 continue
             }
+            if Self.appKeyTexts.contains(name) {
+                // `env: {TZ: UTC, host: www}`: an app key that lost its indentation.
+                warning(
+                    Codes.envLooksLikeAppKey,
+                    "'\(name)' in \(context()) is named like the app key '\(name)'",
+                    at: pair.key.span,
+                    help:
+                        "environment variables are usually upper case; if '\(name)' is meant for the app, move it out of 'env' to the app's own keys"
+                )
+            }
             result.append((Located(value: name, span: pair.key.span), scalar.kind == .null ? "" : scalar.text))
         }
         return result
+    }
+
+    /// For Compose's list of `NAME=value`: the mapping stackc reads.
+    static func environmentHint(_ node: YAMLNode) -> String? {
+        guard let items = node.items else { return nil }
+        let pairs = items.prefix(3).compactMap { item -> String? in
+            let parts = item.scalar?.text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false) ?? []
+            return parts.count == 2 ? "\(parts[0]): \(parts[1])" : nil
+        }
+        return "env maps a name to its value: "
+            + (pairs.isEmpty ? "'{TZ: Europe/Paris}'" : "'{\(clip(pairs.joined(separator: ", ")))}'")
     }
 
     static func isEnvName(_ text: String) -> Bool {
@@ -200,8 +254,17 @@ extension SyntaxDecoder {
     mutating func secretNames(_ node: YAMLNode?, in context: @autoclosure () -> String) -> [Located<String>] {
         guard let node, let items = strings(node, in: context()) else { return [] }
         let valid = items.filter { item in
+            if item.value.count > 64 {
+                // Swarm's limit for secret names; the manifest's names are used as they are.
+                error(
+                    Codes.nameTooLong,
+                    "the secret name '\(clip(item.value))' has \(item.value.count) characters; Swarm allows 64",
+                    at: item.span,
+                    help: "shorten it by \(item.value.count - 64) character\(item.value.count == 65 ? "" : "s")")
+                return false
+            }
             let ok =
-                item.value.count <= 64 && item.value.first.map { $0.isLetter || $0.isNumber } == true
+                item.value.first.map { $0.isLetter || $0.isNumber } == true
                 && item.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
             if !ok {
                 error(
@@ -277,7 +340,7 @@ extension SyntaxDecoder {
         return schedule(node, in: context()).map { Located(value: $0.value, span: $0.span) }
     }
 
-    /// `health`: a path, or a map.
+    /// `health`: a path, `none`, or a map with a path or a command.
     mutating func health(
         _ node: YAMLNode, in context: @autoclosure () -> String,
         under owner: @autoclosure () -> SourceSpan?
@@ -290,18 +353,74 @@ extension SyntaxDecoder {
                 help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
+        if let scalar = node.scalar, scalar.kind == .string, !scalar.quoted, scalar.text == "none" {
+            health.isNone = true
+            return health
+        }
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text.utf8.first != 0x2F,
+            scalar.text.contains(where: \.isWhitespace)
+        {
+            // A command where the path goes (Compose's `test:`): say where a command goes.
+            let command = scalar.text.count > 120 ? String(scalar.text.prefix(117)) + "..." : scalar.text
+            let quoted = command.reduce(into: "") { out, character in
+                if character == "\"" || character == "\\" { out.append("\\") }
+                out.append(character)
+            }
+            invalidFormat(
+                node, scalar.text, in: context(),
+                expected: "a path such as /healthz, 'none', or a mapping with 'path' or 'command'",
+                help:
+                    "'health' takes the path of an HTTP check; a command goes under 'command': 'health: {command: \"\(quoted)\"}'"
+            )
+            return nil
+        }
         if node.scalar != nil {
             health.path = routePath(node, in: context())
             return health
         }
         guard let f = fields(node, in: context(), known: Self.healthKeys) else { return nil }
         health.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
+        health.command = f["command"].flatMap { healthCommand($0, in: f.context("command")) }
         health.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
         health.timeout = f["timeout"].flatMap { duration($0, in: f.context("timeout")) }
         health.retries = f["retries"].flatMap { int($0, in: f.context("retries"), range: 1...100) }
         health.startPeriod = f["start_period"].flatMap { duration($0, in: f.context("start_period")) }
-        if health.path == nil, f["path"] == nil { missing("path", in: f, under: owner(), example: "path: /health") }
+        if let path = f["path"], let command = f["command"] {
+            error(
+                Codes.invalidValue, "\(context()) has both 'path' and 'command'", at: command.span,
+                expected: "either 'path' (an HTTP check) or 'command' (run inside the container)",
+                help: "keep one of them",
+                notes: [Diagnostic.Note("the 'path' is here", at: path.span)])
+            health.path = nil
+        }
+        if f["path"] == nil, f["command"] == nil {
+            missing("path", in: f, under: owner(), example: "path: /health', or 'command: …")
+        }
         return health
+    }
+
+    /// `health.command`: one string the image's shell runs, or a list of words run as they are.
+    mutating func healthCommand(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<HealthCommand>? {
+        if let scalar = node.scalar, scalar.kind != .null {
+            guard !scalar.text.allSatisfy(\.isWhitespace) else {
+                invalidFormat(node, scalar.text, in: context(), expected: "a command such as 'pg_isready -q'")
+                return nil
+            }
+            return Located(value: .shell(scalar.text), span: node.span)
+        }
+        guard let items = node.items else {
+            wrongType(node, expected: "a string or a list of strings", in: context())
+            return nil
+        }
+        let words = items.compactMap { text($0, in: "a word of \(context())")?.value }
+        guard words.count == items.count else { return nil }
+        guard let first = words.first, !first.isEmpty else {
+            invalidFormat(
+                node, "[]", in: context(), expected: "a command such as [pg_isready, -q]",
+                help: "write 'health: none' for no health check")
+            return nil
+        }
+        return Located(value: .words(words), span: node.span)
     }
 
     /// `metrics`: a port, or a map.

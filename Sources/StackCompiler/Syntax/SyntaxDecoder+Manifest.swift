@@ -10,7 +10,7 @@ extension SyntaxDecoder {
     // Made once, as they are asked for each database and app (a key set built at the call is
     // built again every time); the sections that appear once build theirs where they are read.
     static let databaseKeys: YAMLKeySet = ["engine", "version", "backup", "placement"]
-    static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node"]
+    static let placementKeys: YAMLKeySet = ["role", "labels", "max_per_node", "node"]
 
     /// Decodes a whole manifest; every problem goes to `sink`.
     mutating func manifest(_ root: YAMLNode) -> ManifestSyntax? {
@@ -111,6 +111,13 @@ extension SyntaxDecoder {
     }
 
     mutating func tls(_ node: YAMLNode) -> TLSSyntax? {
+        if let scalar = node.scalar, let mode = TLSSettings.Mode(rawValue: scalar.text.lowercased()) {
+            wrongType(
+                node, expected: "a mapping", in: "'tls'",
+                help: mode == .acme
+                    ? "write 'tls: {mode: acme, email: you@example.org}'" : "write 'tls: {mode: \(mode.rawValue)}'")
+            return nil
+        }
         guard let f = fields(node, in: "'tls'", known: ["mode", "email"]) else { return nil }
         var tls = TLSSyntax(span: node.span)
         tls.mode = f["mode"].flatMap { choice($0, in: f.context("mode")) }
@@ -120,6 +127,10 @@ extension SyntaxDecoder {
     }
 
     mutating func proxy(_ node: YAMLNode) -> ProxySyntax? {
+        if let scalar = node.scalar, let kind = ProxySettings.Kind(rawValue: scalar.text.lowercased()) {
+            wrongType(node, expected: "a mapping", in: "'proxy'", help: "write 'proxy: {kind: \(kind.rawValue)}'")
+            return nil
+        }
         guard let f = fields(node, in: "'proxy'", known: ["kind", "dashboard", "replicas"]) else { return nil }
         var proxy = ProxySyntax(span: node.span)
         proxy.kind = f["kind"].flatMap { choice($0, in: f.context("kind")) }
@@ -139,13 +150,14 @@ extension SyntaxDecoder {
         // every later computation on node counts small.
         cluster.managers = f["managers"].flatMap { int($0, in: f.context("managers"), range: 1...254) }
         cluster.workers = f["workers"].flatMap { int($0, in: f.context("workers"), range: 0...253) }
+        cluster.provisionWritten = f["provision"] != nil
         cluster.provision = f["provision"].flatMap { choice($0, in: f.context("provision")) }
         cluster.address = f["address"].flatMap { ipv4($0, in: f.context("address")) }
         cluster.vip = f["vip"].flatMap { ipv4($0, in: f.context("vip")) }
         cluster.box = f["box"].flatMap { string($0, in: f.context("box")) }
         cluster.cpus = f["cpus"].flatMap { int($0, in: f.context("cpus"), range: 1...256) }
-        cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory"), likelyUnit: "G") }
-        cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk"), likelyUnit: "G") }
+        cluster.memory = f["memory"].flatMap { size($0, in: f.context("memory"), gigabytesBelow: 64) }
+        cluster.disk = f["disk"].flatMap { size($0, in: f.context("disk"), gigabytesBelow: 10_000) }
         cluster.storageDriver = f["storage_driver"].flatMap { choice($0, in: f.context("storage_driver")) }
         cluster.sharedStorage = f["shared_storage"].flatMap { choice($0, in: f.context("shared_storage")) }
         if let keys = f["ssh_keys"] {
@@ -426,12 +438,13 @@ extension SyntaxDecoder {
         }
     }
 
-    /// `placement`: role, labels, max_per_node.
+    /// `placement`: role, labels, max_per_node, node.
     mutating func placement(_ node: YAMLNode, in context: @autoclosure () -> String) -> PlacementSyntax? {
         guard let f = fields(node, in: context(), known: Self.placementKeys) else { return nil }
         var placement = PlacementSyntax(span: node.span)
         placement.role = f["role"].flatMap { choice($0, in: f.context("role")) }
         placement.maxPerNode = f["max_per_node"].flatMap { int($0, in: f.context("max_per_node"), range: 1...1000) }
+        placement.node = f["node"].flatMap { name($0, in: f.context("node")) }
         if let labels = f["labels"] {
             for pair in entries(labels, in: f.context("labels"), help: Self.labelsHint(labels)) ?? [] {
                 guard Self.isLabelKey(pair.keyText) else {
@@ -456,7 +469,8 @@ extension SyntaxDecoder {
     mutating func email(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
         let parts = text.value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, Self.isHostName(String(parts[1])), parts[1].contains("."),
+        // The domain as 'domain' takes it: one label (`localdomain`) is a domain too.
+        guard parts.count == 2, !parts[0].isEmpty, Self.isHostName(String(parts[1])),
             !text.value.contains(where: \.isWhitespace)
         else {
             invalidFormat(node, text.value, in: context(), expected: "an e-mail address such as ops@example.org")

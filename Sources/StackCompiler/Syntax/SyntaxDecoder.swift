@@ -176,7 +176,14 @@ struct SyntaxDecoder {
         Double
     >? {
         guard let value = node.scalar?.number, value.isFinite else {
-            wrongType(node, expected: "a number", in: context())
+            // Docker's `--cpus` is a number of CPUs: `50%` is half of one.
+            let text = node.scalar?.text ?? ""
+            let percent = text.hasSuffix("%") ? Double(text.dropLast()) : nil
+            wrongType(
+                node, expected: "a number", in: context(),
+                help: percent.map {
+                    "give a number of CPUs: '\(Self.formatNumber($0 / 100))' is \(text) of one CPU"
+                })
             return nil
         }
         guard value > 0, value <= maximum else {
@@ -187,6 +194,11 @@ struct SyntaxDecoder {
             return nil
         }
         return Located(value: value, span: node.span)
+    }
+
+    /// A number as people write it: `0.5`, `2`.
+    static func formatNumber(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     /// One of a closed set of words: a case of `Choice`, whose raw values are the words and whose

@@ -15,6 +15,12 @@ struct UnknownKeyHelp {
     var help: String {
         let pair = pairs[index]
         let key = pair.keyText
+        if key == "limits", known == SyntaxDecoder.resourcesKeys.texts {
+            return "Compose's 'limits' are written on 'resources' itself: " + Self.resourcesExample(pair.value)
+        }
+        if key == "reservations", known == SyntaxDecoder.resourcesKeys.texts {
+            return "Compose's 'reservations' are 'reserve' here: 'reserve: {cpus: 0.25, memory: 256M}'"
+        }
         if let compose = Self.composeKeys[key], known.contains(compose.stackcKey ?? compose.context) {
             return compose.stackcKey.map { "Compose's '\(key)' is '\($0)' here: \(compose.hint)" } ?? compose.hint
         }
@@ -41,6 +47,17 @@ struct UnknownKeyHelp {
             return "'\(SyntaxDecoder.clip(key))' looks like an app: indent it under 'apps:'"
         }
         return "remove it, or start it with 'x-' to keep it for your own anchors (stackc ignores x- keys)"
+    }
+
+    /// `resources: {cpus: 0.5, memory: 512M}` from Compose's `limits: {cpus: '0.50', memory: 512M}`.
+    static func resourcesExample(_ limits: YAMLNode) -> String {
+        let cpus = limits.pairs?.value(forKey: "cpus")?.scalar.flatMap { Double($0.text) }
+        let memory = limits.pairs?.value(forKey: "memory")?.scalar?.text
+        let fields = [
+            cpus.map { "cpus: \(SyntaxDecoder.formatNumber($0))" },
+            memory.map { "memory: \(SyntaxDecoder.clip($0))" },
+        ].compactMap { $0 }
+        return "'resources: {\(fields.isEmpty ? "cpus: 0.5, memory: 512M" : fields.joined(separator: ", "))}'"
     }
 
     /// The pair just before this one when its value is left empty (`apps:` and nothing under it),
@@ -104,7 +121,6 @@ struct UnknownKeyHelp {
         "version": ComposeKey(
             hint: "Compose's 'version' is not needed: 'stackc: 1' gives the format version", context: "apps"),
         "environment": ComposeKey(stackcKey: "env", hint: "a mapping of NAME: value"),
-        "ports": ComposeKey(stackcKey: "port", hint: "the one port the container serves; the proxy publishes it"),
         "healthcheck": ComposeKey(
             stackcKey: "health", hint: "a path such as /healthz, or path, interval, timeout and retries"),
         "deploy": ComposeKey(hint: "write 'replicas', 'resources', 'placement' and 'update' on the app itself"),

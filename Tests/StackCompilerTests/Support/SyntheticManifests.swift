@@ -60,7 +60,7 @@ enum SyntheticManifests {
             apps:
               cloud:
                 preset: nextcloud
-                image: nextcloud:30-fpm
+                image: nextcloud:30-apache
                 replicas: 2
                 host: files
                 database: db

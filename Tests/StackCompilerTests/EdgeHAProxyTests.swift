@@ -101,6 +101,7 @@ import Testing
         try edge.pinsWithTheStickyCookie()
         try edge.servesPlainHTTPRoutes()
         try edge.asksForBasicAuth()
+        try edge.refusesAnAppWhoseLoginIsNotGenerated()
         try edge.protectsTheStatsPage()
         try edge.answers404ForUnknownHosts()
         try edge.answersOnTheMonitorPort()
@@ -279,6 +280,14 @@ final class HAProxySandbox {
             port: 8080
             host: admin
             auth: basic
+          vault:
+            image: example/vault:1
+            port: 8080
+            host: vault
+            auth: oidc
+        databases:
+          pg: {}
+        identity: {}
 
         """
     static let appPort = 8080
@@ -286,7 +295,7 @@ final class HAProxySandbox {
     /// The tasks at start: app, its backend in haproxy.cfg, how many tasks.
     static let apps: [(app: String, backend: String, tasks: Int)] = [
         ("web", "web", 2), ("api", "api_api", 1), ("feed", "feed_feed", 1),
-        ("shop", "shop", 2), ("plain", "plain", 2), ("admin", "admin", 1),
+        ("shop", "shop", 2), ("plain", "plain", 2), ("admin", "admin", 1), ("vault", "vault", 1),
     ]
     /// Bounds every wait: only there so that a broken run cannot hang.
     static let timeout: Double = 60
@@ -582,6 +591,17 @@ final class HAProxySandbox {
         #expect(try https("admin", user: "admin:\(statsPassword)").status == 401, "the stats password opens an app")
         let admin = try https("admin", "/settings", user: "admin:\(adminPassword)")
         #expect(admin.status == 200 && Self.task(admin) == "admin.1", "\(admin)")
+    }
+
+    /// `auth: oidc` before identity is generated: HAProxy refuses every request itself, with
+    /// the reason as the body, and the task, which listens, is never reached.
+    func refusesAnAppWhoseLoginIsNotGenerated() throws {
+        for path in ["/", "/settings"] {
+            let response = try https("vault", path)
+            #expect(response.status == 403, "\(response)")
+            #expect(response.body.contains("auth: oidc"), "\(response)")
+            #expect(Self.task(response) == nil, "a task answered: \(response)")
+        }
     }
 
     func protectsTheStatsPage() throws {

@@ -17,6 +17,9 @@ public enum StackCompiler {
         public var diagnostics: [Diagnostic]
         /// The resolved stack, when there were no errors.
         public var stack: ResolvedStack?
+        /// The stack as far as it resolved, also with errors: what the command line reads the
+        /// delivered files of, so that their problems come in the same run.
+        public var resolved: ResolvedStack?
 
         /// True when any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -34,12 +37,12 @@ public enum StackCompiler {
                         expected: "a mapping starting with 'stackc: 1'",
                         help: "a manifest begins with 'stackc: 1', then 'name: <stack>' and 'apps:'"))
             }
-            return CheckResult(diagnostics: bag.sorted, stack: nil)
+            return CheckResult(diagnostics: bag.sorted, stack: nil, resolved: nil)
         }
         var decoder = SyntaxDecoder(path: source.path)
         guard let syntax = decoder.manifest(root) else {
             bag.report(contentsOf: decoder.sink.diagnostics)
-            return CheckResult(diagnostics: bag.sorted, stack: nil)
+            return CheckResult(diagnostics: bag.sorted, stack: nil, resolved: nil)
         }
         // The rules report after the decoder, into the same sink.
         var sink = decoder.sink
@@ -48,7 +51,7 @@ public enum StackCompiler {
             rule.check(syntax, stack, &sink)
         }
         bag.report(contentsOf: sink.diagnostics)
-        return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack)
+        return CheckResult(diagnostics: bag.sorted, stack: bag.hasErrors ? nil : stack, resolved: stack)
     }
 
     /// Checks one manifest and, when it has no errors, runs the build's passes in memory for
@@ -60,13 +63,33 @@ public enum StackCompiler {
         _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])? = nil
     ) -> CheckResult {
         var result = check(source)
-        guard let stack = result.stack else { return result }
+        guard let stack = result.stack else {
+            // The manifest's own errors stop the build, not the files it delivers.
+            if let resolved = result.resolved, let deliveredFiles {
+                result.diagnostics = merged(
+                    result.diagnostics, DeliveredFilesPass.problems(resolved, deliveredFiles(resolved)))
+            }
+            return result
+        }
         let built = BuildPipeline.diagnostics(stack, deliveredFiles: deliveredFiles?(stack))
         guard !built.isEmpty else { return result }
-        var bag = DiagnosticBag()
-        bag.report(contentsOf: result.diagnostics + built)
-        result.diagnostics = bag.sorted
+        result.diagnostics = merged(result.diagnostics, built)
         if built.contains(where: { $0.severity == .error }) { result.stack = nil }
         return result
+    }
+
+    /// The problems of the files a manifest with errors delivers (see `CheckResult.resolved`).
+    public static func deliveredFileProblems(
+        _ resolved: ResolvedStack, _ contents: [String: DeliveredFileContents]
+    ) -> [Diagnostic] {
+        DeliveredFilesPass.problems(resolved, contents)
+    }
+
+    /// Both lists in one, sorted as every list of diagnostics is.
+    static func merged(_ first: [Diagnostic], _ second: [Diagnostic]) -> [Diagnostic] {
+        guard !second.isEmpty else { return first }
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: first + second)
+        return bag.sorted
     }
 }

@@ -32,7 +32,15 @@ struct BuildOptions: ParsableArguments {
         let checked = StackCompiler.check(source)
         var printer = DiagnosticPrinter(format: format)
         guard var stack = checked.stack else {
-            printer.add(checked.diagnostics, source: source)
+            // The manifest's errors stop the build; the files it delivers are still checked.
+            var all = DiagnosticBag()
+            all.report(contentsOf: checked.diagnostics)
+            if let resolved = checked.resolved {
+                all.report(
+                    contentsOf: StackCompiler.deliveredFileProblems(
+                        resolved, DeliveredFiles.read(resolved, manifest: file)))
+            }
+            printer.add(all.sorted, source: source)
             printer.finish()
             throw ExitCode(1)
         }

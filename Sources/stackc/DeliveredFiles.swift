@@ -11,16 +11,47 @@ enum DeliveredFiles {
     static func read(_ stack: ResolvedStack, manifest: String) -> [String: DeliveredFileContents] {
         let folder = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             .joined(separator: "/")
+        let root = repositoryRoot(of: folder.isEmpty ? "." : folder)
         var contents: [String: DeliveredFileContents] = [:]
         for source in stack.deliveredFileSources {
             let path = source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
-            contents[source] = read(path)
+            contents[source] = read(path, inside: root)
         }
         return contents
     }
 
+    /// The repository the manifest is in: the nearest folder above it (or itself) with a `.git`,
+    /// else the manifest's own folder; its real path, links resolved.
+    static func repositoryRoot(of folder: String) -> String {
+        guard let start = realPath(folder) else { return folder }
+        var candidate = start
+        while true {
+            if access(candidate + "/.git", F_OK) == 0 { return candidate }
+            guard let slash = candidate.lastIndex(of: "/"), candidate != "/" else { return start }
+            candidate = slash == candidate.startIndex ? "/" : String(candidate[..<slash])
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The file at `path`, when it is (with links resolved) inside `root`.
+    static func read(_ path: String, inside root: String) -> DeliveredFileContents {
+        guard let real = realPath(path) else { return .unreadable(ManifestFile.reason(errno)) }
+        guard real.hasPrefix(root == "/" ? "/" : root + "/") else { return .outside(root) }
+        return read(real)
+    }
+
     static func read(_ path: String) -> DeliveredFileContents {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // A FIFO or a device would block or never end: only a regular file is opened, and
+        // without waiting.
+        var before = stat()
+        guard stat(path, &before) == 0 else { return .unreadable(ManifestFile.reason(errno)) }
+        guard before.st_mode & S_IFMT == S_IFREG else { return .unreadable("is not a regular file") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return .unreadable(ManifestFile.reason(errno)) }
         defer { close(descriptor) }
         var status = stat()

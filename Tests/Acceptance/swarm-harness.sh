@@ -513,10 +513,9 @@ run_stack() {
   mkdir -p "$shared"
   mountpoint -q "$shared" || mount -n --bind "$shared" "$shared"
   started=$SECONDS
-  say "deploy.sh: running (STACKC_RESOLVE_IMAGE=never, STACKC_DEPLOY_TIMEOUT=$timeout, STACKC_SHARED_STORAGE=$shared)"
+  say "deploy.sh: running (STACKC_RESOLVE_IMAGE=never, STACKC_DEPLOY_TIMEOUT=$timeout)"
   (cd "$copy" && PATH="$engine/bin:$PATH" HOME="$engine/home" STACKC_RESOLVE_IMAGE=never STACKC_DEPLOY_TIMEOUT="$timeout" \
-    STACKC_CREDENTIALS_DIR="$credentials" STACKC_SHARED_STORAGE="$shared" timeout $((timeout + 120)) bash deploy.sh) \
-    >"$copy.deploy.log" 2>&1 || status=$?
+    STACKC_CREDENTIALS_DIR="$credentials" timeout $((timeout + 120)) bash deploy.sh) >"$copy.deploy.log" 2>&1 || status=$?
   say "deploy.sh: exit $status after $((SECONDS - started))s; its output:"
   sed 's/^/    | /' "$copy.deploy.log"
   local converged=0 routed=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))

@@ -178,7 +178,11 @@ def plan(folder, host_root):
     for name, service in services.items():
         adapt_service(name, service, notes, host_root, node_labels)
 
-    # Volume folders on the nodes (deploy.sh makes them): moved into the test's folder.
+    # The shared storage, and the volume folders on it (deploy.sh makes them): moved into the
+    # test's folder, which the harness mounts.
+    if re.search(r"^SHARED_STORAGE=/data$", deploy_script, re.M):
+        deploy_script = re.sub(r"^SHARED_STORAGE=/data$", "SHARED_STORAGE=%s/data" % host_root, deploy_script, flags=re.M)
+        notes.append("shared storage: /data → %s/data (mounted by the harness)" % host_root)
     for name, volume in (document.get("volumes") or {}).items():
         options = (volume or {}).get("driver_opts") or {}
         device = options.get("device")

@@ -225,7 +225,7 @@ import YAML
                 == "the image 'ghcr.io/org/app:latest' of app 'b' is tagged 'latest', so a new version never rolls out")
         #expect(
             diagnostics.last?.help
-                == "deploy.sh runs 'docker stack deploy --resolve-image never', which keeps whatever 'latest' a node has; pin a version tag, such as 'ghcr.io/org/app:1.2.3'"
+                == "the stack file does not change when 'latest' moves, so 'docker stack deploy' updates nothing, and with --resolve-image never (STACKC_RESOLVE_IMAGE=never, or no registry at hand) each node keeps the image it has; pin a version tag, such as 'ghcr.io/org/app:1.2.3'"
         )
     }
 

@@ -5,8 +5,8 @@ import Testing
 /// job (the database init) shows "0/1 (1/1 completed)" once done, and "1/1 (0/1 completed)"
 /// while it runs. Run here against a stand-in docker CLI, as root or not.
 @Suite struct DeployConvergenceTests {
-    /// A docker CLI that keeps secrets as files, answers `service ls` from a file and talks to
-    /// no engine.
+    /// A docker CLI that keeps secrets as files, answers `service ls` from a file, has one node
+    /// that already holds the database's pin, and talks to no engine.
     static let standin = #"""
         #!/usr/bin/env bash
         set -euo pipefail
@@ -19,6 +19,8 @@ import Testing
           "stack deploy") echo "Creating services" ;;
           "service ls") cat "$state/services" ;;
           "service ps") echo "  ${*: -1}.1 Running" ;;
+          "node ls") if [ "${3:-}" = "-q" ]; then echo n1; else echo "node-1 n1 Ready Active"; fi ;;
+          "node inspect") case "$4" in *Labels*) echo "stackc.pin.shop.pg=true" ;; *) echo manager ;; esac ;;
           *) echo "docker stand-in: unexpected call: $*" >&2; exit 2 ;;
         esac
         """#

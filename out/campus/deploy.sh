@@ -5,8 +5,7 @@
 # Deploys the stack 'campus' from a swarm manager: ./deploy.sh
 # Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),
 # STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),
-# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never),
-# STACKC_SHARED_STORAGE (where the shared storage is mounted, default /data).
+# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,7 +13,8 @@ STACK=campus
 CREDENTIALS_DIR="${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}"
 DEPLOY_TIMEOUT="${STACKC_DEPLOY_TIMEOUT:-600}"
 RESOLVE_IMAGE="${STACKC_RESOLVE_IMAGE:-always}"
-SHARED_STORAGE="${STACKC_SHARED_STORAGE:-/data}"
+# Where every node mounts the shared storage: the volumes in stack.yml are folders there.
+SHARED_STORAGE=/data
 
 log() { printf '%s deploy: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -123,8 +123,14 @@ label_exists() {
   return 1
 }
 
-require_node_label() {
-  label_exists "$1" || die "no node carries the label $1 that a placement asks for: add it with 'docker node update --label-add $1 NODE', then run deploy.sh again"
+# Some ready, active node meets every constraint of one placement at once (its role,
+# labels and named node).
+require_placement() {
+  local host node
+  while read -r host node; do
+    node_meets "$node" "$@" && return 0
+  done < <(usable_nodes)
+  die "no ready, active node meets all of: $* (a placement of this stack): label one with 'docker node update --label-add KEY=VALUE NODE', then run deploy.sh again"
 }
 
 # A node of the cluster model: the node labelled $1=$2, else the node whose host name is

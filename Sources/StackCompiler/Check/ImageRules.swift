@@ -25,7 +25,7 @@ enum ImageRules: CheckRule {
                         : "the image '\(image.value)' of app '\(app.name.value)' is tagged 'latest', so a new version never rolls out",
                     at: image.span,
                     help:
-                        "deploy.sh runs 'docker stack deploy --resolve-image never', which keeps whatever 'latest' a node has; pin a version tag, such as '\(reference.repository):1.2.3'"
+                        "the stack file does not change when 'latest' moves, so 'docker stack deploy' updates nothing, and with --resolve-image never (STACKC_RESOLVE_IMAGE=never, or no registry at hand) each node keeps the image it has; pin a version tag, such as '\(reference.repository):1.2.3'"
                 )
             }
         }

@@ -35,6 +35,13 @@ enum PlacementRules: CheckRule {
                 at: replicas.span,
                 help: "lower 'proxy.replicas' to \(managers), or leave it out for one on every manager")
         }
+        if count > 1, syntax.tls?.mode?.value == .acme {
+            report.error(
+                Codes.invalidValue,
+                "'proxy.replicas: \(count)' with 'tls.mode: acme': Traefik keeps its ACME account and certificates in one file that only one instance may use, and a challenge may reach an instance that does not hold its token",
+                at: replicas.span, expected: "1 with ACME",
+                help: "set 'proxy.replicas: 1' (or leave it out), or use 'tls.mode: provided' for several proxies")
+        }
         if count == 0,
             syntax.apps.contains(where: { $0.host != nil }) || syntax.identity != nil || syntax.registry != nil
         {
@@ -51,6 +58,13 @@ enum PlacementRules: CheckRule {
         owner: String, _ stack: ResolvedStack, _ report: inout DiagnosticSink
     ) {
         guard let placement else { return }
+        for (key, value) in placement.labels where !Self.isConstraintValue(value) {
+            report.error(
+                Codes.invalidValue,
+                "the value '\(value)' of the label '\(key.value)' in the placement of \(owner) cannot be matched by a Swarm constraint",
+                at: key.span, expected: "a value without spaces, '=', '!' or line breaks, and not empty",
+                help: "label the nodes with a simple value, for example 'zone: eu-1'")
+        }
         if let node = placement.node {
             let names = stack.cluster.nodes.map(\.name)
             guard
@@ -118,5 +132,14 @@ enum PlacementRules: CheckRule {
             "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",
             at: volume.name.span,
             help: "set 'cluster.shared_storage' (nfs, glusterfs or cephfs), or run one replica")
+    }
+
+    /// Whether Swarm can match `value` in `node.labels.KEY == value`: its parser splits on `==`
+    /// and `!=` and trims spaces, so those, and an empty value, cannot be meant.
+    static func isConstraintValue(_ value: String) -> Bool {
+        !value.isEmpty
+            && !value.unicodeScalars.contains {
+                $0 == "=" || $0 == "!" || $0.properties.isWhitespace || $0.value < 0x20
+            }
     }
 }

@@ -49,8 +49,9 @@ enum RouteRules: CheckRule {
                 Codes.missingPort, "app '\(name)' is routed at '\(host.value)' but has no 'port'", at: host.span,
                 expected: "'port:' with the port the container serves", help: "add for example 'port: 8080'")
         }
-        if let health = app.health, health.command == nil, !health.isNone, resolved.port == nil, !app.portWritten,
-            app.host == nil
+        // Only for a path that decoded: a broken health check has its own error already.
+        if let health = app.health, health.path != nil, health.command == nil, resolved.port == nil,
+            !app.portWritten, app.host == nil
         {
             report.error(
                 Codes.missingPort, "app '\(name)' has a health check but no 'port' to send it to", at: health.span,

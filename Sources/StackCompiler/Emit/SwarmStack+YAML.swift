@@ -130,7 +130,7 @@ extension SwarmDeploy {
         if let endpointMode { out.append(("endpoint_mode", .string(endpointMode))) }
         if !labels.isEmpty { out.append(("labels", stringMap(labels))) }
         var placement: [(key: String, value: YAMLValue)] = []
-        if !constraints.isEmpty { placement.append(("constraints", .sequence(constraints.map(YAMLValue.string)))) }
+        if !constraints.isEmpty { placement.append(("constraints", .sequence(constraints.map(literalString)))) }
         if !preferences.isEmpty {
             placement.append(("preferences", .sequence(preferences.map { .mapping([("spread", .string($0))]) })))
         }

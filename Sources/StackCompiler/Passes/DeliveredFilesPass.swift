@@ -1,3 +1,5 @@
+import StackDiagnostics
+
 /// Reads each app's `files`; contributes each file, as the caller read it, to the output folder
 /// (`files/<app>/<container path>`) and as a config named after its content, mounted read-only
 /// at its container path, so that an edited file rolls out with the next deploy. A file the
@@ -19,6 +21,19 @@ struct DeliveredFilesPass: BuildPass {
         }
     }
 
+    /// The problems of the files alone, for a manifest with errors of its own (which the build
+    /// does not run for): reported in the same run.
+    static func problems(_ stack: ResolvedStack, _ contents: [String: DeliveredFileContents]) -> [Diagnostic] {
+        var plan = BuildPlan(
+            context: BuildContext(
+                sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name,
+                sourceDirectory: ".", deliveredFiles: contents))
+        for app in stack.apps {
+            for file in app.files { _ = DeliveredFilesPass().text(of: file, contents, &plan) }
+        }
+        return plan.finish().warnings
+    }
+
     /// The file's text, or nil after reporting why there is none.
     func text(of file: DeliveredFile, _ contents: [String: DeliveredFileContents], _ plan: inout BuildPlan) -> String? {
         let problem: String
@@ -33,6 +48,8 @@ struct DeliveredFilesPass: BuildPass {
             problem = "is not UTF-8 text"
         case .unreadable(let reason)?:
             problem = "cannot be read: \(reason)"
+        case .outside(let root)?:
+            problem = "is outside the manifest's repository (\(root)); files are delivered from the repository only"
         case nil:
             problem = "was not read (the caller gave no contents for it)"
         }
@@ -60,6 +77,9 @@ public enum DeliveredFileContents: Sendable, Equatable {
     case binary
     /// Not read: larger than a config may be (its size in bytes).
     case tooLarge(Int)
+    /// Not read: it is (or a link leads) outside the repository the manifest is in, whose
+    /// folder is given.
+    case outside(String)
     /// Missing, a folder, no permission...
     case unreadable(String)
 }

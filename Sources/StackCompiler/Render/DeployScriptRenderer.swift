@@ -16,8 +16,7 @@ enum DeployScriptRenderer {
             "# Deploys the stack '\(plan.context.stackName)' from a swarm manager: ./deploy.sh",
             "# Environment: STACKC_CREDENTIALS_DIR (where generated login passwords are kept, mode 700),",
             "# STACKC_DEPLOY_TIMEOUT (seconds to wait for convergence, default 600),",
-            "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never),",
-            "# STACKC_SHARED_STORAGE (where the shared storage is mounted, default /data).",
+            "# STACKC_RESOLVE_IMAGE (docker stack deploy --resolve-image: always, changed or never).",
             "set -euo pipefail",
             "cd \"$(dirname \"$0\")\"",
             "",
@@ -25,7 +24,8 @@ enum DeployScriptRenderer {
             "CREDENTIALS_DIR=\"${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/$STACK}\"",
             "DEPLOY_TIMEOUT=\"${STACKC_DEPLOY_TIMEOUT:-600}\"",
             "RESOLVE_IMAGE=\"${STACKC_RESOLVE_IMAGE:-always}\"",
-            "SHARED_STORAGE=\"${STACKC_SHARED_STORAGE:-/data}\"",
+            "# Where every node mounts the shared storage: the volumes in stack.yml are folders there.",
+            "SHARED_STORAGE=/data",
             "",
         ]
         lines += Self.library.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -82,16 +82,20 @@ enum DeployScriptRenderer {
             let users = services.filter { $0.service.secrets.contains { $0.source == secret.key } }.map(\.name)
             lines.append("require_secret \(ShellQuoting.words([secret.name, users.joined(separator: ", ")]))")
         }
-        var labels: [String] = []
+        // Named nodes first (a node may be found by its host name and labelled), then every
+        // placement with labels or a named node: one node must meet all of it at once.
         var nodes: [String] = []
+        var placements: [[String]] = []
         for (_, service) in services {
-            for (key, value) in service.placement.labels where !labels.contains("\(key)=\(value)") {
-                labels.append("\(key)=\(value)")
-            }
             if let node = service.placement.node, !nodes.contains(node) { nodes.append(node) }
+            guard !service.placement.labels.isEmpty || service.placement.node != nil else { continue }
+            var unpinned = service.placement
+            unpinned.pin = nil
+            let constraints = StackFileRenderer.constraints(unpinned, stackName: plan.context.stackName)
+            if !placements.contains(constraints) { placements.append(constraints) }
         }
-        lines += labels.map { "require_node_label \(ShellQuoting.quote($0))" }
         lines += nodes.map { "ensure_named_node \(ShellQuoting.words([PlatformNames.nodeNameLabel, $0]))" }
+        lines += placements.map { "require_placement \(ShellQuoting.words($0))" }
         for step in plan.deploySteps {
             if case .registryLogin(let host, let user, let secret) = step {
                 lines.append("require_registry_password \(ShellQuoting.words([host, user, secret]))")
@@ -255,8 +259,14 @@ enum DeployScriptRenderer {
           return 1
         }
 
-        require_node_label() {
-          label_exists "$1" || die "no node carries the label $1 that a placement asks for: add it with 'docker node update --label-add $1 NODE', then run deploy.sh again"
+        # Some ready, active node meets every constraint of one placement at once (its role,
+        # labels and named node).
+        require_placement() {
+          local host node
+          while read -r host node; do
+            node_meets "$node" "$@" && return 0
+          done < <(usable_nodes)
+          die "no ready, active node meets all of: $* (a placement of this stack): label one with 'docker node update --label-add KEY=VALUE NODE', then run deploy.sh again"
         }
 
         # A node of the cluster model: the node labelled $1=$2, else the node whose host name is

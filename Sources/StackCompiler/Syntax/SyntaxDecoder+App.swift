@@ -357,6 +357,16 @@ extension SyntaxDecoder {
             health.isNone = true
             return health
         }
+        if let scalar = node.scalar, scalar.kind == .string || scalar.kind == .null,
+            scalar.text.lowercased() == "none" || scalar.text.lowercased() == "null"
+        {
+            // `None`, `NONE`, `null`: meant no check, written as another language spells it.
+            invalidFormat(
+                node, scalar.text, in: context(),
+                expected: "a path such as /healthz, 'none', or a mapping with 'path' or 'command'",
+                help: "write 'health: none' (lower case) for no health check")
+            return nil
+        }
         if let scalar = node.scalar, scalar.kind == .string, scalar.text.utf8.first != 0x2F,
             scalar.text.contains(where: \.isWhitespace)
         {
@@ -418,6 +428,19 @@ extension SyntaxDecoder {
             invalidFormat(
                 node, "[]", in: context(), expected: "a command such as [pg_isready, -q]",
                 help: "write 'health: none' for no health check")
+            return nil
+        }
+        // Compose's `test: [CMD, ...]`: stackc writes CMD or CMD-SHELL itself, and Docker would
+        // run a program called `CMD`.
+        if first == "CMD" || first == "CMD-SHELL" {
+            let rest = words.dropFirst()
+            let suggestion =
+                first == "CMD-SHELL"
+                ? "command: \"\(rest.joined(separator: " "))\"" : "command: [\(rest.joined(separator: ", "))]"
+            sink.error(
+                Codes.invalidValue, "\(context()) starts with '\(first)', which Docker would run as a program",
+                at: items[0].span, expected: "the command itself: stackc adds CMD (a list) or CMD-SHELL (a string)",
+                help: "write '\(suggestion)'")
             return nil
         }
         return Located(value: .words(words), span: node.span)

@@ -136,22 +136,23 @@ enum RouteRules: CheckRule {
         if let identity = syntax.identity {
             routes.append(
                 (
-                    identity.host?.value ?? "auth", "/", .platform("'identity'"),
+                    identity.host?.value ?? PlatformNames.DefaultHost.identity, "/", .platform("'identity'"),
                     identity.host?.span ?? syntax.topKeySpans["identity"] ?? identity.span
                 ))
         }
         if let registry = syntax.registry {
             routes.append(
                 (
-                    registry.host?.value ?? "registry", "/", .platform("'registry'"),
+                    registry.host?.value ?? PlatformNames.DefaultHost.registry, "/", .platform("'registry'"),
                     registry.host?.span ?? syntax.topKeySpans["registry"] ?? registry.span
                 ))
             if let mirror = registry.mirror {
-                routes += toggleRoute(mirror, label: "mirror", owner: "the registry mirror")
+                routes += toggleRoute(mirror, label: PlatformNames.DefaultHost.mirror, owner: "the registry mirror")
             }
         }
         if let dashboard = syntax.proxy?.dashboard {
-            routes += toggleRoute(dashboard, label: "proxy", owner: "the proxy dashboard")
+            routes += toggleRoute(
+                dashboard, label: PlatformNames.DefaultHost.proxyDashboard, owner: "the proxy dashboard")
         }
         if let monitoring = syntax.monitoring {
             let enabled =
@@ -160,7 +161,7 @@ enum RouteRules: CheckRule {
             if enabled {
                 routes.append(
                     (
-                        monitoring.grafana?.host?.value ?? "grafana", "/", .platform("Grafana"),
+                        monitoring.grafana?.host?.value ?? PlatformNames.DefaultHost.grafana, "/", .platform("Grafana"),
                         monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span
                     ))
             }

@@ -33,13 +33,18 @@ struct StackResolver {
                 email: syntax.tls?.email?.value),
             proxy: ProxySettings(
                 kind: syntax.proxy?.kind?.value ?? .traefik,
-                dashboardHost: syntax.proxy?.dashboard.flatMap { hostToggle($0.value, defaultLabel: "proxy") },
+                dashboardHost: syntax.proxy?.dashboard.flatMap {
+                    hostToggle($0.value, defaultLabel: PlatformNames.DefaultHost.proxyDashboard)
+                },
                 replicas: syntax.proxy?.replicas?.value ?? .global),
             cluster: cluster,
             registry: syntax.registry.map { registry in
                 RegistrySettings(
-                    host: expand(registry.host?.value ?? "registry"), users: registry.users.map(\.value),
-                    mirrorHost: registry.mirror.flatMap { hostToggle($0.value, defaultLabel: "mirror") },
+                    host: expand(registry.host?.value ?? PlatformNames.DefaultHost.registry),
+                    users: registry.users.map(\.value),
+                    mirrorHost: registry.mirror.flatMap {
+                        hostToggle($0.value, defaultLabel: PlatformNames.DefaultHost.mirror)
+                    },
                     backup: registry.backup?.value)
             },
             identity: syntax.identity.map(resolveIdentity),
@@ -111,7 +116,7 @@ struct StackResolver {
 
     func resolveIdentity(_ identity: IdentitySyntax) -> IdentitySettings {
         IdentitySettings(
-            host: expand(identity.host?.value ?? "auth"),
+            host: expand(identity.host?.value ?? PlatformNames.DefaultHost.identity),
             realm: identity.realm?.value ?? syntax.name?.value ?? "stack",
             database: identity.database?.value ?? Self.onlyPostgres(syntax.databases) ?? "",
             roles: identity.roles.map(\.value),
@@ -140,7 +145,7 @@ struct StackResolver {
             g?.auth?.value
             ?? (syntax.identity != nil ? .oidc : .basic)
         return MonitoringSettings.Grafana(
-            host: expand(g?.host?.value ?? "grafana"), auth: auth,
+            host: expand(g?.host?.value ?? PlatformNames.DefaultHost.grafana), auth: auth,
             adminRole: g?.adminRole?.value, editorRole: g?.editorRole?.value)
     }
 
@@ -173,7 +178,7 @@ struct StackResolver {
         let stackName = syntax.name?.value ?? "stack"
         let image =
             app.image?.value
-            ?? "\(expand(syntax.registry?.host?.value ?? "registry"))/\(stackName)/\(app.name.value):latest"
+            ?? "\(expand(syntax.registry?.host?.value ?? PlatformNames.DefaultHost.registry))/\(stackName)/\(app.name.value):latest"
         var resolved = App(
             name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,
             port: app.port?.value ?? defaults.port,

@@ -82,6 +82,17 @@ enum PlatformNames {
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.
     static let registryPasswordSecret = "registry-htpasswd"
 
+    // MARK: Host names
+
+    /// The host labels platform services get under the domain when the manifest names none.
+    enum DefaultHost {
+        static let identity = "auth"
+        static let registry = "registry"
+        static let mirror = "mirror"
+        static let grafana = "grafana"
+        static let proxyDashboard = "proxy"
+    }
+
     // MARK: Names in the swarm
 
     /// Swarm refuses secret and config names longer than this.

@@ -96,4 +96,33 @@ import Testing
         let stackFile = try #require(BuildPipeline.build(stack).tree.file("stack.yml")).contents
         #expect(stackFile.contains("- node.labels.cost == $$(id)"), "\(stackFile)")
     }
+
+    /// With ACME the proxy is one pinned task; a VIP on several managers does not follow it
+    /// until keepalived is generated: a warning at the VIP, not with a proxy on every manager.
+    @Test func aVIPWithOneACMEProxyIsWarned() {
+        let warning = expectOnly(
+            Codes.vipSingleProxy,
+            in: """
+                stackc: 1
+                name: shop
+                domain: shop.example.org
+                tls: {mode: acme, email: ops@example.org}
+                cluster: {managers: 3, vip: 1️⃣192.168.56.100}
+                apps: {web: {image: "nginx:1.27", port: 80, host: www}}
+                """)
+        #expect(warning?.severity == .warning)
+        let provided = StackCompiler.check(
+            SourceFile(
+                path: "shop.yml",
+                bytes: Array(
+                    """
+                    stackc: 1
+                    name: shop
+                    domain: shop.example.org
+                    tls: {mode: provided}
+                    cluster: {managers: 3, vip: 192.168.56.100}
+                    apps: {web: {image: "nginx:1.27", port: 80, host: www}}
+                    """.utf8)))
+        #expect(!provided.diagnostics.contains { $0.code == Codes.vipSingleProxy })
+    }
 }

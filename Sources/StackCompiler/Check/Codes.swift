@@ -50,6 +50,7 @@ enum Codes {
     static let noEffect = DiagnosticCode("W309", "no-effect")
     static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
     static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
+    static let vipSingleProxy = DiagnosticCode("W312", "vip-single-proxy")
 
     // Build: images that cannot run what stackc asks of them.
     static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
@@ -71,6 +72,6 @@ enum Codes {
         acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
-        unpinnedImage, missingImageTool, unknownImageTools, unreadableDeliveredFile, internalConflict,
+        unpinnedImage, vipSingleProxy, missingImageTool, unknownImageTools, unreadableDeliveredFile, internalConflict,
     ]
 }

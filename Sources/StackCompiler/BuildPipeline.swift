@@ -48,7 +48,8 @@ public enum BuildPipeline {
         _ stack: ResolvedStack, deliveredFiles: [String: DeliveredFileContents]? = nil
     ) -> [Diagnostic] {
         let finished = contribute(
-            stack, sourceDirectory: ".", deliveredFiles: deliveredFiles, passes: passes.filter(\.affectsDiagnostics))
+            stack, sourceDirectory: ".", deliveredFiles: deliveredFiles, passes: passes.filter(\.affectsDiagnostics),
+            renders: false)
         let (_, renderWarnings) = EntrypointWrapperRenderer.render(finished, scripts: false)
         return conflicts(finished) + renderWarnings + finished.warnings
     }
@@ -67,11 +68,12 @@ public enum BuildPipeline {
     /// The first phase: every pass contributes, then the plan is finished.
     static func contribute(
         _ stack: ResolvedStack, sourceDirectory: String, deliveredFiles: [String: DeliveredFileContents]?,
-        passes: [any BuildPass]
+        passes: [any BuildPass], renders: Bool = true
     ) -> FinishedPlan {
-        let context = BuildContext(
+        var context = BuildContext(
             sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name,
             sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles)
+        context.renders = renders
         var plan = BuildPlan(context: context)
         for pass in passes {
             pass.contribute(stack, to: &plan)

@@ -50,11 +50,12 @@ struct BuildPlan {
             return
         }
         serviceIndex[name] = services.count
-        services.append((name, service))
+        services.append((name, context.renders ? service : PlannedService(image: service.image)))
     }
 
     /// Records a change to a service that another pass adds (before or after this one).
     mutating func amend(_ service: String, _ change: Amendment) {
+        guard context.renders else { return }
         amendments.append((service, change))
     }
 
@@ -72,16 +73,19 @@ struct BuildPlan {
 
     /// Asks the edge proxy to route a host (and path) to a service.
     mutating func addRoute(_ route: ProxyRoute) {
+        guard context.renders else { return }
         routes.append(route)
     }
 
     /// Declares a network once.
     mutating func addNetwork(_ name: String, _ network: PlannedNetwork = PlannedNetwork()) {
+        guard context.renders else { return }
         if declared.insert(.network(name)).inserted { networks.append((name, network)) }
     }
 
     /// Declares a volume once.
     mutating func addVolume(_ name: String, _ volume: PlannedVolume = PlannedVolume()) {
+        guard context.renders else { return }
         if declared.insert(.volume(name)).inserted { volumes.append((name, volume)) }
     }
 
@@ -89,6 +93,7 @@ struct BuildPlan {
     /// Returns the secret's key, for services to mount.
     @discardableResult
     mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
+        guard context.renders else { return key }
         if declared.insert(.secret(key)).inserted {
             secrets.append(
                 PlannedSecret(key: key, name: PlatformNames.fitted("\(context.stackName)_\(key)"), recipe: recipe))
@@ -98,6 +103,7 @@ struct BuildPlan {
 
     /// Declares a secret the operator creates under its own name (the manifest's `secrets`).
     mutating func declareOperatorSecret(_ name: String) {
+        guard context.renders else { return }
         if declared.insert(.secret(name)).inserted {
             secrets.append(PlannedSecret(key: name, name: name, recipe: nil))
         }
@@ -105,6 +111,7 @@ struct BuildPlan {
 
     /// Adds a generated file that stays in the output folder.
     mutating func addFile(_ path: String, _ contents: @autoclosure @escaping () -> String, executable: Bool = false) {
+        guard context.renders else { return }
         guard declared.insert(.file(path)).inserted else {
             conflicts.append("two passes write '\(path)'")
             return
@@ -117,6 +124,7 @@ struct BuildPlan {
     mutating func addConfigFile(
         key: String, path: String, contents: @autoclosure @escaping () -> String, executable: Bool = false
     ) -> String {
+        guard context.renders else { return key }
         guard declared.insert(.file(path)).inserted, declared.insert(.config(key)).inserted else {
             conflicts.append("two passes write '\(path)' or the config '\(key)'")
             return key
@@ -127,6 +135,7 @@ struct BuildPlan {
 
     /// Adds a step `deploy.sh` runs before it deploys.
     mutating func addDeployStep(_ step: DeployStep) {
+        guard context.renders else { return }
         deploySteps.append(step)
     }
 
@@ -176,7 +185,7 @@ struct BuildPlan {
             }
             services[slot].service = companion.make(from: services[position].service)
         }
-        conflicts += Self.pinNodeLocalState(&services, volumes: volumes)
+        if context.renders { conflicts += Self.pinNodeLocalState(&services, volumes: volumes) }
         for route in routes where serviceIndex[route.service] == nil {
             conflicts.append(
                 "a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
@@ -289,6 +298,9 @@ struct BuildContext {
     let stackName: String
     /// The manifest's folder as seen from the output folder, for build contexts in `deploy.sh`.
     let sourceDirectory: String
+    /// False for `lint`: the plan keeps only what diagnostics need (which services exist, the
+    /// start-up steps, the warnings), and drops the rest as it is contributed.
+    var renders = true
     /// The files apps deliver (`files`), by the path the manifest gives, as the caller read them;
     /// nil when they are not to be checked (`lint` without the files at hand).
     var deliveredFiles: [String: DeliveredFileContents]? = [:]

@@ -14,11 +14,9 @@ enum PlatformNames {
     /// it alone (Nextcloud's `TRUSTED_PROXIES`). One of 4096 /24s in 10.240.0.0/12, chosen by
     /// the stack's name, above where Swarm's default pool (10.0.0.0/8, from the bottom) assigns.
     static func publicSubnet(stack: String) -> String {
-        let digest = SHA256.hex(stack)
-        let bytes = digest.utf8.prefix(4).map {
-            UInt8(ascii: "0") <= $0 && $0 <= UInt8(ascii: "9") ? Int($0) - 48 : Int($0) - 87
-        }
-        return "10.\(240 + bytes[0]).\(bytes[1] * 16 + bytes[2]).0/24"
+        // The first 12 bits of the name's SHA-256: 4 for the second octet, 8 for the third.
+        let digest = SHA256.digest(Array(stack.utf8))
+        return "10.\(240 + Int(digest[0] >> 4)).\(Int(digest[0] & 0x0F) << 4 | Int(digest[1] >> 4)).0/24"
     }
 
     /// The network a database server shares with its consumers only.

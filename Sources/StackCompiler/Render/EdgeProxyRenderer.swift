@@ -25,6 +25,24 @@ struct RenderedEdge {
 
 /// How the edge proxy runs, whichever it is.
 enum EdgeDeployment {
+    /// The proxy's service as both proxies start it: on the public network (declared in the
+    /// proxy's own plan), ports 80 and 443 bound on its nodes, deployed as `apply` says.
+    static func service(image: String, _ edge: EdgePlan, in plan: inout BuildPlan) -> PlannedService {
+        plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: edge.stackName))
+        var service = PlannedService(image: image)
+        service.networks = [PlatformNames.publicNetwork]
+        service.ports = [80, 443].map { PublishedPort(target: $0, published: $0, transport: .tcp, mode: .host) }
+        apply(edge, to: &service)
+        return service
+    }
+
+    /// The proxy's health check: `test` every 10 s, 3 tries of 5 s, after 10 s to start.
+    static func healthCheck(_ test: PlannedService.HealthCheck.Test) -> PlannedService.HealthCheck {
+        PlannedService.HealthCheck(
+            test: test, interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3,
+            startPeriod: TimeSpan(seconds: 10))
+    }
+
     /// Global on the managers (Traefik reads the Swarm API, which only managers serve), or the
     /// replicas asked for, one per node; one replica with ACME, whose account and certificates
     /// live in one file. Its ports are bound on the node, so a new task cannot start beside the

@@ -20,10 +20,7 @@ enum HAProxyRenderer: EdgeProxyRenderer {
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
         let certificate = EdgeCertificate.require(edge, &own)
-        own.addNetwork(PlatformNames.publicNetwork, .edge(stack: edge.stackName))
-        var service = PlannedService(image: Self.image)
-        service.networks = [PlatformNames.publicNetwork]
-        service.ports = [80, 443].map { PublishedPort(target: $0, published: $0, transport: .tcp, mode: .host) }
+        var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         if let certificate {
             service.secrets = [(certificate.certificateSecret, "tls.pem"), (certificate.keySecret, "tls.pem.key")]
         }
@@ -40,11 +37,8 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         service.files = [(key, Self.configPath, 0o444)]
         service.command = .words(
             ["/bin/sh", "-c", (exports + ["exec haproxy -W -db -f \(Self.configPath)"]).joined(separator: "; ")])
-        service.health = PlannedService.HealthCheck(
-            test: .shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"),
-            interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 3,
-            startPeriod: TimeSpan(seconds: 10))
-        EdgeDeployment.apply(edge, to: &service)
+        service.health = EdgeDeployment.healthCheck(
+            .shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"))
         own.addService(PlatformService.haproxy.name, service)
         return RenderedEdge(plan: own.finish(), labels: [])
     }

@@ -15,11 +15,8 @@ enum TraefikRenderer: EdgeProxyRenderer {
         var own = BuildPlan(context: plan.context)
         let certificate = EdgeCertificate.require(edge, &own)
         let network = "\(edge.stackName)_\(PlatformNames.publicNetwork)"
-        own.addNetwork(PlatformNames.publicNetwork, .edge(stack: edge.stackName))
-        var service = PlannedService(image: Self.image)
+        var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         service.command = .words(["--configFile=\(Self.staticPath)"])
-        service.networks = [PlatformNames.publicNetwork]
-        service.ports = [80, 443].map { PublishedPort(target: $0, published: $0, transport: .tcp, mode: .host) }
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
         let header = plan.context.headerLines
         let staticKey = own.addConfigFile(
@@ -51,10 +48,8 @@ enum TraefikRenderer: EdgeProxyRenderer {
             own.addVolume(PlatformNames.acmeVolume, PlannedVolume(sharedFolder: edge.sharedFolder))
             service.volumes = [(PlatformNames.acmeVolume, "/letsencrypt")]
         }
-        service.health = PlannedService.HealthCheck(
-            test: .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]), interval: TimeSpan(seconds: 10),
-            timeout: TimeSpan(seconds: 5), retries: 3, startPeriod: TimeSpan(seconds: 10))
-        EdgeDeployment.apply(edge, to: &service)
+        service.health = EdgeDeployment.healthCheck(
+            .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]))
         own.addService(PlatformService.traefik.name, service)
         return RenderedEdge(plan: own.finish(), labels: labels)
     }

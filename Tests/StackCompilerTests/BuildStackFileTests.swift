@@ -159,9 +159,9 @@ struct StackFileExpectations {
                 "\(app.name): max_replicas_per_node \(String(describing: deploy["placement"]?["max_replicas_per_node"]))"
             )
             let update = deploy["update_config"]
-            #expect(update?["order"]?.string == app.update.order)
+            #expect(update?["order"]?.string == app.update.order.rawValue)
             #expect(update?["parallelism"]?.int == app.update.parallelism)
-            #expect(update?["failure_action"]?.string == app.update.failureAction)
+            #expect(update?["failure_action"]?.string == app.update.failureAction.rawValue)
             #expect(
                 Self.seconds(update?["delay"]) == app.update.delay?.seconds,
                 "\(app.name): update delay \(String(describing: update?["delay"]))")

@@ -206,9 +206,9 @@ import Testing
     @Test func updateDefaults() throws {
         let update = try #require(
             resolved("stackc: 1\nname: shop\napps:\n  web: {image: nginx:1.27}\n")?.apps.first?.update)
-        #expect(update.order == "start-first")
+        #expect(update.order.rawValue == "start-first")
         #expect(update.parallelism == 1)
-        #expect(update.failureAction == "rollback")
+        #expect(update.failureAction.rawValue == "rollback")
         #expect(update.delay == nil)
         #expect(update.monitor == nil)
     }
@@ -224,9 +224,9 @@ import Testing
                     image: nginx:1.27
                     update: {order: stop-first, parallelism: 2, failure_action: pause, delay: 1m30s, monitor: 1h}
                 """)?.apps.first?.update)
-        #expect(update.order == "stop-first")
+        #expect(update.order.rawValue == "stop-first")
         #expect(update.parallelism == 2)
-        #expect(update.failureAction == "pause")
+        #expect(update.failureAction.rawValue == "pause")
         #expect(update.delay == TimeSpan(seconds: 90))
         #expect(update.monitor == TimeSpan(seconds: 3600))
     }

@@ -216,9 +216,9 @@ struct StackResolver {
                     reserveMemory: r.reserveMemory?.value)
             },
             update: UpdatePolicy(
-                order: (app.update?.order?.value ?? .startFirst).rawValue,
+                order: app.update?.order?.value ?? .startFirst,
                 parallelism: app.update?.parallelism?.value ?? 1,
-                failureAction: (app.update?.failureAction?.value ?? .rollback).rawValue,
+                failureAction: app.update?.failureAction?.value ?? .rollback,
                 delay: app.update?.delay?.value, monitor: app.update?.monitor?.value),
             command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
             span: app.name.span)

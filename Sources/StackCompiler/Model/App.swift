@@ -132,11 +132,24 @@ struct Resources: Sendable {
 
 /// Rolling update settings.
 struct UpdatePolicy: Sendable {
-    var order: String
+    var order: UpdateOrder
     var parallelism: Int
-    var failureAction: String
+    var failureAction: UpdateFailureAction
     var delay: TimeSpan?
     var monitor: TimeSpan?
+}
+
+/// `update.order`: whether a new task starts before the old one stops. The raw value is the
+/// manifest's word.
+enum UpdateOrder: String, CaseIterable, Sendable {
+    case startFirst = "start-first"
+    case stopFirst = "stop-first"
+}
+
+/// `update.failure_action`: what happens when an update fails.
+enum UpdateFailureAction: String, CaseIterable, Sendable {
+    case rollback, pause
+    case `continue`
 }
 
 /// What a preset knows about an image.

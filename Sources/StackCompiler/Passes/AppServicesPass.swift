@@ -32,11 +32,9 @@ struct AppServicesPass: BuildPass {
             service.placement = PlannedPlacement(app.placement)
             service.resources = app.resources
             service.update = Self.update(app.update)
-            service.rollback = service.update.map { update in
-                PlannedService.UpdatePolicy(
-                    parallelism: update.parallelism, delay: nil, failureAction: .pause, monitor: update.monitor,
-                    order: update.order)
-            }
+            service.rollback = PlannedService.UpdatePolicy(
+                parallelism: app.update.parallelism, delay: nil, failureAction: .pause, monitor: app.update.monitor,
+                order: app.update.order)
             plan.addService(app.name, service)
             if let route = app.route, let port = app.port {
                 let auth: ProxyRoute.Auth
@@ -156,12 +154,9 @@ struct AppServicesPass: BuildPass {
     }
 
     /// The manifest's update policy (checked by the front end, so every spelling is known).
-    static func update(_ policy: UpdatePolicy) -> PlannedService.UpdatePolicy? {
-        guard let order = PlannedService.UpdatePolicy.Order(manifest: policy.order),
-            let failureAction = PlannedService.UpdatePolicy.FailureAction(manifest: policy.failureAction)
-        else { return nil }
-        return PlannedService.UpdatePolicy(
-            parallelism: policy.parallelism, delay: policy.delay, failureAction: failureAction,
-            monitor: policy.monitor, order: order)
+    static func update(_ policy: UpdatePolicy) -> PlannedService.UpdatePolicy {
+        PlannedService.UpdatePolicy(
+            parallelism: policy.parallelism, delay: policy.delay, failureAction: policy.failureAction,
+            monitor: policy.monitor, order: policy.order)
     }
 }

@@ -101,13 +101,11 @@ struct PlannedService {
 
     /// How a new version replaces the old, or the old comes back.
     struct UpdatePolicy {
-        enum Order { case startFirst, stopFirst }
-        enum FailureAction { case rollback, pause, `continue` }
         var parallelism: Int
         var delay: TimeSpan?
-        var failureAction: FailureAction
+        var failureAction: UpdateFailureAction
         var monitor: TimeSpan?
-        var order: Order
+        var order: UpdateOrder
     }
 }
 
@@ -145,28 +143,5 @@ struct PlannedPlacement {
         var placement = PlannedPlacement(role: role, labels: labels, node: node)
         placement.pin = pin
         return placement
-    }
-}
-
-extension PlannedService.UpdatePolicy.Order {
-    /// The manifest's spelling (`start-first`, `stop-first`).
-    init?(manifest text: String) {
-        switch text {
-        case "start-first": self = .startFirst
-        case "stop-first": self = .stopFirst
-        default: return nil
-        }
-    }
-}
-
-extension PlannedService.UpdatePolicy.FailureAction {
-    /// The manifest's spelling (`rollback`, `pause`, `continue`).
-    init?(manifest text: String) {
-        switch text {
-        case "rollback": self = .rollback
-        case "pause": self = .pause
-        case "continue": self = .continue
-        default: return nil
-        }
     }
 }

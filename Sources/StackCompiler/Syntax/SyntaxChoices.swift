@@ -1,6 +1,6 @@
 /// The closed choices of the manifest that the model keeps as Swarm's own words (the storage
-/// settings of the nodes and the rolling update settings); the other choices decode straight
-/// into the model's enums (`TLSSettings.Mode`, `App.Auth`, `Database.Engine`, …).
+/// settings of the nodes); the other choices decode straight into the model's enums
+/// (`TLSSettings.Mode`, `App.Auth`, `Database.Engine`, `UpdateOrder`, …).
 ///
 /// A case's raw value is the word written in the manifest; the order of the cases is the order
 /// messages list them in.
@@ -11,16 +11,4 @@ enum StorageDriver: String, CaseIterable {
 /// `cluster.shared_storage`: what several nodes mount so that a volume is the same everywhere.
 enum SharedStorage: String, CaseIterable {
     case none, nfs, glusterfs, cephfs
-}
-
-/// `update.order`: whether a new task starts before the old one stops.
-enum UpdateOrder: String, CaseIterable {
-    case startFirst = "start-first"
-    case stopFirst = "stop-first"
-}
-
-/// `update.failure_action`: what Swarm does when an update fails.
-enum UpdateFailureAction: String, CaseIterable {
-    case rollback, pause
-    case `continue`
 }

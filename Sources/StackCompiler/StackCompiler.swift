@@ -62,15 +62,8 @@ public enum StackCompiler {
     public static func lint(
         _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])? = nil
     ) -> CheckResult {
-        var result = check(source)
-        guard let stack = result.stack else {
-            // The manifest's own errors stop the build, not the files it delivers.
-            if let resolved = result.resolved, let deliveredFiles {
-                result.diagnostics = merged(
-                    result.diagnostics, DeliveredFilesPass.problems(resolved, deliveredFiles(resolved)))
-            }
-            return result
-        }
+        var result = check(source, deliveredFiles: deliveredFiles)
+        guard let stack = result.stack else { return result }
         let built = BuildPipeline.diagnostics(stack, deliveredFiles: deliveredFiles?(stack))
         guard !built.isEmpty else { return result }
         result.diagnostics = merged(result.diagnostics, built)
@@ -78,11 +71,17 @@ public enum StackCompiler {
         return result
     }
 
-    /// The problems of the files a manifest with errors delivers (see `CheckResult.resolved`).
-    public static func deliveredFileProblems(
-        _ resolved: ResolvedStack, _ contents: [String: DeliveredFileContents]
-    ) -> [Diagnostic] {
-        DeliveredFilesPass.problems(resolved, contents)
+    /// `check`, and for a manifest with errors (which the build does not run for) also the
+    /// problems of the files it delivers, read by `deliveredFiles`: every problem in one run.
+    public static func check(
+        _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])?
+    ) -> CheckResult {
+        var result = check(source)
+        if result.stack == nil, let resolved = result.resolved, let deliveredFiles {
+            result.diagnostics = merged(
+                result.diagnostics, DeliveredFilesPass.problems(resolved, deliveredFiles(resolved)))
+        }
+        return result
     }
 
     /// Both lists in one, sorted as every list of diagnostics is.

@@ -29,18 +29,11 @@ struct BuildOptions: ParsableArguments {
         case .success(let read):
             source = read
         }
-        let checked = StackCompiler.check(source)
+        // The manifest's errors stop the build; the files it delivers are still checked.
+        let checked = StackCompiler.check(source) { DeliveredFiles.read($0, manifest: file) }
         var printer = DiagnosticPrinter(format: format)
         guard var stack = checked.stack else {
-            // The manifest's errors stop the build; the files it delivers are still checked.
-            var all = DiagnosticBag()
-            all.report(contentsOf: checked.diagnostics)
-            if let resolved = checked.resolved {
-                all.report(
-                    contentsOf: StackCompiler.deliveredFileProblems(
-                        resolved, DeliveredFiles.read(resolved, manifest: file)))
-            }
-            printer.add(all.sorted, source: source)
+            printer.add(checked.diagnostics, source: source)
             printer.finish()
             throw ExitCode(1)
         }

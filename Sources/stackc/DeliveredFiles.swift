@@ -58,14 +58,8 @@ enum DeliveredFiles {
         guard fstat(descriptor, &status) == 0 else { return .unreadable(ManifestFile.reason(errno)) }
         guard status.st_mode & S_IFMT == S_IFREG else { return .unreadable("is not a regular file") }
         guard Int(status.st_size) <= limit else { return .tooLarge(Int(status.st_size)) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= limit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return .unreadable(ManifestFile.reason(errno)) }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
+        guard let bytes = ManifestFile.readBytes(descriptor, limit: limit, expected: Int(status.st_size)) else {
+            return .unreadable(ManifestFile.reason(errno))
         }
         guard bytes.count <= limit else { return .tooLarge(bytes.count) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .binary }

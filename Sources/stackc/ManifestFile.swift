@@ -20,22 +20,31 @@ enum ManifestFile {
         guard status.st_mode & S_IFMT != S_IFDIR else {
             return .failure(ManifestReadError(path: path, reason: "is a directory"))
         }
-        // Read up to one byte past the limit (the size stat gives may be 0 for a pipe).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(Int(status.st_size), maxBytes) + 1)
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= maxBytes {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return .failure(ManifestReadError(path: path, reason: reason(errno))) }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
+        // The size stat gives may be 0 for a pipe: read, and see.
+        guard let bytes = readBytes(descriptor, limit: maxBytes, expected: Int(status.st_size)) else {
+            return .failure(ManifestReadError(path: path, reason: reason(errno)))
         }
         guard bytes.count <= maxBytes else {
             return .failure(
                 ManifestReadError(path: path, reason: "larger than \(maxBytes / 1024 / 1024) MiB; not a manifest"))
         }
         return .success(SourceFile(path: path, bytes: bytes))
+    }
+
+    /// The bytes of an open file, up to one past `limit` (so that a caller sees it is larger),
+    /// or nil with `errno` set when reading fails.
+    static func readBytes(_ descriptor: Int32, limit: Int, expected: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(expected, 0), limit) + 1)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= limit {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return bytes
     }
 
     /// What an `errno` from opening or reading means, in the words users know.

@@ -1,6 +1,6 @@
-/// A secret the stack expects, and how `deploy.sh` creates it when it does not exist yet.
-/// stackc never writes a secret value: it writes the recipe.
-struct DeploySecret {
+/// How `deploy.sh` creates a secret the stack expects when it does not exist yet (the secret
+/// itself is a `PlannedSecret`). stackc never writes a secret value: it writes the recipe.
+enum DeploySecret {
     /// How the value is made.
     enum Recipe: Equatable {
         /// 32 random bytes as hex (a password only services use; safe in URLs).
@@ -22,10 +22,4 @@ struct DeploySecret {
     enum CertificatePart: String {
         case certificate, key
     }
-
-    /// The key services use in the stack file.
-    var key: String
-    /// The name in the swarm (`<stack>_<key>`).
-    var name: String
-    var recipe: Recipe
 }

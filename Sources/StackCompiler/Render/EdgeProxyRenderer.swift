@@ -47,7 +47,7 @@ enum EdgeDeployment {
     /// replicas asked for, one per node; one replica with ACME, whose account and certificates
     /// live in one file. Its ports are bound on the node, so a new task cannot start beside the
     /// old one there: updates stop first.
-    static func apply(_ edge: EdgePlan, to service: inout PlannedService) {
+    private static func apply(_ edge: EdgePlan, to service: inout PlannedService) {
         switch (edge.replicas, edge.tls.mode) {
         case (.count(let count), _):
             service.kind = .replicated(count)

@@ -11,6 +11,8 @@ public enum BuildPipeline {
             DatabaseServersPass(),
             DatabaseInitPass(),
             NextcloudPresetPass(),
+            IdentityPass(),
+            SingleSignOnPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

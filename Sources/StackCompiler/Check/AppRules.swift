@@ -6,7 +6,8 @@ enum AppRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         for app in syntax.apps {
             let name = app.name.value
-            if !app.imageOrBuildWritten {
+            // A preset knows its image: only a generic app must name one.
+            if !app.imageOrBuildWritten, (app.preset?.value ?? .generic) == .generic {
                 report.error(
                     Codes.imageOrBuild, "app '\(name)' has neither 'image' nor 'build'", at: app.name.span,
                     expected: "'image:' (such as nginx:1.27-alpine) or 'build:' (a folder)",

@@ -38,6 +38,7 @@ enum Codes {
     static let mountOverlap = DiagnosticCode("E222", "mount-overlap")
     static let portConflict = DiagnosticCode("E223", "port-conflict")
     static let presetImageMismatch = DiagnosticCode("E224", "preset-image-mismatch")
+    static let signInNeedsTraefik = DiagnosticCode("E225", "sign-in-needs-traefik")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -69,7 +70,7 @@ enum Codes {
         oidcWithoutHTTPS, missingPort, buildWithoutRegistry, storageDriverNeedsDisk, vipOutsideNetwork,
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
-        acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch,
+        acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch, signInNeedsTraefik,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
         unpinnedImage, vipSingleProxy, missingImageTool, unknownImageTools, unreadableDeliveredFile, internalConflict,

@@ -63,6 +63,15 @@ enum RouteRules: CheckRule {
                     Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
                     at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
             }
+            if (app.preset?.value ?? .generic) == .generic, syntax.proxy?.kind?.value == .haproxy {
+                report.error(
+                    Codes.signInNeedsTraefik,
+                    "app '\(name)' signs in with 'auth: oidc' through an authenticating proxy, which stackc wires into Traefik only, but the proxy is HAProxy",
+                    at: auth.span, expected: "'proxy: {kind: traefik}' (the default)",
+                    help:
+                        "use Traefik, or 'auth: basic'; only an app that speaks OIDC itself ('preset: nextcloud') signs in with HAProxy"
+                )
+            }
             if let https = app.https, !https.value {
                 report.error(
                     Codes.oidcWithoutHTTPS,

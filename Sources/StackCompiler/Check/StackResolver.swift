@@ -177,7 +177,7 @@ struct StackResolver {
         let replicas = app.replicas?.value ?? .count(1)
         let stackName = syntax.name?.value ?? "stack"
         let image =
-            app.image?.value
+            app.image?.value ?? (app.build == nil ? defaults.image : nil)
             ?? "\(expand(syntax.registry?.host?.value ?? PlatformNames.DefaultHost.registry))/\(stackName)/\(app.name.value):latest"
         var resolved = App(
             name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,

@@ -156,11 +156,13 @@ enum UpdateFailureAction: String, CaseIterable, Sendable {
 struct PresetDefaults: Sendable {
     var port: Int?
     var healthPath: String?
+    /// The image an app of the preset runs when the manifest names none.
+    var image: String?
 
     static func of(_ preset: App.Preset) -> PresetDefaults {
         switch preset {
-        case .generic: return PresetDefaults(port: nil, healthPath: nil)
-        case .nextcloud: return PresetDefaults(port: 80, healthPath: "/status.php")
+        case .generic: return PresetDefaults(port: nil, healthPath: nil, image: nil)
+        case .nextcloud: return PresetDefaults(port: 80, healthPath: "/status.php", image: "nextcloud:30-apache")
         }
     }
 }

@@ -75,6 +75,49 @@ enum PlatformNames {
     /// Where Traefik keeps its ACME account and certificates.
     static let acmeVolume = "traefik-acme"
 
+    // MARK: Identity
+
+    /// The bootstrap administrator's password in Keycloak's `master` realm (user `admin`).
+    static let keycloakAdminSecret = "keycloak-admin-password"
+    /// The one-shot job that brings the running Keycloak's realm in line with the realm file.
+    static let realmSyncService = "keycloak-realm"
+    /// The realm file, in the output folder, and the config that delivers it.
+    static func realmFile(_ realm: String) -> String { "keycloak/\(realm)-realm.json" }
+    static let realmConfig = "keycloak-realm"
+    /// The partial imports the reconciler sends: what may be new, and the clients.
+    static func realmAdditionsFile(_ realm: String) -> String { "keycloak/\(realm)-additions.json" }
+    static let realmAdditionsConfig = "keycloak-realm-additions"
+    static func realmClientsFile(_ realm: String) -> String { "keycloak/\(realm)-clients.json" }
+    static let realmClientsConfig = "keycloak-realm-clients"
+    /// The reconciler's script and its config.
+    static let realmSyncFile = "keycloak/realm-sync.sh"
+    static let realmSyncConfig = "keycloak-realm-sync"
+    /// The network Keycloak's replicas share with each other only (their cluster traffic).
+    static let identityClusterNetwork = "identity-cluster"
+
+    /// The address range of the cluster network: fixed, so that Keycloak's replicas bind their
+    /// cluster transport to it and not to another network they are on. One of 4096 /24s in
+    /// 10.224.0.0/12 (below the public network's range), chosen by the stack's name.
+    static func identityClusterSubnet(stack: String) -> String {
+        let digest = SHA256.digest(Array("identity:\(stack)".utf8))
+        return "10.\(224 + Int(digest[0] >> 4)).\(Int(digest[0] & 0x0F) << 4 | Int(digest[1] >> 4)).0/24"
+    }
+
+    /// The secret of an OIDC client of the realm, which Keycloak and the client both read.
+    static func oidcClientSecret(client: String) -> String { "oidc-\(client)-client-secret" }
+    /// The variable Keycloak's realm file reads that secret from (`${...}` in the file).
+    static func oidcClientSecretVariable(client: String) -> String {
+        "STACKC_OIDC_SECRET_" + client.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+    /// The authenticating proxy in front of an app with `auth: oidc` that has no native sign-in.
+    static func signInProxy(app: String) -> String { "\(app)-sso" }
+    /// The key that sealed the sign-in proxy's cookies.
+    static func signInCookieSecret(app: String) -> String { "\(app)-sso-cookie" }
+    /// The Nextcloud hook that registers the realm as its OIDC provider.
+    static func nextcloudOIDCHook(app: String) -> String { "\(app)-oidc-hook" }
+    /// The OIDC client of Grafana in the realm.
+    static let grafanaClient = "grafana"
+
     // MARK: Registry
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.
@@ -171,7 +214,7 @@ extension ResolvedStack {
     /// manifest's names clear of them and within Swarm's length.
     var platformServiceNames: [String] {
         var names = [proxy.kind == .traefik ? PlatformService.traefik.name : PlatformService.haproxy.name]
-        if identity != nil { names.append(PlatformService.keycloak.name) }
+        if identity != nil { names += [PlatformService.keycloak.name, PlatformNames.realmSyncService] }
         if let registry {
             names.append(PlatformService.registry.name)
             if registry.mirrorHost != nil { names.append(PlatformService.registryMirror.name) }
@@ -179,6 +222,9 @@ extension ResolvedStack {
         if monitoring.grafana != nil { names.append(PlatformService.grafana.name) }
         for app in apps where app.preset == .nextcloud {
             names += [PlatformNames.nextcloudCron(app: app.name), PlatformNames.nextcloudRedis(app: app.name)]
+        }
+        for app in apps where app.auth == .oidc && app.preset == .generic {
+            names.append(PlatformNames.signInProxy(app: app.name))
         }
         for database in databases where database.engine != .redis {
             names.append(PlatformNames.databaseInitService(database.name))

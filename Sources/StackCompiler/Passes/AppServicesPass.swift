@@ -46,9 +46,9 @@ struct AppServicesPass: BuildPass {
                         secret: plan.requireSecret(
                             PlatformNames.basicAuthSecret(app: app.name), recipe: .htpasswd(users: ["admin"])))
                 case .oidc:
-                    // Fail closed until identity is generated: the app is reachable only once its
-                    // login is.
-                    auth = .refuse(reason: Self.oidcNotGenerated)
+                    // An app with its own OIDC sign-in (a preset's) does its login; any other is
+                    // asked for through the sign-in proxy `SingleSignOnPass` adds.
+                    auth = SingleSignOn.signInProxy(app).map { .signIn($0) } ?? .none
                 }
                 plan.addRoute(
                     ProxyRoute(
@@ -63,10 +63,6 @@ struct AppServicesPass: BuildPass {
     static let healthCommandHelp =
         "give 'health: {command: ...}' with a check the image can run (a list runs without a shell), or 'health: none'"
     static let unknownToolsHelp = "if it has neither, " + healthCommandHelp
-
-    /// Why the proxy refuses an app with `auth: oidc` until identity is generated.
-    static let oidcNotGenerated =
-        "this app signs in with OIDC (auth: oidc), which this stackc does not generate yet; every request is refused until it does"
 
     /// Named volumes: on the shared storage when the cluster has one, so that tasks can move
     /// and several see the same files; else on the node, which pins the app there.

@@ -1,7 +1,7 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (identity, monitoring,
-/// registry, node provisioning, backups, OIDC sign-in, Redis users); contributes one warning per
+/// Reads the keys that ask for artifact families later work adds (monitoring, registry,
+/// node provisioning, backups, Redis users); contributes one warning per
 /// asking key, at that key, so nobody mistakes the output for complete. The front end already
 /// checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
@@ -24,8 +24,6 @@ struct PendingFamiliesPass: BuildPass {
         case statusTable = "see the README's status table for what is generated"
         case redisShared =
             "its consumers share the server without a password of their own; see the README's status table"
-        case oidcRefused =
-            "the proxy refuses every request to the app (403) until it is generated; see the README's status table"
         case registryYours =
             "deploy.sh builds and pushes the image only to a registry you run at that host, with the password it stops to ask for; see the README's status table"
     }
@@ -41,10 +39,6 @@ struct PendingFamiliesPass: BuildPass {
     static func pending(_ stack: ResolvedStack) -> [Pending] {
         let sections = stack.sectionSpans
         var pending: [Pending] = []
-        if stack.identity != nil {
-            pending.append(
-                Pending(span: sections.identity, what: "identity (the Keycloak service, its realm and route)"))
-        }
         if stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil {
             pending.append(
                 Pending(
@@ -79,12 +73,6 @@ struct PendingFamiliesPass: BuildPass {
             }
         }
         for app in stack.apps {
-            if app.auth == .oidc {
-                pending.append(
-                    Pending(
-                        span: app.keySpans.auth ?? app.span, what: "OIDC sign-in for '\(app.name)' (auth: oidc)",
-                        meanwhile: .oidcRefused))
-            }
             if app.build != nil {
                 pending.append(
                     Pending(

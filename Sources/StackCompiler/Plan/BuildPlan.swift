@@ -190,6 +190,14 @@ struct BuildPlan {
             conflicts.append(
                 "a route to '\(route.host)\(route.path)' names the service '\(route.service)', which no pass adds")
         }
+        // A route behind a sign-in proxy that no pass adds would fail open in no proxy, but it is
+        // a mistake all the same: nothing is written.
+        for route in routes {
+            if let proxy = route.signIn, serviceIndex[proxy.service] == nil {
+                conflicts.append(
+                    "the route to '\(route.host)\(route.path)' signs in through '\(proxy.service)', which no pass adds")
+            }
+        }
         for startup in startups where serviceIndex[startup.service] == nil {
             conflicts.append("a start-up wrapper is asked for '\(startup.service)', which no pass adds")
         }

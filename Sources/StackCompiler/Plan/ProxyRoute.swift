@@ -25,14 +25,36 @@ struct ProxyRoute {
         case none
         /// A password from the htpasswd lines in this secret.
         case basic(secret: String)
-        /// No request passes, and the answer says why: the manifest protects the service with a
-        /// login this stackc cannot make yet. Never routed open.
-        case refuse(reason: String)
+        /// A single sign-on session, which the authenticating proxy checks for every request
+        /// and starts when there is none.
+        case signIn(SignInProxy)
     }
 
-    /// Why every request is refused, for a route whose login cannot be made.
-    var refusal: String? {
-        if case .refuse(let reason) = auth { return reason }
+    /// The service that checks a sign-in session, and where: a request passes when its answer to
+    /// `/` (with the request's own host and path in `X-Forwarded-*`) is 2xx; without a session it
+    /// answers with the redirect to the realm's sign-in page. `<prefix>/` on the route's host is
+    /// routed to it, for the sign-in flow (start, callback, sign-out).
+    struct SignInProxy: Equatable {
+        var service: String
+        var port: Int
+        /// `/oauth2` for a route at `/`, else the route's path followed by `/oauth2`.
+        var prefix: String
+
+        /// Where the proxy asks, inside the stack's network.
+        var checkAddress: String { "http://\(service):\(port)/" }
+
+        /// The route of the sign-in flow on the protected route's host: `<prefix>/` to the
+        /// sign-in proxy itself, open (it is the way in).
+        func flowRoute(for protected: ProxyRoute) -> ProxyRoute {
+            ProxyRoute(
+                service: service, host: protected.host, path: prefix, port: port, https: protected.https, sticky: false,
+                auth: .none, healthPath: nil, healthInterval: nil, expectedTasks: 1)
+        }
+    }
+
+    /// The sign-in proxy, for `auth: oidc` through the proxy.
+    var signIn: SignInProxy? {
+        if case .signIn(let proxy) = auth { return proxy }
         return nil
     }
 

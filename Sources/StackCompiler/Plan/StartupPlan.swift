@@ -23,6 +23,8 @@ struct StartupPlan {
         /// Reads the database password from its file and builds `DATABASE_URL` (`postgres` or
         /// `mysql` scheme).
         case databaseURL(scheme: String)
+        /// Reads a secret's file into a variable, for images that read only the environment.
+        case exportSecret(variable: String, file: String)
         /// Waits until the target answers.
         case waitFor(WaitTarget)
         /// Lets one task of several install into a shared folder, the others wait.

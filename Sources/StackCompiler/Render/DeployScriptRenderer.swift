@@ -128,6 +128,8 @@ enum DeployScriptRenderer {
             switch recipe {
             case .randomPassword:
                 lines.append("ensure_random_secret \(ShellQuoting.quote(secret.name))")
+            case .cookieKey:
+                lines.append("ensure_cookie_key_secret \(ShellQuoting.quote(secret.name))")
             case .loginPassword(let user):
                 lines.append("ensure_login_secret \(ShellQuoting.words([secret.name, user]))")
             case .htpasswd(let users):
@@ -175,6 +177,12 @@ enum DeployScriptRenderer {
         ensure_random_secret() {
           secret_exists "$1" && return 0
           random_password | create_secret "$1"
+        }
+
+        # A cipher key of exactly 32 bytes: 32 hex digits.
+        ensure_cookie_key_secret() {
+          secret_exists "$1" && return 0
+          openssl rand -hex 16 | tr -d '\n' | create_secret "$1"
         }
 
         # A password for a person's account: the secret holds it, and so does a file in

@@ -101,6 +101,10 @@ struct EntrypointWrapperRenderer {
                         "export_file DATABASE_PASSWORD \"$DATABASE_PASSWORD_FILE\"",
                         "export DATABASE_URL=\"\(scheme)://$DATABASE_USER:$DATABASE_PASSWORD@$DATABASE_HOST:$DATABASE_PORT/$DATABASE_NAME\"",
                     ] : [], summary: .text("read the database password, build DATABASE_URL"))
+        case .exportSecret(let variable, let file):
+            return RenderedStep(
+                calls: scripts ? ["export_file \(ShellQuoting.words([variable, file]))"] : [],
+                summary: .text("read secrets into the environment"))
         case .waitFor(let target):
             guard let name = waitedFor(target, plan) else { return nil }
             return RenderedStep(calls: scripts ? [wait(for: target, plan)] : [], summary: .waitFor(name))

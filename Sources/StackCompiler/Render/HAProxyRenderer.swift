@@ -168,6 +168,9 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         return .init(header: "frontend https", lines: lines)
     }
 
+    /// Why a route that needs a sign-in proxy is closed with HAProxy.
+    static let signInRefused = "this app signs in through an authenticating proxy, which stackc wires into Traefik only"
+
     static func backend(_ route: ProxyRoute, _ edge: EdgePlan) -> [HAProxyConfig.Section] {
         if route.service == Self.statsService && route.port == 0 {
             return [
@@ -182,8 +185,12 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         }
         var sections: [HAProxyConfig.Section] = []
         var lines = ["balance roundrobin"]
-        if let reason = route.refusal {
-            lines.append("http-request return status 403 content-type text/plain string \(HAProxyConfig.quote(reason))")
+        if route.signIn != nil {
+            // The check refuses `auth: oidc` through an authenticating proxy with HAProxy (E225);
+            // should such a route reach this renderer anyway, it is closed, never open.
+            lines.append(
+                "http-request return status 403 content-type text/plain string \(HAProxyConfig.quote(Self.signInRefused))"
+            )
         }
         if route.basicAuthSecret != nil {
             sections.append(

@@ -210,6 +210,11 @@ enum TraefikRenderer: EdgeProxyRenderer {
         edge.tls.mode == .acme ? .mapping([("certResolver", .string(Self.certificateResolver))]) : .mapping([])
     }
 
+    /// The headers the sign-in proxy answers with, handed to the app: who signed in.
+    static let signedInHeaders = [
+        "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups",
+    ]
+
     /// The `deploy.labels` that route `route` to its service's tasks.
     static func labels(_ route: ProxyRoute, network: String, edge: EdgePlan) -> [(key: String, value: String)] {
         let name = route.name
@@ -228,13 +233,16 @@ enum TraefikRenderer: EdgeProxyRenderer {
             labels.append(("traefik.http.middlewares.\(name)-auth.basicauth.realm", name))
             middlewares.append("\(name)-auth")
         }
-        if let reason = route.refusal {
-            // Traefik has no middleware that answers by itself: an allow list no client can be on
-            // refuses every request (403), and a header says why.
-            labels.append(
-                ("traefik.http.middlewares.\(name)-refused-why.headers.customresponseheaders.X-Stackc-Refused", reason))
-            labels.append(("traefik.http.middlewares.\(name)-refused.ipallowlist.sourcerange", "255.255.255.255/32"))
-            middlewares += ["\(name)-refused-why", "\(name)-refused"]
+        if let proxy = route.signIn {
+            // Every request asks the sign-in proxy first: 2xx passes (with who signed in), any
+            // other answer goes back to the client (the redirect to the sign-in page).
+            let auth = "traefik.http.middlewares.\(name)-sso.forwardauth"
+            labels += [
+                ("\(auth).address", proxy.checkAddress),
+                ("\(auth).trustForwardHeader", "false"),
+                ("\(auth).authResponseHeaders", Self.signedInHeaders.joined(separator: ",")),
+            ]
+            middlewares.append("\(name)-sso")
         }
         if route.https {
             labels += [

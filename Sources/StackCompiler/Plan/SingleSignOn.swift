@@ -1,0 +1,105 @@
+/// Single sign-on as the passes share it: the realm's issuer, its OIDC clients (one per
+/// `auth: oidc` app, and Grafana's), and how each app signs in. The identity pass writes the
+/// clients into the realm and hands Keycloak their secrets; the sign-in pass wires the same
+/// clients into the apps. Both read this one description, so the strings they write (client
+/// ids, redirect URIs, secret names) cannot drift apart.
+enum SingleSignOn {
+    /// The port the authenticating proxy (oauth2-proxy) serves on.
+    static let signInProxyPort = 4180
+    /// The image of the authenticating proxy (distroless: no shell, no HTTP client).
+    static let signInProxyImage = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3"
+    /// The identifier Nextcloud's `user_oidc` knows the realm by (its login button says it).
+    static let nextcloudProvider = "keycloak"
+
+    /// How an app with `auth: oidc` signs in.
+    enum Mechanism: Equatable {
+        /// The app speaks OIDC itself (the Nextcloud preset, through `user_oidc`).
+        case native
+        /// An authenticating proxy in front of it, asked by the edge proxy for every request.
+        case signInProxy
+    }
+
+    /// The mechanism for `app`, when it signs in with OIDC.
+    static func mechanism(_ app: App) -> Mechanism? {
+        guard app.auth == .oidc else { return nil }
+        return app.preset == .nextcloud ? .native : .signInProxy
+    }
+
+    /// The public URL of the realm: the issuer of every token, and where browsers sign in.
+    static func issuer(_ identity: IdentitySettings) -> String {
+        "https://\(identity.host)/realms/\(identity.realm)"
+    }
+
+    /// The realm as services inside the stack reach it (Keycloak answers back-channel requests
+    /// there with its own URL: `hostname-backchannel-dynamic`).
+    static func internalRealmURL(_ identity: IdentitySettings) -> String {
+        "http://\(PlatformService.keycloak.name):\(PlatformService.keycloak.port ?? 8080)/realms/\(identity.realm)"
+    }
+
+    /// `https://host` and the path without a final `/` (empty for `/`).
+    static func base(_ route: Route) -> (origin: String, path: String) {
+        var path = route.path
+        while path.hasSuffix("/") { path.removeLast() }
+        return ("https://\(route.host)", path)
+    }
+
+    /// The sign-in proxy of an app that signs in through one.
+    static func signInProxy(_ app: App) -> ProxyRoute.SignInProxy? {
+        guard mechanism(app) == .signInProxy, let route = app.route else { return nil }
+        return ProxyRoute.SignInProxy(
+            service: PlatformNames.signInProxy(app: app.name), port: signInProxyPort,
+            prefix: base(route).path + "/oauth2")
+    }
+
+    /// Every client of the realm, in manifest order: the apps', then Grafana's.
+    static func clients(_ stack: ResolvedStack) -> [RealmClient] {
+        var clients: [RealmClient] = []
+        for app in stack.apps {
+            guard let mechanism = mechanism(app), let route = app.route else { continue }
+            let (origin, path) = base(route)
+            var client = RealmClient(
+                id: app.name, name: app.name, rootURL: origin + path, redirectURIs: [], webOrigins: [origin],
+                postLogoutRedirectURIs: [origin + path + "/"], backchannelLogoutURL: nil, roles: app.roles)
+            switch mechanism {
+            case .native:
+                client.redirectURIs = [
+                    origin + path + "/apps/user_oidc/code", origin + path + "/index.php/apps/user_oidc/code",
+                ]
+                client.backchannelLogoutURL =
+                    origin + path + "/index.php/apps/user_oidc/backchannel-logout/" + nextcloudProvider
+            case .signInProxy:
+                client.redirectURIs = [origin + path + "/oauth2/callback"]
+            }
+            clients.append(client)
+        }
+        if let grafana = stack.monitoring.grafana, grafana.auth == .oidc, stack.identity != nil {
+            let origin = "https://\(grafana.host)"
+            clients.append(
+                RealmClient(
+                    id: PlatformNames.grafanaClient, name: "Grafana", rootURL: origin,
+                    redirectURIs: [origin + "/login/generic_oauth"], webOrigins: [origin],
+                    postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil, roles: []))
+        }
+        return clients
+    }
+}
+
+/// A confidential OIDC client of the realm.
+struct RealmClient: Equatable {
+    /// The client id: the app's name.
+    var id: String
+    var name: String
+    var rootURL: String
+    /// Exact URIs: Keycloak sends a browser back to no other.
+    var redirectURIs: [String]
+    var webOrigins: [String]
+    var postLogoutRedirectURIs: [String]
+    var backchannelLogoutURL: String?
+    /// Realm roles the app admits (empty: every user of the realm).
+    var roles: [String]
+
+    /// The secret's key in the plan (Keycloak and the client mount it).
+    var secret: String { PlatformNames.oidcClientSecret(client: id) }
+    /// The variable of Keycloak's process the realm file reads the secret from.
+    var secretVariable: String { PlatformNames.oidcClientSecretVariable(client: id) }
+}

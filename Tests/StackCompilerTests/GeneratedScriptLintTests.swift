@@ -24,7 +24,11 @@ import Testing
     /// The dialect a generated script must be written in, from where it goes.
     static func dialect(of path: String) -> String? {
         if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") { return "sh" }
-        if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path == "deploy.sh" { return "bash" }
+        if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path.hasPrefix("keycloak/")
+            || path == "deploy.sh"
+        {
+            return "bash"
+        }
         return nil
     }
 
@@ -66,6 +70,7 @@ import Testing
             "deploy.sh", "postgres/pg-init.sh", "mariadb/maria-init.sh", "mariadb/db-init.sh", "entrypoints/my-app.sh",
             "entrypoints/api.sh", "entrypoints/worker.sh", "entrypoints/cloud.sh", "entrypoints/files.sh",
             "entrypoints/tool.sh", "nextcloud/cloud-installed.sh", "nextcloud/files-installed.sh",
+            "nextcloud/files-oidc.sh", "keycloak/realm-sync.sh", "entrypoints/keycloak.sh",
         ] {
             #expect(paths.contains(expected), "no synthetic manifest makes \(expected)")
         }

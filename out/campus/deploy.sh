@@ -41,6 +41,12 @@ ensure_random_secret() {
   random_password | create_secret "$1"
 }
 
+# A cipher key of exactly 32 bytes: 32 hex digits.
+ensure_cookie_key_secret() {
+  secret_exists "$1" && return 0
+  openssl rand -hex 16 | tr -d '\n' | create_secret "$1"
+}
+
 # A password for a person's account: the secret holds it, and so does a file in
 # CREDENTIALS_DIR (mode 600), so that the operator can log in. Never printed.
 ensure_login_secret() {
@@ -254,6 +260,9 @@ ensure_random_secret campus_pg-admin-password
 ensure_random_secret campus_pg-keycloak-password
 ensure_random_secret campus_pg-nextcloud-password
 ensure_login_secret campus_nextcloud-admin-password admin
+ensure_login_secret campus_keycloak-admin-password admin
+ensure_random_secret campus_oidc-nextcloud-client-secret
+ensure_random_secret campus_oidc-grafana-client-secret
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of apps.

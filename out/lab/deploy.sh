@@ -41,6 +41,12 @@ ensure_random_secret() {
   random_password | create_secret "$1"
 }
 
+# A cipher key of exactly 32 bytes: 32 hex digits.
+ensure_cookie_key_secret() {
+  secret_exists "$1" && return 0
+  openssl rand -hex 16 | tr -d '\n' | create_secret "$1"
+}
+
 # A password for a person's account: the secret holds it, and so does a file in
 # CREDENTIALS_DIR (mode 600), so that the operator can log in. Never printed.
 ensure_login_secret() {

@@ -22,7 +22,8 @@ struct IdentityPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         guard let identity = stack.identity, let database = stack.database(identity.database) else { return }
         let keycloak = PlatformService.keycloak.name
-        let clients = SingleSignOn.clients(stack)
+        // `lint` keeps only the service and its start-up: the clients only matter for files.
+        let clients = plan.context.renders ? SingleSignOn.clients(stack) : []
         let header = plan.context.headerLines
 
         let realm = plan.addConfigFile(

@@ -132,6 +132,7 @@ heartbeat() {
   [ ! -f "$3" ] || rm -rf "$4"
 }
 
+wait_for_tcp keycloak 8080
 wait_for_tcp pg 5432
 run_once /var/www/html
 

@@ -33,7 +33,9 @@ enum ServiceNameRules: CheckRule {
     }
 
     static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
-        let platform = stack.platformServiceNames
+        // A set: a stack adds a service per app with some features (a sign-in proxy per
+        // `auth: oidc` app), and every app's name is looked up.
+        let platform = Set(stack.platformServiceNames)
         var seen: [String: String] = [:]
         for database in syntax.databases {
             seen[database.name.value] = "database '\(database.name.value)'"

@@ -187,8 +187,20 @@ enum RouteRules: CheckRule {
     }
 
     static func appRoutes(_ syntax: ManifestSyntax) -> [WrittenRoute] {
-        syntax.apps.compactMap { app in
-            app.host.map { ($0.value, app.path?.value ?? "/", .app(app.name.value), $0.span) }
+        var routes: [WrittenRoute] = []
+        for app in syntax.apps {
+            guard let host = app.host else { continue }
+            let path = app.path?.value ?? "/"
+            routes.append((host.value, path, .app(app.name.value), host.span))
+            // An app behind a sign-in proxy also takes `<path>/oauth2` on its host, for the
+            // sign-in flow.
+            if let auth = app.auth, auth.value == .oidc, (app.preset?.value ?? .generic) == .generic {
+                var base = path
+                while base.hasSuffix("/") { base.removeLast() }
+                routes.append(
+                    (host.value, base + "/oauth2", .platform("the sign-in of app '\(app.name.value)'"), auth.span))
+            }
         }
+        return routes
     }
 }

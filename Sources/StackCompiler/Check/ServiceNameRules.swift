@@ -10,8 +10,12 @@ enum ServiceNameRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         checkConflicts(syntax, stack, &report)
         guard let stackName = syntax.name else { return }
+        // An app's own companions (its sign-in proxy) count against its name.
         let owned: [(String, SourceSpan)] =
-            syntax.apps.map { ($0.name.value, $0.name.span) }
+            syntax.apps.map { app in
+                let signIn = app.auth?.value == .oidc && (app.preset?.value ?? .generic) == .generic
+                return (signIn ? PlatformNames.signInProxy(app: app.name.value) : app.name.value, app.name.span)
+            }
             + syntax.databases.map { ($0.name.value, $0.name.span) }
         for (name, span) in owned where stackName.value.count + 1 + name.count > limit {
             report.error(
@@ -22,7 +26,8 @@ enum ServiceNameRules: CheckRule {
                     "shorten the stack name or this name by \(stackName.value.count + 1 + name.count - limit) characters"
             )
         }
-        if let longest = stack.platformServiceNames.max(by: { $0.count < $1.count }),
+        let reported = Set(owned.map(\.0))
+        if let longest = stack.platformServiceNames.filter({ !reported.contains($0) }).max(by: { $0.count < $1.count }),
             stackName.value.count + 1 + longest.count > limit
         {
             report.error(

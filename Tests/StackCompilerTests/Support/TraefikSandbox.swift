@@ -413,7 +413,7 @@ final class TraefikSandbox {
         return tasks
     }
 
-    /// The image whose services stand in as authenticating proxies.
+    /// In the image of the services whose tasks stand in for an authenticating proxy.
     static let authProxyImage = "/oauth2-proxy:"
 
     /// The routed services that run oauth2-proxy, with what their stand-in needs from the
@@ -492,7 +492,8 @@ final class TraefikSandbox {
     }
 
     /// The static configuration with only what loopback needs changed; every key it changes
-    /// must already be there.
+    /// must already be there. The one addition, when the test asks for it: the entry points'
+    /// `forwardedHeaders.trustedIPs` (`trustedForwarders`), which must not be there yet.
     private func writeStaticConfig(_ text: String, config: PyYAMLValue, apiPort: Int, fileDirectory: URL) throws -> URL
     {
         let source = folder.appendingPathComponent("traefik.generated.yml")

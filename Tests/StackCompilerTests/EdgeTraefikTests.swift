@@ -236,22 +236,29 @@ import Testing
         }
     }
 
-    /// The campus manifest as committed: Nextcloud signs in with OIDC, which this stackc does
-    /// not generate yet, so real Traefik refuses every request to it (403, with the reason in a
-    /// header) and no request reaches a task; HTTP is still redirected.
+    /// The campus manifest as committed: Nextcloud signs in itself (`user_oidc`), so its route is
+    /// open at the proxy (no forward-auth, no auth proxy) and its tasks answer without a session;
+    /// Keycloak's host reaches the Keycloak task; HTTP is still redirected.
     @Test(.enabled(if: Loopback.mayListen(on: 80), "the Nextcloud preset listens on port 80"))
-    func campusRefusesNextcloudUntilItsLoginExists() throws {
+    func campusServesNextcloudAndKeycloak() throws {
         let path = "manifests/campus.yml"
         let text = try String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(path), encoding: .utf8)
         try withSandbox(text, path: path) { sandbox in
             let response = try sandbox.get("https", "cloud.campus.test", "/status.php")
-            #expect(response.status == 403, "\(response)\n\(sandbox.diagnostics)")
-            #expect(response.value("x-stackc-refused")?.contains("auth: oidc") == true, "\(response)")
-            #expect(TraefikSandbox.reply(response) == nil, "a task answered: \(response)")
-            #expect(
-                !sandbox.backendRequests().contains { $0.path == "/status.php" },
-                "a request reached Nextcloud: \(sandbox.backendRequests())")
+            #expect(response.status == 200, "\(response)\n\(sandbox.diagnostics)")
+            let reply = TraefikSandbox.reply(response)
+            #expect(sandbox.backends["nextcloud"]?.contains(reply?.backend ?? "") == true, "\(response)")
+            #expect(reply?.path == "/status.php", "\(response)")
             #expect(response.value("strict-transport-security") != nil, "\(response)")
+            let nextcloudLabels = sandbox.labels["nextcloud"] ?? [:]
+            #expect(!nextcloudLabels.keys.contains { $0.contains(".forwardauth.") }, "\(nextcloudLabels)")
+            #expect(!sandbox.labels.keys.contains { $0.hasSuffix("-sso") }, "\(sandbox.labels.keys.sorted())")
+            let discovery = "/realms/campus/.well-known/openid-configuration"
+            let keycloak = try sandbox.get("https", "auth.campus.test", discovery)
+            #expect(keycloak.status == 200, "\(keycloak)\n\(sandbox.diagnostics)")
+            let keycloakReply = TraefikSandbox.reply(keycloak)
+            #expect(sandbox.backends["keycloak"]?.contains(keycloakReply?.backend ?? "") == true, "\(keycloak)")
+            #expect(keycloakReply?.path == discovery, "\(keycloak)")
             let redirect = try sandbox.get("http", "cloud.campus.test", "/index.php/login")
             #expect(
                 [301, 308].contains(redirect.status)

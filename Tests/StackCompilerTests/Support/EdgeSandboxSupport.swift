@@ -27,8 +27,12 @@ final class SandboxProcess {
     let log: URL
     private let process: Process
 
-    /// Starts `executable` with `arguments`, stdout and stderr appended to `log`.
-    init(name: String, executable: URL, arguments: [String], log: URL, in folder: URL? = nil) throws {
+    /// Starts `executable` with `arguments`, stdout and stderr appended to `log`; `environment`
+    /// sets (or, with nil, removes) variables of the test process's environment.
+    init(
+        name: String, executable: URL, arguments: [String], log: URL, in folder: URL? = nil,
+        environment: [String: String?] = [:]
+    ) throws {
         self.name = name
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -38,6 +42,11 @@ final class SandboxProcess {
         process.executableURL = try SupportTool.require("python3")
         process.arguments = ["-c", Self.supervisorScript, executable.path] + arguments
         if let folder { process.currentDirectoryURL = folder }
+        if !environment.isEmpty {
+            var variables = ProcessInfo.processInfo.environment
+            for (name, value) in environment { variables[name] = value }
+            process.environment = variables
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle

@@ -13,7 +13,12 @@ import Testing
 /// - a stand-in Docker API (`docker_api_standin.py`) serving the stack file's services and
 ///   one running task per backend;
 /// - backends (`http_backend.py`): one listener per task on its own loopback address, at the
-///   port the labels name.
+///   port the labels name; the tasks of an authenticating proxy (a service running oauth2-proxy)
+///   stand in for it, configured from the service's generated environment (see `--auth-proxy`
+///   in `http_backend.py`);
+/// - Swarm's DNS for Traefik's own requests (forward-auth checks to `http://<service>:<port>/`):
+///   Traefik's `HTTP_PROXY` is the Docker API stand-in's HTTP proxy, which sends a request for a
+///   service's name to one of its tasks, as long as the service shares a network with Traefik.
 ///
 /// Secrets are files under the sandbox: every `/run/secrets/<name>` in the stack file and the
 /// configs is rewritten to `<sandbox>/secrets/<name>` and made as `deploy.sh` would (a
@@ -42,17 +47,24 @@ final class TraefikSandbox {
     private var processes: [SandboxProcess] = []
     private var certificateSecret = ""
     private var pingEntryPoint = "traefik"
+    /// Addresses whose X-Forwarded-* headers every entry point trusts (none as generated).
+    private let trustedForwarders: [String]
 
-    private init(_ built: BuildSupport.Built) throws {
+    private init(_ built: BuildSupport.Built, trustedForwarders: [String]) throws {
         self.built = built
+        self.trustedForwarders = trustedForwarders
         stackName = built.stack.name
         folder = try BuildSupport.makeTemporaryFolder("traefik-sandbox")
     }
 
     /// Starts everything and waits until Traefik answers `/ping` and serves every router of the
     /// labels and the dynamic files (bounded); on any failure stops what it started and throws.
-    static func start(_ built: BuildSupport.Built) throws -> TraefikSandbox {
-        let sandbox = try TraefikSandbox(built)
+    ///
+    /// `trustedForwarders` (CIDR ranges) adds `forwardedHeaders.trustedIPs` to every entry point,
+    /// as an operator would behind a load balancer: Traefik then keeps the X-Forwarded-* headers
+    /// of requests from there (the test's curl is 127.0.0.1) instead of replacing them.
+    static func start(_ built: BuildSupport.Built, trustedForwarders: [String] = []) throws -> TraefikSandbox {
+        let sandbox = try TraefikSandbox(built, trustedForwarders: trustedForwarders)
         do {
             try sandbox.launch()
             return sandbox
@@ -74,29 +86,50 @@ final class TraefikSandbox {
     // MARK: Requests
 
     /// A GET to `host` and `path` on the entry point (`web` for http, `websecure` for https by
-    /// default), with curl trusting only the sandbox's certificate.
+    /// default), with curl trusting only the sandbox's certificate; `headers` are sent as given.
+    /// The Host header is `host:<port>` (the entry point's port on loopback).
     func get(
         _ scheme: String, _ host: String, _ path: String = "/", entryPoint: String? = nil,
-        cookie: String? = nil, credentials: (user: String, password: String)? = nil
+        cookie: String? = nil, credentials: (user: String, password: String)? = nil,
+        headers: [(name: String, value: String)] = []
     ) throws -> HTTPExchange {
         let name = entryPoint ?? (scheme == "https" ? "websecure" : "web")
         guard let port = ports[name] else { throw SandboxError("no entry point '\(name)' in the static configuration") }
         var extra = ["--cacert", certificate.path]
         if let cookie { extra += ["--cookie", cookie] }
         if let credentials { extra += ["--user", "\(credentials.user):\(credentials.password)"] }
+        extra += headers.flatMap { ["--header", "\($0.name): \($0.value)"] }
         return try Curl.get("\(scheme)://\(host):\(port)\(path)", host: host, port: port, extra: extra)
+    }
+
+    /// The Host header `get` sends for `host` over `scheme`: `host:<port of the entry point>`.
+    func hostHeader(_ scheme: String, _ host: String) -> String {
+        "\(host):\(ports[scheme == "https" ? "websecure" : "web"] ?? 0)"
     }
 
     /// The sandbox's own credentials.
     var credentials: (user: String, password: String) { (user, password) }
 
-    /// What a backend said about a request it answered (every backend body is this JSON).
+    /// What a backend said about a request it answered (every backend body is this JSON, and
+    /// every line of the request log).
     struct BackendReply: Decodable, Equatable {
         var backend: String
         var method: String
         var path: String
         var host: String
         var authorization: Bool
+        /// The X-Auth-Request-User header (every value, joined by `, `), when there was one.
+        var authRequestUser: String?
+        /// The X-Forwarded-* headers, when there were any.
+        var forwardedProto: String?
+        var forwardedHost: String?
+        var forwardedUri: String?
+        var forwardedMethod: String?
+        /// Headers whose name has a character other than a letter, a digit or a dash (which CGI,
+        /// WSGI and PHP read as another header: `X.Auth.Request.User` as `X-Auth-Request-User`).
+        var aliasHeaders: [String: String]?
+        /// The status the backend answered with (an authenticating proxy's 202 or 302, say).
+        var status: Int?
     }
 
     /// The backend reply in `exchange`'s body; nil when the body is not one (Traefik answered).
@@ -149,11 +182,12 @@ final class TraefikSandbox {
 
         let block = Loopback.Block()
         let tasks = try startBackends(wiring.stack, block: block)
-        let apiPort = try startDockerStandIn(stackFile: stackURL, tasks: tasks, unreachable: block.address(254))
+        let (apiPort, proxyPort) = try startDockerStandIn(
+            stackFile: stackURL, tasks: tasks, unreachable: block.address(254))
         let staticURL = try writeStaticConfig(
             rewrite(wiring.staticText), config: wiring.staticConfig,
             apiPort: apiPort, fileDirectory: dynamicFolder)
-        try startTraefik(staticURL)
+        try startTraefik(staticURL, httpProxyPort: proxyPort)
         try awaitRouters(wiring.dynamicFiles.map(\.config))
     }
 
@@ -335,7 +369,7 @@ final class TraefikSandbox {
     /// the service's replicas (two for a global service), each on its own address of `block`
     /// at every port its labels name. Returns the addresses by service key.
     private func startBackends(_ stack: PyYAMLValue, block: Loopback.Block) throws -> [String: [String]] {
-        var listens: [String] = []
+        var listens = try authProxies(stack).flatMap { ["--auth-proxy", $0.service, $0.prefix, $0.loginURL] }
         var tasks: [String: [String]] = [:]
         var host = 2
         for (service, serviceLabels) in labels.sorted(by: { $0.key < $1.key })
@@ -379,10 +413,57 @@ final class TraefikSandbox {
         return tasks
     }
 
-    /// Starts the stand-in Docker API; returns its port on 127.0.0.1.
-    private func startDockerStandIn(stackFile: URL, tasks: [String: [String]], unreachable: String) throws -> Int {
+    /// In the image of the services whose tasks stand in for an authenticating proxy.
+    static let authProxyImage = "/oauth2-proxy:"
+
+    /// The routed services that run oauth2-proxy, with what their stand-in needs from the
+    /// generated environment: the sign-in flow's prefix and the realm's sign-in page. The
+    /// stand-in behaves as oauth2-proxy does with `--reverse-proxy` and `--upstream=static://202`
+    /// (202 to a signed-in check, a redirect built from the X-Forwarded-* headers otherwise), so
+    /// a service configured otherwise is an error here rather than a wrong stand-in.
+    private func authProxies(_ stack: PyYAMLValue) throws -> [(service: String, prefix: String, loginURL: String)] {
+        try labels.keys.sorted().compactMap { key in
+            guard labels[key]?["traefik.enable"] == "true", let service = stack["services"]?[key],
+                service["image"]?.string?.contains(Self.authProxyImage) == true
+            else { return nil }
+            let environment = Self.environment(service)
+            let expected = [
+                "OAUTH2_PROXY_REVERSE_PROXY": "true", "OAUTH2_PROXY_UPSTREAMS": "static://202",
+                "OAUTH2_PROXY_SKIP_PROVIDER_BUTTON": "true", "OAUTH2_PROXY_SET_XAUTHREQUEST": "true",
+            ]
+            for (name, value) in expected.sorted(by: { $0.key < $1.key }) where environment[name] != value {
+                throw SandboxError(
+                    "'\(key)' runs oauth2-proxy with \(name)=\(environment[name] ?? "(unset)"), not \(value): the sandbox's stand-in would not behave like it"
+                )
+            }
+            guard let prefix = environment["OAUTH2_PROXY_PROXY_PREFIX"],
+                let loginURL = environment["OAUTH2_PROXY_LOGIN_URL"]
+            else {
+                throw SandboxError(
+                    "'\(key)' runs oauth2-proxy without OAUTH2_PROXY_PROXY_PREFIX or OAUTH2_PROXY_LOGIN_URL")
+            }
+            return (key, prefix, loginURL)
+        }
+    }
+
+    /// A service's `environment`, from the mapping or the `NAME=value` list form.
+    static func environment(_ service: PyYAMLValue) -> [String: String] {
+        if let pairs = service["environment"]?.pairs { return pairs.compactMapValues(\.string) }
+        let items = service["environment"]?.items?.compactMap(\.string) ?? []
+        return Dictionary(
+            items.map { item in
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Starts the stand-in Docker API and its HTTP proxy; returns their ports on 127.0.0.1.
+    private func startDockerStandIn(
+        stackFile: URL, tasks: [String: [String]], unreachable: String
+    ) throws -> (api: Int, httpProxy: Int) {
         let tasksFile = folder.appendingPathComponent("tasks.json")
         let portFile = folder.appendingPathComponent("docker-api.port")
+        let proxyPortFile = folder.appendingPathComponent("http-proxy.port")
         try JSONEncoder().encode(tasks).write(to: tasksFile)
         let process = try SandboxProcess(
             name: "docker API stand-in", executable: try SupportTool.require("python3"),
@@ -390,24 +471,29 @@ final class TraefikSandbox {
                 try SupportTool.script("docker_api_standin.py").path, "--stack-file", stackFile.path,
                 "--stack-name", stackName, "--tasks", tasksFile.path, "--proxy-service", Self.proxyService,
                 "--unreachable-address", unreachable, "--port-file", portFile.path,
+                "--http-proxy-port-file", proxyPortFile.path,
             ],
             log: folder.appendingPathComponent("docker-api.log"))
         processes.append(process)
-        var port: Int?
+        func port(_ file: URL) -> Int? {
+            (try? String(contentsOf: file, encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        var ports: (Int, Int)?
         try Waiting.until("the Docker API stand-in to listen", timeout: 10, context: { process.logTail() }) {
             guard process.isRunning else {
                 throw SandboxError("the Docker API stand-in stopped:\n\(process.logTail())")
             }
-            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap {
-                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-            return port != nil
+            if let api = port(portFile), let proxy = port(proxyPortFile) { ports = (api, proxy) }
+            return ports != nil
         }
-        return port ?? 0
+        return ports ?? (0, 0)
     }
 
     /// The static configuration with only what loopback needs changed; every key it changes
-    /// must already be there.
+    /// must already be there. The one addition, when the test asks for it: the entry points'
+    /// `forwardedHeaders.trustedIPs` (`trustedForwarders`), which must not be there yet.
     private func writeStaticConfig(_ text: String, config: PyYAMLValue, apiPort: Int, fileDirectory: URL) throws -> URL
     {
         let source = folder.appendingPathComponent("traefik.generated.yml")
@@ -418,25 +504,35 @@ final class TraefikSandbox {
             ["providers", "swarm", "refreshSeconds", "1s"],
             ["providers", "file", "directory", fileDirectory.path],
         ]
+        var additions: [[String: [String]]] = []
         for name in (config["entryPoints"]?.pairs ?? [:]).keys.sorted() {
             let port = try Loopback.freePort()
             ports[name] = port
             changes.append(["entryPoints", name, "address", "127.0.0.1:\(port)"])
+            if !trustedForwarders.isEmpty {
+                additions.append([
+                    "path": ["entryPoints", name, "forwardedHeaders", "trustedIPs"], "value": trustedForwarders,
+                ])
+            }
         }
         pingEntryPoint = config["ping"]?["entryPoint"]?.string ?? "traefik"
         let arguments = [
             "-c", Self.rewriteScript, source.path, target.path,
             String(decoding: try JSONEncoder().encode(changes), as: UTF8.self),
+            String(decoding: try JSONEncoder().encode(additions), as: UTF8.self),
         ]
         let run = try Tools.run(try SupportTool.require("python3"), arguments)
         guard run.status == 0 else { throw SandboxError("could not adapt the static configuration: \(run.summary)") }
         return target
     }
 
-    /// argv: source, target, JSON list of [key, …, key, value]: sets each existing key.
+    /// argv: source, target, JSON list of [key, …, key, value]: sets each existing key; JSON
+    /// list of {"path": [key, …], "value": …}: adds each key the configuration does not have
+    /// (making the mappings on the way).
     static let rewriteScript = """
         import json, sys, yaml
         source, target, changes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+        additions = json.loads(sys.argv[4])
         with open(source, encoding="utf-8") as handle:
             config = yaml.safe_load(handle)
         for change in changes:
@@ -447,16 +543,29 @@ final class TraefikSandbox {
             if not isinstance(node, dict) or path[-1] not in node:
                 sys.exit("the static configuration has no " + ".".join(path))
             node[path[-1]] = value
+        for addition in additions:
+            path, node = addition["path"], config
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            if path[-1] in node:
+                sys.exit("the static configuration already has " + ".".join(path))
+            node[path[-1]] = addition["value"]
         with open(target, "w", encoding="utf-8") as handle:
             yaml.safe_dump(config, handle, sort_keys=False)
         """
 
-    /// Starts Traefik and waits until its ping entry point answers.
-    private func startTraefik(_ staticConfig: URL) throws {
+    /// Starts Traefik and waits until its ping entry point answers. Its requests to names (not
+    /// loopback addresses, which Go never sends through a proxy) go through the stand-in's HTTP
+    /// proxy on `httpProxyPort`, which resolves service names as Swarm's DNS would.
+    private func startTraefik(_ staticConfig: URL, httpProxyPort: Int) throws {
         let process = try SandboxProcess(
             name: "traefik", executable: try SupportTool.require("traefik"),
             arguments: ["--configFile=\(staticConfig.path)"],
-            log: folder.appendingPathComponent("traefik.log"), in: folder)
+            log: folder.appendingPathComponent("traefik.log"), in: folder,
+            environment: [
+                "HTTP_PROXY": "http://127.0.0.1:\(httpProxyPort)", "http_proxy": nil, "HTTPS_PROXY": nil,
+                "https_proxy": nil, "NO_PROXY": nil, "no_proxy": nil, "ALL_PROXY": nil, "all_proxy": nil,
+            ])
         processes.append(process)
         guard let port = ports[pingEntryPoint] else {
             throw SandboxError("the ping entry point '\(pingEntryPoint)' is not defined")

@@ -6,7 +6,8 @@ Serves, read-only, what Traefik's Swarm provider asks for: the services of one s
 
     docker_api_standin.py --stack-file stack.yml --stack-name NAME --tasks FILE
                           --proxy-service traefik --unreachable-address 127.a.b.c
-                          --port-file FILE [--address 127.0.0.1] [--parent-pid PID]
+                          --port-file FILE [--http-proxy-port-file FILE]
+                          [--address 127.0.0.1] [--parent-pid PID]
 
 --tasks is a JSON file {"<service key>": ["127.a.b.2", ...]}: one running task per address,
 in slot order. A task's address on a network it shares with --proxy-service is that address
@@ -19,10 +20,20 @@ explicit `name:`), turns `$$` in labels into `$`, and refuses `${VAR}` interpola
 gives it no environment). It binds --address on any free port, writes the port to --port-file
 (atomically), logs each request to stderr, and exits once --parent-pid (default: its parent at
 start) is no longer its parent. Needs PyYAML.
+
+With --http-proxy-port-file it also serves, on another free port written there, an HTTP proxy
+that stands in for Swarm's DNS for the proxy service's own requests (the edge proxy sends
+requests for `http://<service>:<port>/...` to it through HTTP_PROXY, forward-auth checks say):
+it relays a request for a name the proxy service's containers could resolve (a service's key,
+`<stack>_<key>`, or either after `tasks.`, for a service on one of the proxy's networks) to one
+of that service's tasks (round robin, as the virtual IP would), and answers 502 with the reason
+for any other name.
 """
 
 import argparse
 import hashlib
+import http.client
+import itertools
 import json
 import os
 import re
@@ -103,8 +114,21 @@ class Swarm:
         if unknown:
             sys.exit(f"docker stand-in: --tasks names services the stack file does not have: {sorted(unknown)}")
         self.services, self.tasks = [], []
+        # Task addresses by every name the proxy's containers resolve, for the HTTP proxy.
+        self.names = {}
         for key, spec in services.items():
             self.add_service(stack_name, key, spec or {}, tasks.get(key, []), reachable, unreachable)
+            if reachable & set(service_network_keys(spec or {})):
+                for name in (key, f"{stack_name}_{key}"):
+                    self.names[name] = self.names[f"tasks.{name}"] = list(tasks.get(key, []))
+        self.turns = {name: itertools.count() for name in self.names}
+
+    def resolve(self, name):
+        """One task address for `name` (round robin), or None when it does not resolve."""
+        addresses = self.names.get(name.lower())
+        if not addresses:
+            return None
+        return addresses[next(self.turns[name.lower()]) % len(addresses)]
 
     def attachment(self, key, address):
         network = self.networks.get(key)
@@ -232,6 +256,81 @@ def make_handler(swarm):
     return Handler
 
 
+# Hop-by-hop headers, and the proxy's own: not relayed.
+HOP_HEADERS = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+               "trailer", "transfer-encoding", "upgrade"}
+
+
+def make_proxy_handler(swarm):
+    """Relays absolute-form HTTP requests (`GET http://name:port/path`) to the tasks of `name`."""
+
+    class ProxyHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            log("http proxy: %s %s" % (self.address_string(), format % args))
+
+        def refuse(self, status, message):
+            log(f"http proxy: {self.command} {self.path}: {message}")
+            data = (message + "\n").encode()
+            self.send_response_only(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def relay(self):
+            url = urlparse(self.path)
+            if url.scheme != "http" or not url.hostname:
+                return self.refuse(400, f"swarm DNS stand-in: not an absolute http URL: {self.path}")
+            address = swarm.resolve(url.hostname)
+            if address is None:
+                return self.refuse(
+                    502, f"swarm DNS stand-in: {url.hostname} is not a service on the proxy's networks, or has no task")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+            connection = http.client.HTTPConnection(address, url.port or 80, timeout=10)
+            try:
+                connection.putrequest(self.command, target, skip_host=True, skip_accept_encoding=True)
+                for key, value in self.headers.items():
+                    if key.lower() not in HOP_HEADERS:
+                        connection.putheader(key, value)
+                connection.endheaders(body)
+                response = connection.getresponse()
+                data = response.read()
+            except OSError as error:
+                return self.refuse(502, f"swarm DNS stand-in: {url.hostname} ({address}:{url.port or 80}): {error}")
+            finally:
+                connection.close()
+            self.log_message('"%s" relayed to %s:%s: %s', self.requestline, address, url.port or 80, response.status)
+            self.send_response_only(response.status, response.reason)
+            for key, value in response.getheaders():
+                if key.lower() not in HOP_HEADERS and key.lower() != "content-length":
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = relay
+
+    return ProxyHandler
+
+
+def serve(handler, address, port_file):
+    """Serves `handler` on a free port of `address`, written to `port_file` (atomically)."""
+    server = ThreadingHTTPServer((address, 0), handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    temporary = port_file + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(f"{port}\n")
+    os.replace(temporary, port_file)
+    return server, port
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack-file", required=True)
@@ -241,6 +340,8 @@ def main():
     parser.add_argument("--unreachable-address", required=True)
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--port-file", required=True, help="where to write the bound port")
+    parser.add_argument("--http-proxy-port-file", default=None,
+                        help="also serve the HTTP proxy that resolves service names; where to write its port")
     parser.add_argument("--parent-pid", type=int, default=None,
                         help="exit once this process is no longer the parent (default: the parent at start)")
     args = parser.parse_args()
@@ -254,21 +355,21 @@ def main():
         tasks = json.load(handle)
     swarm = Swarm(stack, args.stack_name, tasks, args.proxy_service, args.unreachable_address)
 
-    server = ThreadingHTTPServer((args.address, 0), make_handler(swarm))
-    server.daemon_threads = True
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    temporary = args.port_file + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(f"{port}\n")
-    os.replace(temporary, args.port_file)
+    servers = []
+    if args.http_proxy_port_file:
+        proxy, proxy_port = serve(make_proxy_handler(swarm), args.address, args.http_proxy_port_file)
+        servers.append(proxy)
+        log(f"http proxy on {args.address}:{proxy_port}: resolves {sorted(n for n in swarm.names if swarm.names[n])}")
+    server, port = serve(make_handler(swarm), args.address, args.port_file)
+    servers.append(server)
     log(f"listening on {args.address}:{port}: {len(swarm.services)} services, {len(swarm.tasks)} tasks")
 
     stop = threading.Event()
     while os.getppid() == parent and not stop.wait(0.5):
         pass
     log("parent gone; exiting")
-    server.shutdown()
+    for server in servers:
+        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -192,13 +192,10 @@ import Testing
         }
     }
 
-    /// Known gap, kept visible: Traefik passes request headers whose names alias
-    /// `X-Auth-Request-User` (`X.Auth.Request.User`, `X_Auth_Request_User`) past
-    /// `authResponseHeaders`, so a signed-in user can name someone else to an app that reads
-    /// headers the CGI way (PHP, WSGI). The mitigation is the entry points'
-    /// `http.aliasHeadersStrategy: delete` (Traefik ≥ 3.7.12 warns without it), which the
-    /// generated static configuration does not set. Once it does, this test fails ("known issue
-    /// was not recorded"): then remove `withKnownIssue`.
+    /// Request headers whose names alias `X-Auth-Request-User` (`X.Auth.Request.User`,
+    /// `X_Auth_Request_User`) would pass `authResponseHeaders`, so a signed-in user could name
+    /// someone else to an app that reads headers the CGI way (PHP, WSGI): the generated entry
+    /// points drop them (`http.aliasHeadersStrategy: delete`), and the app sees none.
     @Test func aliasesOfTheSignedInUserHeaderDoNotReachTheApp() throws {
         try withSandbox { sandbox in
             let aliases = [("X.Auth.Request.User", "mallory"), ("X_Auth_Request_User", "mallory")]
@@ -206,9 +203,7 @@ import Testing
             #expect(response.status == 200, "\(response)\n\(sandbox.diagnostics)")
             let reply = try #require(TraefikSandbox.reply(response), "\(response)")
             #expect(reply.authRequestUser == "alice", "\(response)")
-            withKnownIssue("the entry points keep aliases of X-Auth-Request-User: no aliasHeadersStrategy") {
-                #expect(reply.aliasHeaders?.isEmpty == true, "the app received \(reply.aliasHeaders ?? [:])")
-            }
+            #expect(reply.aliasHeaders?.isEmpty == true, "the app received \(reply.aliasHeaders ?? [:])")
         }
     }
 

@@ -5,7 +5,7 @@ import YAML
 /// static configuration and a dynamic file (default certificate, TLS options, the redirect and
 /// security-header middlewares, the dashboard), and the service labels of each routed service.
 enum TraefikRenderer: EdgeProxyRenderer {
-    static let image = "traefik:v3.6"
+    static let image = "traefik:v3.7.15"
     static let certificateResolver = "le"
     /// Paths inside the Traefik container.
     static let staticPath = "/etc/traefik/traefik.yml"
@@ -54,14 +54,19 @@ enum TraefikRenderer: EdgeProxyRenderer {
         return RenderedEdge(plan: own.finish(), labels: labels)
     }
 
+    /// Request headers whose names alias another's (`X_Auth_Request_User` for
+    /// `X-Auth-Request-User`) are dropped before routing: PHP, WSGI and CGI apps read them as the
+    /// same variable, so a client could otherwise claim to be another user past forward-auth.
+    static let aliasHeaders = YAMLValue.mapping([("aliasHeadersStrategy", .string("delete"))])
+
     static func staticConfiguration(_ edge: EdgePlan, network: String) -> YAMLValue {
         var top: [(key: String, value: YAMLValue)] = [
             ("global", .mapping([("checkNewVersion", .bool(false)), ("sendAnonymousUsage", .bool(false))])),
             (
                 "entryPoints",
                 .mapping([
-                    ("web", .mapping([("address", .string(":80"))])),
-                    ("websecure", .mapping([("address", .string(":443"))])),
+                    ("web", .mapping([("address", .string(":80")), ("http", aliasHeaders)])),
+                    ("websecure", .mapping([("address", .string(":443")), ("http", aliasHeaders)])),
                     ("ping", .mapping([("address", .string(":8082"))])),
                 ])
             ),
@@ -241,6 +246,8 @@ enum TraefikRenderer: EdgeProxyRenderer {
                 ("\(auth).address", proxy.checkAddress),
                 ("\(auth).trustForwardHeader", "false"),
                 ("\(auth).authResponseHeaders", Self.signedInHeaders.joined(separator: ",")),
+                // The proxy's answers are short; a longer one is refused rather than buffered.
+                ("\(auth).maxResponseBodySize", "65536"),
             ]
             middlewares.append("\(name)-sso")
         }

@@ -6,8 +6,8 @@ import Testing
 /// Every generated shell script of every committed and synthetic manifest passes shellcheck
 /// (every severity) and its shell's syntax check, in the dialect it runs in: entrypoint wrappers
 /// and Nextcloud hooks are POSIX sh (images may have no bash: checked with `-s sh` and dash), the
-/// database init jobs and deploy.sh are bash. (DeployScriptTests checks deploy.sh of the
-/// committed manifests, so it is left out for those here.)
+/// database init jobs, Keycloak's realm reconciler and deploy.sh are bash. (DeployScriptTests
+/// checks deploy.sh of the committed manifests, so it is left out for those here.)
 @Suite struct GeneratedScriptLintTests {
     /// The manifests, committed and synthetic, by name.
     static let manifests: [String] = BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name)
@@ -24,7 +24,11 @@ import Testing
     /// The dialect a generated script must be written in, from where it goes.
     static func dialect(of path: String) -> String? {
         if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") { return "sh" }
-        if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path == "deploy.sh" { return "bash" }
+        if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path.hasPrefix("keycloak/")
+            || path == "deploy.sh"
+        {
+            return "bash"
+        }
         return nil
     }
 
@@ -66,6 +70,7 @@ import Testing
             "deploy.sh", "postgres/pg-init.sh", "mariadb/maria-init.sh", "mariadb/db-init.sh", "entrypoints/my-app.sh",
             "entrypoints/api.sh", "entrypoints/worker.sh", "entrypoints/cloud.sh", "entrypoints/files.sh",
             "entrypoints/tool.sh", "nextcloud/cloud-installed.sh", "nextcloud/files-installed.sh",
+            "entrypoints/keycloak.sh", "keycloak/realm-sync.sh", "nextcloud/files-oidc.sh",
         ] {
             #expect(paths.contains(expected), "no synthetic manifest makes \(expected)")
         }

@@ -6,8 +6,8 @@ import Testing
 /// Every generated shell script of every committed and synthetic manifest passes shellcheck
 /// (every severity) and its shell's syntax check, in the dialect it runs in: entrypoint wrappers
 /// and Nextcloud hooks are POSIX sh (images may have no bash: checked with `-s sh` and dash), the
-/// database init jobs and deploy.sh are bash. (DeployScriptTests checks deploy.sh of the
-/// committed manifests, so it is left out for those here.)
+/// database init jobs, Keycloak's realm reconciler and deploy.sh are bash. (DeployScriptTests
+/// checks deploy.sh of the committed manifests, so it is left out for those here.)
 @Suite struct GeneratedScriptLintTests {
     /// The manifests, committed and synthetic, by name.
     static let manifests: [String] = BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name)

@@ -108,7 +108,8 @@ struct SingleSignOnPass: BuildPass {
         plan.amend(app.name, .environment([("STACKC_TASK_SLOT", "{{.Task.Slot}}")]))
     }
 
-    /// The hook: in the first task only (the others share its database), enables `user_oidc`
+    /// The hook: in the first task only (the others share its database; in every task of a
+    /// global service, which has no numbered slots), enables `user_oidc`
     /// (installing it from the app store when the image lacks it) and creates or updates the
     /// provider. Roles become Nextcloud groups; with `roles`, only those may sign in.
     static func nextcloudHook(
@@ -136,7 +137,8 @@ struct SingleSignOnPass: BuildPass {
                 "#",
                 "# Nextcloud hook (before-starting): signs in through the realm '\(identity.realm)' (user_oidc).",
                 "set -eu",
-                "[ \"${STACKC_TASK_SLOT:-1}\" = 1 ] || exit 0",
+                "# Only the task in slot 1; a global service's tasks have no slot (Swarm gives the node ID): all.",
+                "case ${STACKC_TASK_SLOT:-1} in 1 | *[!0-9]*) ;; *) exit 0 ;; esac",
                 "occ() { php /var/www/html/occ \"$@\"; }",
                 "secret=$(cat \(ShellQuoting.quote("/run/secrets/\(secret)")))",
                 "[ -n \"$secret\" ] || { echo \"stackc: the OIDC client secret is empty\" >&2; exit 1; }",

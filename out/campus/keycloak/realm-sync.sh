@@ -35,12 +35,15 @@ secret() {
 placeholder() { PLACEHOLDERS+=("$1" "$2"); }
 
 # Copies file $1 to $WORK/$2 (mode 600) with every placeholder replaced by its secret, as
-# Keycloak's own import does with its environment; prints the copy's path.
+# Keycloak's own import does with its environment; prints the copy's path. It runs in a
+# command substitution, where set -e is off: it fails explicitly, and callers assign its
+# output first (set -e sees a failed assignment, not a failed substitution in arguments).
 filled() {
-  local text index
+  local text index value
   text=$(cat "$1") || die "cannot read $1"
   for ((index = 0; index < ${#PLACEHOLDERS[@]}; index += 2)); do
-    text=${text//"\${${PLACEHOLDERS[index]}}"/"$(secret "${PLACEHOLDERS[index + 1]}")"}
+    value=$(secret "${PLACEHOLDERS[index + 1]}") || exit 1
+    text=${text//"\${${PLACEHOLDERS[index]}}"/"$value"}
   done
   (umask 077 && printf '%s\n' "$text" >"$WORK/$2")
   printf '%s' "$WORK/$2"
@@ -80,7 +83,9 @@ sign_in() {
 realm_exists() { kc get "realms/$REALM" --fields realm >/dev/null 2>&1; }
 
 create_realm() {
-  kc create realms -f "$(filled "$REALM_FILE" realm.json)" >/dev/null
+  local file
+  file=$(filled "$REALM_FILE" realm.json)
+  kc create realms -f "$file" >/dev/null
   log "created realm $REALM from the realm file"
 }
 
@@ -90,7 +95,9 @@ import_additions() {
 }
 
 update_clients() {
-  kc create partialImport -r "$REALM" -f "$(filled "$CLIENTS_FILE" clients.json)" >/dev/null
+  local file
+  file=$(filled "$CLIENTS_FILE" clients.json)
+  kc create partialImport -r "$REALM" -f "$file" >/dev/null
   log "brought the clients of realm $REALM in line"
 }
 

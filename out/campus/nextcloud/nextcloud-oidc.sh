@@ -4,7 +4,8 @@
 #
 # Nextcloud hook (before-starting): signs in through the realm 'campus' (user_oidc).
 set -eu
-[ "${STACKC_TASK_SLOT:-1}" = 1 ] || exit 0
+# Only the task in slot 1; a global service's tasks have no slot (Swarm gives the node ID): all.
+case ${STACKC_TASK_SLOT:-1} in 1 | *[!0-9]*) ;; *) exit 0 ;; esac
 occ() { php /var/www/html/occ "$@"; }
 secret=$(cat /run/secrets/oidc-nextcloud-client-secret)
 [ -n "$secret" ] || { echo "stackc: the OIDC client secret is empty" >&2; exit 1; }

@@ -307,7 +307,7 @@ import_root() {
   tar -C "$root" -cf - . | "$docker_cli" import "${changes[@]}" - "$image" >/dev/null
 }
 
-standin_tools="wget (busybox; -T by timeout), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL)"
+standin_tools="wget (busybox; -T by timeout), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it)"
 
 # Makes the root folder of the image of kind $1 and, except for the stand-in (imported per
 # image, with its ports), imports it as stackc-swarm/<kind>. Runs as its own process, so that
@@ -328,9 +328,12 @@ make_image() {
       install -m 755 "$here/images/mariadb-healthcheck" "$root/usr/local/bin/healthcheck.sh"
       install -m 755 "$here/images/mariadb-client" "$root/usr/local/bin/mariadb"
       ln -s mariadb "$root/usr/local/bin/mysql"
+      install -m 755 "$here/images/nextcloud-php" "$root/usr/local/bin/php"
+      mkdir -p "$root/opt/keycloak/bin" "$root/opt/keycloak/data/import"
+      install -m 755 "$here/images/keycloak-kcadm" "$root/opt/keycloak/bin/kcadm.sh"
       local start
       for start in /docker-entrypoint.sh /entrypoint.sh /cron.sh /usr/local/bin/docker-entrypoint.sh \
-        /usr/local/bin/httpd-foreground /usr/local/bin/apache2-foreground; do
+        /usr/local/bin/httpd-foreground /usr/local/bin/apache2-foreground /opt/keycloak/bin/kc.sh; do
         ln -sf /usr/local/bin/standin-serve "$root$start"
       done
       ;;

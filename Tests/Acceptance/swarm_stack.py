@@ -7,12 +7,18 @@ engine's namespace).
                              node labels, registry credentials, the adaptations made, the routes
   converge PLAN DEADLINE     waits until every service of the stack has its replicas (a job: has
                              completed) or the deadline (seconds since the epoch) passes, then
-                             prints one line per service and, for each one that did not
-                             converge, the task error, the failing health check's output and the
-                             last log lines; exit status 1 when one did not converge
+                             prints one line per service: for a job, its last log lines; for
+                             a running service, each config file in its first task (mode and
+                             bytes as delivered) and what its start-up did with the stand-in
+                             tools; for each one that did not converge, the task error, the
+                             failing health check's output and the last log lines; exit status
+                             1 when one did not converge or a file is not as delivered
   routes PLAN                sends requests through the stack's proxy (Traefik or HAProxy) for
                              each route: HTTPS to a replica, the HTTP redirect, the sticky cookie
-                             pinning one replica, spreading without it; exit status 1 on failure
+                             pinning one replica, spreading without it; behind a sign-in proxy
+                             (forward auth), the redirect to sign in without a session and the
+                             app with one, and the sign-in flow's own route; exit status 1 on
+                             failure
 
 The docker CLI is $DOCKER_CLI; it talks to the engine at $DOCKER_HOST.
 """
@@ -71,8 +77,9 @@ def repository(image):
 
 
 def ports_named_in(folder, stack, services):
-    """Which ports each service is reached on, as the generated files say: health checks,
-    Traefik labels, waits of entrypoint wrappers, HAProxy backends, *_HOST/*_PORT pairs."""
+    """Which ports each service is reached on, as the generated files say: health checks (HTTP
+    URLs, bash's /dev/tcp), Traefik labels, waits of entrypoint wrappers, HAProxy backends,
+    *_HOST/*_PORT pairs."""
     ports = {name: set() for name in services}
 
     def add(service, port):
@@ -84,6 +91,8 @@ def ports_named_in(folder, stack, services):
         text = " ".join(test) if isinstance(test, list) else str(test)
         for port in re.findall(r"https?://(?:127\.0\.0\.1|localhost)(?::(\d+))?", text):
             add(name, port or 80)
+        for port in re.findall(r"/dev/tcp/(?:127\.0\.0\.1|localhost)/(\d+)", text):
+            add(name, port)
         for key, value in ((service.get("deploy") or {}).get("labels") or {}).items():
             if key.endswith(".loadbalancer.server.port"):
                 add(name, value)
@@ -162,6 +171,22 @@ def adapt_service(name, service, notes, host_root, node_labels):
                 notes.append("%s: bind source %s → %s (a folder of the test)" % (name, source, volume["source"]))
 
 
+def configs_of(document, service):
+    """[{target, file, mode}] of the configs the service mounts, each with the file of the
+    output folder it is made from."""
+    configs = []
+    for config in service.get("configs") or []:
+        if isinstance(config, str):
+            source, target = config, "/" + config
+        else:
+            source, target = config.get("source"), config.get("target") or "/" + config.get("source")
+        file = ((document.get("configs") or {}).get(source) or {}).get("file")
+        if file:
+            mode = config.get("mode") if isinstance(config, dict) else None
+            configs.append({"target": target, "file": os.path.normpath(file), "mode": "%o" % mode if mode is not None else None})
+    return configs
+
+
 def plan(folder, host_root):
     with open(os.path.join(folder, "deploy.sh"), encoding="utf-8") as handle:
         deploy_script = handle.read()
@@ -225,7 +250,8 @@ def plan(folder, host_root):
         "folder": folder,
         "images": images,
         "services": {name: {"image": service.get("image"), "mode": (service.get("deploy") or {}).get("mode", "replicated"),
-                            "replicas": (service.get("deploy") or {}).get("replicas", 1)} for name, service in services.items()},
+                            "replicas": (service.get("deploy") or {}).get("replicas", 1),
+                            "configs": configs_of(document, service)} for name, service in services.items()},
         "node_labels": node_labels,
         "credentials": credentials,
         "notes": notes,
@@ -260,14 +286,17 @@ def basic_auth(document, proxy, users_file, deploy_script):
     return {"user": users[0], "secret": secret} if users else {"user": None, "secret": secret}
 
 
-def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None, refused=False):
+def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None, refused=False, sign_in=None):
+    """A route; `sign_in` ({service, address, login_url}) names the authenticating proxy the edge
+    proxy asks about every request, `flow` (set later) marks the route of that proxy's own
+    sign-in flow (`<path>/oauth2/…`)."""
     return {"proxy": proxy, "service": service, "host": host, "path": path, "scheme": scheme,
-            "redirect": redirect, "cookie": cookie, "auth": auth, "refused": refused}
+            "redirect": redirect, "cookie": cookie, "auth": auth, "refused": refused, "sign_in": sign_in, "flow": False}
 
 
 def traefik_routes(folder, stack, document, deploy_script):
     """Routes from the `traefik.http.*` labels and the dynamic file's routers: host, path,
-    scheme, service, redirect, sticky cookie, basic authentication."""
+    scheme, service, redirect, sticky cookie, basic authentication, sign-in (forward auth)."""
     services = document.get("services") or {}
     proxy = services.get("traefik") or {}
     dynamic = {}
@@ -283,6 +312,23 @@ def traefik_routes(folder, stack, document, deploy_script):
                 or ((file_middlewares.get(name) or {}).get("basicAuth") or {}).get("usersFile")
             if users_file:
                 return basic_auth(document, proxy, users_file, deploy_script)
+        return None
+
+    def sign_in_of(middlewares, labels):
+        """The service a forward-auth middleware of the router asks, and where it sends a
+        browser without a session (its OAUTH2_PROXY_LOGIN_URL)."""
+        for middleware in middlewares:
+            name = middleware.split("@")[0]
+            address = labels.get("traefik.http.middlewares.%s.forwardauth.address" % name) \
+                or ((file_middlewares.get(name) or {}).get("forwardAuth") or {}).get("address")
+            if address:
+                host = re.match(r"https?://([\w.-]+)", address)
+                asked = host.group(1) if host and host.group(1) in services else None
+                environment = (services.get(asked) or {}).get("environment") or {}
+                if isinstance(environment, list):
+                    environment = dict(item.split("=", 1) for item in environment if "=" in item)
+                return {"service": "%s_%s" % (stack, asked) if asked else None, "address": address,
+                        "login_url": environment.get("OAUTH2_PROXY_LOGIN_URL")}
         return None
 
     routes = []
@@ -310,7 +356,8 @@ def traefik_routes(folder, stack, document, deploy_script):
                 routes.append(route("traefik", "%s_%s" % (stack, name), host, paths[0] if paths else "/",
                                     "https" if "websecure" in router.get("entrypoints", "") else "http",
                                     redirect=any(m.startswith("redirect-to-https") for m in middlewares),
-                                    cookie=cookie, auth=auth_of(middlewares, labels), refused=refused))
+                                    cookie=cookie, auth=auth_of(middlewares, labels), refused=refused,
+                                    sign_in=sign_in_of(middlewares, labels)))
     for router in (dynamic.get("routers") or {}).values():
         middlewares = router.get("middlewares") or []
         for host in re.findall(r"Host\(`([^`]+)`\)", router.get("rule", "")):
@@ -387,6 +434,10 @@ def routes_of(folder, stack, document, deploy_script):
         key = (entry["host"], entry["path"])
         if key in merged and (entry["service"] == "(redirect)" or entry["redirect"]):
             merged[key]["redirect"] = True
+    # The routes to an authenticating proxy are its sign-in flow.
+    asked = {entry["sign_in"]["service"] for entry in found if entry.get("sign_in") and entry["sign_in"]["service"]}
+    for entry in merged.values():
+        entry["flow"] = entry["service"] in asked
     return sorted(merged.values(), key=lambda r: (r["host"], r["path"]))
 
 
@@ -458,6 +509,60 @@ def why(service):
     return lines
 
 
+def running_container(service):
+    """(container id, task name) of the running task of the service with the lowest slot (the
+    one that runs once-only start-up steps), or (None, None)."""
+    tasks = []
+    for line in docker_lines("ps", "--filter", "label=com.docker.swarm.service.name=" + service, "--filter", "status=running",
+                             "--format", '{{.ID}} {{.Label "com.docker.swarm.task.name"}}'):
+        container, _, task = line.partition(" ")
+        parts = task.split(".")
+        slot = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+        tasks.append((slot, container, ".".join(parts[:2]) if len(parts) > 2 else task))
+    return min(tasks)[1:] if tasks else (None, None)
+
+
+def delivered_files(container, task, configs, folder):
+    """Whether each config is in the running container at its target, with its mode and the
+    bytes of the output folder's file it is made from; lines saying so."""
+    ok, lines = True, []
+    for config in configs:
+        target, file = config["target"], config["file"]
+        run = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "exec", container, "sh", "-c", 'stat -c %a "$1" && cat "$1"',
+                              "sh", target], capture_output=True, timeout=60)
+        mode, _, content = run.stdout.partition(b"\n")
+        mode = mode.decode(errors="replace").strip()
+        try:
+            with open(os.path.join(folder, file), "rb") as handle:
+                expected = handle.read()
+        except OSError as error:
+            ok = False
+            lines.append("  file %s: NOT checked: cannot read %s in the output folder: %s" % (target, file, error))
+            continue
+        if run.returncode != 0:
+            problem = run.stderr.decode(errors="replace").strip() or "docker exec exited %d" % run.returncode
+        elif content != expected:
+            problem = "%d bytes that differ from the %d of %s" % (len(content), len(expected), file)
+        elif config["mode"] is not None and mode != config["mode"]:
+            problem = "mode %s (expected %s)" % (mode, config["mode"])
+        else:
+            lines.append("  file %s in task %s: mode %s, the %d bytes of %s" % (target, task, mode, len(content), file))
+            continue
+        ok = False
+        lines.append("  file %s in task %s: NOT as delivered: %s" % (target, task, problem))
+    return ok, lines
+
+
+#: Lines of a service's log that say what its start-up did with the stand-in tools: the hooks
+#: the stand-in ran, their own messages, the calls the stand-in php and kcadm.sh recorded.
+STARTUP_LOG = re.compile(r"^(stand-in: running hook |stackc: |stand-in (php|kcadm\.sh): )")
+
+
+def startup_lines(container):
+    logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", container], capture_output=True, text=True, timeout=60)
+    return [line for line in (logs.stdout + logs.stderr).splitlines() if STARTUP_LOG.match(line)][:20]
+
+
 def converge(plan_path, deadline):
     with open(plan_path, encoding="utf-8") as handle:
         stack_plan = json.load(handle)
@@ -476,10 +581,23 @@ def converge(plan_path, deadline):
             if "completed" in replicas:
                 # A job's work is its log: show what it did.
                 for container in docker_lines("ps", "-a", "--filter", "label=com.docker.swarm.service.name=" + name, "--format", "{{.ID}}")[:1]:
-                    logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", "--tail", "8", container],
+                    logs = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "logs", "--tail", "20", container],
                                           capture_output=True, text=True, timeout=60)
                     print("  its last log lines:")
                     print(indent((logs.stdout + logs.stderr) or "(no output)"))
+                continue
+            # A running task: the files delivered to it, and what its start-up did.
+            service = stack_plan["services"][name[len(stack) + 1:]]
+            container, task = running_container(name)
+            if container:
+                delivered, lines = delivered_files(container, task, service.get("configs") or [], stack_plan["folder"])
+                if not delivered:
+                    failed.append(name)
+                recorded = startup_lines(container)
+                if recorded:
+                    lines += ["  its start-up in task %s (from its log):" % task, indent("\n".join(recorded))]
+                for line in lines:
+                    print(line)
             continue
         failed.append(name)
         print("service %s: NOT converged (%s)" % (name, replicas))
@@ -492,11 +610,18 @@ def converge(plan_path, deadline):
 # MARK: - routes
 
 
-def curl(url, host, port, cookie_jar=None, login=None):
-    """(status, location, set-cookie names, body) of one request through the proxy on loopback."""
+#: The cookie the stand-in for oauth2-proxy takes for a signed-in session (standin-http).
+SESSION_COOKIE = "stackc_standin_session"
+
+
+def curl(url, host, port, cookie_jar=None, login=None, session=False):
+    """(status, location, set-cookie names, body) of one request through the proxy on loopback;
+    with `session`, the cookie of a signed-in session (seed_session puts it in a cookie jar)."""
     command = ["curl", "-sk", "-m", "5", "-o", "-", "-D", "/dev/stderr", "--resolve", "%s:%d:127.0.0.1" % (host, port)]
     if cookie_jar:
         command += ["-b", cookie_jar, "-c", cookie_jar]
+    elif session:
+        command += ["-b", "%s=1" % SESSION_COOKIE]
     if login:
         command += ["-K", "-"]  # the password goes on standard input, not the command line
     config = 'user = "%s:%s"\n' % login if login else None
@@ -506,6 +631,12 @@ def curl(url, host, port, cookie_jar=None, login=None):
     location = re.search(r"^location: (\S+)", headers, re.M | re.I)
     cookies = re.findall(r"^set-cookie: ([^=]+)=", headers, re.M | re.I)
     return (int(status[-1]) if status else 0), (location.group(1) if location else None), cookies, run.stdout
+
+
+def seed_session(jar, host):
+    """A cookie jar (Netscape format) holding the session cookie for `host`."""
+    with open(jar, "w", encoding="utf-8") as handle:
+        handle.write("%s\tFALSE\t/\tFALSE\t0\t%s\t1\n" % (host, SESSION_COOKIE))
 
 
 def task_hostnames(service):
@@ -540,6 +671,88 @@ def while_the_proxy_learns(attempt, done, pause):
         time.sleep(pause)
 
 
+def kind_of(stack_plan, service):
+    """`standin` or the real image's kind for `<stack>_<name>`."""
+    entry = stack_plan["services"].get((service or "")[len(stack_plan["stack"]) + 1:], {})
+    return stack_plan["images"].get(entry.get("image"), {}).get("kind")
+
+
+def first_word(body):
+    return body.split(" ")[0] if body else ""
+
+
+def check_sign_in_required(route, url, host, port, stack_plan):
+    """Without a session, a request to an app behind a sign-in proxy must end at that proxy: a
+    redirect to the realm's sign-in page from one of its tasks (a stand-in names itself in the
+    body), and no task of the app reached."""
+    sign_in, service = route["sign_in"], route["service"]
+    asked = sign_in.get("service")
+    asked_standin = kind_of(stack_plan, asked) == "standin"
+    login_url = sign_in.get("login_url")
+
+    def attempt():
+        app_names = task_hostnames(service) if service else {}
+        asked_names = task_hostnames(asked) if asked else {}
+        status, location, _, body = curl(url, host, port)
+        return status, location, body, app_names, asked_names
+
+    def redirected(result):
+        status, location, body, app_names, asked_names = result
+        return (status in (302, 303, 307) and bool(location) and (not login_url or location.startswith(login_url))
+                and first_word(body) not in app_names and (not asked_standin or first_word(body) in asked_names))
+
+    result = while_the_proxy_learns(attempt, redirected, pause=2)
+    status, location, body, app_names, asked_names = result
+    if redirected(result):
+        by = "task " + asked_names[first_word(body)] if asked_standin else asked or sign_in["address"]
+        return True, ["sign-in %s: %d without a session, to %s, from the sign-in proxy (%s); no task of %s reached"
+                      % (url, status, location, by, service)]
+    return False, ["sign-in %s: FAILED: without a session status %d, location %s, answer %r (expected a redirect to %s "
+                   "from %s, and no answer from the tasks of %s: %s)" % (url, status, location, body[:120],
+                                                                         login_url or "a sign-in page", asked or sign_in["address"],
+                                                                         service, sorted(app_names.values()))]
+
+
+def check_sign_in_flow(route, url, host, port, stack_plan):
+    """The route of a sign-in proxy's own flow (`<path>/oauth2/…`) reaches the proxy directly,
+    not through forward auth: `…/oauth2/start` without a session redirects to the realm's
+    sign-in page, and a stand-in says it got that very path."""
+    service = route["service"]
+    standin = kind_of(stack_plan, service) == "standin"
+    start = url.rstrip("/") + "/start"
+    target = route["path"].rstrip("/") + "/start"
+    login_url = next((r["sign_in"].get("login_url") for r in stack_plan["routes"]
+                      if r.get("sign_in") and r["sign_in"].get("service") == service), None)
+
+    def attempt():
+        names = task_hostnames(service)
+        status, location, _, body = curl(start, host, port)
+        return status, location, body, names
+
+    def started(result):
+        status, location, body, names = result
+        words = body.split()
+        return (status in (302, 303, 307) and bool(location) and (not login_url or location.startswith(login_url))
+                and (not standin or (first_word(body) in names and words[2:3] == [target])))
+
+    result = while_the_proxy_learns(attempt, started, pause=2)
+    status, location, body, names = result
+    if started(result):
+        by = "task %s, which got GET %s" % (names[first_word(body)], target) if standin else service
+        return True, ["sign-in flow %s: %d to %s from %s (its own route, no forward auth)" % (start, status, location, by)]
+    return False, ["sign-in flow %s: FAILED: status %d, location %s, answer %r (expected a redirect to %s from a task of "
+                   "%s: %s)" % (start, status, location, body[:120], login_url or "a sign-in page", service, sorted(names.values()))]
+
+
+def check_redirect(host, path):
+    """Whether plain HTTP redirects to HTTPS, and the line saying so."""
+    status, location, _, _ = curl("http://%s%s" % (host, path), host, 80)
+    expected = "https://%s%s" % (host, path)
+    if status in (301, 302, 307, 308) and location == expected:
+        return True, "redirect http://%s%s: %d to %s" % (host, path, status, location)
+    return False, "redirect http://%s%s: FAILED: status %d, location %s (expected a redirect to %s)" % (host, path, status, location, expected)
+
+
 def check_route(route, stack_plan):
     """Whether everything held, and lines saying what was checked."""
     host, path, service = route["host"], route["path"], route["service"]
@@ -562,6 +775,19 @@ def check_route(route, stack_plan):
             ok = False
             lines.append("refused %s: FAILED: status %d, answer %r (expected 403 from the proxy)" % (url, status, body[:120]))
         return ok, lines
+    if route.get("flow"):
+        ok, lines = check_sign_in_flow(route, url, host, port, stack_plan)
+        if ok and route["redirect"]:
+            ok, line = check_redirect(host, path)
+            lines.append(line)
+        return ok, lines
+    # Behind a sign-in proxy: without a session the proxy sends the browser to sign in; every
+    # check below sends the cookie of a session, which it lets through.
+    session = bool(route.get("sign_in"))
+    if session:
+        ok, lines = check_sign_in_required(route, url, host, port, stack_plan)
+        if not ok:
+            return ok, lines
     login = login_for(route["auth"])
     if route["auth"]:
         status = while_the_proxy_learns(lambda: curl(url, host, port)[0], lambda status: status != 404, pause=2)
@@ -574,7 +800,7 @@ def check_route(route, stack_plan):
 
     def route_attempt():
         names = task_hostnames(service) if service else {}
-        status, _, _, body = curl(url, host, port, login=login)
+        status, _, _, body = curl(url, host, port, login=login, session=session)
         return status, body, names
 
     def route_answered(result):
@@ -586,22 +812,21 @@ def check_route(route, stack_plan):
     if service is None and 0 < status < 500 and status != 401:
         lines.append("route %s: %d from the proxy itself%s" % (url, status, " with the kept password" if login else ""))
     elif status == 200 and (not standin or answered in hostnames):
-        lines.append("route %s: %d from %s" % (url, status, "task " + hostnames[answered] if standin else service))
+        lines.append("route %s: %d from %s%s" % (url, status, "task " + hostnames[answered] if standin else service,
+                                                  " with a session (the sign-in proxy let it through)" if session else ""))
     else:
         lines.append("route %s: FAILED: status %d, answer %r (tasks of %s: %s)" % (url, status, body[:120], service, sorted(hostnames.values())))
         return False, lines
     if route["redirect"]:
-        status, location, _, _ = curl("http://%s%s" % (host, path), host, 80)
-        expected = "https://%s%s" % (host, path)
-        if status in (301, 302, 307, 308) and location == expected:
-            lines.append("redirect http://%s%s: %d to %s" % (host, path, status, location))
-        else:
-            ok = False
-            lines.append("redirect http://%s%s: FAILED: status %d, location %s (expected a redirect to %s)" % (host, path, status, location, expected))
+        redirected, line = check_redirect(host, path)
+        ok &= redirected
+        lines.append(line)
     if (app.get("replicas") or 1) < 2 or not standin:
         return ok, lines
     if route["cookie"]:
         jar = "/tmp/stackc-cookies-%d" % os.getpid()
+        if session:
+            seed_session(jar, host)
         try:
             seen, cookie_names = [], []
             for _ in range(8):
@@ -620,7 +845,7 @@ def check_route(route, stack_plan):
     else:
         def spread_attempt():
             names = task_hostnames(service)
-            bodies = [curl(url, host, port, login=login)[3] for _ in range(12)]
+            bodies = [curl(url, host, port, login=login, session=session)[3] for _ in range(12)]
             return [names.get(body.split(" ")[0], body[:40]) for body in bodies]
 
         seen = while_the_proxy_learns(spread_attempt, lambda seen: len(set(seen)) >= 2, pause=5)

@@ -10,7 +10,8 @@ import Testing
 /// Acceptance on a real Swarm: every example manifest, built by `stackc`, is deployed by its own
 /// `deploy.sh` on a private single-node swarm (`Tests/Acceptance/swarm-harness.sh`: Debian's
 /// dockerd in namespaces with only loopback) and must converge; Traefik must route HTTPS to
-/// the replicas, redirect HTTP, pin a replica with the sticky cookie and spread without it; a
+/// the replicas, redirect HTTP, pin a replica with the sticky cookie and spread without it, and
+/// send a request to an app behind single sign-on to sign in unless it has a session; a
 /// deliberately broken stack must fail with a reason per service; nothing may be left behind.
 ///
 /// The harness runs once for all the tests here (one engine, one stack after the other). It
@@ -26,6 +27,7 @@ import Testing
 
     static let routingManifest = "Tests/Acceptance/manifests/routing.yml"
     static let featuresManifest = "Tests/Acceptance/manifests/features.yml"
+    static let identityManifest = "Tests/Acceptance/manifests/identity.yml"
 
     @Test(arguments: manifests)
     func stackConverges(_ manifest: String) throws {
@@ -85,14 +87,121 @@ import Testing
         #expect(report.text.contains("route https://www.features.test/: 200 from task features_web."), "\(report.text)")
     }
 
-    /// Campus protects Nextcloud with OIDC, which is not generated yet: the proxy on the real
-    /// swarm refuses it, and its database is pinned to the node deploy.sh labelled.
-    @Test func campusFailsClosedAndPinsItsDatabase() throws {
+    /// Campus signs in to Nextcloud through its Keycloak (`user_oidc`): Keycloak converges on
+    /// the real PostgreSQL with the realm file where it imports it, Nextcloud's first task
+    /// registers the realm in its start-up hook (the stand-in php records the `occ` calls), the
+    /// proxy routes to Nextcloud, and the database is pinned to the node deploy.sh labelled.
+    @Test func campusSignsInThroughKeycloakAndPinsItsDatabase() throws {
         let run = try SwarmRun.shared.get()
         let report = try #require(run.reports["manifests/campus.yml"], "no report for campus\n\(run.log)")
         #expect(report.converged, "\(report.text)")
-        #expect(report.text.contains("refused https://cloud.campus.test/: 403 from the proxy"), "\(report.text)")
+        let keycloak = report.service("campus_keycloak")
+        #expect(keycloak.hasPrefix("service campus_keycloak: converged (1/1)"), "\(report.text)")
+        #expect(
+            keycloak.contains(
+                "file /opt/keycloak/data/import/campus-realm.json in task campus_keycloak.1: mode 444, the"),
+            "\(keycloak)")
+        #expect(
+            report.service("campus_keycloak-realm").contains("realm campus is in line with the manifest"),
+            "\(report.text)")
+        let nextcloud = report.service("campus_nextcloud")
+        #expect(nextcloud.hasPrefix("service campus_nextcloud: converged (2/2)"), "\(report.text)")
+        #expect(
+            nextcloud.contains(
+                "file /docker-entrypoint-hooks.d/before-starting/20-stackc-oidc.sh in task campus_nextcloud.1"),
+            "\(nextcloud)")
+        #expect(
+            nextcloud.contains(
+                "stand-in php: occ user_oidc:provider keycloak --clientsecret=(hidden) --clientid=nextcloud"),
+            "\(nextcloud)")
+        #expect(
+            nextcloud.contains("stackc: OIDC sign-in through https://auth.campus.test/realms/campus is set up"),
+            "\(nextcloud)")
+        #expect(
+            report.text.contains("route https://cloud.campus.test/: 200 from task campus_nextcloud."), "\(report.text)")
+        #expect(!report.text.contains("refused https://cloud.campus.test/"), "\(report.text)")
         #expect(report.text.contains("deploy: pinned stackc.pin.campus.pg to node"), "\(report.text)")
+    }
+
+    /// Single sign-on on the real swarm (`Tests/Acceptance/manifests/identity.yml`): Keycloak (a
+    /// stand-in, two replicas) on the real PostgreSQL, whose init job made its database; the
+    /// realm file where Keycloak imports it; the reconciler job signing in and sending the
+    /// realm's additions and clients (the stand-in kcadm.sh records them); and real Traefik
+    /// asking each app's sign-in proxy (an oauth2-proxy stand-in) about every request: without
+    /// a session the browser is sent to the realm's sign-in page and no task of the app answers,
+    /// with one a task of the app answers, and the flow's own route reaches the sign-in proxy.
+    @Test func signInProxiesGuardTheAppsBehindKeycloak() throws {
+        let run = try SwarmRun.shared.get()
+        let report = try #require(run.reports[Self.identityManifest], "no report for the identity stack\n\(run.log)")
+        #expect(report.converged, "\(report.text)")
+        #expect(report.text.contains("deploy.sh: exit 0"), "\(report.text)")
+        for (service, replicas) in [
+            ("keycloak", "2/2"), ("wiki", "2/2"), ("wiki-sso", "2/2"), ("reports", "1/1"), ("reports-sso", "1/1"),
+            ("status", "1/1"), ("pg", "1/1"),
+        ] {
+            #expect(
+                report.service("sso_\(service)").hasPrefix("service sso_\(service): converged (\(replicas))"),
+                "\(report.text)")
+        }
+        let initJob = report.service("sso_pg-init")
+        #expect(initJob.hasPrefix("service sso_pg-init: converged") && initJob.contains("completed"), "\(report.text)")
+        #expect(initJob.contains("db-init: database and user 'keycloak' ready"), "\(initJob)")
+
+        // The realm file, byte for byte, where `--import-realm` reads it.
+        #expect(
+            report.service("sso_keycloak").contains(
+                "file /opt/keycloak/data/import/lab-realm.json in task sso_keycloak.1: mode 444, the"),
+            "\(report.service("sso_keycloak"))")
+        #expect(
+            report.service("sso_keycloak").contains("bytes of keycloak/lab-realm.json"),
+            "\(report.service("sso_keycloak"))")
+
+        let realm = report.service("sso_keycloak-realm")
+        #expect(
+            realm.hasPrefix("service sso_keycloak-realm: converged") && realm.contains("completed"), "\(report.text)")
+        for line in [
+            "realm-sync: signed in to Keycloak as admin",
+            "stand-in kcadm.sh: create partialImport -r lab -f /stackc/additions.json",
+            "realm-sync: brought the clients of realm lab in line",
+            "stand-in kcadm.sh: add-roles -r lab --gpath /operators --rolename staff",
+            "stand-in kcadm.sh: add-roles -r lab --uusername alice --rolename admin",
+            "realm-sync: realm lab is in line with the manifest",
+        ] {
+            #expect(realm.contains(line), "no '\(line)' in the reconciler's log:\n\(realm)")
+        }
+
+        let signIn = "https://auth.sso.test/realms/lab/protocol/openid-connect/auth"
+        for (url, app, flowPath) in [
+            ("https://wiki.sso.test/", "wiki", "/oauth2/start"),
+            ("https://portal.sso.test/reports", "reports", "/reports/oauth2/start"),
+        ] {
+            // Without a session: the sign-in proxy's redirect, and no task of the app reached.
+            let refused = report.line(startingWith: "sign-in \(url): ")
+            #expect(
+                refused.hasPrefix("sign-in \(url): 302 without a session, to \(signIn)?client_id=\(app)&")
+                    && refused.contains("from the sign-in proxy (task sso_\(app)-sso.")
+                    && refused.hasSuffix("no task of sso_\(app) reached"),
+                "no redirect to sign in for \(app):\n\(report.text)")
+            // With one: a task of the app answers.
+            let admitted = report.line(startingWith: "route \(url): ")
+            #expect(
+                admitted.hasPrefix("route \(url): 200 from task sso_\(app).")
+                    && admitted.hasSuffix("with a session (the sign-in proxy let it through)"),
+                "a session did not reach \(app):\n\(report.text)")
+            // The flow's own route reaches the sign-in proxy, not through forward auth.
+            let flow = report.line(startingWith: "sign-in flow https://\(URL(string: url)?.host ?? "")\(flowPath): ")
+            #expect(
+                flow.contains(": 302 to \(signIn)?client_id=\(app)&") && flow.contains("from task sso_\(app)-sso.")
+                    && flow.contains("which got GET \(flowPath) (its own route"),
+                "the sign-in flow of \(app) does not reach its proxy:\n\(report.text)")
+        }
+        #expect(
+            report.text.contains("spread https://wiki.sso.test/: no sticky cookie: 12 requests reached 2 replicas"),
+            "\(report.text)")
+        // The app without sign-in on the shared host stays open.
+        #expect(report.text.contains("route https://portal.sso.test/: 200 from task sso_status."), "\(report.text)")
+        #expect(!report.text.contains("sign-in https://portal.sso.test/:"), "\(report.text)")
+        #expect(report.text.contains("route https://auth.sso.test/: 200 from task sso_keycloak."), "\(report.text)")
     }
 
     /// A stack broken the ways schema checks cannot see: a health check calling a tool the
@@ -181,6 +290,11 @@ struct SwarmRun: Sendable {
         var converged: Bool
         var text: String
 
+        /// The first line that starts with `prefix` (empty when there is none).
+        func line(startingWith prefix: String) -> String {
+            text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init) ?? ""
+        }
+
         /// The lines about `service`: its status line and the reasons under it.
         func service(_ name: String) -> String {
             var lines: [Substring] = []
@@ -227,6 +341,7 @@ struct SwarmRun: Sendable {
         for (index, manifest)
             in (SwarmAcceptanceTests.manifests + [
                 SwarmAcceptanceTests.routingManifest, SwarmAcceptanceTests.featuresManifest,
+                SwarmAcceptanceTests.identityManifest,
             ]).enumerated()
         {
             folders.append((manifest, try build(manifest, into: workspace.url("out/\(index)")), 300))

@@ -350,10 +350,17 @@ import Testing
     static let fakePHP = #"""
         #!/bin/sh
         # Stands in for php: records each call's arguments (NUL-separated) in a file of its own
-        # under $FAKE_CALLS; `occ app:enable` exits with $FAKE_ENABLE_STATUS.
+        # under $FAKE_CALLS; `occ app:enable` exits with $FAKE_ENABLE_STATUS; `occ
+        # user_oidc:provider --help` prints $FAKE_HELP; the provider call writes the variable
+        # STACKC_OIDC_CLIENT_SECRET it was given to $FAKE_ENVIRONMENT, when set.
         count=$(find "$FAKE_CALLS" -mindepth 1 -maxdepth 1 | wc -l)
         printf '%s\0' "$@" >"$FAKE_CALLS/$(printf '%03d' "$count")"
         [ "$2" != app:enable ] || exit "${FAKE_ENABLE_STATUS:-0}"
+        if [ "$2" = user_oidc:provider ] && [ "${3:-}" = --help ]; then
+          printf '%s\n' "${FAKE_HELP:-}"
+        elif [ "$2" = user_oidc:provider ] && [ -n "${FAKE_ENVIRONMENT:-}" ]; then
+          printf '%s' "${STACKC_OIDC_CLIENT_SECRET:-}" >"$FAKE_ENVIRONMENT"
+        fi
         exit 0
         """#
 
@@ -425,14 +432,16 @@ import Testing
         let run = try #require(try sandbox.run(["STACKC_TASK_SLOT": "1"]))
         #expect(run.status == 0, "\(run.summary)")
         let calls = try sandbox.recorded()
-        try #require(calls.count == 3, "\(calls)")
+        try #require(calls.count == 4, "\(calls)")
         #expect(calls.allSatisfy { $0.first == sandbox.occ.path }, "every call runs occ: \(calls)")
         #expect(calls[0].dropFirst() == ["app:enable", "user_oidc"])
         #expect(
             calls[1].dropFirst() == [
                 "config:system:set", "allow_local_remote_servers", "--value=true", "--type=boolean",
             ])
-        let provider = Array(calls[2].dropFirst())
+        // Which ways of handing over the secret this user_oidc knows.
+        #expect(calls[2].dropFirst() == ["user_oidc:provider", "--help"])
+        let provider = Array(calls[3].dropFirst())
         #expect(Array(provider.prefix(2)) == ["user_oidc:provider", "keycloak"], "\(provider)")
         var options: [String: String] = [:]
         for word in provider.dropFirst(2) {
@@ -483,9 +492,27 @@ import Testing
         let run = try #require(try sandbox.run(["STACKC_TASK_SLOT": "1", "FAKE_ENABLE_STATUS": "1"]))
         #expect(run.status == 0, "\(run.summary)")
         let calls = try sandbox.recorded().map { Array($0.dropFirst()) }
-        #expect(calls.count == 4, "\(calls)")
+        #expect(calls.count == 5, "\(calls)")
         #expect(Array(calls.prefix(2)) == [["app:enable", "user_oidc"], ["app:install", "user_oidc"]])
         #expect(calls.last?.first == "user_oidc:provider")
+    }
+
+    /// A user_oidc that reads the secret from the environment (8.4 and later) gets it there, and
+    /// the secret is on no command line.
+    @Test func aNewerUserOIDCGetsTheSecretFromTheEnvironment() throws {
+        let sandbox = try Self.synthetic()
+        defer { sandbox.remove() }
+        let environment = sandbox.folder.appendingPathComponent("provider-environment")
+        let help =
+            "  --clientsecret-file[=CLIENTSECRET-FILE]\n  --clientsecret-env[=CLIENTSECRET-ENV]  Name of an environment variable"
+        let run = try #require(
+            try sandbox.run(["STACKC_TASK_SLOT": "1", "FAKE_HELP": help, "FAKE_ENVIRONMENT": environment.path]))
+        #expect(run.status == 0, "\(run.summary)")
+        let calls = try sandbox.recorded()
+        let provider = try #require(calls.last)
+        #expect(provider.contains("--clientsecret-env=STACKC_OIDC_CLIENT_SECRET"), "\(provider)")
+        #expect(!calls.joined().contains { $0.contains(Self.secret) }, "the secret is on a command line: \(calls)")
+        #expect(try String(contentsOf: environment, encoding: .utf8) == Self.secret)
     }
 
     @Test func anEmptySecretStopsTheHook() throws {

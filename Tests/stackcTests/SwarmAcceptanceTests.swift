@@ -44,7 +44,7 @@ import Testing
         let run = try SwarmRun.shared.get()
         let report = try #require(run.reports[Self.routingManifest], "no report for the routing stack\n\(run.log)")
         #expect(report.converged, "\(report.text)")
-        #expect(report.text.contains("image traefik:v3.6: real, Traefik"), "\(report.text)")
+        #expect(report.text.contains("image traefik:v3.7.15: real, Traefik"), "\(report.text)")
         for app in ["pinned", "spread"] {
             let url = "https://\(app).routing.test/"
             #expect(

@@ -15,6 +15,10 @@ KCADM="${STACKC_KCADM:-/opt/keycloak/bin/kcadm.sh}"
 DEADLINE="${STACKC_KEYCLOAK_WAIT:-900}"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# As the container's first process, bash ignores TERM unless it handles it: stop at once.
+trap 'exit 143' TERM INT
+# A peer that closes the probe's connection early must fail the probe, not end the run.
+trap '' PIPE
 chmod 700 "$WORK"
 PLACEHOLDERS=()
 

@@ -12,8 +12,16 @@ secret=$(cat /run/secrets/oidc-nextcloud-client-secret)
 occ app:enable user_oidc >/dev/null 2>&1 || occ app:install user_oidc
 # Keycloak is reached inside the stack, at a private address.
 occ config:system:set allow_local_remote_servers --value=true --type=boolean
+# user_oidc 8.4 and later read the secret from the environment, off the process list.
+if occ user_oidc:provider --help 2>/dev/null | grep -q -- --clientsecret-env; then
+  STACKC_OIDC_CLIENT_SECRET=$secret
+  export STACKC_OIDC_CLIENT_SECRET
+  secret_option=--clientsecret-env=STACKC_OIDC_CLIENT_SECRET
+else
+  secret_option=--clientsecret=$secret
+fi
 occ user_oidc:provider keycloak \
-  --clientsecret="$secret" \
+  "$secret_option" \
   --clientid=nextcloud \
   --discoveryuri=http://keycloak:8080/realms/campus/.well-known/openid-configuration \
   '--scope=openid email profile' \

@@ -432,16 +432,21 @@ import Testing
         let run = try #require(try sandbox.run(["STACKC_TASK_SLOT": "1"]))
         #expect(run.status == 0, "\(run.summary)")
         let calls = try sandbox.recorded()
-        try #require(calls.count == 4, "\(calls)")
+        try #require(calls.count == 5, "\(calls)")
         #expect(calls.allSatisfy { $0.first == sandbox.occ.path }, "every call runs occ: \(calls)")
         #expect(calls[0].dropFirst() == ["app:enable", "user_oidc"])
         #expect(
             calls[1].dropFirst() == [
                 "config:system:set", "allow_local_remote_servers", "--value=true", "--type=boolean",
             ])
+        // No realm user signs in as an existing local account of the same name.
+        #expect(
+            calls[2].dropFirst() == [
+                "config:system:set", "user_oidc", "soft_auto_provision", "--value=false", "--type=boolean",
+            ])
         // Which ways of handing over the secret this user_oidc knows.
-        #expect(calls[2].dropFirst() == ["user_oidc:provider", "--help"])
-        let provider = Array(calls[3].dropFirst())
+        #expect(calls[3].dropFirst() == ["user_oidc:provider", "--help"])
+        let provider = Array(calls[4].dropFirst())
         #expect(Array(provider.prefix(2)) == ["user_oidc:provider", "keycloak"], "\(provider)")
         var options: [String: String] = [:]
         for word in provider.dropFirst(2) {
@@ -492,7 +497,7 @@ import Testing
         let run = try #require(try sandbox.run(["STACKC_TASK_SLOT": "1", "FAKE_ENABLE_STATUS": "1"]))
         #expect(run.status == 0, "\(run.summary)")
         let calls = try sandbox.recorded().map { Array($0.dropFirst()) }
-        #expect(calls.count == 5, "\(calls)")
+        #expect(calls.count == 6, "\(calls)")
         #expect(Array(calls.prefix(2)) == [["app:enable", "user_oidc"], ["app:install", "user_oidc"]])
         #expect(calls.last?.first == "user_oidc:provider")
     }

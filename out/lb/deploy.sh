@@ -41,7 +41,7 @@ ensure_random_secret() {
   random_password | create_secret "$1"
 }
 
-# A cipher key of exactly 32 bytes: 32 hex digits.
+# A cookie key: 32 hex digits (oauth2-proxy reads them as base64, a 24-byte AES key).
 ensure_cookie_key_secret() {
   secret_exists "$1" && return 0
   openssl rand -hex 16 | tr -d '\n' | create_secret "$1"

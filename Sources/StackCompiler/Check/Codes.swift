@@ -39,6 +39,8 @@ enum Codes {
     static let portConflict = DiagnosticCode("E223", "port-conflict")
     static let presetImageMismatch = DiagnosticCode("E224", "preset-image-mismatch")
     static let signInNeedsTraefik = DiagnosticCode("E225", "sign-in-needs-traefik")
+    static let loginBypassed = DiagnosticCode("E226", "login-bypassed")
+    static let presetNeedsOwnHost = DiagnosticCode("E227", "preset-needs-own-host")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -52,6 +54,7 @@ enum Codes {
     static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
     static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
     static let vipSingleProxy = DiagnosticCode("W312", "vip-single-proxy")
+    static let userWithoutEmail = DiagnosticCode("W313", "user-without-email")
 
     // Build: images that cannot run what stackc asks of them.
     static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
@@ -71,8 +74,10 @@ enum Codes {
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
         acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch, signInNeedsTraefik,
+        loginBypassed, presetNeedsOwnHost,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
-        unpinnedImage, vipSingleProxy, missingImageTool, unknownImageTools, unreadableDeliveredFile, internalConflict,
+        unpinnedImage, vipSingleProxy, userWithoutEmail, missingImageTool, unknownImageTools, unreadableDeliveredFile,
+        internalConflict,
     ]
 }

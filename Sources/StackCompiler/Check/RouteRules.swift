@@ -5,6 +5,7 @@ import StackDiagnostics
 enum RouteRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         var routes: [RouteKey: (owner: RouteOwner, span: SourceSpan)] = [:]
+        var placed: [WrittenRoute] = []
         // In file order, so that the route written second is the one reported.
         let all = (platformRoutes(syntax) + appRoutes(syntax)).sorted { $0.span.start < $1.span.start }
         for (host, path, owner, span) in all {
@@ -19,6 +20,7 @@ enum RouteRules: CheckRule {
                 continue
             }
             let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"
+            placed.append((full.lowercased(), path, owner, span))
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
                 report.error(
@@ -30,9 +32,11 @@ enum RouteRules: CheckRule {
                 routes[key] = (owner, span)
             }
         }
+        checkSignInFlows(placed, &report)
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
+        checkSignInEmails(syntax, &report)
         if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc,
             syntax.identity == nil
         {
@@ -101,6 +105,21 @@ enum RouteRules: CheckRule {
                 Codes.plainHTTP, "app '\(name)' is served over plain HTTP", at: https.span,
                 help: "remove 'https: false' unless something in front of the proxy terminates TLS")
         }
+        if let auth = app.auth, auth.value != App.Auth.none, app.host != nil, let port = resolved.port,
+            let published = app.ports.first(where: { $0.port.target == port })
+        {
+            report.error(
+                Codes.loginBypassed,
+                "app '\(name)' is protected by 'auth: \(auth.value.rawValue)' at the proxy, but publishes its port \(port) on the nodes, where no login is asked",
+                at: published.span,
+                help: "remove this entry of 'ports'; the proxy routes the app at its 'host' with the login in front")
+        }
+        if (app.preset?.value ?? .generic) == .nextcloud, let path = app.path, path.value != "/" {
+            report.error(
+                Codes.presetNeedsOwnHost,
+                "app '\(name)' uses the nextcloud preset, which serves at the root of its host, but is routed at '\(path.value)'",
+                at: path.span, help: "remove 'path' and give the app a 'host' of its own")
+        }
         if let auth = app.auth, auth.value != App.Auth.none, app.host == nil {
             report.error(
                 Codes.invalidValue,
@@ -117,6 +136,42 @@ enum RouteRules: CheckRule {
         }
     }
 
+    /// A route deeper inside a sign-in flow (`/oauth2/callback` beside an app's `/oauth2`) would
+    /// win over it (the longer rule), and receive the sign-in's authorization codes.
+    static func checkSignInFlows(_ placed: [WrittenRoute], _ report: inout DiagnosticSink) {
+        let flows = placed.filter {
+            if case .signIn = $0.owner { return true } else { return false }
+        }
+        guard !flows.isEmpty else { return }
+        for flow in flows {
+            for route in placed where route.host == flow.host && route.path.hasPrefix(flow.path + "/") {
+                report.error(
+                    Codes.duplicateRoute,
+                    "\(route.owner) is routed at '\(route.host)\(route.path)', inside \(flow.owner) at '\(flow.host)\(flow.path)'",
+                    at: route.span, help: "give it another host or a path outside '\(flow.path)'",
+                    notes: [Diagnostic.Note("\(flow.owner) is here", at: flow.span)])
+            }
+        }
+    }
+
+    /// oauth2-proxy admits only users with a verified e-mail address: a user the manifest gives
+    /// none could sign in to Keycloak but to none of the apps behind a sign-in proxy.
+    static func checkSignInEmails(_ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
+        guard let identity = syntax.identity,
+            let app = syntax.apps.first(where: {
+                $0.auth?.value == .oidc && ($0.preset?.value ?? .generic) == .generic && $0.host != nil
+            })
+        else { return }
+        for user in identity.users where user.email == nil {
+            guard let name = user.name else { continue }
+            report.warning(
+                Codes.userWithoutEmail,
+                "user '\(name.value)' has no 'email', so the sign-in proxy of app '\(app.name.value)' (and of every app behind one) will refuse them",
+                at: name.span,
+                help: "add 'email:' to the user; the sign-in proxy admits only users with a verified e-mail address")
+        }
+    }
+
     /// A route: the full host and the path prefix.
     struct RouteKey: Hashable {
         var host: String
@@ -127,11 +182,14 @@ enum RouteRules: CheckRule {
     enum RouteOwner: CustomStringConvertible {
         case app(String)
         case platform(String)
+        /// The sign-in flow of an app behind a sign-in proxy (`<path>/oauth2`).
+        case signIn(app: String)
 
         var description: String {
             switch self {
             case .app(let name): return "app '\(name)'"
             case .platform(let description): return description
+            case .signIn(let app): return "the sign-in of app '\(app)'"
             }
         }
     }
@@ -197,8 +255,7 @@ enum RouteRules: CheckRule {
             if let auth = app.auth, auth.value == .oidc, (app.preset?.value ?? .generic) == .generic {
                 var base = path
                 while base.hasSuffix("/") { base.removeLast() }
-                routes.append(
-                    (host.value, base + "/oauth2", .platform("the sign-in of app '\(app.name.value)'"), auth.span))
+                routes.append((host.value, base + "/oauth2", .signIn(app: app.name.value), auth.span))
             }
         }
         return routes

@@ -23,7 +23,7 @@ enum ServiceNameRules: CheckRule {
                 "the service name '\(stackName.value)_\(name)' has \(stackName.value.count + 1 + name.count) characters; Swarm allows \(limit)",
                 at: span,
                 help:
-                    "shorten the stack name or this name by \(stackName.value.count + 1 + name.count - limit) characters"
+                    "shorten the stack name or this name by \(Self.characters(stackName.value.count + 1 + name.count - limit))"
             )
         }
         let reported = Set(owned.map(\.0))
@@ -33,9 +33,12 @@ enum ServiceNameRules: CheckRule {
             report.error(
                 Codes.nameTooLong,
                 "the stack name is too long for its platform service '\(stackName.value)_\(longest)' (\(limit) characters at most)",
-                at: stackName.span, help: "shorten the stack name to \(limit - 1 - longest.count) characters")
+                at: stackName.span, help: "shorten the stack name to \(Self.characters(limit - 1 - longest.count))")
         }
     }
+
+    /// "1 character", "2 characters".
+    static func characters(_ count: Int) -> String { count == 1 ? "1 character" : "\(count) characters" }
 
     static func checkConflicts(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         // A set: a stack adds a service per app with some features (a sign-in proxy per

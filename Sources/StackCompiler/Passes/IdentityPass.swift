@@ -39,7 +39,10 @@ struct IdentityPass: BuildPass {
         service.port = PlatformService.keycloak.port
         service.environment = Self.environment(stack, identity, database)
         let network = PlatformNames.databaseNetwork(database.name)
+        // The proxy's network (its route), the database's, and the apps' (apps that wait for it
+        // or speak OIDC to it from inside the stack).
         service.networks = [PlatformNames.publicNetwork, network]
+        if !stack.apps.isEmpty { service.networks.append(PlatformNames.appsNetwork) }
         if identity.replicas > 1 {
             plan.addNetwork(
                 PlatformNames.identityClusterNetwork,

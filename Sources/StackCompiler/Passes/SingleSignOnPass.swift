@@ -71,6 +71,10 @@ struct SingleSignOnPass: BuildPass {
             ("OAUTH2_PROXY_SCOPE", "openid email profile"),
             ("OAUTH2_PROXY_COOKIE_NAME", "_\(stack.name)_\(app.name)_sso"),
             ("OAUTH2_PROXY_COOKIE_SECURE", "true"),
+            // A session is checked with Keycloak again (its token refreshed) every 5 minutes, so a
+            // user disabled there, or one who lost a role, is out within minutes, not days.
+            ("OAUTH2_PROXY_COOKIE_REFRESH", "5m"),
+            ("OAUTH2_PROXY_COOKIE_EXPIRE", "12h"),
             ("OAUTH2_PROXY_COOKIE_PATH", path.isEmpty ? "/" : path),
             ("OAUTH2_PROXY_WHITELIST_DOMAINS", "\(route.host),\(identity.host)"),
         ]
@@ -145,6 +149,8 @@ struct SingleSignOnPass: BuildPass {
                 "occ app:enable user_oidc >/dev/null 2>&1 || occ app:install user_oidc",
                 "# Keycloak is reached inside the stack, at a private address.",
                 "occ config:system:set allow_local_remote_servers --value=true --type=boolean",
+                "# A realm user never signs in as an existing local account of the same name (admin).",
+                "occ config:system:set user_oidc soft_auto_provision --value=false --type=boolean",
                 "# user_oidc 8.4 and later read the secret from the environment, off the process list.",
                 "if occ user_oidc:provider --help 2>/dev/null | grep -q -- --clientsecret-env; then",
                 "  STACKC_OIDC_CLIENT_SECRET=$secret",

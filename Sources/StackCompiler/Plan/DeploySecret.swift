@@ -5,8 +5,8 @@ enum DeploySecret {
     enum Recipe: Equatable {
         /// 32 random bytes as hex (a password only services use; safe in URLs).
         case randomPassword
-        /// 16 random bytes as 32 hex digits: a key of exactly 32 bytes for a cipher (the
-        /// authenticating proxy's cookies).
+        /// 16 random bytes as 32 hex digits, which the authenticating proxy reads as base64: a
+        /// 24-byte AES key for its cookies (it accepts 16, 24 or 32 bytes).
         case cookieKey
         /// A random password for a person's account, also kept in the operator's private
         /// credentials folder so they can log in.

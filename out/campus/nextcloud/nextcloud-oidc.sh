@@ -12,6 +12,8 @@ secret=$(cat /run/secrets/oidc-nextcloud-client-secret)
 occ app:enable user_oidc >/dev/null 2>&1 || occ app:install user_oidc
 # Keycloak is reached inside the stack, at a private address.
 occ config:system:set allow_local_remote_servers --value=true --type=boolean
+# A realm user never signs in as an existing local account of the same name (admin).
+occ config:system:set user_oidc soft_auto_provision --value=false --type=boolean
 # user_oidc 8.4 and later read the secret from the environment, off the process list.
 if occ user_oidc:provider --help 2>/dev/null | grep -q -- --clientsecret-env; then
   STACKC_OIDC_CLIENT_SECRET=$secret

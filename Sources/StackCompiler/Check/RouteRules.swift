@@ -143,8 +143,10 @@ enum RouteRules: CheckRule {
             if case .signIn = $0.owner { return true } else { return false }
         }
         guard !flows.isEmpty else { return }
+        // By host: a stack with thousands of protected apps has as many flows, each on few hosts.
+        let byHost = Dictionary(grouping: placed, by: \.host)
         for flow in flows {
-            for route in placed where route.host == flow.host && route.path.hasPrefix(flow.path + "/") {
+            for route in byHost[flow.host] ?? [] where route.path.hasPrefix(flow.path + "/") {
                 report.error(
                     Codes.duplicateRoute,
                     "\(route.owner) is routed at '\(route.host)\(route.path)', inside \(flow.owner) at '\(flow.host)\(flow.path)'",

@@ -20,7 +20,7 @@ enum RouteRules: CheckRule {
                 continue
             }
             let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"
-            placed.append((full.lowercased(), path, owner, span))
+            placed.append((full, path, owner, span))
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {
                 report.error(

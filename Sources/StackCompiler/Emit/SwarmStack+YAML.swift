@@ -44,6 +44,7 @@ extension SwarmService {
     var yaml: YAMLValue {
         var out: [(key: String, value: YAMLValue)] = [("image", .string(image))]
         if let hostname { out.append(("hostname", .string(hostname))) }
+        if let user { out.append(("user", literalString(user))) }
         if let entrypoint { out.append(("entrypoint", .sequence(entrypoint.map(literalString)))) }
         switch command {
         case .string(let text): out.append(("command", literalString(text)))

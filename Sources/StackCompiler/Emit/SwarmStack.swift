@@ -69,6 +69,8 @@ struct SwarmService {
     var command: SwarmCommand?
     var entrypoint: [String]?
     var hostname: String?
+    /// The user the container runs as (`uid[:gid]`), when not the image's.
+    var user: String?
     var environment: [(key: String, value: String)] = []
     /// Container labels (read by agents on the node).
     var labels: [(key: String, value: String)] = []

@@ -332,6 +332,8 @@ enum Amendment {
     case mountSecret(source: String, target: String)
     /// Mounts a file of the plan (by config key).
     case mountFile(source: String, target: String, mode: Int)
+    /// Adds service labels (read through the Swarm API), each replacing an earlier value.
+    case labels([(key: String, value: String)])
     case stopGracePeriod(TimeSpan)
 
     func apply(to service: inout PlannedService) {
@@ -344,6 +346,11 @@ enum Amendment {
             service.secrets.append((source, target))
         case .mountFile(let source, let target, let mode):
             service.files.append((source, target, mode))
+        case .labels(let labels):
+            for (key, value) in labels {
+                service.labels.removeAll { $0.key == key }
+                service.labels.append((key, value))
+            }
         case .stopGracePeriod(let period):
             service.stopGracePeriod = period
         }

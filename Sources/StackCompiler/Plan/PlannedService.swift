@@ -23,6 +23,11 @@ struct PlannedService {
     var command: Command?
     /// The image's entrypoint, replaced.
     var entrypoint: [String]?
+    /// The user the container runs as (`uid[:gid]`), when not the image's.
+    var user: String?
+    /// Service labels, read through the Swarm API by what discovers services (Prometheus);
+    /// the edge proxy's routing labels are added by its renderer.
+    var labels: [(key: String, value: String)] = []
     /// Environment variables in order; a later `setEnvironment` of a key replaces it.
     var environment: [(key: String, value: String)] = []
     var networks: [String] = []

@@ -70,6 +70,7 @@ enum StackFileRenderer {
         var service = SwarmService(image: planned.image)
         service.command = planned.command.map(command)
         service.entrypoint = planned.entrypoint
+        service.user = planned.user
         service.environment = planned.environment
         service.networks = planned.networks
         service.volumes = planned.volumes
@@ -97,6 +98,7 @@ enum StackFileRenderer {
                 startPeriod: health.startPeriod)
         }
         service.deploy = deploy(planned, stackName: stackName)
+        service.deploy.labels = planned.labels
         service.stopGracePeriod = planned.stopGracePeriod
         return service
     }

@@ -9,6 +9,8 @@ enum PlatformNames {
     static let appsNetwork = "apps"
     /// The network the edge proxy shares with routed services.
     static let publicNetwork = "public"
+    /// The network Prometheus shares with what it scrapes.
+    static let monitoringNetwork = "monitoring"
 
     /// The address range of the public network: fixed, so that apps behind the proxy can trust
     /// it alone (Nextcloud's `TRUSTED_PROXIES`). One of 4096 /24s in 10.240.0.0/12, chosen by

@@ -1,0 +1,250 @@
+import YAML
+
+/// Reads `monitoring.metrics` and each app's `metrics`; contributes Prometheus (on a manager,
+/// its data on a volume, retention from the manifest), node-exporter and cAdvisor on every
+/// node, the network they share with the apps they scrape, and the labels by which an app opts
+/// in (`stackc.metrics.port`, `.path`, `.job`, `.interval`). Prometheus finds targets through
+/// Swarm discovery and keeps, by relabelling, only the running tasks of this stack's services
+/// that opted in, at their address on the monitoring network: no target list is written by
+/// hand, and a scaled or moved task is followed (`prometheus/prometheus.yml`).
+struct MetricsPass: BuildPass {
+    /// Prometheus 2.x (the LTS line): the configuration stays within what Debian's promtool
+    /// 2.42, which the tests run, accepts.
+    static let prometheusImage = "prom/prometheus:v2.53.4"
+    static let nodeExporterImage = "prom/node-exporter:v1.8.2"
+    static let cadvisorImage = "gcr.io/cadvisor/cadvisor:v0.49.1"
+    static let configPath = "/etc/prometheus/prometheus.yml"
+    /// The port each node's Docker engine serves its metrics on (`metrics-addr` in daemon.json).
+    static let engineMetricsPort = 9323
+
+    /// The labels an app opts in with.
+    enum Label {
+        static let port = "stackc.metrics.port"
+        static let path = "stackc.metrics.path"
+        static let job = "stackc.metrics.job"
+        static let interval = "stackc.metrics.interval"
+
+        /// The name Swarm discovery gives a service label (`.` and `-` become `_`).
+        static func meta(_ label: String) -> String {
+            "__meta_dockerswarm_service_label_"
+                + label.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        }
+    }
+
+    /// Files and services nothing waits for: `lint` does not need it.
+    var affectsDiagnostics: Bool { false }
+
+    func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
+        guard stack.monitoring.metrics else { return }
+        let network = PlatformNames.monitoringNetwork
+        plan.addNetwork(network, PlannedNetwork(internal: true))
+        for app in stack.apps {
+            guard let metrics = app.metrics else { continue }
+            var labels: [(key: String, value: String)] = [
+                (Label.port, String(metrics.port)), (Label.path, metrics.path), (Label.job, app.name),
+            ]
+            if let interval = metrics.interval { labels.append((Label.interval, interval.prometheusString)) }
+            plan.amend(app.name, .labels(labels))
+            plan.amend(app.name, .joinNetwork(network))
+        }
+        let header = plan.context.headerLines
+        let config = plan.addConfigFile(
+            key: "prometheus-config", path: "prometheus/prometheus.yml",
+            contents: YAMLEmitter.emit(Self.configuration(stack), header: header))
+        addPrometheus(stack, config: config, &plan)
+        addNodeAgents(&plan)
+    }
+
+    func addPrometheus(_ stack: ResolvedStack, config: String, _ plan: inout BuildPlan) {
+        let port = PlatformService.prometheus.port ?? 9090
+        var service = PlannedService(image: Self.prometheusImage)
+        service.port = port
+        service.readinessPath = "/-/ready"
+        service.command = .words([
+            "--config.file=\(Self.configPath)", "--storage.tsdb.path=/prometheus",
+            "--storage.tsdb.retention.time=\(stack.monitoring.retention.prometheusString)",
+        ])
+        // Discovery reads the Swarm API of a manager through its socket, which only root may open.
+        service.user = "0:0"
+        service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
+        service.files = [(config, Self.configPath, 0o444)]
+        service.networks = [PlatformNames.monitoringNetwork]
+        let volume = "prometheus-data"
+        plan.addVolume(
+            volume,
+            PlannedVolume(sharedFolder: stack.cluster.hasSharedStorage ? "/data/\(stack.name)/\(volume)" : nil))
+        service.volumes = [(volume, "/prometheus")]
+        service.placement.role = .manager
+        service.health = PlannedService.HealthCheck(
+            test: .exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)/-/ready"]),
+            interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
+            startPeriod: TimeSpan(seconds: 60))
+        // One writer on one data folder: the old task stops first.
+        service.update = PlannedService.UpdatePolicy(
+            parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
+        service.stopGracePeriod = TimeSpan(seconds: 60)
+        plan.addService(PlatformService.prometheus.name, service)
+    }
+
+    /// node-exporter and cAdvisor on every node, reading the host read-only.
+    func addNodeAgents(_ plan: inout BuildPlan) {
+        var exporter = PlannedService(image: Self.nodeExporterImage)
+        exporter.kind = .global
+        exporter.port = PlatformService.nodeExporter.port
+        exporter.command = .words([
+            "--path.rootfs=/host",
+            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|var/lib/docker/.+)($|/)",
+        ])
+        exporter.hostPaths = [("/", "/host", true)]
+        exporter.networks = [PlatformNames.monitoringNetwork]
+        plan.addService(PlatformService.nodeExporter.name, exporter)
+
+        var cadvisor = PlannedService(image: Self.cadvisorImage)
+        cadvisor.kind = .global
+        cadvisor.port = PlatformService.cadvisor.port
+        cadvisor.command = .words([
+            "--docker_only=true", "--housekeeping_interval=30s", "--store_container_labels=false",
+        ])
+        cadvisor.hostPaths = [
+            ("/", "/rootfs", true), ("/var/run", "/var/run", true), ("/sys", "/sys", true),
+            ("/var/lib/docker", "/var/lib/docker", true),
+        ]
+        cadvisor.networks = [PlatformNames.monitoringNetwork]
+        plan.addService(PlatformService.cadvisor.name, cadvisor)
+    }
+
+    // MARK: prometheus.yml
+
+    static func configuration(_ stack: ResolvedStack) -> YAMLValue {
+        let network = "\(stack.name)_\(PlatformNames.monitoringNetwork)"
+        var jobs: [YAMLValue] = [
+            .mapping([
+                ("job_name", .string("prometheus")),
+                ("static_configs", .sequence([.mapping([("targets", .sequence([.string("localhost:9090")]))])])),
+            ]),
+            swarmJob(
+                "apps", stack: stack.name, network: network,
+                select: [
+                    keep([Label.meta(Label.port)], ".+")
+                ],
+                port: .label(Label.meta(Label.port)),
+                extra: [
+                    copy(Label.meta(Label.path), to: "__metrics_path__", regex: "(.+)"),
+                    copy(Label.meta(Label.interval), to: "__scrape_interval__", regex: "(.+)"),
+                    copy(Label.meta(Label.job), to: "job", regex: "(.+)"),
+                ]),
+            swarmJob(
+                "node-exporter", stack: stack.name, network: network,
+                select: [
+                    keep(["__meta_dockerswarm_service_name"], "\(stack.name)_\(PlatformService.nodeExporter.name)")
+                ],
+                port: .fixed(PlatformService.nodeExporter.port ?? 9100), extra: []),
+            swarmJob(
+                "cadvisor", stack: stack.name, network: network,
+                select: [keep(["__meta_dockerswarm_service_name"], "\(stack.name)_\(PlatformService.cadvisor.name)")],
+                port: .fixed(PlatformService.cadvisor.port ?? 8080), extra: []),
+        ]
+        if stack.cluster.dockerMetrics {
+            jobs.append(
+                .mapping([
+                    ("job_name", .string("docker")),
+                    ("dockerswarm_sd_configs", .sequence([discovery(role: "nodes")])),
+                    (
+                        "relabel_configs",
+                        .sequence([
+                            .mapping([
+                                ("source_labels", .sequence([.string("__meta_dockerswarm_node_address")])),
+                                ("target_label", .string("__address__")),
+                                ("replacement", .string("$1:\(engineMetricsPort)")),
+                            ]),
+                            copy("__meta_dockerswarm_node_hostname", to: "node", regex: "(.+)"),
+                        ])
+                    ),
+                ]))
+        }
+        return .mapping([
+            (
+                "global",
+                .mapping([
+                    ("scrape_interval", .string("30s")),
+                    ("evaluation_interval", .string("30s")),
+                    ("external_labels", .mapping([("stack", .string(stack.name))])),
+                ])
+            ),
+            ("scrape_configs", .sequence(jobs)),
+        ])
+    }
+
+    enum TargetPort {
+        case fixed(Int)
+        /// The port a service label names.
+        case label(String)
+    }
+
+    /// Swarm discovery of tasks, kept when running, of this stack, selected by `select`, on
+    /// the monitoring network; the address is the task's there with the job's port; each
+    /// series is labelled with the service, the task's slot and its node.
+    static func swarmJob(
+        _ name: String, stack: String, network: String, select: [YAMLValue], port: TargetPort, extra: [YAMLValue]
+    ) -> YAMLValue {
+        var relabel: [YAMLValue] = [
+            keep(["__meta_dockerswarm_task_desired_state"], "running"),
+            keep([Label.meta("com.docker.stack.namespace")], stack),
+        ]
+        relabel += select
+        relabel.append(keep(["__meta_dockerswarm_network_name"], network))
+        switch port {
+        case .fixed(let number):
+            relabel.append(
+                .mapping([
+                    ("source_labels", .sequence([.string("__address__")])),
+                    ("regex", .string("(.+):\\d+")),
+                    ("target_label", .string("__address__")),
+                    ("replacement", .string("$1:\(number)")),
+                ]))
+        case .label(let label):
+            relabel.append(
+                .mapping([
+                    ("source_labels", .sequence([.string("__address__"), .string(label)])),
+                    ("regex", .string("(.+):\\d+;(\\d+)")),
+                    ("target_label", .string("__address__")),
+                    ("replacement", .string("$1:$2")),
+                ]))
+        }
+        relabel += extra
+        relabel += [
+            copy("__meta_dockerswarm_service_name", to: "service", regex: "(.+)"),
+            copy("__meta_dockerswarm_task_slot", to: "slot", regex: "(.+)"),
+            copy("__meta_dockerswarm_node_hostname", to: "node", regex: "(.+)"),
+        ]
+        return .mapping([
+            ("job_name", .string(name)),
+            ("dockerswarm_sd_configs", .sequence([discovery(role: "tasks")])),
+            ("relabel_configs", .sequence(relabel)),
+        ])
+    }
+
+    static func discovery(role: String) -> YAMLValue {
+        .mapping([
+            ("host", .string("unix:///var/run/docker.sock")),
+            ("role", .string(role)),
+            ("refresh_interval", .string("30s")),
+        ])
+    }
+
+    static func keep(_ labels: [String], _ regex: String) -> YAMLValue {
+        .mapping([
+            ("source_labels", .sequence(labels.map(YAMLValue.string))),
+            ("regex", .string(regex)),
+            ("action", .string("keep")),
+        ])
+    }
+
+    static func copy(_ label: String, to target: String, regex: String) -> YAMLValue {
+        .mapping([
+            ("source_labels", .sequence([.string(label)])),
+            ("regex", .string(regex)),
+            ("target_label", .string(target)),
+        ])
+    }
+}

@@ -37,7 +37,9 @@ struct MetricsPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         guard stack.monitoring.metrics else { return }
         let network = PlatformNames.monitoringNetwork
-        plan.addNetwork(network, PlannedNetwork(internal: true))
+        // Not internal: Prometheus reaches each node's engine metrics at the node's own address,
+        // through the host's gateway bridge, which internal networks do not get.
+        plan.addNetwork(network)
         for app in stack.apps {
             guard let metrics = app.metrics else { continue }
             var labels: [(key: String, value: String)] = [

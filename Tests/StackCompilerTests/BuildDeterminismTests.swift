@@ -27,7 +27,12 @@ import Testing
         for file in built.tree.files {
             #expect(!file.contents.contains(year), "\(file.path) holds the year \(year), so probably a timestamp")
             for folder in folders {
-                #expect(!file.contents.contains(folder), "\(file.path) holds the absolute path \(folder)")
+                // The folder as a whole path (`/root`, `/root/x`), not the start of another name
+                // (cAdvisor's `/rootfs`).
+                let pattern = "\(NSRegularExpression.escapedPattern(for: folder))(?![A-Za-z0-9_.-])"
+                #expect(
+                    file.contents.range(of: pattern, options: .regularExpression) == nil,
+                    "\(file.path) holds the absolute path \(folder)")
             }
             #expect(
                 file.contents.hasSuffix("\n") && !file.contents.contains("\r"),

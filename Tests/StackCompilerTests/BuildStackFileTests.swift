@@ -171,7 +171,8 @@ struct StackFileExpectations {
         }
     }
 
-    /// Apps join `apps`, routed ones `public`, and each database consumer its server's network.
+    /// Apps join `apps`, routed ones `public`, each database consumer its server's network, and
+    /// apps Prometheus scrapes `monitoring`.
     func verifyNetworks() {
         for app in stack.apps {
             guard let service = service(app.name) else { continue }
@@ -182,6 +183,7 @@ struct StackFileExpectations {
                 expected.insert("db-\(dependency.name)")
             }
             if app.preset == .nextcloud, stack.taskCount(app.replicas) > 1 { expected.insert("\(app.name)-cache") }
+            if app.metrics != nil, stack.monitoring.metrics { expected.insert("monitoring") }
             #expect(
                 Self.names(service["networks"]) == expected,
                 "\(app.name): networks \(String(describing: service["networks"]))")

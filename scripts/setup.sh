@@ -13,6 +13,7 @@ deb_packages=(
   haproxy                 # /usr/sbin/haproxy: `haproxy -c -f` on generated configs
   prometheus              # /usr/bin/promtool: `promtool check config|rules`
   prometheus-alertmanager # /usr/bin/amtool: `amtool check-config`
+  prometheus-node-exporter # /usr/bin/prometheus-node-exporter: node-exporter in the swarm acceptance test
   keepalived              # /usr/sbin/keepalived: `keepalived --config-test -f`
   ignition                # /usr/bin/ignition-validate (its only binary): generated .ign files
   docker-registry         # /usr/bin/docker-registry: serves the generated registry config

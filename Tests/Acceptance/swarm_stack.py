@@ -19,6 +19,11 @@ engine's namespace).
                              (forward auth), the redirect to sign in without a session and the
                              app with one, and the sign-in flow's own route; exit status 1 on
                              failure
+  metrics PLAN               asks the stack's Prometheus (from inside its task) for its scrape
+                             targets until every task opted in to metrics (stackc.metrics.*
+                             labels) and every exporter its config names by service is scraped
+                             and up, or 90 s passed; prints one line per target (job, address,
+                             health); exit status 1 when one is missing or not up
 
 The docker CLI is $DOCKER_CLI; it talks to the engine at $DOCKER_HOST.
 """
@@ -54,6 +59,7 @@ REAL_IMAGES = {
     "haproxy": "haproxy",
     "prom/prometheus": "prometheus",
     "prometheus": "prometheus",
+    "prom/node-exporter": "node-exporter",
     "registry": "registry",
 }
 
@@ -94,7 +100,7 @@ def ports_named_in(folder, stack, services):
         for port in re.findall(r"/dev/tcp/(?:127\.0\.0\.1|localhost)/(\d+)", text):
             add(name, port)
         for key, value in ((service.get("deploy") or {}).get("labels") or {}).items():
-            if key.endswith(".loadbalancer.server.port"):
+            if key.endswith(".loadbalancer.server.port") or key == "stackc.metrics.port":
                 add(name, value)
         environment = service.get("environment") or {}
         if isinstance(environment, list):
@@ -120,6 +126,36 @@ def ports_named_in(folder, stack, services):
             for host, port in re.findall(r"tasks\.%s_([\w.-]+):(\d+)" % re.escape(stack), text):
                 add(host, port)
     return ports
+
+
+def metrics_targets(folder, stack, services):
+    """{service: {job, port, path}} of what the stack's Prometheus must scrape: each app opted in
+    by its stackc.metrics.* labels, and each exporter a job of prometheus/prometheus.yml keeps
+    by service name and scrapes on a fixed port."""
+    targets = {}
+    for name, service in services.items():
+        labels = {key: str(value) for key, value in ((service.get("deploy") or {}).get("labels") or {}).items()}
+        if labels.get("stackc.metrics.port", "").isdigit():
+            targets[name] = {"job": labels.get("stackc.metrics.job", name), "port": int(labels["stackc.metrics.port"]),
+                             "path": labels.get("stackc.metrics.path", "/metrics")}
+    path = os.path.join(folder, "prometheus", "prometheus.yml")
+    if not os.path.exists(path):
+        return targets
+    with open(path, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle) or {}
+    for job in config.get("scrape_configs") or []:
+        service, port = None, None
+        for rule in job.get("relabel_configs") or []:
+            sources = rule.get("source_labels") or []
+            if sources == ["__meta_dockerswarm_service_name"] and rule.get("action") == "keep":
+                match = re.fullmatch(r"%s_([\w.-]+)" % re.escape(stack), str(rule.get("regex", "")))
+                service = match.group(1) if match else None
+            if rule.get("target_label") == "__address__":
+                match = re.fullmatch(r"\$1:(\d+)", str(rule.get("replacement", "")))
+                port = int(match.group(1)) if match else port
+        if service in services and port and service not in targets:
+            targets[service] = {"job": job.get("job_name"), "port": port, "path": job.get("metrics_path", "/metrics")}
+    return targets
 
 
 def adapt_service(name, service, notes, host_root, node_labels):
@@ -218,6 +254,19 @@ def plan(folder, host_root):
 
     images = {}
     ports = ports_named_in(folder, stack, services)
+    metrics = metrics_targets(folder, stack, services)
+    for name, target in metrics.items():
+        ports.setdefault(name, set()).add(target["port"])
+        if REAL_IMAGES.get(repository(services[name].get("image") or ""), "standin") != "standin":
+            continue
+        # The stand-in serves an exposition page there (standin-http).
+        environment = services[name].setdefault("environment", {})
+        value = "%d:%s" % (target["port"], target["path"])
+        if isinstance(environment, list):
+            environment.append("STANDIN_METRICS=" + value)
+        else:
+            environment["STANDIN_METRICS"] = value
+        notes.append("%s: STANDIN_METRICS=%s: the stand-in serves a Prometheus page there (job %s)" % (name, value, target["job"]))
     for name, service in services.items():
         image = service.get("image")
         if not image:
@@ -256,6 +305,8 @@ def plan(folder, host_root):
         "credentials": credentials,
         "notes": notes,
         "routes": routes_of(folder, stack, document, deploy_script),
+        "prometheus": "prometheus" if "prometheus" in services and metrics else "",
+        "metrics": metrics,
     }
 
 
@@ -870,6 +921,78 @@ def routes(plan_path):
     return 1 if failed else 0
 
 
+# MARK: - metrics
+
+
+def prometheus_targets(container):
+    """Prometheus's active targets, asked from inside its container; (targets, error)."""
+    run = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "exec", container, "wget", "-qO-",
+                          "http://127.0.0.1:9090/api/v1/targets?state=active"], capture_output=True, text=True, timeout=60)
+    if run.returncode != 0:
+        return [], (run.stderr.strip() or "docker exec exited %d" % run.returncode)
+    try:
+        return json.loads(run.stdout)["data"]["activeTargets"], None
+    except (ValueError, KeyError, TypeError) as error:
+        return [], "not the targets API's answer (%s): %r" % (error, run.stdout[:200])
+
+
+def metrics(plan_path, wait=90):
+    with open(plan_path, encoding="utf-8") as handle:
+        stack_plan = json.load(handle)
+    stack, expected = stack_plan["stack"], stack_plan["metrics"]
+    prometheus = "%s_%s" % (stack, stack_plan["prometheus"])
+    container, task = running_container(prometheus)
+    if not container:
+        print("metrics: FAILED: no running task of %s to ask" % prometheus)
+        return 1
+    tasks = {name: len(docker_lines("ps", "--filter", "label=com.docker.swarm.service.name=%s_%s" % (stack, name),
+                                    "--filter", "status=running", "--format", "{{.ID}}")) for name in expected}
+
+    def missing(targets):
+        """What is not scraped yet: (service, job, tasks, up)."""
+        gaps = []
+        for name, target in sorted(expected.items()):
+            up = {t["labels"].get("instance") for t in targets if t["labels"].get("service") == "%s_%s" % (stack, name)
+                  and t["labels"].get("job") == target["job"] and t.get("health") == "up"
+                  and t.get("scrapeUrl", "").endswith(":%d%s" % (target["port"], target["path"]))}
+            if len(up) < max(tasks[name], 1):
+                gaps.append((name, target["job"], tasks[name], len(up)))
+        return gaps
+
+    # How it runs: the user (the stack says 0:0, the image nobody) and the engine's socket.
+    identity = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "exec", container, "sh", "-c",
+                               'echo "uid $(id -u), /var/run/docker.sock: $(stat -L -c %F /var/run/docker.sock)"'],
+                              capture_output=True, text=True, timeout=60)
+    args = json.loads(docker("inspect", "--format", "{{json .Args}}", container, check=False) or "[]")
+    print("prometheus: task %s runs as %s; started with %s" % (task, (identity.stdout.strip() or identity.stderr.strip()), " ".join(args)))
+    started = time.time()
+    while True:
+        targets, error = prometheus_targets(container)
+        gaps = missing(targets)
+        if not gaps or time.time() - started >= wait:
+            break
+        time.sleep(5)
+    waited = time.time() - started
+    for target in sorted(targets, key=lambda t: (t["labels"].get("job", ""), t["labels"].get("instance", ""))):
+        labels = target["labels"]
+        print("prometheus target: job %s, address %s, health %s%s%s" % (
+            labels.get("job"), labels.get("instance"), target.get("health"),
+            " (service %s, slot %s)" % (labels["service"], labels.get("slot", "-")) if labels.get("service") else "",
+            ": " + target["lastError"] if target.get("lastError") else ""))
+    if error:
+        print("metrics: FAILED: Prometheus in task %s did not answer: %s" % (task, error))
+        return 1
+    if gaps:
+        for name, job, count, up in gaps:
+            print("metrics: FAILED: %s_%s (job %s): %d of its %d running tasks scraped and up after %ds"
+                  % (stack, name, job, up, count, waited))
+        return 1
+    print("metrics: Prometheus (task %s) scrapes every opted-in task and exporter, all up, after %ds: %s" % (
+        task, waited, ", ".join("%s_%s (job %s, %d)" % (stack, name, t["job"], max(tasks[name], 1)) for name, t in sorted(expected.items()))))
+    sys.stdout.flush()
+    return 0
+
+
 def main(arguments):
     if arguments[:1] == ["plan"] and len(arguments) == 3:
         print(json.dumps(plan(arguments[1], arguments[2]), indent=1, default=sorted))
@@ -878,6 +1001,8 @@ def main(arguments):
         return converge(arguments[1], float(arguments[2]))
     if arguments[:1] == ["routes"] and len(arguments) == 2:
         return routes(arguments[1])
+    if arguments[:1] == ["metrics"] and len(arguments) == 2:
+        return metrics(arguments[1])
     print(__doc__, file=sys.stderr)
     return 2
 

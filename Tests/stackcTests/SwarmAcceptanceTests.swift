@@ -123,6 +123,53 @@ import Testing
         #expect(report.text.contains("deploy: pinned stackc.pin.campus.pg to node"), "\(report.text)")
     }
 
+    /// Metrics on the real swarm: Debian's Prometheus, run as the stack says (root, the engine's
+    /// socket bind-mounted), finds through Swarm discovery each running task of an app opted in
+    /// to metrics (the lab's `api`, two replicas; a stand-in serving an exposition page on its
+    /// metrics port and path) and node-exporter (Debian's, with the generated flags) and cAdvisor
+    /// (a stand-in) on the node, at their monitoring-network address, and scrapes them: all up.
+    @Test func prometheusScrapesTheOptedInTasksAndTheExporters() throws {
+        let run = try SwarmRun.shared.get()
+        let lab = try #require(run.reports["manifests/coreos-lab.yml"], "no report for the lab\n\(run.log)")
+        let campus = try #require(run.reports["manifests/campus.yml"], "no report for campus\n\(run.log)")
+        for (report, stack) in [(lab, "lab"), (campus, "campus")] {
+            #expect(report.converged, "\(report.text)")
+            #expect(report.text.contains("image prom/prometheus:v2.53.4: real, Prometheus"), "\(report.text)")
+            #expect(report.text.contains("image prom/node-exporter:v1.8.2: real, node-exporter"), "\(report.text)")
+            let prometheus = report.line(startingWith: "prometheus: task \(stack)_prometheus.1 runs as ")
+            #expect(
+                prometheus.contains("runs as uid 0, /var/run/docker.sock: socket;")
+                    && prometheus.contains("--config.file=/etc/prometheus/prometheus.yml"),
+                "Prometheus does not run as the stack says:\n\(report.text)")
+            for (job, port) in [("node-exporter", 9100), ("cadvisor", 8080)] {
+                let target = try Regex(
+                    "^prometheus target: job \(job), address [0-9.]+:\(port), health up \\(service \(stack)_\(job), ")
+                #expect(
+                    report.text.split(separator: "\n").contains { $0.contains(target) },
+                    "no \(job) target up in \(stack):\n\(report.text)")
+            }
+            #expect(
+                report.text.contains(
+                    "metrics: Prometheus (task \(stack)_prometheus.1) scrapes every opted-in task and exporter, all up"),
+                "\(report.text)")
+            #expect(!report.text.contains("metrics: FAILED"), "\(report.text)")
+        }
+        var addresses: Set<String> = []
+        for slot in 1...2 {
+            let line = lab.text.split(separator: "\n").first {
+                $0.hasPrefix("prometheus target: job api, address ")
+                    && $0.hasSuffix(", health up (service lab_api, slot \(slot))")
+            }
+            #expect(line != nil, "task \(slot) of lab_api is not scraped and up:\n\(lab.text)")
+            if let line { addresses.insert(String(line.split(separator: " ")[5])) }
+        }
+        #expect(addresses.count == 2 && addresses.allSatisfy { $0.hasSuffix(":8000,") }, "\(addresses)")
+        #expect(
+            lab.text.contains("metrics: Prometheus (task lab_prometheus.1) scrapes every opted-in task and exporter")
+                && lab.text.contains("lab_api (job api, 2)"),
+            "\(lab.text)")
+    }
+
     /// Single sign-on on the real swarm (`Tests/Acceptance/manifests/identity.yml`): Keycloak (a
     /// stand-in, two replicas) on the real PostgreSQL, whose init job made its database; the
     /// realm file where Keycloak imports it; the reconciler job signing in and sending the

@@ -133,6 +133,9 @@ struct MetricsPass: BuildPass {
                 extra: [
                     copy(Label.meta(Label.path), to: "__metrics_path__", regex: "(.+)"),
                     copy(Label.meta(Label.interval), to: "__scrape_interval__", regex: "(.+)"),
+                    // Prometheus refuses a target whose timeout (10 s by default) exceeds its
+                    // interval: an interval under 10 s (whole seconds) is its own timeout.
+                    copy(Label.meta(Label.interval), to: "__scrape_timeout__", regex: "([1-9]s)"),
                     copy(Label.meta(Label.job), to: "job", regex: "(.+)"),
                 ]),
             swarmJob(

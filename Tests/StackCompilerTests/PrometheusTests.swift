@@ -130,6 +130,21 @@ import Testing
 
     /// The list above reaches the configuration often enough to mean something: the committed
     /// and acceptance manifests with metrics, the generated one and two of this suite's.
+    /// A zero scrape interval is refused where it is written: Prometheus would drop the target.
+    @Test func aZeroMetricsIntervalIsAnError() {
+        let diagnostic = expectOnly(
+            Codes.invalidValue,
+            in: """
+                stackc: 1
+                name: promstack
+                domain: promstack.test
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: "nginx:1.27", metrics: {port: 9100, interval: 1️⃣0s}}
+                """)
+        #expect(diagnostic?.message.contains("never scrape") == true, "\(String(describing: diagnostic))")
+    }
+
     @Test func manyManifestsHaveMetrics() throws {
         let withMetrics = try Self.manifests.map(\.name).filter { try Self.build($0)?.stack.monitoring.metrics == true }
         #expect(withMetrics.count >= 5, "\(withMetrics)")
@@ -235,6 +250,7 @@ import Testing
                         url: "http://\(instance)\(target.path)",
                         labels: [
                             "instance": instance, "job": target.app, "service": "promstack_\(target.app)",
+                            "stack": "promstack",
                             "slot": String(target.slot), "node": target.node,
                         ])
                 })
@@ -244,7 +260,8 @@ import Testing
         var platformTargets: Set<String> {
             var targets: Set<String> = [
                 Self.describe(
-                    url: "http://localhost:9090/metrics", labels: ["instance": "localhost:9090", "job": "prometheus"])
+                    url: "http://localhost:9090/metrics",
+                    labels: ["instance": "localhost:9090", "job": "prometheus", "stack": "promstack"])
             ]
             for (agent, port, hosts) in [("node-exporter", 9100, [61, 62]), ("cadvisor", 8080, [71, 72])] {
                 for (host, node) in zip(hosts, ["manager-1", "worker-1"]) {
@@ -254,6 +271,7 @@ import Testing
                             url: "http://\(instance)/metrics",
                             labels: [
                                 "instance": instance, "job": agent, "service": "promstack_\(agent)", "slot": "0",
+                                "stack": "promstack",
                                 "node": node,
                             ]))
                 }
@@ -263,7 +281,7 @@ import Testing
                 targets.insert(
                     Self.describe(
                         url: "http://\(instance)/metrics",
-                        labels: ["instance": instance, "job": "docker", "node": node]))
+                        labels: ["instance": instance, "job": "docker", "node": node, "stack": "promstack"]))
             }
             return targets
         }

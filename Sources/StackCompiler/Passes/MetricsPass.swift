@@ -122,7 +122,15 @@ struct MetricsPass: BuildPass {
         var jobs: [YAMLValue] = [
             .mapping([
                 ("job_name", .string("prometheus")),
-                ("static_configs", .sequence([.mapping([("targets", .sequence([.string("localhost:9090")]))])])),
+                (
+                    "static_configs",
+                    .sequence([
+                        .mapping([
+                            ("targets", .sequence([.string("localhost:9090")])),
+                            ("labels", .mapping([("stack", .string(stack.name))])),
+                        ])
+                    ])
+                ),
             ]),
             swarmJob(
                 "apps", stack: stack.name, network: network,
@@ -162,6 +170,7 @@ struct MetricsPass: BuildPass {
                                 ("target_label", .string("__address__")),
                                 ("replacement", .string("$1:\(engineMetricsPort)")),
                             ]),
+                            stackLabel(stack.name),
                             copy("__meta_dockerswarm_node_hostname", to: "node", regex: "(.+)"),
                         ])
                     ),
@@ -218,6 +227,7 @@ struct MetricsPass: BuildPass {
         }
         relabel += extra
         relabel += [
+            stackLabel(stack),
             copy("__meta_dockerswarm_service_name", to: "service", regex: "(.+)"),
             copy("__meta_dockerswarm_task_slot", to: "slot", regex: "(.+)"),
             copy("__meta_dockerswarm_node_hostname", to: "node", regex: "(.+)"),
@@ -227,6 +237,12 @@ struct MetricsPass: BuildPass {
             ("dockerswarm_sd_configs", .sequence([discovery(role: "tasks")])),
             ("relabel_configs", .sequence(relabel)),
         ])
+    }
+
+    /// `stack` on every target, so that queries of this Prometheus can select by it (external
+    /// labels only reach what leaves Prometheus).
+    static func stackLabel(_ stack: String) -> YAMLValue {
+        .mapping([("target_label", .string("stack")), ("replacement", .string(stack))])
     }
 
     static func discovery(role: String) -> YAMLValue {

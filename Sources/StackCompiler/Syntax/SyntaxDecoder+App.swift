@@ -467,6 +467,13 @@ extension SyntaxDecoder {
         metrics.port = f["port"].flatMap { int($0, in: f.context("port"), range: 1...65535) }
         metrics.path = f["path"].flatMap { routePath($0, in: f.context("path")) }
         metrics.interval = f["interval"].flatMap { duration($0, in: f.context("interval")) }
+        if let interval = metrics.interval, interval.value.seconds == 0 {
+            // Prometheus drops a target whose scrape interval is zero.
+            error(
+                Codes.invalidValue, "\(f.context("interval")) is 0, so Prometheus would never scrape it",
+                at: interval.span, expected: "a duration of at least 1s", help: "write for example 'interval: 15s'")
+            metrics.interval = nil
+        }
         if f["port"] == nil { missing("port", in: f, under: owner(), example: "port: 9100") }
         return metrics
     }

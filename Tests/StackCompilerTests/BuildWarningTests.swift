@@ -61,7 +61,7 @@ import Testing
         guard messages.count == 7 else { return }
         #expect(messages[0].hasPrefix("node provisioning (Vagrantfile, daemon.json)"))
         #expect(messages[1].hasPrefix("keepalived for the virtual IP"))
-        #expect(messages[2].hasPrefix("monitoring (alert rules"))
+        #expect(messages[2].hasPrefix("monitoring (Alertmanager"))
         #expect(messages[3].hasPrefix("the registry"))
         #expect(messages[4].hasPrefix("the backup job of 'pg'"))
         #expect(messages[5].hasPrefix("the registry 'api' is built into"))

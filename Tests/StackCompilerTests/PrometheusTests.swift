@@ -123,6 +123,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("prometheus.yml")
         try Data(config.utf8).write(to: file)
+        try PrometheusSandbox.write(try PrometheusSandbox.filesBesideConfig(built), under: folder)
         let run = try #require(try Tools.run("promtool", ["check", "config", file.path]))
         #expect(run.status == 0, "\(name): promtool rejects prometheus.yml\n\(run.summary)\n\(config)")
         #expect(run.stdout.contains("SUCCESS"), "\(name): \(run.summary)")

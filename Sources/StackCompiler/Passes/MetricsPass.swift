@@ -53,11 +53,17 @@ struct MetricsPass: BuildPass {
         let config = plan.addConfigFile(
             key: "prometheus-config", path: "prometheus/prometheus.yml",
             contents: YAMLEmitter.emit(Self.configuration(stack), header: header))
-        addPrometheus(stack, config: config, &plan)
+        let rules = plan.addConfigFile(
+            key: "prometheus-rules", path: "prometheus/rules/stackc.yml",
+            contents: YAMLEmitter.emit(AlertRules.document(stack), header: header))
+        addPrometheus(stack, config: config, rules: rules, &plan)
         addNodeAgents(&plan)
     }
 
-    func addPrometheus(_ stack: ResolvedStack, config: String, _ plan: inout BuildPlan) {
+    /// Where Prometheus reads the alert rules.
+    static let rulesPath = "/etc/prometheus/rules/stackc.yml"
+
+    func addPrometheus(_ stack: ResolvedStack, config: String, rules: String, _ plan: inout BuildPlan) {
         let port = PlatformService.prometheus.port ?? 9090
         var service = PlannedService(image: Self.prometheusImage)
         service.port = port
@@ -69,7 +75,7 @@ struct MetricsPass: BuildPass {
         // Discovery reads the Swarm API of a manager through its socket, which only root may open.
         service.user = "0:0"
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
-        service.files = [(config, Self.configPath, 0o444)]
+        service.files = [(config, Self.configPath, 0o444), (rules, Self.rulesPath, 0o444)]
         service.networks = [PlatformNames.monitoringNetwork]
         let volume = "prometheus-data"
         plan.addVolume(
@@ -185,6 +191,8 @@ struct MetricsPass: BuildPass {
                     ("external_labels", .mapping([("stack", .string(stack.name))])),
                 ])
             ),
+            // Relative to the configuration's folder: the same in the container and in out/.
+            ("rule_files", .sequence([.string("rules/stackc.yml")])),
             ("scrape_configs", .sequence(jobs)),
         ])
     }

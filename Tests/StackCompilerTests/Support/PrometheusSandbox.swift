@@ -63,12 +63,15 @@ final class PrometheusSandbox {
     let folder: URL
     /// The configuration as generated.
     let generatedConfig: String
+    /// The other files mounted beside it (the rules).
+    let besideConfig: [(path: String, text: String)]
     private(set) var port = 0
     private var processes: [SandboxProcess] = []
 
     private init(_ built: BuildSupport.Built) throws {
         folder = try BuildSupport.makeTemporaryFolder("prometheus-sandbox")
         generatedConfig = try Self.mountedConfig(built)
+        besideConfig = try Self.filesBesideConfig(built)
     }
 
     /// Starts the stand-in serving `swarm` and Prometheus on the generated configuration, and
@@ -125,6 +128,42 @@ final class PrometheusSandbox {
         return text
     }
 
+    /// Every other file the stack file mounts on `prometheus` beside its configuration (the
+    /// rules, which the configuration names relative to its own folder), as (path relative to
+    /// the configuration's folder, text).
+    static func filesBesideConfig(_ built: BuildSupport.Built) throws -> [(path: String, text: String)] {
+        guard let stackText = built.tree.file("stack.yml")?.contents,
+            let stack = try PyYAMLValue.read(stackText),
+            let service = stack["services"]?["prometheus"]
+        else { throw SandboxError("the build has no prometheus service") }
+        let words = service["command"]?.items?.compactMap(\.string) ?? []
+        guard let flag = words.first(where: { $0.hasPrefix("--config.file=") }) else {
+            throw SandboxError("the prometheus command names no --config.file: \(words)")
+        }
+        let configTarget = String(flag.dropFirst("--config.file=".count))
+        let folder = String(configTarget[..<(configTarget.lastIndex(of: "/") ?? configTarget.endIndex)]) + "/"
+        var files: [(path: String, text: String)] = []
+        for mount in service["configs"]?.items ?? [] {
+            guard let target = mount["target"]?.string, target != configTarget, target.hasPrefix(folder),
+                let source = mount["source"]?.string, let file = stack["configs"]?[source]?["file"]?.string
+            else { continue }
+            let path = file.hasPrefix("./") ? String(file.dropFirst(2)) : file
+            guard let text = built.tree.file(path)?.contents else { throw SandboxError("the build has no \(path)") }
+            files.append((String(target.dropFirst(folder.count)), text))
+        }
+        return files
+    }
+
+    /// Writes `files` under `folder`, making their folders.
+    static func write(_ files: [(path: String, text: String)], under folder: URL) throws {
+        for file in files {
+            let url = folder.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.text.utf8).write(to: url)
+        }
+    }
+
     /// `deploy.labels` of every service of the generated stack file, by key.
     static func deployLabels(_ built: BuildSupport.Built) throws -> [String: [String: String]] {
         guard let stackText = built.tree.file("stack.yml")?.contents,
@@ -142,6 +181,7 @@ final class PrometheusSandbox {
             throw SandboxError("the configuration never names \(Self.dockerSocket):\n\(generatedConfig)")
         }
         let apiPort = try startStandIn(swarm)
+        try Self.write(besideConfig, under: folder)
         let config = folder.appendingPathComponent("prometheus.yml")
         try Data(
             generatedConfig.replacingOccurrences(of: Self.dockerSocket, with: "http://127.0.0.1:\(apiPort)").utf8

@@ -67,7 +67,7 @@ enum RouteRules: CheckRule {
                     Codes.oidcWithoutIdentity, "app '\(name)' uses 'auth: oidc' but the manifest has no 'identity'",
                     at: auth.span, help: "add an 'identity:' section (Keycloak), or use 'auth: basic'")
             }
-            if (app.preset?.value ?? .generic) == .generic, syntax.proxy?.kind?.value == .haproxy {
+            if app.signsInThroughProxy, syntax.proxy?.kind?.value == .haproxy {
                 report.error(
                     Codes.signInNeedsTraefik,
                     "app '\(name)' signs in with 'auth: oidc' through an authenticating proxy, which stackc wires into Traefik only, but the proxy is HAProxy",
@@ -161,7 +161,7 @@ enum RouteRules: CheckRule {
     static func checkSignInEmails(_ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
         guard let identity = syntax.identity,
             let app = syntax.apps.first(where: {
-                $0.auth?.value == .oidc && ($0.preset?.value ?? .generic) == .generic && $0.host != nil
+                $0.signsInThroughProxy && $0.host != nil
             })
         else { return }
         for user in identity.users where user.email == nil {
@@ -254,10 +254,9 @@ enum RouteRules: CheckRule {
             routes.append((host.value, path, .app(app.name.value), host.span))
             // An app behind a sign-in proxy also takes `<path>/oauth2` on its host, for the
             // sign-in flow.
-            if let auth = app.auth, auth.value == .oidc, (app.preset?.value ?? .generic) == .generic {
-                var base = path
-                while base.hasSuffix("/") { base.removeLast() }
-                routes.append((host.value, base + "/oauth2", .signIn(app: app.name.value), auth.span))
+            if let auth = app.auth, app.signsInThroughProxy {
+                routes.append(
+                    (host.value, SingleSignOn.flowPrefix(routePath: path), .signIn(app: app.name.value), auth.span))
             }
         }
         return routes

@@ -13,8 +13,10 @@ enum ServiceNameRules: CheckRule {
         // An app's own companions (its sign-in proxy) count against its name.
         let owned: [(String, SourceSpan)] =
             syntax.apps.map { app in
-                let signIn = app.auth?.value == .oidc && (app.preset?.value ?? .generic) == .generic
-                return (signIn ? PlatformNames.signInProxy(app: app.name.value) : app.name.value, app.name.span)
+                (
+                    app.signsInThroughProxy ? PlatformNames.signInProxy(app: app.name.value) : app.name.value,
+                    app.name.span
+                )
             }
             + syntax.databases.map { ($0.name.value, $0.name.span) }
         for (name, span) in owned where stackName.value.count + 1 + name.count > limit {

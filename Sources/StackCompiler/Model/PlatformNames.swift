@@ -24,6 +24,12 @@ enum PlatformNames {
     /// The network a database server shares with its consumers only.
     static func databaseNetwork(_ database: String) -> String { "db-\(database)" }
 
+    /// The folder on the shared storage that holds a volume of the stack, when the cluster has
+    /// shared storage (else the volume stays on the node's own disk).
+    static func sharedFolder(_ stack: ResolvedStack, volume: String) -> String? {
+        stack.cluster.hasSharedStorage ? "/data/\(stack.name)/\(volume)" : nil
+    }
+
     // MARK: Databases
 
     /// The server's data volume.
@@ -84,7 +90,9 @@ enum PlatformNames {
     /// The one-shot job that brings the running Keycloak's realm in line with the realm file.
     static let realmSyncService = "keycloak-realm"
     /// The realm file, in the output folder, and the config that delivers it.
-    static func realmFile(_ realm: String) -> String { "keycloak/\(realm)-realm.json" }
+    static func realmFile(_ realm: String) -> String { "keycloak/\(realmFileName(realm))" }
+    /// The name Keycloak's directory import requires (`<realm>-realm.json`).
+    static func realmFileName(_ realm: String) -> String { "\(realm)-realm.json" }
     static let realmConfig = "keycloak-realm"
     /// The partial imports the reconciler sends: what may be new, and the clients.
     static func realmAdditionsFile(_ realm: String) -> String { "keycloak/\(realm)-additions.json" }
@@ -225,7 +233,7 @@ extension ResolvedStack {
         for app in apps where app.preset == .nextcloud {
             names += [PlatformNames.nextcloudCron(app: app.name), PlatformNames.nextcloudRedis(app: app.name)]
         }
-        for app in apps where app.auth == .oidc && app.preset == .generic {
+        for app in apps where SingleSignOn.mechanism(app) == .signInProxy {
             names.append(PlatformNames.signInProxy(app: app.name))
         }
         for database in databases where database.engine != .redis {

@@ -67,10 +67,9 @@ struct AppServicesPass: BuildPass {
     /// Named volumes: on the shared storage when the cluster has one, so that tasks can move
     /// and several see the same files; else on the node, which pins the app there.
     func addVolumes(_ app: App, _ stack: ResolvedStack, _ service: inout PlannedService, _ plan: inout BuildPlan) {
-        let shared = stack.cluster.hasSharedStorage
         for volume in app.volumes {
             let key = PlatformNames.appVolume(app: app.name, volume: volume.name)
-            plan.addVolume(key, PlannedVolume(sharedFolder: shared ? "/data/\(stack.name)/\(key)" : nil))
+            plan.addVolume(key, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: key)))
             service.volumes.append((key, volume.path))
         }
     }

@@ -10,6 +10,6 @@ struct EdgeProxyPass: BuildPass {
             EdgePlan(
                 kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
                 tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
-                sharedFolder: stack.cluster.hasSharedStorage ? "/data/\(stack.name)/\(PlatformNames.acmeVolume)" : nil))
+                sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume)))
     }
 }

@@ -53,7 +53,7 @@ struct IdentityPass: BuildPass {
         }
         plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
         service.secrets = ([admin, databasePassword] + clientSecrets).map { ($0, $0) }
-        service.files = [(realm, "\(Self.importFolder)/\(identity.realm)-realm.json", 0o444)]
+        service.files = [(realm, "\(Self.importFolder)/\(PlatformNames.realmFileName(identity.realm))", 0o444)]
         service.kind = .replicated(identity.replicas)
         service.health = PlannedService.HealthCheck(
             test: .exec(["bash", "-c", Self.readinessProbe]), interval: TimeSpan(seconds: 15),

@@ -78,9 +78,7 @@ struct MetricsPass: BuildPass {
         service.files = [(config, Self.configPath, 0o444), (rules, Self.rulesPath, 0o444)]
         service.networks = [PlatformNames.monitoringNetwork]
         let volume = "prometheus-data"
-        plan.addVolume(
-            volume,
-            PlannedVolume(sharedFolder: stack.cluster.hasSharedStorage ? "/data/\(stack.name)/\(volume)" : nil))
+        plan.addVolume(volume, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: volume)))
         service.volumes = [(volume, "/prometheus")]
         service.placement.role = .manager
         service.health = PlannedService.HealthCheck(

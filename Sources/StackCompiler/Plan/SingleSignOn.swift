@@ -43,12 +43,19 @@ enum SingleSignOn {
         return ("https://\(route.host)", path)
     }
 
+    /// Where the sign-in flow of an app routed at `path` is: `/oauth2`, or `<path>/oauth2`.
+    static func flowPrefix(routePath path: String) -> String {
+        var base = path
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/oauth2"
+    }
+
     /// The sign-in proxy of an app that signs in through one.
     static func signInProxy(_ app: App) -> ProxyRoute.SignInProxy? {
         guard mechanism(app) == .signInProxy, let route = app.route else { return nil }
         return ProxyRoute.SignInProxy(
             service: PlatformNames.signInProxy(app: app.name), port: signInProxyPort,
-            prefix: base(route).path + "/oauth2")
+            prefix: flowPrefix(routePath: route.path))
     }
 
     /// Every client of the realm, in manifest order: the apps', then Grafana's.
@@ -59,7 +66,7 @@ enum SingleSignOn {
             let (origin, path) = base(route)
             var client = RealmClient(
                 id: app.name, name: app.name, rootURL: origin + path, redirectURIs: [], webOrigins: [origin],
-                postLogoutRedirectURIs: [origin + path + "/"], backchannelLogoutURL: nil, roles: app.roles)
+                postLogoutRedirectURIs: [origin + path + "/"], backchannelLogoutURL: nil)
             switch mechanism {
             case .native:
                 client.redirectURIs = [
@@ -78,7 +85,7 @@ enum SingleSignOn {
                 RealmClient(
                     id: PlatformNames.grafanaClient, name: "Grafana", rootURL: origin,
                     redirectURIs: [origin + "/login/generic_oauth"], webOrigins: [origin],
-                    postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil, roles: []))
+                    postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil))
         }
         return clients
     }
@@ -95,8 +102,6 @@ struct RealmClient: Equatable {
     var webOrigins: [String]
     var postLogoutRedirectURIs: [String]
     var backchannelLogoutURL: String?
-    /// Realm roles the app admits (empty: every user of the realm).
-    var roles: [String]
 
     /// The secret's key in the plan (Keycloak and the client mount it).
     var secret: String { PlatformNames.oidcClientSecret(client: id) }

@@ -213,6 +213,12 @@ final class AppSyntax {
         self.name = name
         self.span = span
     }
+
+    /// `auth: oidc` without OIDC of its own (not a preset that speaks it): the app signs in
+    /// through an authenticating proxy (`SingleSignOn.Mechanism.signInProxy`).
+    var signsInThroughProxy: Bool {
+        auth?.value == .oidc && (preset?.value ?? .generic) == .generic
+    }
 }
 
 /// `health` of an app (the path shorthand is expanded).

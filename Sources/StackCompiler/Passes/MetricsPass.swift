@@ -13,6 +13,11 @@ struct MetricsPass: BuildPass {
     static let prometheusImage = "prom/prometheus:v2.53.4"
     static let nodeExporterImage = "prom/node-exporter:v1.8.2"
     static let cadvisorImage = "gcr.io/cadvisor/cadvisor:v0.49.1"
+    /// The container labels cAdvisor keeps on its series (Swarm sets them on every task's container).
+    static let cadvisorContainerLabels = [
+        "com.docker.stack.namespace", "com.docker.swarm.service.name", "com.docker.swarm.task.name",
+        "com.docker.swarm.node.id",
+    ]
     static let configPath = "/etc/prometheus/prometheus.yml"
     /// The port each node's Docker engine serves its metrics on (`metrics-addr` in daemon.json).
     static let engineMetricsPort = 9323
@@ -110,6 +115,10 @@ struct MetricsPass: BuildPass {
         cadvisor.port = PlatformService.cadvisor.port
         cadvisor.command = .words([
             "--docker_only=true", "--housekeeping_interval=30s", "--store_container_labels=false",
+            // Only the labels that name a task's stack, service, slot and node become labels of
+            // its series (`container_label_com_docker_swarm_service_name`, ...): dashboards and
+            // rules select by them; any other label would multiply the series.
+            "--whitelisted_container_labels=\(Self.cadvisorContainerLabels.joined(separator: ","))",
         ])
         cadvisor.hostPaths = [
             ("/", "/rootfs", true), ("/var/run", "/var/run", true), ("/sys", "/sys", true),

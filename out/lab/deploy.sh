@@ -265,6 +265,7 @@ ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/lab/prometheus-data
+ensure_folder /data/lab/alertmanager-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.lab.db 'node.role == manager'

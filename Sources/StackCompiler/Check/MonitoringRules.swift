@@ -13,6 +13,7 @@ enum MonitoringRules: CheckRule {
                 "'monitoring.alerts' are rules on Prometheus's metrics, but 'monitoring.metrics' is off, so none would fire",
                 at: alerts.span, help: "add 'metrics: true' under 'monitoring', or remove 'alerts'")
         }
+        if let alerts = monitoring.alerts, alerts.enabled { checkMailRelay(alerts, domain: syntax.domain, &report) }
         if let retention = monitoring.retention, !metrics {
             report.warning(
                 Codes.noEffect, "'monitoring.retention' is how long metrics are kept, but 'monitoring.metrics' is off",
@@ -33,6 +34,32 @@ enum MonitoringRules: CheckRule {
                     "Grafana's '\(name): \(role.value)' applies only with 'auth: oidc'; its users sign in with 'auth: \(auth.rawValue)'",
                     at: role.span, help: "use 'auth: oidc' (with an 'identity' section), or remove '\(name)'")
             }
+        }
+    }
+
+    /// E-mail needs a relay and a sender: from the manifest, or defaulted from `domain`. The
+    /// relay's keys do nothing without `email`.
+    static func checkMailRelay(_ alerts: AlertsSyntax, domain: Located<String>?, _ report: inout DiagnosticSink) {
+        if let email = alerts.email, domain == nil {
+            let missing = [("smtp", alerts.smtp != nil), ("from", alerts.from != nil)].filter { !$0.1 }.map {
+                "'\($0.0)'"
+            }
+            if !missing.isEmpty {
+                report.error(
+                    Codes.missingKey,
+                    "'monitoring.alerts.email' needs \(missing.joined(separator: " and ")) under 'monitoring.alerts': there is no 'domain' to default the mail relay from",
+                    at: email.span,
+                    help:
+                        "add 'smtp: <relay host>:587' (the mail server that takes Alertmanager's mail) and 'from: <sender address>'"
+                )
+            }
+        }
+        guard alerts.email == nil else { return }
+        for (key, span) in [("smtp", alerts.smtp?.span), ("from", alerts.from?.span), ("user", alerts.user?.span)] {
+            guard let span else { continue }
+            report.warning(
+                Codes.noEffect, "'monitoring.alerts.\(key)' configures the mail relay, but no 'email' receives alerts",
+                at: span, help: "add 'email: <recipient>' under 'monitoring.alerts', or remove '\(key)'")
         }
     }
 }

@@ -50,9 +50,7 @@ struct StackResolver {
             identity: syntax.identity.map(resolveIdentity),
             monitoring: MonitoringSettings(
                 metrics: metrics, logs: logs,
-                alerts: monitoringSyntax?.alerts.flatMap {
-                    $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil
-                },
+                alerts: monitoringSyntax?.alerts.flatMap(resolveAlerts),
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
                 retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400)),
             databases: syntax.databases.map(resolveDatabase),
@@ -69,6 +67,22 @@ struct StackResolver {
         stack.indexApps()
         bindConsumers(&stack)
         return stack
+    }
+
+    /// `monitoring.alerts` when on; the mail relay's defaults follow the domain (the checker
+    /// refuses `email` with neither a relay nor a domain to default it to).
+    func resolveAlerts(_ alerts: AlertsSyntax) -> MonitoringSettings.Alerts? {
+        guard alerts.enabled else { return nil }
+        let domain = syntax.domain?.value
+        var mail: MonitoringSettings.Mail?
+        if alerts.email != nil,
+            let relay = alerts.smtp?.value
+                ?? domain.map({ SMTPRelay(host: "smtp.\($0)", port: SMTPRelay.defaultPort) }),
+            let from = alerts.from?.value ?? domain.map({ "alertmanager@\($0)" })
+        {
+            mail = MonitoringSettings.Mail(relay: relay, from: from, user: alerts.user?.value)
+        }
+        return MonitoringSettings.Alerts(email: alerts.email?.value, webhook: alerts.webhook?.value, mail: mail)
     }
 
     /// `label` → `label.<domain>`; full names stay as written.

@@ -128,6 +128,11 @@ enum PlatformNames {
     /// The OIDC client of Grafana in the realm.
     static let grafanaClient = "grafana"
 
+    // MARK: Alerts
+
+    /// The password Alertmanager signs in to the mail relay with (the operator provides it).
+    static let alertmanagerSMTPPasswordSecret = "alertmanager-smtp-password"
+
     // MARK: Registry
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.

@@ -134,6 +134,17 @@ struct MonitoringSettings: Sendable {
     struct Alerts: Sendable {
         var email: String?
         var webhook: String?
+        /// How `email` leaves the cluster; nil without `email`.
+        var mail: Mail?
+    }
+
+    /// The mail relay Alertmanager sends through: `smtp.<domain>:587` and
+    /// `alertmanager@<domain>` unless the manifest says otherwise; authenticated when `user`
+    /// is given, with the password from the secret the operator provides.
+    struct Mail: Sendable {
+        var relay: SMTPRelay
+        var from: String
+        var user: String?
     }
 
     struct Grafana: Sendable {

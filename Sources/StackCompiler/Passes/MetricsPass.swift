@@ -189,7 +189,7 @@ struct MetricsPass: BuildPass {
                     ),
                 ]))
         }
-        return .mapping([
+        var top: [(key: String, value: YAMLValue)] = [
             (
                 "global",
                 .mapping([
@@ -200,7 +200,37 @@ struct MetricsPass: BuildPass {
             ),
             // Relative to the configuration's folder: the same in the container and in out/.
             ("rule_files", .sequence([.string("rules/stackc.yml")])),
-            ("scrape_configs", .sequence(jobs)),
+        ]
+        if stack.monitoring.alerts != nil { top.append(("alerting", alerting(stack))) }
+        top.append(("scrape_configs", .sequence(jobs)))
+        return .mapping(top)
+    }
+
+    /// Alertmanager's task, found by the Swarm DNS name of its tasks on the monitoring network
+    /// (it runs one; a moved task is found again at the next lookup).
+    static func alerting(_ stack: ResolvedStack) -> YAMLValue {
+        .mapping([
+            (
+                "alertmanagers",
+                .sequence([
+                    .mapping([
+                        (
+                            "dns_sd_configs",
+                            .sequence([
+                                .mapping([
+                                    (
+                                        "names",
+                                        .sequence([.string("tasks.\(stack.name)_\(PlatformService.alertmanager.name)")])
+                                    ),
+                                    ("type", .string("A")),
+                                    ("port", .int(PlatformService.alertmanager.port ?? 9093)),
+                                    ("refresh_interval", .string("30s")),
+                                ])
+                            ])
+                        )
+                    ])
+                ])
+            )
         ])
     }
 

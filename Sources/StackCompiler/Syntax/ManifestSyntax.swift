@@ -126,6 +126,21 @@ struct AlertsSyntax {
     var enabled: Bool
     var email: Located<String>?
     var webhook: Located<String>?
+    /// The relay that carries `email` (implementation keys): `smtp` (host, port), `from`, `user`.
+    var smtp: Located<SMTPRelay>?
+    var from: Located<String>?
+    var user: Located<String>?
+}
+
+/// `monitoring.alerts.smtp`: `host` or `host:port`.
+struct SMTPRelay: Sendable, Equatable {
+    /// The submission port (STARTTLS), when the manifest names none.
+    static let defaultPort = 587
+    var host: String
+    var port: Int
+
+    /// `host:port`, as Alertmanager's `smtp_smarthost` takes it.
+    var address: String { "\(host):\(port)" }
 }
 
 /// `monitoring.grafana`: `true`/`false` or a map.

@@ -261,11 +261,15 @@ extension SyntaxDecoder {
             if let flag = alerts.scalar?.bool {
                 monitoring.alerts = AlertsSyntax(span: alerts.span, enabled: flag)
             } else if alerts.pairs != nil,
-                let a = fields(alerts, in: "'monitoring.alerts'", known: ["email", "webhook"])
+                let a = fields(
+                    alerts, in: "'monitoring.alerts'", known: ["email", "webhook", "smtp", "from", "user"])
             {
                 var syntax = AlertsSyntax(span: alerts.span, enabled: true)
                 syntax.email = a["email"].flatMap { email($0, in: a.context("email")) }
                 syntax.webhook = a["webhook"].flatMap { url($0, in: a.context("webhook")) }
+                syntax.smtp = a["smtp"].flatMap { smtpRelay($0, in: a.context("smtp")) }
+                syntax.from = a["from"].flatMap { email($0, in: a.context("from")) }
+                syntax.user = a["user"].flatMap { smtpUser($0, in: a.context("user")) }
                 monitoring.alerts = syntax
             } else if alerts.pairs == nil {
                 wrongType(
@@ -474,6 +478,46 @@ extension SyntaxDecoder {
             !text.value.contains(where: \.isWhitespace)
         else {
             invalidFormat(node, text.value, in: context(), expected: "an e-mail address such as ops@example.org")
+            return nil
+        }
+        return text
+    }
+
+    /// An SMTP relay: a host name or IPv4 address, and optionally `:port` (default 587).
+    mutating func smtpRelay(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<SMTPRelay>? {
+        let expected = "a mail relay as host or host:port, such as smtp.example.org:587"
+        guard let text = formatText(node, in: context(), expected: expected) else { return nil }
+        var host = Substring(text.value)
+        var port = SMTPRelay.defaultPort
+        if let colon = host.lastIndex(of: ":") {
+            let digits = host[host.index(after: colon)...]
+            guard digits.count <= 5, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                let number = Int(digits), (1...65_535).contains(number)
+            else {
+                invalidFormat(
+                    node, text.value, in: context(), expected: expected, help: "the port is a number from 1 to 65535")
+                return nil
+            }
+            port = number
+            host = host[..<colon]
+        }
+        guard Self.isHostName(String(host)) else {
+            invalidFormat(
+                node, text.value, in: context(), expected: expected,
+                help: text.value.contains("://") ? "give the host and port only, without a scheme" : nil)
+            return nil
+        }
+        return Located(value: SMTPRelay(host: host.lowercased(), port: port), span: text.span)
+    }
+
+    /// The user name the relay authenticates: printable, no spaces (Alertmanager sends it as is).
+    mutating func smtpUser(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, in: context()) else { return nil }
+        guard !text.value.isEmpty, text.value.count <= 256,
+            text.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        else {
+            invalidFormat(
+                node, text.value, in: context(), expected: "a user name without spaces, such as alerts@example.org")
             return nil
         }
         return text

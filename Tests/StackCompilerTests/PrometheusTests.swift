@@ -159,7 +159,8 @@ import Testing
             #expect(built.stack.cluster.dockerMetrics == engine, "\(name)")
             let config = try #require(try PyYAMLValue.read(try PrometheusSandbox.mountedConfig(built)))
             let jobs = (config["scrape_configs"]?.items ?? []).compactMap { $0["job_name"]?.string }
-            let expected = ["prometheus", "apps", "node-exporter", "cadvisor"] + (engine ? ["docker"] : [])
+            // Both route apps through Traefik, whose metrics (certificates' expiry) are scraped.
+            let expected = ["prometheus", "apps", "node-exporter", "cadvisor", "traefik"] + (engine ? ["docker"] : [])
             #expect(jobs == expected, "\(name)")
         }
     }
@@ -211,6 +212,7 @@ import Testing
                 .init(name: "promstack_cadvisor", labels: labels("cadvisor"), global: true),
                 .init(name: "other_node-exporter", labels: labels("node-exporter", stack: "other"), global: true),
                 .init(name: "promstack_prometheus", labels: labels("prometheus")),
+                .init(name: "promstack_traefik", labels: labels("traefik"), global: true),
             ]
             swarm.tasks = [
                 task("web-1", "promstack_web", node: "node-m1", slot: 1, host: 11),
@@ -229,6 +231,7 @@ import Testing
                 task("ca-m1", "promstack_cadvisor", node: "node-m1", slot: 0, host: 71, appsNetwork: false),
                 task("ca-w1", "promstack_cadvisor", node: "node-w1", slot: 0, host: 72, appsNetwork: false),
                 task("prom-1", "promstack_prometheus", node: "node-m1", slot: 1, host: 81, appsNetwork: false),
+                task("tr-m1", "promstack_traefik", node: "node-m1", slot: 0, host: 91, appsNetwork: false),
             ]
             return swarm
         }
@@ -257,14 +260,17 @@ import Testing
                 })
         }
 
-        /// node-exporter and cAdvisor on each node, each engine, and Prometheus itself.
+        /// node-exporter and cAdvisor on each node, Traefik's metrics entry point on its manager,
+        /// each engine, and Prometheus itself.
         var platformTargets: Set<String> {
             var targets: Set<String> = [
                 Self.describe(
                     url: "http://localhost:9090/metrics",
                     labels: ["instance": "localhost:9090", "job": "prometheus", "stack": "promstack"])
             ]
-            for (agent, port, hosts) in [("node-exporter", 9100, [61, 62]), ("cadvisor", 8080, [71, 72])] {
+            for (agent, port, hosts) in [
+                ("node-exporter", 9100, [61, 62]), ("cadvisor", 8080, [71, 72]), ("traefik", 8083, [91]),
+            ] {
                 for (host, node) in zip(hosts, ["manager-1", "worker-1"]) {
                     let instance = "\(address(host)):\(port)"
                     targets.insert(
@@ -356,12 +362,12 @@ import Testing
         }
     }
 
-    /// node-exporter (:9100) and cAdvisor (:8080) are scraped on each running task of this
-    /// stack's services, the engines (:9323) on each node's address, Prometheus on itself.
+    /// node-exporter (:9100), cAdvisor (:8080) and Traefik (:8083) are scraped on each running
+    /// task of this stack's services, the engines (:9323) on each node's address, Prometheus on itself.
     @Test func nodeAgentAndEngineTargets() throws {
         try withSandbox { sandbox, scenario in
             let expected = scenario.platformTargets
-            let pools: Set<String> = ["prometheus", "node-exporter", "cadvisor", "docker"]
+            let pools: Set<String> = ["prometheus", "node-exporter", "cadvisor", "traefik", "docker"]
             let targets = sandbox.awaitTargets { Self.active($0, pools: pools) == expected }
             let actual = Self.active(targets, pools: pools)
             #expect(

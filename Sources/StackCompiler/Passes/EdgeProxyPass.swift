@@ -10,6 +10,7 @@ struct EdgeProxyPass: BuildPass {
             EdgePlan(
                 kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
                 tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
-                sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume)))
+                sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume),
+                metrics: stack.monitoring.metrics))
     }
 }

@@ -6,7 +6,9 @@ import YAML
 /// in (`stackc.metrics.port`, `.path`, `.job`, `.interval`). Prometheus finds targets through
 /// Swarm discovery and keeps, by relabelling, only the running tasks of this stack's services
 /// that opted in, at their address on the monitoring network: no target list is written by
-/// hand, and a scaled or moved task is followed (`prometheus/prometheus.yml`).
+/// hand, and a scaled or moved task is followed (`prometheus/prometheus.yml`). With Traefik, its
+/// metrics entry point is scraped too (certificates' expiry). The alert rules are `AlertRules`
+/// and, per stack, `DesiredTasks`.
 struct MetricsPass: BuildPass {
     /// Prometheus 2.x (the LTS line): the configuration stays within what Debian's promtool
     /// 2.42, which the tests run, accepts.
@@ -61,14 +63,20 @@ struct MetricsPass: BuildPass {
         let rules = plan.addConfigFile(
             key: "prometheus-rules", path: "prometheus/rules/stackc.yml",
             contents: YAMLEmitter.emit(AlertRules.document(stack), header: header))
-        addPrometheus(stack, config: config, rules: rules, &plan)
+        let desired = plan.addConfigFile(
+            key: "prometheus-desired-tasks", path: "prometheus/rules/desired-tasks.yml",
+            contents: YAMLEmitter.emit(DesiredTasks.document(stack), header: header))
+        addPrometheus(stack, config: config, rules: [(rules, Self.rulesPath), (desired, Self.desiredTasksPath)], &plan)
         addNodeAgents(&plan)
     }
 
-    /// Where Prometheus reads the alert rules.
+    /// Where Prometheus reads the alert rules, and the desired tasks of each service.
     static let rulesPath = "/etc/prometheus/rules/stackc.yml"
+    static let desiredTasksPath = "/etc/prometheus/rules/desired-tasks.yml"
 
-    func addPrometheus(_ stack: ResolvedStack, config: String, rules: String, _ plan: inout BuildPlan) {
+    func addPrometheus(
+        _ stack: ResolvedStack, config: String, rules: [(key: String, path: String)], _ plan: inout BuildPlan
+    ) {
         let port = PlatformService.prometheus.port ?? 9090
         var service = PlannedService(image: Self.prometheusImage)
         service.port = port
@@ -80,7 +88,7 @@ struct MetricsPass: BuildPass {
         // Discovery reads the Swarm API of a manager through its socket, which only root may open.
         service.user = "0:0"
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
-        service.files = [(config, Self.configPath, 0o444), (rules, Self.rulesPath, 0o444)]
+        service.files = [(config, Self.configPath, 0o444)] + rules.map { ($0.key, $0.path, 0o444) }
         service.networks = [PlatformNames.monitoringNetwork]
         let volume = "prometheus-data"
         plan.addVolume(volume, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: volume)))
@@ -170,6 +178,15 @@ struct MetricsPass: BuildPass {
                 select: [keep(["__meta_dockerswarm_service_name"], "\(stack.name)_\(PlatformService.cadvisor.name)")],
                 port: .fixed(PlatformService.cadvisor.port ?? 8080), extra: []),
         ]
+        if stack.proxy.kind == .traefik, DesiredTasks.hasEdgeProxy(stack) {
+            jobs.append(
+                swarmJob(
+                    "traefik", stack: stack.name, network: network,
+                    select: [
+                        keep(["__meta_dockerswarm_service_name"], "\(stack.name)_\(PlatformService.traefik.name)")
+                    ],
+                    port: .fixed(TraefikRenderer.metricsPort), extra: []))
+        }
         if stack.cluster.dockerMetrics {
             jobs.append(
                 .mapping([
@@ -199,7 +216,7 @@ struct MetricsPass: BuildPass {
                 ])
             ),
             // Relative to the configuration's folder: the same in the container and in out/.
-            ("rule_files", .sequence([.string("rules/stackc.yml")])),
+            ("rule_files", .sequence([.string("rules/stackc.yml"), .string("rules/desired-tasks.yml")])),
         ]
         if stack.monitoring.alerts != nil { top.append(("alerting", alerting(stack))) }
         top.append(("scrape_configs", .sequence(jobs)))

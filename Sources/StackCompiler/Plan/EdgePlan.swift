@@ -13,4 +13,7 @@ struct EdgePlan {
     /// Where the proxy keeps state (Traefik's ACME file) when the cluster has shared storage, so
     /// that the proxy can move; nil keeps it on one node, which pins the proxy there.
     var sharedFolder: String?
+    /// Whether the stack's Prometheus scrapes the proxy (on the monitoring network, at a port
+    /// that is never routed): `monitoring.metrics`.
+    var metrics = false
 }

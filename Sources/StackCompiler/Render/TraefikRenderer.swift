@@ -10,6 +10,10 @@ enum TraefikRenderer: EdgeProxyRenderer {
     /// Paths inside the Traefik container.
     static let staticPath = "/etc/traefik/traefik.yml"
     static let dynamicPath = "/etc/traefik/dynamic/stackc.yml"
+    /// The entry point Prometheus scrapes, with `monitoring.metrics`: on the monitoring
+    /// network only (no route and no published port lead to it).
+    static let metricsEntryPoint = "metrics"
+    static let metricsPort = 8083
 
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
@@ -18,6 +22,8 @@ enum TraefikRenderer: EdgeProxyRenderer {
         var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         service.command = .words(["--configFile=\(Self.staticPath)"])
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
+        // The network is the main plan's (declared with metrics).
+        if edge.metrics { service.networks.append(PlatformNames.monitoringNetwork) }
         let header = plan.context.headerLines
         let staticKey = own.addConfigFile(
             key: "traefik-static", path: "traefik/traefik.yml",
@@ -64,11 +70,12 @@ enum TraefikRenderer: EdgeProxyRenderer {
             ("global", .mapping([("checkNewVersion", .bool(false)), ("sendAnonymousUsage", .bool(false))])),
             (
                 "entryPoints",
-                .mapping([
-                    ("web", .mapping([("address", .string(":80")), ("http", aliasHeaders)])),
-                    ("websecure", .mapping([("address", .string(":443")), ("http", aliasHeaders)])),
-                    ("ping", .mapping([("address", .string(":8082"))])),
-                ])
+                .mapping(
+                    [
+                        ("web", .mapping([("address", .string(":80")), ("http", aliasHeaders)])),
+                        ("websecure", .mapping([("address", .string(":443")), ("http", aliasHeaders)])),
+                        ("ping", .mapping([("address", .string(":8082"))])),
+                    ] + metricsEntryPoints(edge))
             ),
             ("ping", .mapping([("entryPoint", .string("ping"))])),
             (
@@ -92,6 +99,10 @@ enum TraefikRenderer: EdgeProxyRenderer {
         if edge.dashboardHost != nil {
             top.append(("api", .mapping([("dashboard", .bool(true))])))
         }
+        if edge.metrics {
+            // Certificates' expiry (`traefik_tls_certs_not_after`) and the entry points' traffic.
+            top.append(("metrics", .mapping([("prometheus", .mapping([("entryPoint", .string(metricsEntryPoint))]))])))
+        }
         if edge.tls.mode == .acme, let email = edge.tls.email {
             top.append(
                 (
@@ -114,6 +125,10 @@ enum TraefikRenderer: EdgeProxyRenderer {
                 ))
         }
         return .mapping(top)
+    }
+
+    static func metricsEntryPoints(_ edge: EdgePlan) -> [(key: String, value: YAMLValue)] {
+        edge.metrics ? [(metricsEntryPoint, .mapping([("address", .string(":\(metricsPort)"))]))] : []
     }
 
     static func dynamicConfiguration(_ edge: EdgePlan, _ certificate: EdgeCertificate?) -> YAMLValue {

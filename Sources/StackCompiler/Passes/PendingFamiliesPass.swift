@@ -40,13 +40,13 @@ struct PendingFamiliesPass: BuildPass {
         let sections = stack.sectionSpans
         var pending: [Pending] = []
         if stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil {
-            // Prometheus, node-exporter, cAdvisor and the node and target alert rules are generated;
-            // the rest of the family is not.
+            // Prometheus, node-exporter, cAdvisor, Alertmanager and the alert rules (but backups')
+            // are generated; the rest of the family is not.
             pending.append(
                 Pending(
                     span: sections.monitoring,
                     what:
-                        "monitoring (Alertmanager and its routes, the alert rules for replicas, restart loops, backups and certificates, Loki, the log shipper, Grafana, and routes to the monitoring services)"
+                        "monitoring (the alert rule for backups, Loki, the log shipper, Grafana, and routes to the monitoring services)"
                 ))
         }
         if stack.registry != nil {

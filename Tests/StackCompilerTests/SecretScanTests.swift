@@ -192,9 +192,15 @@ enum SecretScanner {
     }
 
     /// Not secrets: a config name `<stack>_<key>_<12 hex>` whose hash is that of the file the
-    /// stack file delivers under that key; an SSH public key; an image digest.
+    /// stack file delivers under that key; an SSH public key; an image digest; the name of an
+    /// environment variable (`OAUTH2_PROXY_PROVIDER_DISPLAY_NAME:`) as the key of a setting.
     static func isAllowedToken(_ token: String, in line: String, configNames: Set<String>) -> Bool {
         if configNames.contains(token) { return true }
+        if matches(token, #"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"#),
+            matches(line, #"(^|[\s"'])"# + token + #"["']?(:|=)"#)
+        {
+            return true
+        }
         if matches(
             line,
             #"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) "# + NSRegularExpression.escapedPattern(for: token))

@@ -263,6 +263,8 @@ ensure_login_secret campus_nextcloud-admin-password admin
 ensure_login_secret campus_keycloak-admin-password admin
 ensure_random_secret campus_oidc-nextcloud-client-secret
 ensure_random_secret campus_oidc-grafana-client-secret
+ensure_random_secret campus_oidc-prometheus-client-secret
+ensure_cookie_key_secret campus_prometheus-sso-cookie
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of apps.

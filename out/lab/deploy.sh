@@ -260,6 +260,7 @@ require_shared_storage
 # Secrets: created only when missing.
 ensure_random_secret lab_db-admin-password
 ensure_random_secret lab_db-api-password
+ensure_htpasswd_secret lab_monitoring-htpasswd admin
 ensure_htpasswd_secret lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 

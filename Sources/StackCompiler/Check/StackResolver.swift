@@ -59,6 +59,9 @@ struct StackResolver {
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
+        if metrics {
+            stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
+        }
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
         let keys = syntax.topKeySpans

@@ -121,6 +121,9 @@ enum PlatformNames {
     }
     /// The authenticating proxy in front of an app with `auth: oidc` that has no native sign-in.
     static func signInProxy(app: String) -> String { "\(app)-sso" }
+    /// The htpasswd secret of the monitoring services' routes (Prometheus, Alertmanager) when
+    /// they are guarded by a password (user `admin`), not by single sign-on.
+    static let monitoringHtpasswdSecret = "monitoring-htpasswd"
     /// The key that sealed the sign-in proxy's cookies.
     static func signInCookieSecret(app: String) -> String { "\(app)-sso-cookie" }
     /// The Nextcloud hook that registers the realm as its OIDC provider.
@@ -141,6 +144,8 @@ enum PlatformNames {
         static let registry = "registry"
         static let mirror = "mirror"
         static let grafana = "grafana"
+        static let prometheus = "prometheus"
+        static let alertmanager = "alertmanager"
         static let proxyDashboard = "proxy"
     }
 
@@ -235,6 +240,9 @@ extension ResolvedStack {
         }
         for app in apps where SingleSignOn.mechanism(app) == .signInProxy {
             names.append(PlatformNames.signInProxy(app: app.name))
+        }
+        if SingleSignOn.guardsWithSignIn(self) {
+            names += SingleSignOn.guardedServices(self).map { PlatformNames.signInProxy(app: $0.service) }
         }
         for database in databases where database.engine != .redis {
             names.append(PlatformNames.databaseInitService(database.name))

@@ -14,6 +14,7 @@ public enum BuildPipeline {
             IdentityPass(),
             SingleSignOnPass(),
             MetricsPass(),
+            GrafanaPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

@@ -15,6 +15,7 @@ public enum BuildPipeline {
             SingleSignOnPass(),
             MetricsPass(),
             MonitoringRoutesPass(),
+            GrafanaPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

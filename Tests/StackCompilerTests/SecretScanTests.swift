@@ -34,7 +34,8 @@ import Testing
     }
 
     /// In every stack file, a variable naming a password, secret or key is a `_FILE` variable
-    /// whose file is a secret the service mounts (or a reference), never the value itself.
+    /// whose file is a secret the service mounts (or a reference), never the value itself. (A
+    /// `_URL` names where a token is fetched, not a token: Grafana's `..._TOKEN_URL`.)
     @Test(arguments: BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name))
     func secretVariablesAreFilesTheServiceMounts(name: String) throws {
         let text =
@@ -46,7 +47,9 @@ import Testing
         for (serviceName, service) in try #require(document["services"]?.pairs) {
             let mounted = Set((service["secrets"]?.items ?? []).compactMap { $0["target"]?.string })
             for (key, value) in (service["environment"]?.pairs ?? [:]).compactMapValues(\.string)
-            where key.range(of: "PASSWORD|SECRET|TOKEN|_KEY", options: .regularExpression) != nil {
+            where key.range(of: "PASSWORD|SECRET|TOKEN|_KEY", options: .regularExpression) != nil
+                && !key.hasSuffix("_URL")
+            {
                 if key.hasSuffix("_FILE") {
                     let secret = value.hasPrefix("/run/secrets/") ? String(value.dropFirst("/run/secrets/".count)) : nil
                     #expect(

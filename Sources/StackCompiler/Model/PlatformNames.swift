@@ -131,6 +131,42 @@ enum PlatformNames {
     /// The OIDC client of Grafana in the realm.
     static let grafanaClient = "grafana"
 
+    // MARK: Grafana
+
+    /// The local administrator's password (user `grafanaAdminUser`), in both sign-in modes.
+    static let grafanaAdminSecret = "grafana-admin-password"
+    /// The local administrator's login: with an underscore, which no realm user name (a DNS
+    /// label) has, so no user signing in through the realm becomes this account.
+    static let grafanaAdminUser = "grafana_admin"
+    /// The key Grafana encrypts what it stores (OAuth tokens) with, instead of its public default.
+    static let grafanaSecretKeySecret = "grafana-secret-key"
+    /// Grafana's SQLite database, sessions and plugins.
+    static let grafanaDataVolume = "grafana-data"
+    /// The provisioning files and the dashboards, in the output folder, and their configs.
+    static let grafanaDatasourcesFile = "grafana/provisioning/datasources/stackc.yml"
+    static let grafanaDatasourcesConfig = "grafana-datasources"
+    static let grafanaDashboardProvidersFile = "grafana/provisioning/dashboards/stackc.yml"
+    static let grafanaDashboardProvidersConfig = "grafana-dashboard-providers"
+    static let grafanaClusterDashboardFile = "grafana/dashboards/cluster.json"
+    static let grafanaClusterDashboardConfig = "grafana-dashboard-cluster"
+    static func grafanaAppDashboardFile(app: String) -> String { "grafana/dashboards/app-\(app).json" }
+    static func grafanaAppDashboardConfig(app: String) -> String { "grafana-dashboard-app-\(app)" }
+    /// The fixed uids of the data sources, which the dashboards name.
+    enum GrafanaDatasource {
+        static let prometheus = "prometheus"
+        static let loki = "loki"
+        static let alertmanager = "alertmanager"
+    }
+
+    /// A dashboard's uid (Grafana takes at most 40 characters): `<stack>-<name>`, or, when that
+    /// is longer, cut and ended with `-` and 8 hex digits of the whole, so that it stays
+    /// distinct and the same for the same names.
+    static func grafanaDashboardUID(stack: String, name: String) -> String {
+        let whole = "\(stack)-\(name)"
+        guard whole.utf8.count > 40 else { return whole }
+        return String(whole.prefix(31)) + "-" + String(SHA256.hex(whole).prefix(8))
+    }
+
     // MARK: Registry
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.

@@ -15,6 +15,8 @@ public enum BuildPipeline {
             SingleSignOnPass(),
             MetricsPass(),
             AlertmanagerPass(),
+            MonitoringRoutesPass(),
+            GrafanaPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

@@ -309,7 +309,7 @@ import_root() {
   tar -C "$root" -cf - . | "$docker_cli" import "${changes[@]}" - "$image" >/dev/null
 }
 
-standin_tools="wget (busybox; -T by timeout), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it)"
+standin_tools="wget (busybox; -T by timeout), curl -fsS -o FILE URL (by busybox wget), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it)"
 
 # Makes the root folder of the image of kind $1 and, except for the stand-in (imported per
 # image, with its ports), imports it as stackc-swarm/<kind>. Runs as its own process, so that
@@ -325,7 +325,7 @@ make_image() {
   case "$kind" in
     standin)
       add_programs "$root" /bin/bash
-      install -m 755 "$here/images/standin-serve" "$here/images/standin-http" "$here/images/wget" "$here/images/nc" \
+      install -m 755 "$here/images/standin-serve" "$here/images/standin-http" "$here/images/wget" "$here/images/curl" "$here/images/nc" \
         "$here/images/redis-cli" "$root/usr/local/bin/"
       install -m 755 "$here/images/mariadb-healthcheck" "$root/usr/local/bin/healthcheck.sh"
       install -m 755 "$here/images/mariadb-client" "$root/usr/local/bin/mariadb"

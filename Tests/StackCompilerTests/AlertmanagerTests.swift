@@ -22,10 +22,11 @@ import Testing
 
         """
 
-    /// A webhook only, no domain: nothing routed (no Grafana), no relay needed.
+    /// A webhook only, without Grafana.
     static let webhookOnly = """
         stackc: 1
         name: hookstack
+        domain: hook.test
         monitoring:
           metrics: true
           grafana: false
@@ -58,6 +59,7 @@ import Testing
     static let nowhere = """
         stackc: 1
         name: quietalerts
+        domain: quiet.test
         monitoring: {metrics: true, alerts: true, grafana: false}
         apps: {}
 
@@ -325,30 +327,21 @@ import Testing
 
     // MARK: - Manifest keys
 
-    /// E-mail without a domain needs the relay and the sender written out.
-    @Test func emailWithoutADomainNeedsARelay() {
-        let diagnostic = expectOnly(
-            Codes.missingKey,
-            in: """
+    /// A relay of the manifest's own, without a port, is taken at the submission port.
+    @Test func aRelayWithoutAPortIsTakenAt587() throws {
+        let stack = try #require(
+            resolved(
+                """
                 stackc: 1
-                name: nodomain
+                name: shop
+                domain: example.org
                 monitoring:
                   metrics: true
-                  grafana: false
-                  alerts: {email: 1️⃣ops@example.org}
+                  alerts: {email: ops@example.org, smtp: Mail.Example.net, from: am@example.org}
                 apps: {}
-                """)
-        #expect(diagnostic?.message.contains("'smtp' and 'from'") == true, "\(String(describing: diagnostic))")
-        expectDiagnostics(
-            """
-            stackc: 1
-            name: nodomain
-            monitoring:
-              metrics: true
-              grafana: false
-              alerts: {email: ops@example.org, smtp: "mail.example.org", from: am@example.org}
-            apps: {}
-            """, [])
+                """))
+        #expect(stack.monitoring.alerts?.mail?.relay.address == "mail.example.net:587")
+        #expect(stack.monitoring.alerts?.mail?.from == "am@example.org")
     }
 
     /// A relay that is not host[:port] is refused where it is written.

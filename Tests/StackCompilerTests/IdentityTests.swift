@@ -298,7 +298,13 @@ import Testing
         let ids = clients.map { $0["clientId"] as? String ?? "?" }
         var expected = built.stack.apps.filter { $0.auth == .oidc }.map(\.name)
         if let grafana = built.stack.monitoring.grafana, grafana.auth == .oidc { expected.append("grafana") }
-        #expect(ids == expected, "\(name): one client per app with auth: oidc, then Grafana's")
+        if SingleSignOn.guardsWithSignIn(built.stack) {
+            expected += SingleSignOn.guardedServices(built.stack).map(\.service)
+        }
+        #expect(
+            ids == expected,
+            "\(name): one client per app with auth: oidc, then Grafana's, then the monitoring services' behind a sign-in proxy"
+        )
         for app in built.stack.apps {
             let matching = clients.filter { $0["clientId"] as? String == app.name }
             guard app.auth == .oidc else {
@@ -463,9 +469,11 @@ import Testing
 
         // Each app behind a sign-in proxy: oauth2-proxy speaks to the realm as its client.
         let signInApps = stack.apps.filter { $0.auth == .oidc && $0.preset == .generic }
+        let guarded = SingleSignOn.guardsWithSignIn(stack) ? SingleSignOn.guardedServices(stack).map(\.service) : []
         #expect(
-            Set(files.services.keys.filter { $0.hasSuffix("-sso") }) == Set(signInApps.map { "\($0.name)-sso" }),
-            "\(name): a sign-in proxy for each app behind one, and no other")
+            Set(files.services.keys.filter { $0.hasSuffix("-sso") })
+                == Set((signInApps.map(\.name) + guarded).map { "\($0)-sso" }),
+            "\(name): a sign-in proxy for each app and monitoring service behind one, and no other")
         for app in signInApps {
             let route = try #require(app.route)
             var path = route.path

@@ -114,13 +114,15 @@ import Testing
                 secretValues[target] =
                     target == admin ? RealmSyncScriptTests.adminPassword : RealmSyncScriptTests.secretValue(target)
             }
-            #expect(secretValues.count == 5, "the administrator's and four clients' secrets: \(secretValues.keys)")
+            #expect(
+                secretValues.count == 6,
+                "the administrator's and five clients' secrets (three apps, Grafana, Prometheus): \(secretValues.keys)")
             for (target, value) in secretValues { try write(value, secret: target) }
             for (variable, file) in SignInFiles.pairs(scriptText, command: "placeholder") {
                 let target = String(file.dropFirst("/run/secrets/".count))
                 placeholderValues[variable] = try #require(secretValues[target], "\(variable) reads \(file)")
             }
-            #expect(placeholderValues.count == 4)
+            #expect(placeholderValues.count == 5)
         }
 
         func write(_ value: String, secret: String) throws {
@@ -248,7 +250,7 @@ import Testing
         #expect(clients.file?.contains("${") == false)
         let secretsSent = ((sent["clients"] as? [[String: Any]]) ?? []).compactMap { $0["secret"] as? String }
         #expect(
-            Set(secretsSent) == Set(sandbox.placeholderValues.values) && secretsSent.count == 4, "\(secretsSent)")
+            Set(secretsSent) == Set(sandbox.placeholderValues.values) && secretsSent.count == 5, "\(secretsSent)")
 
         // Then the roles the manifest gives to groups and users, each once.
         var roles: [[String]] = []

@@ -34,7 +34,8 @@ import Testing
     }
 
     /// In every stack file, a variable naming a password, secret or key is a `_FILE` variable
-    /// whose file is a secret the service mounts (or a reference), never the value itself.
+    /// whose file is a secret the service mounts (or a reference), never the value itself. (A
+    /// `_URL` names where a token is fetched, not a token: Grafana's `..._TOKEN_URL`.)
     @Test(arguments: BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name))
     func secretVariablesAreFilesTheServiceMounts(name: String) throws {
         let text =
@@ -46,7 +47,9 @@ import Testing
         for (serviceName, service) in try #require(document["services"]?.pairs) {
             let mounted = Set((service["secrets"]?.items ?? []).compactMap { $0["target"]?.string })
             for (key, value) in (service["environment"]?.pairs ?? [:]).compactMapValues(\.string)
-            where key.range(of: "PASSWORD|SECRET|TOKEN|_KEY", options: .regularExpression) != nil {
+            where key.range(of: "PASSWORD|SECRET|TOKEN|_KEY", options: .regularExpression) != nil
+                && !key.hasSuffix("_URL")
+            {
                 if key.hasSuffix("_FILE") {
                     let secret = value.hasPrefix("/run/secrets/") ? String(value.dropFirst("/run/secrets/".count)) : nil
                     #expect(
@@ -192,9 +195,15 @@ enum SecretScanner {
     }
 
     /// Not secrets: a config name `<stack>_<key>_<12 hex>` whose hash is that of the file the
-    /// stack file delivers under that key; an SSH public key; an image digest.
+    /// stack file delivers under that key; an SSH public key; an image digest; the name of an
+    /// environment variable (`OAUTH2_PROXY_PROVIDER_DISPLAY_NAME:`) as the key of a setting.
     static func isAllowedToken(_ token: String, in line: String, configNames: Set<String>) -> Bool {
         if configNames.contains(token) { return true }
+        if matches(token, #"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"#),
+            matches(line, #"(^|[\s"'])"# + token + #"["']?(:|=)"#)
+        {
+            return true
+        }
         if matches(
             line,
             #"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) "# + NSRegularExpression.escapedPattern(for: token))

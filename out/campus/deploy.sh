@@ -263,11 +263,16 @@ ensure_login_secret campus_nextcloud-admin-password admin
 ensure_login_secret campus_keycloak-admin-password admin
 ensure_random_secret campus_oidc-nextcloud-client-secret
 ensure_random_secret campus_oidc-grafana-client-secret
+ensure_random_secret campus_oidc-prometheus-client-secret
+ensure_cookie_key_secret campus_prometheus-sso-cookie
+ensure_login_secret campus_grafana-admin-password grafana_admin
+ensure_random_secret campus_grafana-secret-key
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/campus/nextcloud-data
 ensure_folder /data/campus/prometheus-data
+ensure_folder /data/campus/grafana-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.campus.pg

@@ -260,12 +260,16 @@ require_shared_storage
 # Secrets: created only when missing.
 ensure_random_secret lab_db-admin-password
 ensure_random_secret lab_db-api-password
+ensure_htpasswd_secret lab_monitoring-htpasswd admin
+ensure_login_secret lab_grafana-admin-password grafana_admin
+ensure_random_secret lab_grafana-secret-key
 ensure_htpasswd_secret lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/lab/prometheus-data
 ensure_folder /data/lab/alertmanager-data
+ensure_folder /data/lab/grafana-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.lab.db 'node.role == manager'

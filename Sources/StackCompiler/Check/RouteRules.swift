@@ -234,6 +234,14 @@ enum RouteRules: CheckRule {
                         monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span
                     ))
             }
+            // Prometheus's and Alertmanager's own interfaces, at fixed hosts.
+            if let metrics = monitoring.metrics, metrics.value {
+                routes.append((PlatformNames.DefaultHost.prometheus, "/", .platform("Prometheus"), metrics.span))
+                if let alerts = monitoring.alerts, alerts.enabled {
+                    routes.append(
+                        (PlatformNames.DefaultHost.alertmanager, "/", .platform("Alertmanager"), alerts.span))
+                }
+            }
         }
         return routes
     }

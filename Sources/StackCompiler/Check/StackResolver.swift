@@ -57,6 +57,9 @@ struct StackResolver {
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
+        if metrics {
+            stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
+        }
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)
         let keys = syntax.topKeySpans
@@ -69,8 +72,8 @@ struct StackResolver {
         return stack
     }
 
-    /// `monitoring.alerts` when on; the mail relay's defaults follow the domain (the checker
-    /// refuses `email` with neither a relay nor a domain to default it to).
+    /// `monitoring.alerts` when on; the mail relay's defaults follow the domain (which alerts
+    /// need: Alertmanager is routed under it).
     func resolveAlerts(_ alerts: AlertsSyntax) -> MonitoringSettings.Alerts? {
         guard alerts.enabled else { return nil }
         let domain = syntax.domain?.value

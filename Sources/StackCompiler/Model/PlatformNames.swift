@@ -121,6 +121,9 @@ enum PlatformNames {
     }
     /// The authenticating proxy in front of an app with `auth: oidc` that has no native sign-in.
     static func signInProxy(app: String) -> String { "\(app)-sso" }
+    /// The htpasswd secret of the monitoring services' routes (Prometheus, Alertmanager) when
+    /// they are guarded by a password (user `admin`), not by single sign-on.
+    static let monitoringHtpasswdSecret = "monitoring-htpasswd"
     /// The key that sealed the sign-in proxy's cookies.
     static func signInCookieSecret(app: String) -> String { "\(app)-sso-cookie" }
     /// The Nextcloud hook that registers the realm as its OIDC provider.
@@ -132,6 +135,42 @@ enum PlatformNames {
 
     /// The password Alertmanager signs in to the mail relay with (the operator provides it).
     static let alertmanagerSMTPPasswordSecret = "alertmanager-smtp-password"
+
+    // MARK: Grafana
+
+    /// The local administrator's password (user `grafanaAdminUser`), in both sign-in modes.
+    static let grafanaAdminSecret = "grafana-admin-password"
+    /// The local administrator's login: with an underscore, which no realm user name (a DNS
+    /// label) has, so no user signing in through the realm becomes this account.
+    static let grafanaAdminUser = "grafana_admin"
+    /// The key Grafana encrypts what it stores (OAuth tokens) with, instead of its public default.
+    static let grafanaSecretKeySecret = "grafana-secret-key"
+    /// Grafana's SQLite database, sessions and plugins.
+    static let grafanaDataVolume = "grafana-data"
+    /// The provisioning files and the dashboards, in the output folder, and their configs.
+    static let grafanaDatasourcesFile = "grafana/provisioning/datasources/stackc.yml"
+    static let grafanaDatasourcesConfig = "grafana-datasources"
+    static let grafanaDashboardProvidersFile = "grafana/provisioning/dashboards/stackc.yml"
+    static let grafanaDashboardProvidersConfig = "grafana-dashboard-providers"
+    static let grafanaClusterDashboardFile = "grafana/dashboards/cluster.json"
+    static let grafanaClusterDashboardConfig = "grafana-dashboard-cluster"
+    static func grafanaAppDashboardFile(app: String) -> String { "grafana/dashboards/app-\(app).json" }
+    static func grafanaAppDashboardConfig(app: String) -> String { "grafana-dashboard-app-\(app)" }
+    /// The fixed uids of the data sources, which the dashboards name.
+    enum GrafanaDatasource {
+        static let prometheus = "prometheus"
+        static let loki = "loki"
+        static let alertmanager = "alertmanager"
+    }
+
+    /// A dashboard's uid (Grafana takes at most 40 characters): `<stack>-<name>`, or, when that
+    /// is longer, cut and ended with `-` and 8 hex digits of the whole, so that it stays
+    /// distinct and the same for the same names.
+    static func grafanaDashboardUID(stack: String, name: String) -> String {
+        let whole = "\(stack)-\(name)"
+        guard whole.utf8.count > 40 else { return whole }
+        return String(whole.prefix(31)) + "-" + String(SHA256.hex(whole).prefix(8))
+    }
 
     // MARK: Registry
 
@@ -146,6 +185,8 @@ enum PlatformNames {
         static let registry = "registry"
         static let mirror = "mirror"
         static let grafana = "grafana"
+        static let prometheus = "prometheus"
+        static let alertmanager = "alertmanager"
         static let proxyDashboard = "proxy"
     }
 
@@ -240,6 +281,9 @@ extension ResolvedStack {
         }
         for app in apps where SingleSignOn.mechanism(app) == .signInProxy {
             names.append(PlatformNames.signInProxy(app: app.name))
+        }
+        if SingleSignOn.guardsWithSignIn(self) {
+            names += SingleSignOn.guardedServices(self).map { PlatformNames.signInProxy(app: $0.service) }
         }
         for database in databases where database.engine != .redis {
             names.append(PlatformNames.databaseInitService(database.name))

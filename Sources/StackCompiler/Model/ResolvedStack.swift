@@ -130,6 +130,10 @@ struct MonitoringSettings: Sendable {
     var alerts: Alerts?
     var grafana: Grafana?
     var retention: TimeSpan
+    /// Where Prometheus's own interface is routed (behind a login), when metrics are on.
+    var prometheusHost: String? = nil
+    /// Where Alertmanager's interface is routed (behind a login), when alerts are on.
+    var alertmanagerHost: String? = nil
 
     struct Alerts: Sendable {
         var email: String?

@@ -42,6 +42,11 @@ struct AlertmanagerPass: BuildPass {
             // One instance: no cluster of peers to gossip silences with.
             "--cluster.listen-address=",
         ])
+        if let host = stack.monitoring.alertmanagerHost, case .words(var words) = service.command {
+            // Links in its pages and notifications name the public URL (routed behind a login).
+            words.append("--web.external-url=https://\(host)/")
+            service.command = .words(words)
+        }
         // The data folder on the shared storage is made by deploy.sh as root; the image's user
         // (nobody) could not write there.
         service.user = "0:0"

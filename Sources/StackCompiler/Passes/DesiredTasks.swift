@@ -4,8 +4,9 @@ import YAML
 /// rules (`prometheus/rules/desired-tasks.yml`), which `ServiceBelowReplicas` compares with the
 /// tasks cAdvisor sees. Swarm's desired counts are not a metric; stackc knows them from the
 /// model: an app's replicas (a global app: the nodes its placement allows), one task per
-/// database server, Keycloak's replicas, the edge proxy's, the sign-in proxies', Nextcloud's
-/// companions, Prometheus and Alertmanager, and node-exporter and cAdvisor on every node.
+/// database server, Keycloak's replicas, the edge proxy's, the sign-in proxies' (of apps and of
+/// the monitoring services), Nextcloud's companions, Grafana, Prometheus and Alertmanager, and
+/// node-exporter and cAdvisor on every node.
 /// One-shot jobs are left out (they finish), and so is a global app placed by node labels,
 /// whose node count the model does not know. One short rule per service keeps the file linear
 /// in the apps (a constant each Prometheus evaluates in microseconds).
@@ -39,6 +40,12 @@ enum DesiredTasks {
             case (.global, _): add(proxy.name, stack.cluster.managers)
             }
         }
+        if stack.monitoring.grafana != nil { add(PlatformService.grafana.name, 1) }
+        if SingleSignOn.guardsWithSignIn(stack) {
+            for guarded in SingleSignOn.guardedServices(stack) {
+                add(PlatformNames.signInProxy(app: guarded.service), 1)
+            }
+        }
         if stack.monitoring.metrics {
             add(PlatformService.prometheus.name, 1)
             add(PlatformService.nodeExporter.name, nodes)
@@ -48,9 +55,11 @@ enum DesiredTasks {
         return counts
     }
 
-    /// The edge proxy runs when anything is routed (an app, Keycloak) or its dashboard is on.
+    /// The edge proxy runs when anything is routed (an app, Keycloak, Grafana, the monitoring
+    /// services) or its dashboard is on.
     static func hasEdgeProxy(_ stack: ResolvedStack) -> Bool {
-        stack.identity != nil || stack.proxy.dashboardHost != nil || stack.apps.contains { $0.route != nil }
+        stack.identity != nil || stack.proxy.dashboardHost != nil || stack.monitoring.grafana != nil
+            || !SingleSignOn.guardedServices(stack).isEmpty || stack.apps.contains { $0.route != nil }
     }
 
     /// The tasks of an app: its count, or for a global app the nodes its placement allows; nil

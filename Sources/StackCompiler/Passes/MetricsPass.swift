@@ -85,6 +85,11 @@ struct MetricsPass: BuildPass {
             "--config.file=\(Self.configPath)", "--storage.tsdb.path=/prometheus",
             "--storage.tsdb.retention.time=\(stack.monitoring.retention.prometheusString)",
         ])
+        if let host = stack.monitoring.prometheusHost, case .words(var words) = service.command {
+            // Links in its pages (and alerts' links to graphs) name the public URL.
+            words.append("--web.external-url=https://\(host)/")
+            service.command = .words(words)
+        }
         // Discovery reads the Swarm API of a manager through its socket, which only root may open.
         service.user = "0:0"
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]

@@ -46,7 +46,7 @@ struct PendingFamiliesPass: BuildPass {
                 Pending(
                     span: sections.monitoring,
                     what:
-                        "monitoring (the alert rule for backups, Loki, the log shipper, Grafana, and routes to the monitoring services)"
+                        "monitoring (the alert rule for backups, Loki and the log shipper)"
                 ))
         }
         if stack.registry != nil {

@@ -27,17 +27,36 @@ struct SingleSignOnPass: BuildPass {
                 addNextcloudProvider(app, identity, client: client, secret: secret, &plan)
             case .signInProxy:
                 guard let proxy = SingleSignOn.signInProxy(app) else { continue }
-                addSignInProxy(app, stack, identity, route: route, proxy: proxy, client: client, secret: secret, &plan)
+                let target = SignInTarget(
+                    name: app.name, route: route, port: app.port ?? 0, roles: app.roles,
+                    tasks: stack.taskCount(app.replicas) > 1 ? 2 : 1)
+                Self.addSignInProxy(
+                    for: target, stack, identity, proxy: proxy, client: client, secret: secret, &plan)
             }
         }
     }
 
-    /// oauth2-proxy for `app`, and the route of its sign-in flow.
-    func addSignInProxy(
-        _ app: App, _ stack: ResolvedStack, _ identity: IdentitySettings, route: Route,
+    /// What a sign-in proxy guards: an app, or a platform service without a login of its own.
+    struct SignInTarget {
+        /// The service guarded (the sign-in proxy is `<name>-sso`).
+        var name: String
+        var route: Route
+        /// The port the guarded service serves.
+        var port: Int
+        /// The realm roles that may pass (any user of the realm: empty).
+        var roles: [String]
+        /// The sign-in proxy's tasks: two when what it guards has several, for availability.
+        var tasks: Int
+    }
+
+    /// oauth2-proxy for `target`, and the route of its sign-in flow. The route to the target
+    /// itself, asking the sign-in proxy, is the caller's.
+    static func addSignInProxy(
+        for target: SignInTarget, _ stack: ResolvedStack, _ identity: IdentitySettings,
         proxy: ProxyRoute.SignInProxy, client: RealmClient, secret: String, _ plan: inout BuildPlan
     ) {
-        let cookie = plan.requireSecret(PlatformNames.signInCookieSecret(app: app.name), recipe: .cookieKey)
+        let route = target.route
+        let cookie = plan.requireSecret(PlatformNames.signInCookieSecret(app: target.name), recipe: .cookieKey)
         let (origin, path) = SingleSignOn.base(route)
         let issuer = SingleSignOn.issuer(identity)
         let inside = SingleSignOn.internalRealmURL(identity) + "/protocol/openid-connect"
@@ -69,7 +88,7 @@ struct SingleSignOnPass: BuildPass {
             ("OAUTH2_PROXY_CODE_CHALLENGE_METHOD", "S256"),
             ("OAUTH2_PROXY_EMAIL_DOMAINS", "*"),
             ("OAUTH2_PROXY_SCOPE", "openid email profile"),
-            ("OAUTH2_PROXY_COOKIE_NAME", "_\(stack.name)_\(app.name)_sso"),
+            ("OAUTH2_PROXY_COOKIE_NAME", "_\(stack.name)_\(target.name)_sso"),
             ("OAUTH2_PROXY_COOKIE_SECURE", "true"),
             // A session is checked with Keycloak again (its token refreshed) every 5 minutes, so a
             // user disabled there, or one who lost a role, is out within minutes, not days.
@@ -78,12 +97,12 @@ struct SingleSignOnPass: BuildPass {
             ("OAUTH2_PROXY_COOKIE_PATH", path.isEmpty ? "/" : path),
             ("OAUTH2_PROXY_WHITELIST_DOMAINS", "\(route.host),\(identity.host)"),
         ]
-        if !app.roles.isEmpty {
-            service.environment.append(("OAUTH2_PROXY_ALLOWED_ROLES", app.roles.joined(separator: ",")))
+        if !target.roles.isEmpty {
+            service.environment.append(("OAUTH2_PROXY_ALLOWED_ROLES", target.roles.joined(separator: ",")))
         }
         service.networks = [PlatformNames.publicNetwork]
         service.secrets = [(secret, secret), (cookie, cookie)]
-        let tasks = stack.taskCount(app.replicas) > 1 ? 2 : 1
+        let tasks = target.tasks
         service.kind = .replicated(tasks)
         // Sessions live in the sealed cookie: any replica serves any request.
         service.update = PlannedService.UpdatePolicy(
@@ -91,7 +110,7 @@ struct SingleSignOnPass: BuildPass {
             order: .startFirst)
         plan.addService(proxy.service, service)
         let protected = ProxyRoute(
-            service: app.name, host: route.host, path: route.path, port: app.port ?? 0, https: route.https,
+            service: target.name, host: route.host, path: route.path, port: target.port, https: route.https,
             sticky: false, auth: .signIn(proxy), healthPath: nil, healthInterval: nil, expectedTasks: tasks)
         var flow = proxy.flowRoute(for: protected)
         flow.expectedTasks = tasks

@@ -58,7 +58,59 @@ enum SingleSignOn {
             prefix: flowPrefix(routePath: route.path))
     }
 
-    /// Every client of the realm, in manifest order: the apps', then Grafana's.
+    /// A platform service with a web interface of its own and no login of its own (Prometheus,
+    /// Alertmanager), which stackc routes at a host of its own and never without a login.
+    struct GuardedService: Equatable {
+        var service: String
+        /// Its name for people (the realm's client list).
+        var title: String
+        var host: String
+        var port: Int
+        /// The realm roles that may pass, when the login is single sign-on (any user: empty).
+        var roles: [String]
+
+        /// The route, at the whole host, over HTTPS.
+        var route: Route { Route(host: host, path: "/", https: true, sticky: false) }
+    }
+
+    /// Prometheus (with metrics) and Alertmanager (with alerts), in that order. Grafana signs
+    /// its users in itself.
+    static func guardedServices(_ stack: ResolvedStack) -> [GuardedService] {
+        // Those who administer Grafana administer the monitoring: with `admin_role`, only they pass.
+        let roles = stack.monitoring.grafana?.adminRole.map { [$0] } ?? []
+        var services: [GuardedService] = []
+        if let host = stack.monitoring.prometheusHost {
+            services.append(
+                GuardedService(
+                    service: PlatformService.prometheus.name, title: "Prometheus", host: host,
+                    port: PlatformService.prometheus.port ?? 9090,
+                    roles: roles))
+        }
+        if let host = stack.monitoring.alertmanagerHost {
+            services.append(
+                GuardedService(
+                    service: PlatformService.alertmanager.name, title: "Alertmanager", host: host,
+                    port: PlatformService.alertmanager.port ?? 9093, roles: roles))
+        }
+        return services
+    }
+
+    /// Whether the guarded services sign in through the realm (each with a sign-in proxy and a
+    /// client of its own): with an identity and Traefik, whose forward-auth asks the sign-in
+    /// proxy. Otherwise (no identity, or HAProxy, which cannot ask) a password guards them.
+    static func guardsWithSignIn(_ stack: ResolvedStack) -> Bool {
+        stack.identity != nil && stack.proxy.kind == .traefik
+    }
+
+    /// The sign-in proxy of a guarded service (its flow at `/oauth2` on the service's host).
+    static func signInProxy(_ guarded: GuardedService) -> ProxyRoute.SignInProxy {
+        ProxyRoute.SignInProxy(
+            service: PlatformNames.signInProxy(app: guarded.service), port: signInProxyPort,
+            prefix: flowPrefix(routePath: "/"))
+    }
+
+    /// Every client of the realm, in manifest order: the apps', then Grafana's, then the
+    /// guarded services'.
     static func clients(_ stack: ResolvedStack) -> [RealmClient] {
         var clients: [RealmClient] = []
         for app in stack.apps {
@@ -86,6 +138,16 @@ enum SingleSignOn {
                     id: PlatformNames.grafanaClient, name: "Grafana", rootURL: origin,
                     redirectURIs: [origin + "/login/generic_oauth"], webOrigins: [origin],
                     postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil))
+        }
+        if stack.identity != nil, guardsWithSignIn(stack) {
+            for guarded in guardedServices(stack) {
+                let origin = "https://\(guarded.host)"
+                clients.append(
+                    RealmClient(
+                        id: guarded.service, name: guarded.title, rootURL: origin,
+                        redirectURIs: [origin + "/oauth2/callback"], webOrigins: [origin],
+                        postLogoutRedirectURIs: [origin + "/"], backchannelLogoutURL: nil))
+            }
         }
         return clients
     }

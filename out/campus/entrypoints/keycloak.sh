@@ -136,6 +136,7 @@ export_file KC_BOOTSTRAP_ADMIN_PASSWORD /run/secrets/keycloak-admin-password
 export_file KC_DB_PASSWORD /run/secrets/pg-keycloak-password
 export_file STACKC_OIDC_SECRET_NEXTCLOUD /run/secrets/oidc-nextcloud-client-secret
 export_file STACKC_OIDC_SECRET_GRAFANA /run/secrets/oidc-grafana-client-secret
+export_file STACKC_OIDC_SECRET_PROMETHEUS /run/secrets/oidc-prometheus-client-secret
 wait_for_tcp pg 5432
 
 exec "$@"

@@ -120,6 +120,7 @@ user_roles() {
 # The secret each placeholder of the files stands for.
 placeholder STACKC_OIDC_SECRET_NEXTCLOUD /run/secrets/oidc-nextcloud-client-secret
 placeholder STACKC_OIDC_SECRET_GRAFANA /run/secrets/oidc-grafana-client-secret
+placeholder STACKC_OIDC_SECRET_PROMETHEUS /run/secrets/oidc-prometheus-client-secret
 
 wait_for_keycloak
 sign_in

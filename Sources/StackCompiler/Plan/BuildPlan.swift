@@ -226,7 +226,7 @@ extension BuildPlan {
     /// volumes (Swarm would otherwise start a moved task on an empty volume). A group placed on a
     /// named node is pinned by that; any other group gets a pin, named after its first service,
     /// for which the deploy labels one eligible node. Returns conflicts: one group placed on two
-    /// named nodes.
+    /// named nodes. Global services are left out: each of their tasks has its own node's volume.
     static func pinNodeLocalState(
         _ services: inout [(name: String, service: PlannedService)], volumes: [(name: String, volume: PlannedVolume)]
     ) -> [String] {
@@ -240,7 +240,9 @@ extension BuildPlan {
         }
         var firstUser: [String: Int] = [:]
         var stateful = Set<Int>()
-        for (index, entry) in services.enumerated() {
+        // A global service's task on each node keeps its own node's volume (a log shipper's
+        // positions): that is the point, and nothing to pin.
+        for (index, entry) in services.enumerated() where entry.service.kind != .global {
             for (volume, _) in entry.service.volumes where local.contains(volume) {
                 stateful.insert(index)
                 if let first = firstUser[volume] {

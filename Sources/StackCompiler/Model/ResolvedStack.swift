@@ -130,6 +130,8 @@ struct MonitoringSettings: Sendable {
     var alerts: Alerts?
     var grafana: Grafana?
     var retention: TimeSpan
+    /// How long Loki keeps logs (`log_retention`, stackc's own key; whole days, at least one).
+    var logRetention: TimeSpan
 
     struct Alerts: Sendable {
         var email: String?

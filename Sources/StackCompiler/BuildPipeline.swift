@@ -14,6 +14,7 @@ public enum BuildPipeline {
             IdentityPass(),
             SingleSignOnPass(),
             MetricsPass(),
+            LogsPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

@@ -268,6 +268,7 @@ ensure_certificate campus_tls-certificate campus_tls-key campus.test
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/campus/nextcloud-data
 ensure_folder /data/campus/prometheus-data
+ensure_folder /data/campus/loki-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.campus.pg

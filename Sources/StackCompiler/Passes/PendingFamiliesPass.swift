@@ -46,7 +46,7 @@ struct PendingFamiliesPass: BuildPass {
                 Pending(
                     span: sections.monitoring,
                     what:
-                        "monitoring (Alertmanager and its routes, the alert rules for replicas, restart loops, backups and certificates, Loki, the log shipper, Grafana, and routes to the monitoring services)"
+                        "monitoring (Alertmanager and its routes, the alert rules for replicas, restart loops, backups and certificates, Grafana, and routes to the monitoring services)"
                 ))
         }
         if stack.registry != nil {

@@ -23,7 +23,8 @@ struct LogsPass: BuildPass {
     /// The variable that names the node in Fluent Bit's environment (a Swarm template).
     static let nodeVariable = "NODE_NAME"
 
-    /// Where Docker keeps each container's `json-file` log on a node.
+    /// Where Docker keeps each container's `json-file` log on a node: under its default data
+    /// root, which node provisioning must keep (or this follows it).
     static let containerLogs = "/var/lib/docker/containers"
     /// The folders of the persistent and of the volatile journal, whichever the node has.
     static let journalFolders = ["/var/log/journal", "/run/log/journal"]

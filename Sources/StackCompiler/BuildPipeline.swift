@@ -16,6 +16,7 @@ public enum BuildPipeline {
             MetricsPass(),
             MonitoringRoutesPass(),
             GrafanaPass(),
+            LogsPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

@@ -54,7 +54,8 @@ struct StackResolver {
                     $0.enabled ? MonitoringSettings.Alerts(email: $0.email?.value, webhook: $0.webhook?.value) : nil
                 },
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
-                retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400)),
+                retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400),
+                logRetention: monitoringSyntax?.logRetention?.value ?? TimeSpan(seconds: 15 * 86_400)),
             databases: syntax.databases.map(resolveDatabase),
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),

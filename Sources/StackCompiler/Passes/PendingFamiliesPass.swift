@@ -46,7 +46,7 @@ struct PendingFamiliesPass: BuildPass {
                 Pending(
                     span: sections.monitoring,
                     what:
-                        "monitoring (Alertmanager and its routes, the alert rules for replicas, restart loops, backups and certificates, Loki and the log shipper)"
+                        "monitoring (Alertmanager and its routes, the alert rules for replicas, restart loops, backups and certificates)"
                 ))
         }
         if stack.registry != nil {

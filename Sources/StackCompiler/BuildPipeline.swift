@@ -17,6 +17,7 @@ public enum BuildPipeline {
             AlertmanagerPass(),
             MonitoringRoutesPass(),
             GrafanaPass(),
+            LogsPass(),
             DeliveredFilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),

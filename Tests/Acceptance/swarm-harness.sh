@@ -309,7 +309,7 @@ import_root() {
   tar -C "$root" -cf - . | "$docker_cli" import "${changes[@]}" - "$image" >/dev/null
 }
 
-standin_tools="wget (busybox; -T by timeout), curl -fsS -o FILE URL (by busybox wget), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it)"
+standin_tools="wget (busybox; -T by timeout), curl -fsS -o FILE URL (by busybox wget), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it), Loki's -health (GET of -health.url), Fluent Bit's start (the stand-in's)"
 
 # Makes the root folder of the image of kind $1 and, except for the stand-in (imported per
 # image, with its ports), imports it as stackc-swarm/<kind>. Runs as its own process, so that
@@ -333,9 +333,12 @@ make_image() {
       install -m 755 "$here/images/nextcloud-php" "$root/usr/local/bin/php"
       mkdir -p "$root/opt/keycloak/bin" "$root/opt/keycloak/data/import"
       install -m 755 "$here/images/keycloak-kcadm" "$root/opt/keycloak/bin/kcadm.sh"
+      mkdir -p "$root/usr/bin" "$root/fluent-bit/bin"
+      install -m 755 "$here/images/loki" "$root/usr/bin/loki"
       local start
       for start in /docker-entrypoint.sh /entrypoint.sh /cron.sh /usr/local/bin/docker-entrypoint.sh \
-        /usr/local/bin/httpd-foreground /usr/local/bin/apache2-foreground /opt/keycloak/bin/kc.sh; do
+        /usr/local/bin/httpd-foreground /usr/local/bin/apache2-foreground /opt/keycloak/bin/kc.sh \
+        /fluent-bit/bin/fluent-bit; do
         ln -sf /usr/local/bin/standin-serve "$root$start"
       done
       ;;

@@ -851,17 +851,31 @@ def check_route(route, stack_plan):
 
     def route_attempt():
         names = task_hostnames(service) if service else {}
-        status, _, _, body = curl(url, host, port, login=login, session=session)
-        return status, body, names
+        status, location, _, body = curl(url, host, port, login=login, session=session)
+        return status, body, names, location
+
+    def own_redirect(status, location):
+        """A real program's own redirect to a page of its own (Prometheus's / to its graph page):
+        relative, or on the route's host over HTTPS. The proxy's redirects go elsewhere (HTTP to
+        HTTPS, a sign-in page on the identity's host)."""
+        return (not standin and service is not None and status in (301, 302, 303, 307, 308) and bool(location)
+                and (location.startswith("/") and not location.startswith("//")
+                     or location.startswith("https://%s/" % host)))
 
     def route_answered(result):
-        status, body, names = result
-        return (status == 200 and (not standin or body.split(" ")[0] in names)) or (service is None and 0 < status < 500 and status != 401)
+        status, body, names, location = result
+        return ((status == 200 and (not standin or body.split(" ")[0] in names))
+                or own_redirect(status, location)
+                or (service is None and 0 < status < 500 and status != 401))
 
-    status, body, hostnames = while_the_proxy_learns(route_attempt, route_answered, pause=2)
+    status, body, hostnames, location = while_the_proxy_learns(route_attempt, route_answered, pause=2)
     answered = body.split(" ")[0] if body else ""
     if service is None and 0 < status < 500 and status != 401:
         lines.append("route %s: %d from the proxy itself%s" % (url, status, " with the kept password" if login else ""))
+    elif own_redirect(status, location):
+        lines.append("route %s: %d from %s to its own page %s%s" % (
+            url, status, service, location, " with a session (the sign-in proxy let it through)" if session else
+            " with the kept password" if login else ""))
     elif status == 200 and (not standin or answered in hostnames):
         lines.append("route %s: %d from %s%s" % (url, status, "task " + hostnames[answered] if standin else service,
                                                   " with a session (the sign-in proxy let it through)" if session else ""))

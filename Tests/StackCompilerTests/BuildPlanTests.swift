@@ -187,6 +187,22 @@ import Testing
         #expect(constraints("cloud-redis").isEmpty && constraints("pg-init").isEmpty)
     }
 
+    /// A global service's node-local volume is each node's own (a log shipper's positions): it
+    /// runs everywhere, unpinned, while a replicated service with a local volume is pinned.
+    @Test func aGlobalServiceWithANodeLocalVolumeIsNotPinned() {
+        var agent = PlannedService(image: "agent:1")
+        agent.kind = .global
+        agent.volumes = [("agent-state", "/state")]
+        var store = PlannedService(image: "store:1")
+        store.volumes = [("store-data", "/data")]
+        var services: [(name: String, service: PlannedService)] = [("agent", agent), ("store", store)]
+        let conflicts = BuildPlan.pinNodeLocalState(
+            &services, volumes: [("agent-state", PlannedVolume()), ("store-data", PlannedVolume())])
+        #expect(conflicts.isEmpty)
+        #expect(services[0].service.placement.pin == nil)
+        #expect(services[1].service.placement.pin == "store")
+    }
+
     static func stackText(_ result: BuildPipeline.Result) throws -> String {
         try #require(result.tree.file("stack.yml")).contents
     }

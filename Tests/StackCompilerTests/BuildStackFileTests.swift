@@ -313,12 +313,18 @@ struct StackFileExpectations {
 
     /// The pinning rule, read off the stack file alone: every service that mounts a named volume
     /// not bound from the shared storage runs on one node (a pin label or a named node), and the
-    /// services that mount the same such volume run on the same one.
+    /// services that mount the same such volume run on the same one. A global service's tasks
+    /// each have their own node's volume: it is pinned nowhere.
     func verifyNodeLocalStatePinned() {
         let declared = document["volumes"]?.pairs ?? [:]
         let local = Set(declared.filter { $0.value["driver_opts"]?["device"] == nil }.keys)
         var pinOfVolume: [String: Set<String>] = [:]
         for (name, service) in document["services"]?.pairs ?? [:] {
+            if service["deploy"]?["mode"]?.string == "global" {
+                let constraints = service["deploy"]?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
+                #expect(!constraints.contains { $0.contains(".stackc.pin.") }, "\(name) is global but pinned")
+                continue
+            }
             let sources = (service["volumes"]?.items ?? []).compactMap { mount -> String? in
                 mount["type"]?.string == "volume" ? mount["source"]?.string : nil
             }

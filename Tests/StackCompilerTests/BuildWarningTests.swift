@@ -30,6 +30,7 @@ import Testing
               vip: 2️⃣192.168.56.100
             3️⃣monitoring:
               metrics: true
+              alerts: true
             identity:
               roles: [staff]
             4️⃣registry:
@@ -61,14 +62,27 @@ import Testing
         guard messages.count == 7 else { return }
         #expect(messages[0].hasPrefix("node provisioning (Vagrantfile, daemon.json)"))
         #expect(messages[1].hasPrefix("keepalived for the virtual IP"))
-        #expect(messages[2].hasPrefix("monitoring ("))
-        // Alertmanager and its rules are generated: the message no longer asks for them.
-        #expect(!messages[2].contains("Alertmanager") && !messages[2].contains("replicas"), "\(messages[2])")
+        // Alertmanager and its rules are generated: only the backups' rule waits, with the backups.
+        #expect(messages[2].hasPrefix("monitoring (the alert rule for backups"), "\(messages[2])")
         #expect(messages[3].hasPrefix("the registry"))
         #expect(messages[4].hasPrefix("the backup job of 'pg'"))
         #expect(messages[5].hasPrefix("the registry 'api' is built into"))
         #expect(warnings[5].help?.contains("deploy.sh") == true)
         #expect(messages[6].hasPrefix("the backup job of 'api'"))
+    }
+
+    /// Monitoring with alerts but no backup asks for nothing missing: no W307 at 'monitoring'.
+    @Test func monitoringWithoutBackupsIsComplete() throws {
+        let manifest = MarkedManifest(
+            """
+            stackc: 1
+            name: shop
+            domain: shop.test
+            monitoring: {metrics: true, logs: true, alerts: {email: ops@shop.test}}
+            apps:
+              web: {image: "nginx:1.27-alpine", port: 8080, host: www}
+            """)
+        #expect(Self.warnings(manifest).filter { $0.code == Codes.notGeneratedYet }.isEmpty)
     }
 
     /// A stack that asks for nothing missing gets no W307: the runbook, which every stack will

@@ -44,15 +44,15 @@ import Testing
         let workspace = try Workspace("warning-order")
         defer { workspace.remove() }
         // W308 (the worker, line 10) and W309 (sticky without a host, line 12), both after W307
-        // (monitoring, line 4).
+        // (monitoring, line 4: the alert rule for backups; the backup job, line 5).
         try workspace.write(
             "shop.yml",
             """
             stackc: 1
             name: shop
             domain: shop.test
-            monitoring:
-              metrics: true
+            monitoring: {metrics: true, alerts: true}
+            databases: {pg: {backup: daily}}
             apps:
               api:
                 image: nginx:1.27-alpine
@@ -70,7 +70,10 @@ import Testing
         }
         #expect(
             located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
-                == ["shop.yml:4:1: warning[W307]:", "shop.yml:10:3: warning[W308]:", "shop.yml:12:13: warning[W309]:"],
+                == [
+                    "shop.yml:4:1: warning[W307]:", "shop.yml:5:26: warning[W307]:", "shop.yml:10:3: warning[W308]:",
+                    "shop.yml:12:13: warning[W309]:",
+                ],
             "\(run)")
     }
 

@@ -273,6 +273,7 @@ ensure_certificate campus_tls-certificate campus_tls-key campus.test
 ensure_folder /data/campus/nextcloud-data
 ensure_folder /data/campus/prometheus-data
 ensure_folder /data/campus/grafana-data
+ensure_folder /data/campus/loki-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.campus.pg

@@ -19,6 +19,11 @@ enum MonitoringRules: CheckRule {
                 Codes.noEffect, "'monitoring.retention' is how long metrics are kept, but 'monitoring.metrics' is off",
                 at: retention.span, help: "add 'metrics: true' under 'monitoring', or remove 'retention'")
         }
+        if let retention = monitoring.logRetention, !logs {
+            report.warning(
+                Codes.noEffect, "'monitoring.log_retention' is how long Loki keeps logs, but 'monitoring.logs' is off",
+                at: retention.span, help: "add 'logs: true' under 'monitoring', or remove 'log_retention'")
+        }
         if let grafana = monitoring.grafana, grafana.enabled, !metrics, !logs {
             report.warning(
                 Codes.noEffect,

@@ -52,7 +52,8 @@ struct StackResolver {
                 metrics: metrics, logs: logs,
                 alerts: monitoringSyntax?.alerts.flatMap(resolveAlerts),
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
-                retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400)),
+                retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400),
+                logRetention: monitoringSyntax?.logRetention?.value ?? TimeSpan(seconds: 15 * 86_400)),
             databases: syntax.databases.map(resolveDatabase),
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),

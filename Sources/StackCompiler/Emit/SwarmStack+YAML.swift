@@ -107,6 +107,11 @@ extension SwarmService {
         }
         if let healthcheck { out.append(("healthcheck", healthcheck.yaml)) }
         if let stopGracePeriod { out.append(("stop_grace_period", .string(stopGracePeriod.goString))) }
+        if let logging {
+            var entries: [(key: String, value: YAMLValue)] = [("driver", .string(logging.driver))]
+            if !logging.options.isEmpty { entries.append(("options", stringMap(logging.options))) }
+            out.append(("logging", .mapping(entries)))
+        }
         out.append(("deploy", deploy.yaml))
         return .mapping(out)
     }

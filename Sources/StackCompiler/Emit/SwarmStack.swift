@@ -86,6 +86,7 @@ struct SwarmService {
     var healthcheck: SwarmHealthcheck?
     var deploy = SwarmDeploy()
     var stopGracePeriod: TimeSpan?
+    var logging: SwarmLogging?
 
     /// Sets an environment variable, replacing an earlier value.
     mutating func setEnvironment(_ key: String, _ value: String) {
@@ -108,6 +109,12 @@ struct SwarmPort {
     var transport: String
     /// `ingress` or `host`.
     var mode: String
+}
+
+/// A logging driver and its options (all strings, as the engine takes them).
+struct SwarmLogging {
+    var driver: String
+    var options: [(key: String, value: String)]
 }
 
 /// A health check run by the engine inside the container.

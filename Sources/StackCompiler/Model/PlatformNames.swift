@@ -172,6 +172,16 @@ enum PlatformNames {
         return String(whole.prefix(31)) + "-" + String(SHA256.hex(whole).prefix(8))
     }
 
+    // MARK: Logs
+
+    /// Loki's chunks, index and compactor state.
+    static let lokiVolume = "loki-data"
+    /// The log shipper's read positions, on each node's own disk.
+    static let logShipperStateVolume = "fluent-bit-state"
+    /// Where Grafana (or anything on the monitoring network) reads Loki: its service name and
+    /// port.
+    static var lokiURL: String { "http://\(PlatformService.loki.name):\(PlatformService.loki.port ?? 3100)" }
+
     // MARK: Registry
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.

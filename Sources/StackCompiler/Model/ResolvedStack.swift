@@ -134,6 +134,8 @@ struct MonitoringSettings: Sendable {
     var prometheusHost: String? = nil
     /// Where Alertmanager's interface is routed (behind a login), when alerts are on.
     var alertmanagerHost: String? = nil
+    /// How long Loki keeps logs (`log_retention`, stackc's own key; whole days, at least one).
+    var logRetention: TimeSpan
 
     struct Alerts: Sendable {
         var email: String?

@@ -5,8 +5,8 @@ import YAML
 /// tasks cAdvisor sees. Swarm's desired counts are not a metric; stackc knows them from the
 /// model: an app's replicas (a global app: the nodes its placement allows), one task per
 /// database server, Keycloak's replicas, the edge proxy's, the sign-in proxies' (of apps and of
-/// the monitoring services), Nextcloud's companions, Grafana, Prometheus and Alertmanager, and
-/// node-exporter and cAdvisor on every node.
+/// the monitoring services), Nextcloud's companions, Grafana, Loki, Prometheus and
+/// Alertmanager, and node-exporter, cAdvisor and Fluent Bit on every node.
 /// One-shot jobs are left out (they finish), and so is a global app placed by node labels,
 /// whose node count the model does not know. One short rule per service keeps the file linear
 /// in the apps (a constant each Prometheus evaluates in microseconds).
@@ -45,6 +45,10 @@ enum DesiredTasks {
             for guarded in SingleSignOn.guardedServices(stack) {
                 add(PlatformNames.signInProxy(app: guarded.service), 1)
             }
+        }
+        if stack.monitoring.logs {
+            add(PlatformService.loki.name, 1)
+            add(PlatformService.fluentBit.name, nodes)
         }
         if stack.monitoring.metrics {
             add(PlatformService.prometheus.name, 1)

@@ -39,15 +39,13 @@ struct PendingFamiliesPass: BuildPass {
     static func pending(_ stack: ResolvedStack) -> [Pending] {
         let sections = stack.sectionSpans
         var pending: [Pending] = []
-        if stack.monitoring.metrics || stack.monitoring.logs || stack.monitoring.grafana != nil {
-            // Prometheus, node-exporter, cAdvisor, Alertmanager and the alert rules (but backups')
-            // are generated; the rest of the family is not.
-            pending.append(
-                Pending(
-                    span: sections.monitoring,
-                    what:
-                        "monitoring (the alert rule for backups, Loki and the log shipper)"
-                ))
+        let backups =
+            stack.registry?.backup != nil || stack.databases.contains { $0.backup != nil }
+            || stack.apps.contains { $0.backup != nil }
+        if stack.monitoring.metrics, stack.monitoring.alerts != nil, backups {
+            // Metrics, logs, dashboards, Alertmanager and every other alert rule are generated;
+            // a backup's age waits for the backup jobs.
+            pending.append(Pending(span: sections.monitoring, what: "monitoring (the alert rule for backups' age)"))
         }
         if stack.registry != nil {
             pending.append(

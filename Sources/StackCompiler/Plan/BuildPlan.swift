@@ -21,6 +21,9 @@ struct BuildPlan {
     private(set) var files: [PlannedFile] = []
     private(set) var deploySteps: [DeployStep] = []
     private(set) var edge: EdgePlan?
+    /// How every service of the stack without its own logs (set by the pass that reads the
+    /// logs); nil leaves the nodes' default.
+    private(set) var logging: ServiceLogging?
     /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
@@ -145,6 +148,13 @@ struct BuildPlan {
         self.edge = edge
     }
 
+    /// Says how every service of the stack logs, the edge proxy's included, unless a service
+    /// says otherwise.
+    mutating func setLogging(_ logging: ServiceLogging) {
+        if self.logging != nil { conflicts.append("two passes set how services log") }
+        self.logging = logging
+    }
+
     /// Records an error about the manifest at `span` that only the build can find (a file it
     /// names that cannot be delivered): nothing is written.
     mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
@@ -206,7 +216,7 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            warnings: warnings, conflicts: conflicts)
+            logging: logging, warnings: warnings, conflicts: conflicts)
     }
 }
 
@@ -216,7 +226,7 @@ extension BuildPlan {
     /// volumes (Swarm would otherwise start a moved task on an empty volume). A group placed on a
     /// named node is pinned by that; any other group gets a pin, named after its first service,
     /// for which the deploy labels one eligible node. Returns conflicts: one group placed on two
-    /// named nodes.
+    /// named nodes. Global services are left out: each of their tasks has its own node's volume.
     static func pinNodeLocalState(
         _ services: inout [(name: String, service: PlannedService)], volumes: [(name: String, volume: PlannedVolume)]
     ) -> [String] {
@@ -230,7 +240,9 @@ extension BuildPlan {
         }
         var firstUser: [String: Int] = [:]
         var stateful = Set<Int>()
-        for (index, entry) in services.enumerated() {
+        // A global service's task on each node keeps its own node's volume (a log shipper's
+        // positions): that is the point, and nothing to pin.
+        for (index, entry) in services.enumerated() where entry.service.kind != .global {
             for (volume, _) in entry.service.volumes where local.contains(volume) {
                 stateful.insert(index)
                 if let first = firstUser[volume] {
@@ -277,6 +289,8 @@ struct FinishedPlan {
     let files: [PlannedFile]
     let deploySteps: [DeployStep]
     let edge: EdgePlan?
+    /// How every service without its own logs (`PlannedService.logging`).
+    let logging: ServiceLogging?
     let warnings: [Diagnostic]
     let conflicts: [String]
 

@@ -51,6 +51,9 @@ struct PlannedService {
     var update: UpdatePolicy?
     var rollback: UpdatePolicy?
     var stopGracePeriod: TimeSpan?
+    /// How the engine keeps the service's output, when not the node's default (the plan's
+    /// `logging` applies to every service without its own).
+    var logging: ServiceLogging?
 
     /// Sets an environment variable, replacing an earlier value.
     mutating func setEnvironment(_ key: String, _ value: String) {
@@ -112,6 +115,18 @@ struct PlannedService {
         var monitor: TimeSpan?
         var order: UpdateOrder
     }
+}
+
+/// How the engine keeps a container's output: in JSON files on the node (`json-file`), which an
+/// agent on the node can read, rotated by size, each line carrying the values of some of the
+/// container's labels (`attrs`).
+struct ServiceLogging {
+    /// The size at which a file is rotated, in Docker's form (`10m`).
+    var maxSize: String
+    /// How many files are kept, the current one included.
+    var maxFiles: Int
+    /// The container labels whose values each line carries.
+    var labels: [String] = []
 }
 
 /// Where a service's tasks may run.

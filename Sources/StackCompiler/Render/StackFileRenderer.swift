@@ -11,7 +11,8 @@ enum StackFileRenderer {
     ) -> String {
         var stack = SwarmStack()
         for layer in [plan] + (edge.map { [$0.plan] } ?? []) {
-            declare(layer, in: &stack)
+            // The main plan says how the whole stack logs: the edge proxy's layer too.
+            declare(layer, in: &stack, logging: plan.logging)
         }
         for wrapper in wrappers {
             stack.addConfig(wrapper.configKey, config(wrapper.file, stackName: plan.context.stackName))
@@ -28,8 +29,9 @@ enum StackFileRenderer {
         return YAMLEmitter.emit(stack.yaml, header: header)
     }
 
-    /// Adds one plan's networks, volumes, configs, secrets and services.
-    static func declare(_ plan: FinishedPlan, in stack: inout SwarmStack) {
+    /// Adds one plan's networks, volumes, configs, secrets and services; `logging` applies to
+    /// each service without its own.
+    static func declare(_ plan: FinishedPlan, in stack: inout SwarmStack, logging: ServiceLogging?) {
         for (name, network) in plan.networks {
             stack.addNetwork(
                 name,
@@ -47,7 +49,9 @@ enum StackFileRenderer {
             stack.addSecret(secret.key, name: secret.name)
         }
         for (name, service) in plan.services {
-            stack.setService(name, swarmService(service, stackName: plan.context.stackName))
+            var rendered = swarmService(service, stackName: plan.context.stackName)
+            if rendered.logging == nil { rendered.logging = logging.map(swarmLogging) }
+            stack.setService(name, rendered)
         }
     }
 
@@ -100,7 +104,17 @@ enum StackFileRenderer {
         service.deploy = deploy(planned, stackName: stackName)
         service.deploy.labels = planned.labels
         service.stopGracePeriod = planned.stopGracePeriod
+        service.logging = planned.logging.map(swarmLogging)
         return service
+    }
+
+    /// The `json-file` driver with its rotation and the labels each line carries.
+    static func swarmLogging(_ logging: ServiceLogging) -> SwarmLogging {
+        var options: [(key: String, value: String)] = [
+            ("max-size", logging.maxSize), ("max-file", String(logging.maxFiles)),
+        ]
+        if !logging.labels.isEmpty { options.append(("labels", logging.labels.joined(separator: ","))) }
+        return SwarmLogging(driver: "json-file", options: options)
     }
 
     /// An HTTP probe in Python's standard library: fails on a refused connection, a timeout or

@@ -118,6 +118,7 @@ struct MonitoringSyntax {
     var alerts: AlertsSyntax?
     var grafana: GrafanaSyntax?
     var retention: Located<TimeSpan>?
+    var logRetention: Located<TimeSpan>?
 }
 
 /// `monitoring.alerts`: `true`/`false` or a map.

@@ -251,12 +251,26 @@ extension SyntaxDecoder {
     }
 
     mutating func monitoring(_ node: YAMLNode) -> MonitoringSyntax? {
-        let keys: YAMLKeySet = ["metrics", "logs", "alerts", "grafana", "retention"]
+        let keys: YAMLKeySet = ["metrics", "logs", "alerts", "grafana", "retention", "log_retention"]
         guard let f = fields(node, in: "'monitoring'", known: keys) else { return nil }
         var monitoring = MonitoringSyntax(span: node.span)
         monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
         monitoring.logs = f["logs"].flatMap { bool($0, in: f.context("logs")) }
         monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention"), likelyUnit: "d") }
+        monitoring.logRetention = f["log_retention"].flatMap {
+            duration($0, in: f.context("log_retention"), likelyUnit: "d")
+        }
+        if let retention = monitoring.logRetention,
+            retention.value.seconds % 86_400 != 0 || retention.value.seconds == 0
+        {
+            // Loki's compactor deletes whole daily index tables, and keeps at least one.
+            error(
+                Codes.invalidValue,
+                "\(f.context("log_retention")) is \(retention.value.goString), but Loki keeps logs by whole days, at least one",
+                at: retention.span, expected: "a duration in days of at least 1d",
+                help: "write for example 'log_retention: 7d'")
+            monitoring.logRetention = nil
+        }
         if let alerts = f["alerts"] {
             if let flag = alerts.scalar?.bool {
                 monitoring.alerts = AlertsSyntax(span: alerts.span, enabled: flag)

@@ -60,7 +60,9 @@ struct StackResolver {
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
-        if metrics {
+        // Without a domain, nothing of monitoring that has no login of its own is routed: it
+        // stays inside the stack (`docker exec`, a tunnel).
+        if metrics, syntax.domain?.value != nil {
             stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
         }
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics

@@ -15,7 +15,7 @@
 # its data, exec root and socket in a temporary folder, inside private network, mount and PID
 # namespaces (unshare) that have only loopback: nothing can be pulled, so the harness imports
 # local images under the names the stack uses. Real ones where this machine has the binary
-# (PostgreSQL, Traefik, HAProxy, Prometheus, node-exporter, docker-registry), a busybox
+# (PostgreSQL, Traefik, HAProxy, Prometheus, node-exporter, Alertmanager, docker-registry), a busybox
 # stand-in otherwise.
 # Each stack is deployed by running its own deploy.sh, with `--resolve-image never`.
 #
@@ -383,6 +383,15 @@ make_image() {
       mv "$root/usr/bin/prometheus-node-exporter" "$root/bin/node_exporter"
       import_root "$root" stackc-swarm/node-exporter 'ENTRYPOINT ["/bin/node_exporter"]' 'USER nobody' 'EXPOSE 9100'
       ;;
+    alertmanager)
+      [[ -x /usr/bin/prometheus-alertmanager ]] || { say "no /usr/bin/prometheus-alertmanager: run scripts/setup.sh"; return 1; }
+      add_programs "$root" /usr/bin/prometheus-alertmanager
+      mv "$root/usr/bin/prometheus-alertmanager" "$root/bin/alertmanager"
+      mkdir -p "$root/etc/alertmanager" "$root/alertmanager" && chown 65534:65534 "$root/alertmanager"
+      import_root "$root" stackc-swarm/alertmanager 'ENTRYPOINT ["/bin/alertmanager"]' 'USER nobody' \
+        'WORKDIR /alertmanager' 'EXPOSE 9093' \
+        'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]'
+      ;;
     registry)
       add_programs "$root" /usr/bin/docker-registry
       mv "$root/usr/bin/docker-registry" "$root/bin/registry"
@@ -413,6 +422,7 @@ describe_image() {
     haproxy) say "HAProxy $(/usr/sbin/haproxy -v | awk 'NR == 1 {print $3}') from Debian" ;;
     prometheus) say "Prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     node-exporter) say "node-exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
+    alertmanager) say "Alertmanager $(/usr/bin/prometheus-alertmanager --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     registry) say "docker-registry from Debian" ;;
   esac
 }

@@ -60,6 +60,7 @@ REAL_IMAGES = {
     "prom/prometheus": "prometheus",
     "prometheus": "prometheus",
     "prom/node-exporter": "node-exporter",
+    "prom/alertmanager": "alertmanager",
     "registry": "registry",
 }
 

@@ -327,6 +327,32 @@ import Testing
 
     // MARK: - Manifest keys
 
+    /// E-mail without a domain needs the relay and the sender written out.
+    @Test func emailWithoutADomainNeedsARelay() {
+        let diagnostic = expectOnly(
+            Codes.missingKey,
+            in: """
+                stackc: 1
+                name: nodomain
+                monitoring:
+                  metrics: true
+                  grafana: false
+                  alerts: {email: 1️⃣ops@example.org}
+                apps: {}
+                """)
+        #expect(diagnostic?.message.contains("'smtp' and 'from'") == true, "\(String(describing: diagnostic))")
+        expectDiagnostics(
+            """
+            stackc: 1
+            name: nodomain
+            monitoring:
+              metrics: true
+              grafana: false
+              alerts: {email: ops@example.org, smtp: "mail.example.org", from: am@example.org}
+            apps: {}
+            """, [])
+    }
+
     /// A relay of the manifest's own, without a port, is taken at the submission port.
     @Test func aRelayWithoutAPortIsTakenAt587() throws {
         let stack = try #require(

@@ -297,7 +297,11 @@ import Testing
         }
         let source = try #require(mount["source"]?.string)
         let volume = try #require(stack["volumes"]?[source])
-        #expect((volume["driver_opts"]?["device"]?.string != nil) == shared, "\(name): \(volume)")
+        // On the node's own disk even when the cluster has shared storage (`shared`): Loki's
+        // index and chunks are not for NFS and the like.
+        #expect(volume["driver_opts"]?["device"]?.string == nil, "\(name) (shared storage: \(shared)): \(volume)")
+        let constraints = (loki["deploy"]?["placement"]?["constraints"]?.items ?? []).compactMap(\.string)
+        #expect(constraints.contains { $0.hasPrefix("node.labels.stackc.pin.") }, "\(name): \(constraints)")
         #expect(loki["deploy"]?["replicas"]?.int == 1)
         #expect(loki["deploy"]?["placement"]?["constraints"]?.items?.first?.string == "node.role == manager")
         let port = try #require(config["server"]?["http_listen_port"]?.int)

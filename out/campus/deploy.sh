@@ -271,12 +271,12 @@ ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/campus/nextcloud-data
-ensure_folder /data/campus/prometheus-data
-ensure_folder /data/campus/grafana-data
-ensure_folder /data/campus/loki-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.campus.pg
+ensure_pin stackc.pin.campus.prometheus 'node.role == manager'
+ensure_pin stackc.pin.campus.grafana
+ensure_pin stackc.pin.campus.loki 'node.role == manager'
 
 log "deploying stack $STACK"
 docker stack deploy --prune --with-registry-auth --resolve-image "$RESOLVE_IMAGE" -c stack.yml "$STACK"

@@ -267,12 +267,12 @@ ensure_htpasswd_secret lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 
 # Folders on the shared storage for the volumes of apps.
-ensure_folder /data/lab/prometheus-data
 ensure_folder /data/lab/alertmanager-data
-ensure_folder /data/lab/grafana-data
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.lab.db 'node.role == manager'
+ensure_pin stackc.pin.lab.prometheus 'node.role == manager'
+ensure_pin stackc.pin.lab.grafana
 
 # Images built from source, pushed to the stack's registry.
 registry_login registry.b3.swarm deploy lab_registry-htpasswd

@@ -13,7 +13,7 @@ enum MonitoringRules: CheckRule {
                 "'monitoring.alerts' are rules on Prometheus's metrics, but 'monitoring.metrics' is off, so none would fire",
                 at: alerts.span, help: "add 'metrics: true' under 'monitoring', or remove 'alerts'")
         }
-        if let alerts = monitoring.alerts, alerts.enabled { checkMailRelay(alerts, &report) }
+        if let alerts = monitoring.alerts, alerts.enabled { checkMailRelay(alerts, domain: syntax.domain, &report) }
         if let retention = monitoring.retention, !metrics {
             report.warning(
                 Codes.noEffect, "'monitoring.retention' is how long metrics are kept, but 'monitoring.metrics' is off",
@@ -42,9 +42,23 @@ enum MonitoringRules: CheckRule {
         }
     }
 
-    /// The relay's keys do nothing without `email`. (With `email`, the relay and the sender
-    /// default from `domain`, which alerts need for Alertmanager's route: `E215` otherwise.)
-    static func checkMailRelay(_ alerts: AlertsSyntax, _ report: inout DiagnosticSink) {
+    /// E-mail needs a relay and a sender: from the manifest, or defaulted from `domain`. The
+    /// relay's keys do nothing without `email`.
+    static func checkMailRelay(_ alerts: AlertsSyntax, domain: Located<String>?, _ report: inout DiagnosticSink) {
+        if let email = alerts.email, domain == nil {
+            let missing = [("smtp", alerts.smtp != nil), ("from", alerts.from != nil)].filter { !$0.1 }.map {
+                "'\($0.0)'"
+            }
+            if !missing.isEmpty {
+                report.error(
+                    Codes.missingKey,
+                    "'monitoring.alerts.email' needs \(missing.joined(separator: " and ")) under 'monitoring.alerts': there is no 'domain' to default the mail relay from",
+                    at: email.span,
+                    help:
+                        "add 'smtp: <relay host>:587' (the mail server that takes Alertmanager's mail) and 'from: <sender address>'"
+                )
+            }
+        }
         guard alerts.email == nil else { return }
         for (key, span) in [("smtp", alerts.smtp?.span), ("from", alerts.from?.span), ("user", alerts.user?.span)] {
             guard let span else { continue }

@@ -33,6 +33,7 @@ enum RouteRules: CheckRule {
             }
         }
         checkSignInFlows(placed, &report)
+        checkPlatformHosts(placed, &report)
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
@@ -43,6 +44,32 @@ enum RouteRules: CheckRule {
             report.error(
                 Codes.oidcWithoutIdentity, "Grafana's 'auth: oidc' needs an 'identity' section", at: auth.span,
                 help: "add 'identity:' (Keycloak) or use 'auth: basic'")
+        }
+    }
+
+    /// A platform service takes its whole host: an app at a path there would receive what the
+    /// browser keeps for that host (the monitoring password, the sign-in cookie, Grafana's
+    /// session) and could take a page of the service or its sign-in callback. The same host and
+    /// path is reported above already.
+    static func checkPlatformHosts(_ placed: [WrittenRoute], _ report: inout DiagnosticSink) {
+        var platformHosts: [String: (owner: RouteOwner, span: SourceSpan)] = [:]
+        for route in placed {
+            if case .platform = route.owner, platformHosts[route.host] == nil {
+                platformHosts[route.host] = (route.owner, route.span)
+            }
+        }
+        for route in placed where route.path != "/" {
+            // An app's own sign-in flow is reported with the app's route.
+            if case .platform = route.owner { continue }
+            if case .signIn = route.owner { continue }
+            guard let platform = platformHosts[route.host] else { continue }
+            report.error(
+                Codes.duplicateRoute,
+                "\(route.owner) is routed at '\(route.host)\(route.path)', but \(platform.owner) takes the whole host '\(route.host)'",
+                at: route.span,
+                help:
+                    "give the app a host of its own: on a platform service's host it would receive that service's passwords and cookies",
+                notes: [Diagnostic.Note("the route of \(platform.owner) is here", at: platform.span)])
         }
     }
 
@@ -234,8 +261,9 @@ enum RouteRules: CheckRule {
                         monitoring.grafana?.host?.span ?? syntax.topKeySpans["monitoring"] ?? monitoring.span
                     ))
             }
-            // Prometheus's and Alertmanager's own interfaces, at fixed hosts.
-            if let metrics = monitoring.metrics, metrics.value {
+            // Prometheus's and Alertmanager's own interfaces, at fixed hosts; without a domain
+            // they stay inside the stack.
+            if let metrics = monitoring.metrics, metrics.value, syntax.domain != nil {
                 routes.append((PlatformNames.DefaultHost.prometheus, "/", .platform("Prometheus"), metrics.span))
                 if let alerts = monitoring.alerts, alerts.enabled {
                     routes.append(

@@ -58,7 +58,9 @@ struct StackResolver {
             backup: BackupDefaults(
                 target: syntax.backup?.target?.value ?? "/backups", keep: syntax.backup?.keep?.value ?? 7),
             apps: syntax.apps.map(resolveApp))
-        if metrics {
+        // Without a domain, nothing of monitoring that has no login of its own is routed: it
+        // stays inside the stack (`docker exec`, a tunnel).
+        if metrics, syntax.domain?.value != nil {
             stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
         }
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
@@ -73,8 +75,8 @@ struct StackResolver {
         return stack
     }
 
-    /// `monitoring.alerts` when on; the mail relay's defaults follow the domain (which alerts
-    /// need: Alertmanager is routed under it).
+    /// `monitoring.alerts` when on; the mail relay's defaults follow the domain (the checker
+    /// refuses `email` with neither a relay nor a domain to default it to).
     func resolveAlerts(_ alerts: AlertsSyntax) -> MonitoringSettings.Alerts? {
         guard alerts.enabled else { return nil }
         let domain = syntax.domain?.value

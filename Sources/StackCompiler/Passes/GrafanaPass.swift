@@ -49,12 +49,11 @@ struct GrafanaPass: BuildPass {
         plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
         plan.addNetwork(PlatformNames.monitoringNetwork)
         let volume = PlatformNames.grafanaDataVolume
-        let shared = PlatformNames.sharedFolder(stack, volume: volume)
-        plan.addVolume(volume, PlannedVolume(sharedFolder: shared))
+        // Never on the shared storage, even when the cluster has one: SQLite's locks do not hold
+        // on NFS and the like. On a node's own disk the plan pins Grafana to that node; Docker
+        // fills the new volume from the image, owned by Grafana's own user.
+        plan.addVolume(volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(volume, Self.dataFolder)]
-        // deploy.sh makes the folder on the shared storage as root; Grafana's own user (472)
-        // could not write there.
-        if shared != nil { service.user = "0:0" }
         service.files = Self.addFiles(stack, header: header, &plan)
         service.health = PlannedService.HealthCheck(
             test: .exec(Self.healthCheck), interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
@@ -102,6 +101,9 @@ struct GrafanaPass: BuildPass {
             ("GF_AUTH_ANONYMOUS_ENABLED", "false"),
             ("GF_SECURITY_COOKIE_SECURE", "true"),
             ("GF_SECURITY_DISABLE_GRAVATAR", "true"),
+            // Grafana's own /metrics answers without a login by default, and the route serves the
+            // whole host; nothing scrapes it.
+            ("GF_METRICS_ENABLED", "false"),
             ("GF_SECURITY_ADMIN_USER", PlatformNames.grafanaAdminUser),
             ("GF_SECURITY_ADMIN_PASSWORD__FILE", "/run/secrets/\(admin)"),
             ("GF_SECURITY_SECRET_KEY__FILE", "/run/secrets/\(key)"),
@@ -263,7 +265,10 @@ struct GrafanaPass: BuildPass {
                         ("orgId", .int(1)),
                         ("type", .string("file")),
                         ("folder", .string(stack.name)),
-                        ("disableDeletion", .bool(true)),
+                        // A dashboard whose file is gone (its app left the manifest, or lost its
+                        // `metrics`) is deleted, not left behind unprovisioned and stale; the UI
+                        // cannot delete a provisioned dashboard either way.
+                        ("disableDeletion", .bool(false)),
                         ("allowUiUpdates", .bool(false)),
                         ("updateIntervalSeconds", .int(60)),
                         ("options", .mapping([("path", .string(dashboardsFolder))])),

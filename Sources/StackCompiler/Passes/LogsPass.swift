@@ -70,13 +70,12 @@ struct LogsPass: BuildPass {
         service.port = port
         service.readinessPath = "/ready"
         service.command = .words(["-config.file=\(Self.lokiConfigPath)"])
-        // Its data folder may be one deploy.sh made as root on the shared storage, which the
-        // image's own user (10001) could not write.
-        service.user = "0:0"
         service.files = [(config, Self.lokiConfigPath, 0o444)]
         service.networks = [PlatformNames.monitoringNetwork]
         let volume = PlatformNames.lokiVolume
-        plan.addVolume(volume, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: volume)))
+        // On a node's own disk, never on the shared storage (Loki's index and chunks, as
+        // Prometheus's, are not for NFS and the like): the plan pins Loki to that node.
+        plan.addVolume(volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(volume, Self.lokiDataPath)]
         service.placement.role = .manager
         // The image has neither a shell nor an HTTP client: the binary asks its own /ready.

@@ -96,7 +96,10 @@ struct MetricsPass: BuildPass {
         service.files = [(config, Self.configPath, 0o444)] + rules.map { ($0.key, $0.path, 0o444) }
         service.networks = [PlatformNames.monitoringNetwork]
         let volume = "prometheus-data"
-        plan.addVolume(volume, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: volume)))
+        // On a node's own disk, never on the shared storage: Prometheus's storage documentation
+        // says a non-POSIX file system such as NFS is not supported and may corrupt the data.
+        // The plan pins Prometheus to the node that keeps it.
+        plan.addVolume(volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(volume, "/prometheus")]
         service.placement.role = .manager
         service.health = PlannedService.HealthCheck(
@@ -117,7 +120,8 @@ struct MetricsPass: BuildPass {
         exporter.port = PlatformService.nodeExporter.port
         exporter.command = .words([
             "--path.rootfs=/host",
-            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|var/lib/docker/.+)($|/)",
+            // The container's own mounts (the files Docker binds in /etc) are not the host's disks.
+            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|var/lib/docker/.+|etc/(hostname|hosts|resolv\\.conf))($|/)",
         ])
         exporter.hostPaths = [("/", "/host", true)]
         exporter.networks = [PlatformNames.monitoringNetwork]

@@ -31,4 +31,55 @@ import Testing
             """)
         #expect(stack?.monitoring.retention == TimeSpan(seconds: 3600))
     }
+
+    /// An app scraped every 5m or more has no series between scrapes (Prometheus's lookback is
+    /// 5m): an error where the interval is written, whatever its spelling.
+    @Test(arguments: ["5m", "300s", "1h30m", "7d", "4m60s"])
+    func aScrapeIntervalOfFiveMinutesOrMoreIsAnError(interval: String) {
+        let diagnostic = expectOnly(
+            Codes.invalidValue,
+            in: """
+                stackc: 1
+                name: shop
+                domain: example.org
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: "nginx:1.27", metrics: {port: 9100, interval: 1️⃣\(interval)}}
+                """)
+        #expect(diagnostic?.message.contains("vanish between scrapes") == true, "\(String(describing: diagnostic))")
+        #expect(diagnostic?.expected?.contains("at most 4m59s") == true)
+    }
+
+    /// Above Prometheus's advised 2m and under 5m, one missed scrape leaves a gap: a warning,
+    /// and the interval is still used.
+    @Test(arguments: ["2m1s", "3m", "4m59s"])
+    func aScrapeIntervalAboveTwoMinutesIsAWarning(interval: String) {
+        let manifest = """
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring: {metrics: true}
+            apps:
+              web: {image: "nginx:1.27", metrics: {port: 9100, interval: 1️⃣\(interval)}}
+            """
+        let diagnostic = expectOnly(Codes.longScrapeInterval, in: manifest)
+        #expect(diagnostic?.help == "use at most 2m, so that a missed scrape leaves no gap")
+        let stack = MarkedManifest(manifest).check().stack
+        #expect(stack?.apps[0].metrics?.interval == TimeSpan(seconds: SyntaxDecoder.durationSeconds(interval) ?? 0))
+    }
+
+    /// Up to 2m is what Prometheus advises: no diagnostic.
+    @Test(arguments: ["1s", "1m", "2m", "1m59s"])
+    func aScrapeIntervalOfAtMostTwoMinutesIsFine(interval: String) {
+        let stack = resolved(
+            """
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring: {metrics: true}
+            apps:
+              web: {image: "nginx:1.27", metrics: {port: 9100, interval: \(interval)}}
+            """)
+        #expect(stack?.apps[0].metrics?.interval == TimeSpan(seconds: SyntaxDecoder.durationSeconds(interval) ?? 0))
+    }
 }

@@ -446,6 +446,34 @@ extension SyntaxDecoder {
         return Located(value: .words(words), span: node.span)
     }
 
+    /// Prometheus forgets a series 5 minutes after its last sample (its lookback delta): an
+    /// interval of 5m or more leaves the target's series, `up` included, gone between scrapes;
+    /// above 2m (Prometheus's own advice) one missed scrape does the same.
+    static let scrapeIntervalLimit = 5 * 60
+    static let scrapeIntervalAdvice = 2 * 60
+
+    /// A scrape interval under Prometheus's lookback; warned above the advised 2m.
+    mutating func scrapeInterval(_ interval: Located<TimeSpan>, in context: @autoclosure () -> String) -> Located<
+        TimeSpan
+    >? {
+        let written = interval.value.goString
+        if interval.value.seconds >= Self.scrapeIntervalLimit {
+            error(
+                Codes.invalidValue,
+                "\(context()) is \(written), but Prometheus forgets a series 5m after its last sample, so the app's series and its 'up' would vanish between scrapes",
+                at: interval.span, expected: "a duration under 5m (at most 4m59s), best at most 2m",
+                help: "write for example 'interval: 1m'")
+            return nil
+        }
+        if interval.value.seconds > Self.scrapeIntervalAdvice {
+            warning(
+                Codes.longScrapeInterval,
+                "\(context()) is \(written): one missed scrape leaves the app's series and its 'up' gone until the next, as Prometheus forgets a series 5m after its last sample",
+                at: interval.span, help: "use at most 2m, so that a missed scrape leaves no gap")
+        }
+        return interval
+    }
+
     /// `metrics`: a port, or a map.
     mutating func metrics(
         _ node: YAMLNode, in context: @autoclosure () -> String,
@@ -474,6 +502,7 @@ extension SyntaxDecoder {
                 at: interval.span, expected: "a duration of at least 1s", help: "write for example 'interval: 15s'")
             metrics.interval = nil
         }
+        if let interval = metrics.interval { metrics.interval = scrapeInterval(interval, in: f.context("interval")) }
         if f["port"] == nil { missing("port", in: f, under: owner(), example: "port: 9100") }
         return metrics
     }

@@ -82,4 +82,32 @@ import Testing
             """)
         #expect(stack?.apps[0].metrics?.interval == TimeSpan(seconds: SyntaxDecoder.durationSeconds(interval) ?? 0))
     }
+
+    /// A path that starts with '/' but holds a query or a space is refused for what it holds,
+    /// the same way for every key read as a path.
+    @Test(arguments: [
+        ("metrics: {port: 9100, path: 1️⃣/admin/metrics?format=prometheus}", "has a query string ('?format=prometheus')"),
+        ("metrics: {port: 9100, path: 1️⃣\"/metrics extra\"}", "holds a space"),
+        ("metrics: {port: 9100, path: 1️⃣/metrics#all}", "has a fragment ('#all')"),
+        ("host: www, path: 1️⃣/shop?x=1", "has a query string ('?x=1')"),
+        ("host: www, path: 1️⃣\"/shop\\tfront\"", "holds whitespace or a control character (U+9)"),
+        ("health: {path: 1️⃣\"/health`x\"}", "holds '`'"),
+        ("health: 1️⃣/healthz?full=1", "has a query string ('?full=1')"),
+        ("host: www, path: 1️⃣shop", "does not start with '/'"),
+    ])
+    func aPathSaysWhatIsWrongWithIt(keys: String, problem: String) {
+        let diagnostic = expectOnly(
+            Codes.invalidFormat,
+            in: """
+                stackc: 1
+                name: shop
+                domain: example.org
+                monitoring: {metrics: true}
+                apps:
+                  web: {image: "nginx:1.27", port: 80, \(keys)}
+                """)
+        #expect(diagnostic?.message.contains(problem) == true, "\(String(describing: diagnostic?.message))")
+        #expect(diagnostic?.expected == SyntaxDecoder.routePathExpected)
+        #expect(diagnostic?.expected?.contains("starting with '/'") == true)
+    }
 }

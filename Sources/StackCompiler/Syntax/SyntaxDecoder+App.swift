@@ -186,13 +186,48 @@ extension SyntaxDecoder {
     /// A route path prefix: starts with `/`, no spaces, no query.
     mutating func routePath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
-        guard text.value.utf8.first == 0x2F, !Self.containsSpaceOrControl(text.value, orAnyOf: "?#`\"'\\") else {
-            invalidFormat(
-                node, text.value, in: context(), expected: "a path starting with '/', such as /api",
-                help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
+        if let problem = Self.routePathProblem(text.value) {
+            error(
+                Codes.invalidFormat, "'\(clip(text.value))' is not valid for \(context()): it \(problem.what)",
+                at: node.span,
+                expected: Self.routePathExpected, help: problem.help)
             return nil
         }
         return text
+    }
+
+    /// What a route path may hold, for the expected note.
+    static let routePathExpected =
+        "a path starting with '/', such as /api: any characters but whitespace, control characters and ? # ` \" ' \\"
+
+    /// What keeps `text` from being a route path, and how to mend it; nil when it is one. The
+    /// proxies, Prometheus and health checks take a path alone: a query or fragment would be
+    /// read as part of it, and quotes, '`' and '\\' would end the strings it is written into.
+    static func routePathProblem(_ text: String) -> (what: String, help: String)? {
+        guard text.utf8.first == 0x2F else {
+            return ("does not start with '/'", "write '/\(clip(text))'")
+        }
+        guard containsSpaceOrControl(text, orAnyOf: "?#`\"'\\") else { return nil }
+        let scalars = text.unicodeScalars
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            switch scalar {
+            case "?", "#":
+                let rest = clip(String(scalars[index...]))
+                let part = scalar == "?" ? "a query string" : "a fragment"
+                return ("has \(part) ('\(rest)'), which a path cannot carry", "remove '\(rest)'")
+            case "`", "\"", "'", "\\":
+                return ("holds '\(scalar)'", "remove the '\(scalar)'")
+            case " ":
+                return ("holds a space", "remove the space")
+            default:
+                if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
+                    let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
+                    return ("holds whitespace or a control character (\(code))", "remove it")
+                }
+            }
+        }
+        preconditionFailure("internal error: a route path refused without a character to refuse")
     }
 
     /// `env`: names → scalars, every value kept as the text written.

@@ -256,6 +256,8 @@ extension SyntaxDecoder {
         var monitoring = MonitoringSyntax(span: node.span)
         monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
         monitoring.logs = f["logs"].flatMap { bool($0, in: f.context("logs")) }
+        monitoring.metricsWritten = f["metrics"] != nil
+        monitoring.logsWritten = f["logs"] != nil
         monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention"), likelyUnit: "d") }
         if let retention = monitoring.retention, retention.value.seconds == 0 {
             // Prometheus reads `--storage.tsdb.retention.time=0d` as "not set" and keeps its default.

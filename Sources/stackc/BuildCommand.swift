@@ -9,7 +9,7 @@ struct BuildOptions: ParsableArguments {
     @Argument(help: "The manifest.")
     var file: String
 
-    @Option(name: .shortAndLong, help: "The folder that holds one folder per stack (default: out).")
+    @Option(name: .shortAndLong, help: "The folder that holds one folder per stack.")
     var output = "out"
 
     @Option(help: "Output format for diagnostics: text or json.")

@@ -67,6 +67,44 @@ import Testing
             """, [ExpectedDiagnostic(Codes.wrongType, "1️⃣"), ExpectedDiagnostic(Codes.wrongType, "2️⃣")])
     }
 
+    /// `yes` and `on` are strings in YAML 1.2: their error is enough, and what depends on
+    /// metrics or logs is not also warned about as if they were off.
+    @Test func metricsOrLogsThatDoNotDecodeAreNotAlsoOff() {
+        let manifest = """
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring: {metrics: 1️⃣yes, logs: 2️⃣on, retention: 30d, log_retention: 7d, alerts: true, grafana: true}
+            apps:
+              web: {image: nginx:1.27, metrics: 9100}
+              api: {image: nginx:1.27, metrics: {port: 9100, path: /m}}
+            """
+        expectDiagnostics(
+            manifest, [ExpectedDiagnostic(Codes.wrongType, "1️⃣"), ExpectedDiagnostic(Codes.wrongType, "2️⃣")])
+        // Written as off, the same keys are warned about.
+        let off = manifest.replacingOccurrences(of: "1️⃣yes", with: "false")
+            .replacingOccurrences(of: "2️⃣on", with: "false")
+        let codes = StackCompiler.check(SourceFile(path: "test.yml", text: off)).diagnostics.map(\.code)
+        #expect(codes.filter { $0 == Codes.noEffect }.count == 4, "\(codes)")
+        #expect(codes.filter { $0 == Codes.metricsWithoutMonitoring }.count == 2, "\(codes)")
+    }
+
+    /// A `monitoring` section that is not a mapping has its error; the apps' metrics are not
+    /// also unscraped.
+    @Test func aMonitoringSectionThatDoesNotDecodeLeavesAppMetricsAlone() {
+        for section in ["1️⃣yes", "1️⃣[metrics]"] {
+            expectOnly(
+                Codes.wrongType,
+                in: """
+                    stackc: 1
+                    name: shop
+                    monitoring: \(section)
+                    apps:
+                      web: {image: nginx:1.27, metrics: 9100}
+                    """)
+        }
+    }
+
     @Test func appKeysBelowAnEmptyAppAreOneError() {
         let diagnostic = expectOnly(
             Codes.wrongType,

@@ -82,7 +82,7 @@ import Testing
                 x-group: [nope]
                 staff: [staff]
               users:
-                - {name: alice, x-phone: 123}
+                - {name: alice, email: alice@example.org, x-phone: 123}
             monitoring: {metrics: true, x-later: logs, alerts: {x-pager: yes}, grafana: {x-theme: dark}}
             databases:
               x-unused: {engine: oracle}

@@ -108,6 +108,64 @@ import Testing
                 """, [])
     }
 
+    /// Grafana (generic OAuth: no sign-up without an e-mail since 11.2) and the monitoring
+    /// services behind sign-in proxies need e-mails too: W313 names whoever would refuse the
+    /// user, even when no app signs in through the realm.
+    @Test(arguments: [
+        ("{metrics: true}", "so Prometheus and Grafana will refuse them"),
+        ("{logs: true}", "so Grafana will refuse them"),
+        ("{metrics: true, grafana: {auth: basic}}", "so Prometheus will refuse them"),
+    ])
+    func aUserWithoutEmailIsWarnedAboutForMonitoringSignIns(monitoring: String, refusing: String) {
+        let diagnostic = expectOnly(
+            Codes.userWithoutEmail,
+            in: Self.head + """
+                identity:
+                  users:
+                    - name: ann
+                      email: ann@sso.test
+                    - name: 1️⃣bob
+                monitoring: \(monitoring)
+                apps:
+                  web: {image: nginx:1.27-alpine, port: 8080, host: www}
+                """)
+        #expect(diagnostic?.message.hasPrefix("user 'bob' has no 'email', ") == true)
+        #expect(diagnostic?.message.hasSuffix(refusing) == true, "\(String(describing: diagnostic?.message))")
+    }
+
+    /// Apps come first, by name (three, then how many more), then the monitoring services.
+    @Test func aUserWithoutEmailNamesTheAppsThenTheMonitoring() {
+        let apps = (1...5).map { "  app\($0): {image: nginx:1.27-alpine, port: 8080, host: app\($0), auth: oidc}" }
+        let diagnostic = expectOnly(
+            Codes.userWithoutEmail,
+            in: Self.head + """
+                identity:
+                  users: [{name: 1️⃣bob}]
+                monitoring: {metrics: true}
+                apps:
+                \(apps.joined(separator: "\n"))
+                """)
+        #expect(
+            diagnostic?.message
+                == "user 'bob' has no 'email', so apps 'app1', 'app2', 'app3' and 2 more, Prometheus and Grafana will refuse them"
+        )
+        #expect(diagnostic?.help?.contains("Grafana signs up no user without one") == true)
+    }
+
+    /// Without Traefik a password guards Prometheus, and Grafana may sign in by itself: nobody
+    /// asks the realm for the user's e-mail, so no warning.
+    @Test func aUserWithoutEmailIsNotWarnedAboutWithoutRealmSignIns() {
+        expectDiagnostics(
+            Self.head + """
+                proxy: {kind: haproxy}
+                identity:
+                  users: [{name: bob}]
+                monitoring: {metrics: true, grafana: {auth: basic}}
+                apps:
+                  web: {image: nginx:1.27-alpine, port: 8080, host: www}
+                """, [])
+    }
+
     static func built(_ apps: String) throws -> BuildSupport.Built {
         try #require(
             BuildSupport.build(

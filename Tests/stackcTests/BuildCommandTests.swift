@@ -261,4 +261,15 @@ import Testing
             #expect(!text.contains(year), "the output holds the year, so probably a timestamp")
         }
     }
+
+    /// ArgumentParser writes an option's default after its help itself; the help must not say it too.
+    @Test(arguments: ["build", "check"])
+    func helpGivesTheOutputDefaultOnce(command: String) throws {
+        let run = try StackcCLI.run([command, "--help"], in: StackcCLI.repoRoot)
+        #expect(run.status == 0, "\(run)")
+        // The help is wrapped to the terminal's width: compare with the lines joined.
+        let joined = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let defaults = joined.components(separatedBy: "(default: out)").count - 1
+        #expect(defaults == 1, "\(joined)")
+    }
 }

@@ -24,7 +24,7 @@ enum AppRules: CheckRule {
                     Codes.imageOrBuild, "app '\(name)' has both 'image' and 'build'", at: build.span,
                     help: "remove 'image: \(image.value)'; a built app is tagged in the stack's registry")
             }
-            if let metrics = app.metrics, metrics.port != nil, !(syntax.monitoring?.metrics?.value ?? false) {
+            if let metrics = app.metrics, metrics.port != nil, syntax.metricsKnownOff {
                 report.warning(
                     Codes.metricsWithoutMonitoring,
                     "app '\(name)' exposes metrics, but 'monitoring.metrics' is off, so nothing scrapes them",

@@ -55,6 +55,7 @@ enum Codes {
     static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
     static let vipSingleProxy = DiagnosticCode("W312", "vip-single-proxy")
     static let userWithoutEmail = DiagnosticCode("W313", "user-without-email")
+    static let longScrapeInterval = DiagnosticCode("W314", "long-scrape-interval")
 
     // Build: images that cannot run what stackc asks of them.
     static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
@@ -77,7 +78,8 @@ enum Codes {
         loginBypassed, presetNeedsOwnHost,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
-        unpinnedImage, vipSingleProxy, userWithoutEmail, missingImageTool, unknownImageTools, unreadableDeliveredFile,
+        unpinnedImage, vipSingleProxy, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
+        unreadableDeliveredFile,
         internalConflict,
     ]
 }

@@ -5,8 +5,9 @@ import StackDiagnostics
 enum MonitoringRules: CheckRule {
     static func check(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
         guard let monitoring = syntax.monitoring else { return }
-        let metrics = monitoring.metrics?.value ?? false
-        let logs = monitoring.logs?.value ?? false
+        // On, or written with a value that has its own error: either way nothing is off.
+        let metrics = !syntax.metricsKnownOff
+        let logs = !syntax.logsKnownOff
         if let alerts = monitoring.alerts, alerts.enabled, !metrics {
             report.warning(
                 Codes.noEffect,

@@ -37,7 +37,7 @@ enum RouteRules: CheckRule {
         for (app, resolved) in zip(syntax.apps, stack.apps) {
             checkApp(app, resolved, syntax, &report)
         }
-        checkSignInEmails(syntax, &report)
+        checkSignInEmails(syntax, stack, &report)
         if let grafana = syntax.monitoring?.grafana, let auth = grafana.auth, auth.value == .oidc,
             syntax.identity == nil
         {
@@ -183,22 +183,44 @@ enum RouteRules: CheckRule {
         }
     }
 
-    /// oauth2-proxy admits only users with a verified e-mail address: a user the manifest gives
-    /// none could sign in to Keycloak but to none of the apps behind a sign-in proxy.
-    static func checkSignInEmails(_ syntax: ManifestSyntax, _ report: inout DiagnosticSink) {
-        guard let identity = syntax.identity,
-            let app = syntax.apps.first(where: {
-                $0.signsInThroughProxy && $0.host != nil
-            })
-        else { return }
+    /// oauth2-proxy admits only users with a verified e-mail address, and Grafana (since 11.2)
+    /// refuses to sign up a user without one: a user the manifest gives none could sign in to
+    /// Keycloak but to none of the apps behind a sign-in proxy, the monitoring services behind
+    /// theirs, or Grafana.
+    static func checkSignInEmails(_ syntax: ManifestSyntax, _ stack: ResolvedStack, _ report: inout DiagnosticSink) {
+        guard let identity = syntax.identity else { return }
+        let apps = syntax.apps.filter { $0.signsInThroughProxy && $0.host != nil }.map(\.name.value)
+        let guarded = SingleSignOn.guardsWithSignIn(stack) ? SingleSignOn.guardedServices(stack).map(\.title) : []
+        let grafana = stack.identity != nil && stack.monitoring.grafana?.auth == .oidc
+        var refusing = guarded + (grafana ? ["Grafana"] : [])
+        if !apps.isEmpty { refusing.insert(Self.appList(apps), at: 0) }
+        guard !refusing.isEmpty else { return }
+        var reasons: [String] = []
+        if !apps.isEmpty || !guarded.isEmpty {
+            reasons.append("a sign-in proxy admits only users with a verified e-mail address")
+        }
+        if grafana { reasons.append("Grafana signs up no user without one") }
         for user in identity.users where user.email == nil {
             guard let name = user.name else { continue }
             report.warning(
                 Codes.userWithoutEmail,
-                "user '\(name.value)' has no 'email', so the sign-in proxy of app '\(app.name.value)' (and of every app behind one) will refuse them",
-                at: name.span,
-                help: "add 'email:' to the user; the sign-in proxy admits only users with a verified e-mail address")
+                "user '\(name.value)' has no 'email', so \(Self.sentenceList(refusing)) will refuse them",
+                at: name.span, help: "add 'email:' to the user; \(reasons.joined(separator: ", and "))")
         }
+    }
+
+    /// `app 'web'`, `apps 'web' and 'api'`, or the first three and how many more.
+    static func appList(_ names: [String]) -> String {
+        let shown = names.prefix(3).map { "'\($0)'" }
+        let more = names.count - shown.count
+        let list = more > 0 ? shown.joined(separator: ", ") + " and \(more) more" : sentenceList(shown)
+        return (names.count == 1 ? "app " : "apps ") + list
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func sentenceList(_ items: [String]) -> String {
+        guard let last = items.last else { return "" }
+        return items.count == 1 ? last : items.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// A route: the full host and the path prefix.

@@ -119,6 +119,10 @@ struct MonitoringSyntax {
     var grafana: GrafanaSyntax?
     var retention: Located<TimeSpan>?
     var logRetention: Located<TimeSpan>?
+    /// True when `metrics` was written, even with a value that did not decode.
+    var metricsWritten = false
+    /// True when `logs` was written, even with a value that did not decode.
+    var logsWritten = false
 }
 
 /// `monitoring.alerts`: `true`/`false` or a map.

@@ -186,13 +186,48 @@ extension SyntaxDecoder {
     /// A route path prefix: starts with `/`, no spaces, no query.
     mutating func routePath(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, in: context()) else { return nil }
-        guard text.value.utf8.first == 0x2F, !Self.containsSpaceOrControl(text.value, orAnyOf: "?#`\"'\\") else {
-            invalidFormat(
-                node, text.value, in: context(), expected: "a path starting with '/', such as /api",
-                help: text.value.hasPrefix("/") ? nil : "write '/\(text.value)'")
+        if let problem = Self.routePathProblem(text.value) {
+            error(
+                Codes.invalidFormat, "'\(clip(text.value))' is not valid for \(context()): it \(problem.what)",
+                at: node.span,
+                expected: Self.routePathExpected, help: problem.help)
             return nil
         }
         return text
+    }
+
+    /// What a route path may hold, for the expected note.
+    static let routePathExpected =
+        "a path starting with '/', such as /api: any characters but whitespace, control characters and ? # ` \" ' \\"
+
+    /// What keeps `text` from being a route path, and how to mend it; nil when it is one. The
+    /// proxies, Prometheus and health checks take a path alone: a query or fragment would be
+    /// read as part of it, and quotes, '`' and '\\' would end the strings it is written into.
+    static func routePathProblem(_ text: String) -> (what: String, help: String)? {
+        guard text.utf8.first == 0x2F else {
+            return ("does not start with '/'", "write '/\(clip(text))'")
+        }
+        guard containsSpaceOrControl(text, orAnyOf: "?#`\"'\\") else { return nil }
+        let scalars = text.unicodeScalars
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            switch scalar {
+            case "?", "#":
+                let rest = clip(String(scalars[index...]))
+                let part = scalar == "?" ? "a query string" : "a fragment"
+                return ("has \(part) ('\(rest)'), which a path cannot carry", "remove '\(rest)'")
+            case "`", "\"", "'", "\\":
+                return ("holds '\(scalar)'", "remove the '\(scalar)'")
+            case " ":
+                return ("holds a space", "remove the space")
+            default:
+                if scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
+                    let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
+                    return ("holds whitespace or a control character (\(code))", "remove it")
+                }
+            }
+        }
+        preconditionFailure("internal error: a route path refused without a character to refuse")
     }
 
     /// `env`: names → scalars, every value kept as the text written.
@@ -446,6 +481,34 @@ extension SyntaxDecoder {
         return Located(value: .words(words), span: node.span)
     }
 
+    /// Prometheus forgets a series 5 minutes after its last sample (its lookback delta): an
+    /// interval of 5m or more leaves the target's series, `up` included, gone between scrapes;
+    /// above 2m (Prometheus's own advice) one missed scrape does the same.
+    static let scrapeIntervalLimit = 5 * 60
+    static let scrapeIntervalAdvice = 2 * 60
+
+    /// A scrape interval under Prometheus's lookback; warned above the advised 2m.
+    mutating func scrapeInterval(_ interval: Located<TimeSpan>, in context: @autoclosure () -> String) -> Located<
+        TimeSpan
+    >? {
+        let written = interval.value.goString
+        if interval.value.seconds >= Self.scrapeIntervalLimit {
+            error(
+                Codes.invalidValue,
+                "\(context()) is \(written), but Prometheus forgets a series 5m after its last sample, so the app's series and its 'up' would vanish between scrapes",
+                at: interval.span, expected: "a duration under 5m (at most 4m59s), best at most 2m",
+                help: "write for example 'interval: 1m'")
+            return nil
+        }
+        if interval.value.seconds > Self.scrapeIntervalAdvice {
+            warning(
+                Codes.longScrapeInterval,
+                "\(context()) is \(written): one missed scrape leaves the app's series and its 'up' gone until the next, as Prometheus forgets a series 5m after its last sample",
+                at: interval.span, help: "use at most 2m, so that a missed scrape leaves no gap")
+        }
+        return interval
+    }
+
     /// `metrics`: a port, or a map.
     mutating func metrics(
         _ node: YAMLNode, in context: @autoclosure () -> String,
@@ -474,6 +537,7 @@ extension SyntaxDecoder {
                 at: interval.span, expected: "a duration of at least 1s", help: "write for example 'interval: 15s'")
             metrics.interval = nil
         }
+        if let interval = metrics.interval { metrics.interval = scrapeInterval(interval, in: f.context("interval")) }
         if f["port"] == nil { missing("port", in: f, under: owner(), example: "port: 9100") }
         return metrics
     }

@@ -256,7 +256,18 @@ extension SyntaxDecoder {
         var monitoring = MonitoringSyntax(span: node.span)
         monitoring.metrics = f["metrics"].flatMap { bool($0, in: f.context("metrics")) }
         monitoring.logs = f["logs"].flatMap { bool($0, in: f.context("logs")) }
+        monitoring.metricsWritten = f["metrics"] != nil
+        monitoring.logsWritten = f["logs"] != nil
         monitoring.retention = f["retention"].flatMap { duration($0, in: f.context("retention"), likelyUnit: "d") }
+        if let retention = monitoring.retention, retention.value.seconds == 0 {
+            // Prometheus reads `--storage.tsdb.retention.time=0d` as "not set" and keeps its default.
+            error(
+                Codes.invalidValue,
+                "\(f.context("retention")) is 0, which Prometheus reads as not set: it would keep metrics for its default 15 days",
+                at: retention.span, expected: "a duration greater than 0, such as 15d",
+                help: "write for example 'retention: 15d', or remove 'retention' for Prometheus's 15 days")
+            monitoring.retention = nil
+        }
         monitoring.logRetention = f["log_retention"].flatMap {
             duration($0, in: f.context("log_retention"), likelyUnit: "d")
         }

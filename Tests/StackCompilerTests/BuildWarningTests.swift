@@ -28,15 +28,15 @@ import Testing
               managers: 1
               provision: 1️⃣vagrant
               vip: 2️⃣192.168.56.100
-            3️⃣monitoring:
+            monitoring:
               metrics: true
               alerts: true
             identity:
               roles: [staff]
-            4️⃣registry:
+            3️⃣registry:
               users: [ci]
             databases:
-              pg: {backup: 5️⃣daily}
+              pg: {backup: 4️⃣daily}
             apps:
               web:
                 image: nginx:1.27-alpine
@@ -44,9 +44,9 @@ import Testing
                 host: www
                 auth: oidc
               api:
-                build: 6️⃣./api
+                build: 5️⃣./api
                 volumes: {data: /data}
-                backup: 7️⃣hourly
+                backup: 6️⃣hourly
             """)
         // In file order, as the command line prints them.
         let warnings = Self.warnings(manifest).filter { $0.code == Codes.notGeneratedYet }
@@ -55,20 +55,20 @@ import Testing
                     $1.span?.start.line ?? 0, $1.span?.start.column ?? 0
                 )
             }
-        // Identity and OIDC sign-in are generated: no warning at 'identity' or 'auth: oidc'.
+        // Identity, OIDC sign-in and monitoring are generated: no warning at 'identity',
+        // 'auth: oidc' or 'monitoring'.
         #expect(
-            summary(warnings) == ("1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣" as String).map { "W307@\(manifest[$0])" })
+            summary(warnings) == ("1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣" as String).map { "W307@\(manifest[$0])" })
         let messages = warnings.map(\.message)
-        guard messages.count == 7 else { return }
+        guard messages.count == 6 else { return }
         #expect(messages[0].hasPrefix("node provisioning (Vagrantfile, daemon.json)"))
         #expect(messages[1].hasPrefix("keepalived for the virtual IP"))
-        // Alertmanager and its rules are generated: only the backups' rule waits, with the backups.
-        #expect(messages[2].hasPrefix("monitoring (the alert rule for backups"), "\(messages[2])")
-        #expect(messages[3].hasPrefix("the registry"))
-        #expect(messages[4].hasPrefix("the backup job of 'pg'"))
-        #expect(messages[5].hasPrefix("the registry 'api' is built into"))
-        #expect(warnings[5].help?.contains("deploy.sh") == true)
-        #expect(messages[6].hasPrefix("the backup job of 'api'"))
+        #expect(messages[2].hasPrefix("the registry"))
+        // The alert on a backup's age comes with the backup jobs: their warnings say so.
+        #expect(messages[3].hasPrefix("the backup job of 'pg' and its alert on the backup's age"), "\(messages[3])")
+        #expect(messages[4].hasPrefix("the registry 'api' is built into"))
+        #expect(warnings[4].help?.contains("deploy.sh") == true)
+        #expect(messages[5].hasPrefix("the backup job of 'api' and its alert on the backup's age"))
     }
 
     /// Monitoring with alerts but no backup asks for nothing missing: no W307 at 'monitoring'.

@@ -4,7 +4,7 @@ import Testing
 
 @testable import StackCompiler
 
-/// Prometheus's (and Alertmanager's) own interface is routed at a host of its own and never
+/// Prometheus's and Alertmanager's own interfaces are is routed at a host of its own and never
 /// without a login: single sign-on through a sign-in proxy and a realm client of its own when
 /// the stack has an identity and Traefik, basic auth otherwise. The files that must agree (the
 /// route, the sign-in proxy's environment, the realm's client, the secrets deploy.sh makes) are
@@ -37,6 +37,8 @@ import Testing
         text += """
             monitoring:
               metrics: true
+              alerts:
+                webhook: https://hooks.watch.test/alerts
               grafana:
                 auth: \(identity ? "oidc" : "basic")
 
@@ -80,18 +82,20 @@ import Testing
             BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: true, adminRole: adminRole)))
         let plan = BuildPipeline.contribute(
             built.stack, sourceDirectory: ".", deliveredFiles: [:], passes: BuildPipeline.passes)
-        let routes = plan.routes.filter { $0.service == "prometheus" }
-        #expect(routes.count == 1, "\(routes)")
-        let route = try #require(routes.first)
-        #expect(route.host == "prometheus.watch.test")
-        #expect(route.signIn?.service == "prometheus-sso", "\(route.auth)")
         let services = try Self.services(built)
-        let proxy = Self.environment(services["prometheus-sso"])
-        #expect(proxy["OAUTH2_PROXY_CLIENT_ID"] == "prometheus")
-        #expect(proxy["OAUTH2_PROXY_ALLOWED_ROLES"] == (adminRole ? "ops" : nil), "\(proxy)")
-        #expect(proxy["OAUTH2_PROXY_PROXY_PREFIX"] == "/oauth2")
-        let command = (services["prometheus"]?["command"]?.items ?? []).compactMap(\.string)
-        #expect(command.contains("--web.external-url=https://prometheus.watch.test/"), "\(command)")
+        for service in ["prometheus", "alertmanager"] {
+            let routes = plan.routes.filter { $0.service == service }
+            #expect(routes.count == 1, "\(routes)")
+            let route = try #require(routes.first)
+            #expect(route.host == "\(service).watch.test")
+            #expect(route.signIn?.service == "\(service)-sso", "\(route.auth)")
+            let proxy = Self.environment(services["\(service)-sso"])
+            #expect(proxy["OAUTH2_PROXY_CLIENT_ID"] == service)
+            #expect(proxy["OAUTH2_PROXY_ALLOWED_ROLES"] == (adminRole ? "ops" : nil), "\(proxy)")
+            #expect(proxy["OAUTH2_PROXY_PROXY_PREFIX"] == "/oauth2")
+            let command = (services[service]?["command"]?.items ?? []).compactMap(\.string)
+            #expect(command.contains("--web.external-url=https://\(service).watch.test/"), "\(command)")
+        }
     }
 
     /// The realm's `prometheus` client sends browsers back exactly where the sign-in proxy
@@ -102,19 +106,21 @@ import Testing
         let realmText = try #require(GeneratedScript.text(built, "keycloak/watch-realm.json"))
         let realm = try IdentityTests.object(realmText)
         let clients = try #require(realm["clients"] as? [[String: Any]])
-        let client = try #require(clients.first { $0["clientId"] as? String == "prometheus" }, "\(clients)")
         let services = try Self.services(built)
-        let proxy = Self.environment(services["prometheus-sso"])
-        let redirect = try #require(proxy["OAUTH2_PROXY_REDIRECT_URL"])
-        #expect(client["redirectUris"] as? [String] == [redirect], "\(client)")
-        #expect(redirect == "https://prometheus.watch.test/oauth2/callback")
-        let secretFile = try #require(proxy["OAUTH2_PROXY_CLIENT_SECRET_FILE"])
-        let secret = String(secretFile.dropFirst("/run/secrets/".count))
-        #expect(secretFile.hasPrefix("/run/secrets/") && secret == "oidc-prometheus-client-secret")
-        #expect(Self.secretTargets(services["prometheus-sso"]).contains(secret))
-        #expect(Self.secretTargets(services["keycloak"]).contains(secret), "Keycloak does not read \(secret)")
         let deploy = try #require(GeneratedScript.text(built, "deploy.sh"))
-        #expect(deploy.contains("watch_\(secret)"), "deploy.sh never makes \(secret)")
+        for service in ["prometheus", "alertmanager"] {
+            let client = try #require(clients.first { $0["clientId"] as? String == service }, "\(clients)")
+            let proxy = Self.environment(services["\(service)-sso"])
+            let redirect = try #require(proxy["OAUTH2_PROXY_REDIRECT_URL"])
+            #expect(client["redirectUris"] as? [String] == [redirect], "\(client)")
+            #expect(redirect == "https://\(service).watch.test/oauth2/callback")
+            let secretFile = try #require(proxy["OAUTH2_PROXY_CLIENT_SECRET_FILE"])
+            let secret = String(secretFile.dropFirst("/run/secrets/".count))
+            #expect(secretFile.hasPrefix("/run/secrets/") && secret == "oidc-\(service)-client-secret")
+            #expect(Self.secretTargets(services["\(service)-sso"]).contains(secret))
+            #expect(Self.secretTargets(services["keycloak"]).contains(secret), "Keycloak does not read \(secret)")
+            #expect(deploy.contains("watch_\(secret)"), "deploy.sh never makes \(secret)")
+        }
     }
 
     /// No identity, or HAProxy (which cannot ask a sign-in proxy): basic auth with the
@@ -125,15 +131,17 @@ import Testing
             BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: identity, proxy: proxy)))
         let plan = BuildPipeline.contribute(
             built.stack, sourceDirectory: ".", deliveredFiles: [:], passes: BuildPipeline.passes)
-        let route = try #require(plan.routes.first { $0.service == "prometheus" })
-        #expect(route.basicAuthSecret == PlatformNames.monitoringHtpasswdSecret, "\(route.auth)")
         let services = try Self.services(built)
-        #expect(services["prometheus-sso"] == nil)
+        for service in ["prometheus", "alertmanager"] {
+            let route = try #require(plan.routes.first { $0.service == service })
+            #expect(route.basicAuthSecret == PlatformNames.monitoringHtpasswdSecret, "\(route.auth)")
+            #expect(services["\(service)-sso"] == nil)
+        }
         let deploy = try #require(GeneratedScript.text(built, "deploy.sh"))
         #expect(deploy.contains("ensure_htpasswd_secret watch_\(PlatformNames.monitoringHtpasswdSecret) admin"))
         if identity {
             let realm = try #require(GeneratedScript.text(built, "keycloak/watch-realm.json"))
-            #expect(!realm.contains("\"prometheus\""), "a client nobody uses")
+            #expect(!realm.contains("\"prometheus\"") && !realm.contains("\"alertmanager\""), "a client nobody uses")
         }
     }
 
@@ -152,17 +160,21 @@ import Testing
         let built = try #require(BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: true)))
         let sandbox = try TraefikSandbox.start(built)
         defer { sandbox.stop() }
-        let host = "prometheus.watch.test"
-        let anonymous = try sandbox.get("https", host, "/graph")
-        #expect(anonymous.status == 302, "\(anonymous)\n\(sandbox.diagnostics)")
-        #expect(
-            anonymous.value("location")?.hasPrefix(
-                "https://auth.watch.test/realms/watch/protocol/openid-connect/auth") == true, "\(anonymous)")
-        #expect(
-            sandbox.backendRequests().filter { $0.backend.hasPrefix("prometheus.") && $0.path != "/-/ready" }.isEmpty)
-        let signedIn = try sandbox.get("https", host, "/graph", cookie: EdgeSignInTests.session)
-        #expect(signedIn.status == 200, "\(signedIn)\n\(sandbox.diagnostics)")
-        #expect(TraefikSandbox.reply(signedIn)?.backend == "prometheus.1", "\(signedIn)")
+        for service in ["prometheus", "alertmanager"] {
+            let host = "\(service).watch.test"
+            let anonymous = try sandbox.get("https", host, "/graph")
+            #expect(anonymous.status == 302, "\(anonymous)\n\(sandbox.diagnostics)")
+            #expect(
+                anonymous.value("location")?.hasPrefix(
+                    "https://auth.watch.test/realms/watch/protocol/openid-connect/auth") == true, "\(anonymous)")
+            let reached = sandbox.backendRequests().filter {
+                $0.backend.hasPrefix("\(service).") && $0.path != "/-/ready"
+            }
+            #expect(reached.isEmpty, "\(reached)")
+            let signedIn = try sandbox.get("https", host, "/graph", cookie: EdgeSignInTests.session)
+            #expect(signedIn.status == 200, "\(signedIn)\n\(sandbox.diagnostics)")
+            #expect(TraefikSandbox.reply(signedIn)?.backend == "\(service).1", "\(signedIn)")
+        }
     }
 
     /// Real Traefik, no identity: 401 without the password or with a wrong one, Prometheus with it.
@@ -170,15 +182,19 @@ import Testing
         let built = try #require(BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: false)))
         let sandbox = try TraefikSandbox.start(built)
         defer { sandbox.stop() }
-        let host = "prometheus.watch.test"
-        let anonymous = try sandbox.get("https", host, "/graph")
-        #expect(anonymous.status == 401, "\(anonymous)\n\(sandbox.diagnostics)")
-        let wrong = try sandbox.get("https", host, "/graph", credentials: (sandbox.user, "not-the-password"))
-        #expect(wrong.status == 401, "\(wrong)")
-        let admitted = try sandbox.get("https", host, "/graph", credentials: sandbox.credentials)
-        #expect(admitted.status == 200, "\(admitted)\n\(sandbox.diagnostics)")
-        #expect(TraefikSandbox.reply(admitted)?.backend == "prometheus.1", "\(admitted)")
-        let seen = sandbox.backendRequests().filter { $0.backend.hasPrefix("prometheus.") && $0.path != "/-/ready" }
-        #expect(!seen.isEmpty && seen.allSatisfy(\.authorization), "\(seen)")
+        for service in ["prometheus", "alertmanager"] {
+            let host = "\(service).watch.test"
+            let anonymous = try sandbox.get("https", host, "/graph")
+            #expect(anonymous.status == 401, "\(anonymous)\n\(sandbox.diagnostics)")
+            let wrong = try sandbox.get("https", host, "/graph", credentials: (sandbox.user, "not-the-password"))
+            #expect(wrong.status == 401, "\(wrong)")
+            let admitted = try sandbox.get("https", host, "/graph", credentials: sandbox.credentials)
+            #expect(admitted.status == 200, "\(admitted)\n\(sandbox.diagnostics)")
+            #expect(TraefikSandbox.reply(admitted)?.backend == "\(service).1", "\(admitted)")
+            let seen = sandbox.backendRequests().filter {
+                $0.backend.hasPrefix("\(service).") && $0.path != "/-/ready"
+            }
+            #expect(!seen.isEmpty && seen.allSatisfy(\.authorization), "\(seen)")
+        }
     }
 }

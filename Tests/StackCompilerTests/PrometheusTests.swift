@@ -160,7 +160,8 @@ import Testing
             let config = try #require(try PyYAMLValue.read(try PrometheusSandbox.mountedConfig(built)))
             let jobs = (config["scrape_configs"]?.items ?? []).compactMap { $0["job_name"]?.string }
             // Both route apps through Traefik, whose metrics (certificates' expiry) are scraped.
-            let expected = ["prometheus", "apps", "node-exporter", "cadvisor", "traefik"] + (engine ? ["docker"] : [])
+            let expected =
+                ["prometheus", "apps", "node-exporter", "cadvisor", "traefik"] + (engine ? [MetricsPass.engineJob] : [])
             #expect(jobs == expected, "\(name)")
         }
     }
@@ -288,7 +289,9 @@ import Testing
                 targets.insert(
                     Self.describe(
                         url: "http://\(instance)/metrics",
-                        labels: ["instance": instance, "job": "docker", "node": node, "stack": "promstack"]))
+                        labels: [
+                            "instance": instance, "job": MetricsPass.engineJob, "node": node, "stack": "promstack",
+                        ]))
             }
             return targets
         }
@@ -367,7 +370,7 @@ import Testing
     @Test func nodeAgentAndEngineTargets() throws {
         try withSandbox { sandbox, scenario in
             let expected = scenario.platformTargets
-            let pools: Set<String> = ["prometheus", "node-exporter", "cadvisor", "traefik", "docker"]
+            let pools: Set<String> = ["prometheus", "node-exporter", "cadvisor", "traefik", MetricsPass.engineJob]
             let targets = sandbox.awaitTargets { Self.active($0, pools: pools) == expected }
             let actual = Self.active(targets, pools: pools)
             #expect(

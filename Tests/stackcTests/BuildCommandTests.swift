@@ -44,7 +44,7 @@ import Testing
         let workspace = try Workspace("warning-order")
         defer { workspace.remove() }
         // W308 (the worker, line 10) and W309 (sticky without a host, line 12), both after W307
-        // (monitoring, line 4: the alert rule for backups; the backup job, line 5).
+        // (the backup job and its alert, line 5; monitoring, line 4, is generated whole).
         try workspace.write(
             "shop.yml",
             """
@@ -71,7 +71,7 @@ import Testing
         #expect(
             located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
                 == [
-                    "shop.yml:4:1: warning[W307]:", "shop.yml:5:26: warning[W307]:", "shop.yml:10:3: warning[W308]:",
+                    "shop.yml:5:26: warning[W307]:", "shop.yml:10:3: warning[W308]:",
                     "shop.yml:12:13: warning[W309]:",
                 ],
             "\(run)")

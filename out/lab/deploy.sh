@@ -255,7 +255,6 @@ require_manager
 
 # What the operator provides, checked before anything changes.
 require_registry_password registry.b3.swarm deploy lab_registry-htpasswd
-require_shared_storage
 
 # Secrets: created only when missing.
 ensure_random_secret lab_db-admin-password
@@ -266,12 +265,10 @@ ensure_random_secret lab_grafana-secret-key
 ensure_htpasswd_secret lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 
-# Folders on the shared storage for the volumes of apps.
-ensure_folder /data/lab/alertmanager-data
-
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.lab.db 'node.role == manager'
 ensure_pin stackc.pin.lab.prometheus 'node.role == manager'
+ensure_pin stackc.pin.lab.alertmanager 'node.role == manager'
 ensure_pin stackc.pin.lab.grafana
 
 # Images built from source, pushed to the stack's registry.

@@ -62,6 +62,9 @@ struct StackResolver {
         // stays inside the stack (`docker exec`, a tunnel).
         if metrics, syntax.domain?.value != nil {
             stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
+            if stack.monitoring.alerts != nil {
+                stack.monitoring.alertmanagerHost = expand(PlatformNames.DefaultHost.alertmanager)
+            }
         }
         stack.cluster.dockerMetrics = syntax.cluster?.dockerMetrics?.value ?? metrics
         stack.cluster.dockerMirror = syntax.cluster?.dockerMirror?.value ?? (stack.registry?.mirrorHost != nil)

@@ -49,12 +49,23 @@ enum AlertRules {
         Rule(
             name: "TargetDown",
             // The engines' job waits for node provisioning (metrics-addr in daemon.json).
-            expression: #"up{job!="docker"} == 0"#, duration: "5m", severity: "warning",
+            expression: "up{job!=\"\(MetricsPass.engineJob)\"} == 0", duration: "5m", severity: "warning",
             summary: "{{ $labels.job }} at {{ $labels.instance }} ({{ $labels.service }}) cannot be scraped"),
         Rule(
             name: "NodeDown",
             expression: #"up{job="node-exporter"} == 0"#, duration: "2m", severity: "critical",
             summary: "node {{ $labels.node }} does not answer (its node-exporter is down)"),
+        Rule(
+            name: "NodesMissing",
+            // A node that goes down loses its tasks (Swarm shuts them down), so its exporter's
+            // target is gone, not down: count the exporters that answer against the nodes the
+            // cluster has (node-exporter's desired tasks: one per node). The value is how many
+            // do not answer.
+            expression:
+                "(\(DesiredTasks.metric){service=~\".+_\(PlatformService.nodeExporter.name)\"} - on(service) (count by (service) (up{job=\"\(PlatformService.nodeExporter.name)\"} == 1) or on(service) 0 * \(DesiredTasks.metric){service=~\".+_\(PlatformService.nodeExporter.name)\"})) > 0",
+            duration: "2m", severity: "critical",
+            summary:
+                "{{ $value }} of the cluster's nodes have no node-exporter answering: a node is down or left the swarm"),
         Rule(
             name: "NodeDiskAlmostFull",
             expression:

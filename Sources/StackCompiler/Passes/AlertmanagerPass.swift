@@ -47,9 +47,6 @@ struct AlertmanagerPass: BuildPass {
             words.append("--web.external-url=https://\(host)/")
             service.command = .words(words)
         }
-        // The data folder on the shared storage is made by deploy.sh as root; the image's user
-        // (nobody) could not write there.
-        service.user = "0:0"
         service.files = [(config, Self.configPath, 0o444)]
         if alerts.mail?.user != nil {
             let secret = plan.requireSecret(
@@ -59,7 +56,10 @@ struct AlertmanagerPass: BuildPass {
         }
         service.networks = [PlatformNames.monitoringNetwork]
         plan.addNetwork(PlatformNames.monitoringNetwork)
-        plan.addVolume(Self.volume, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: Self.volume)))
+        // On a node's own disk, like the other monitoring state (one writer; the plan pins
+        // Alertmanager to that node); Docker fills the new volume from the image, owned by its
+        // own user (nobody).
+        plan.addVolume(Self.volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(Self.volume, Self.dataPath)]
         service.placement.role = .manager
         service.health = PlannedService.HealthCheck(

@@ -35,8 +35,9 @@ enum GrafanaDashboards {
         let panels: [JSONValue] = [
             layout.stat("Nodes up", "sum(up{\(nodes)})"),
             layout.stat("Nodes down", "count(up{\(nodes)} == 0) or vector(0)"),
-            layout.stat("Targets up", "sum(up{stack=\(s)})"),
-            layout.stat("Targets down", "count(up{stack=\(s)} == 0) or vector(0)"),
+            // Not the engines' job: its targets wait for node provisioning's `metrics-addr`.
+            layout.stat("Targets up", "sum(up{stack=\(s), job!=\"\(MetricsPass.engineJob)\"})"),
+            layout.stat("Targets down", "count(up{stack=\(s), job!=\"\(MetricsPass.engineJob)\"} == 0) or vector(0)"),
             layout.graph(
                 "CPU busy per node",
                 "1 - avg by (node) (rate(node_cpu_seconds_total{mode=\"idle\", stack=\(s)}[$__rate_interval]))",

@@ -23,6 +23,9 @@ struct MetricsPass: BuildPass {
     static let configPath = "/etc/prometheus/prometheus.yml"
     /// The port each node's Docker engine serves its metrics on (`metrics-addr` in daemon.json).
     static let engineMetricsPort = 9323
+    /// The job of the engines' metrics: with an underscore, which no app name (a DNS label, the
+    /// job of its own targets) has, so an app called `docker` keeps a job of its own.
+    static let engineJob = "docker_engine"
 
     /// The labels an app opts in with.
     enum Label {
@@ -199,7 +202,7 @@ struct MetricsPass: BuildPass {
         if stack.cluster.dockerMetrics {
             jobs.append(
                 .mapping([
-                    ("job_name", .string("docker")),
+                    ("job_name", .string(engineJob)),
                     ("dockerswarm_sd_configs", .sequence([discovery(role: "nodes")])),
                     (
                         "relabel_configs",

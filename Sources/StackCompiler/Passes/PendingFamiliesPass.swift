@@ -1,6 +1,6 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (monitoring, registry,
+/// Reads the keys that ask for artifact families later work adds (registry,
 /// node provisioning, backups, Redis users); contributes one warning per
 /// asking key, at that key, so nobody mistakes the output for complete. The front end already
 /// checks these sections fully.
@@ -39,14 +39,10 @@ struct PendingFamiliesPass: BuildPass {
     static func pending(_ stack: ResolvedStack) -> [Pending] {
         let sections = stack.sectionSpans
         var pending: [Pending] = []
-        let backups =
-            stack.registry?.backup != nil || stack.databases.contains { $0.backup != nil }
-            || stack.apps.contains { $0.backup != nil }
-        if stack.monitoring.metrics, stack.monitoring.alerts != nil, backups {
-            // Metrics, logs, dashboards, Alertmanager and every other alert rule are generated;
-            // a backup's age waits for the backup jobs.
-            pending.append(Pending(span: sections.monitoring, what: "monitoring (the alert rule for backups' age)"))
-        }
+        // Monitoring is generated whole. The alert on a backup's age comes with the backup jobs
+        // (each backup's warning below says so when the stack has alerts).
+        let backupAlert =
+            stack.monitoring.metrics && stack.monitoring.alerts != nil ? " and its alert on the backup's age" : ""
         if stack.registry != nil {
             pending.append(
                 Pending(span: sections.registry, what: "the registry (registry and mirror services, routes)"))
@@ -60,7 +56,7 @@ struct PendingFamiliesPass: BuildPass {
             pending.append(Pending(span: sections.vip, what: "keepalived for the virtual IP"))
         }
         if stack.registry?.backup != nil {
-            pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job"))
+            pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job\(backupAlert)"))
         }
         for database in stack.databases {
             if database.engine == .redis, !database.consumers.isEmpty {
@@ -71,7 +67,9 @@ struct PendingFamiliesPass: BuildPass {
             }
             if database.backup != nil {
                 pending.append(
-                    Pending(span: database.backupSpan ?? database.span, what: "the backup job of '\(database.name)'"))
+                    Pending(
+                        span: database.backupSpan ?? database.span,
+                        what: "the backup job of '\(database.name)'\(backupAlert)"))
             }
         }
         for app in stack.apps {
@@ -83,7 +81,9 @@ struct PendingFamiliesPass: BuildPass {
                         meanwhile: .registryYours))
             }
             if app.backup != nil {
-                pending.append(Pending(span: app.keySpans.backup ?? app.span, what: "the backup job of '\(app.name)'"))
+                pending.append(
+                    Pending(
+                        span: app.keySpans.backup ?? app.span, what: "the backup job of '\(app.name)'\(backupAlert)"))
             }
         }
         return pending

@@ -124,6 +124,10 @@ enum PlatformNames {
     /// The htpasswd secret of the monitoring services' routes (Prometheus, Alertmanager) when
     /// they are guarded by a password (user `admin`), not by single sign-on.
     static let monitoringHtpasswdSecret = "monitoring-htpasswd"
+    /// Prometheus's and Alertmanager's flag naming their public URL, when they are routed there.
+    static func externalURLFlag(host: String?) -> [String] {
+        host.map { ["--web.external-url=https://\($0)/"] } ?? []
+    }
     /// The key that sealed the sign-in proxy's cookies.
     static func signInCookieSecret(app: String) -> String { "\(app)-sso-cookie" }
     /// The Nextcloud hook that registers the realm as its OIDC provider.

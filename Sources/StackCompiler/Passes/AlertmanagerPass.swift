@@ -37,16 +37,12 @@ struct AlertmanagerPass: BuildPass {
         var service = PlannedService(image: Self.image)
         service.port = port
         service.readinessPath = "/-/ready"
-        service.command = .words([
-            "--config.file=\(Self.configPath)", "--storage.path=\(Self.dataPath)",
-            // One instance: no cluster of peers to gossip silences with.
-            "--cluster.listen-address=",
-        ])
-        if let host = stack.monitoring.alertmanagerHost, case .words(var words) = service.command {
-            // Links in its pages and notifications name the public URL (routed behind a login).
-            words.append("--web.external-url=https://\(host)/")
-            service.command = .words(words)
-        }
+        // One instance: no cluster of peers to gossip silences with. Links in its pages and
+        // notifications name the public URL, once routed.
+        service.command = .words(
+            [
+                "--config.file=\(Self.configPath)", "--storage.path=\(Self.dataPath)", "--cluster.listen-address=",
+            ] + PlatformNames.externalURLFlag(host: stack.monitoring.alertmanagerHost))
         service.files = [(config, Self.configPath, 0o444)]
         if alerts.mail?.user != nil {
             let secret = plan.requireSecret(
@@ -62,13 +58,10 @@ struct AlertmanagerPass: BuildPass {
         plan.addVolume(Self.volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(Self.volume, Self.dataPath)]
         service.placement.role = .manager
-        service.health = PlannedService.HealthCheck(
-            test: .exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)/-/ready"]),
-            interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
+        service.health = .monitoringProbe(
+            .exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)/-/ready"]),
             startPeriod: TimeSpan(seconds: 30))
-        // One writer on one data folder: the old task stops first.
-        service.update = PlannedService.UpdatePolicy(
-            parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
+        service.writesItsDataAlone(grace: nil)
         plan.addService(PlatformService.alertmanager.name, service)
     }
 

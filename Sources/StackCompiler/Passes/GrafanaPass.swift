@@ -55,13 +55,9 @@ struct GrafanaPass: BuildPass {
         plan.addVolume(volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(volume, Self.dataFolder)]
         service.files = Self.addFiles(stack, header: header, &plan)
-        service.health = PlannedService.HealthCheck(
-            test: .exec(Self.healthCheck), interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
-            startPeriod: TimeSpan(seconds: 60))
-        // One writer on one SQLite database: the old task stops first.
-        service.update = PlannedService.UpdatePolicy(
-            parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
-        service.stopGracePeriod = TimeSpan(seconds: 30)
+        service.health = .monitoringProbe(.exec(Self.healthCheck), startPeriod: TimeSpan(seconds: 60))
+        // One writer on one SQLite database.
+        service.writesItsDataAlone(grace: TimeSpan(seconds: 30))
         plan.addService(PlatformService.grafana.name, service)
 
         plan.addRoute(

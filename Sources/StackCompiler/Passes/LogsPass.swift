@@ -79,14 +79,10 @@ struct LogsPass: BuildPass {
         service.volumes = [(volume, Self.lokiDataPath)]
         service.placement.role = .manager
         // The image has neither a shell nor an HTTP client: the binary asks its own /ready.
-        service.health = PlannedService.HealthCheck(
-            test: .exec(["/usr/bin/loki", "-health", "-health.url=http://127.0.0.1:\(port)/ready"]),
-            interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
+        service.health = .monitoringProbe(
+            .exec(["/usr/bin/loki", "-health", "-health.url=http://127.0.0.1:\(port)/ready"]),
             startPeriod: TimeSpan(seconds: 60))
-        // One writer on one data folder: the old task stops first, flushing what it holds.
-        service.update = PlannedService.UpdatePolicy(
-            parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
-        service.stopGracePeriod = TimeSpan(seconds: 60)
+        service.writesItsDataAlone(grace: TimeSpan(seconds: 60))
         plan.addService(PlatformService.loki.name, service)
     }
 

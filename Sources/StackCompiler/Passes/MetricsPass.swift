@@ -84,15 +84,12 @@ struct MetricsPass: BuildPass {
         var service = PlannedService(image: Self.prometheusImage)
         service.port = port
         service.readinessPath = "/-/ready"
-        service.command = .words([
-            "--config.file=\(Self.configPath)", "--storage.tsdb.path=/prometheus",
-            "--storage.tsdb.retention.time=\(stack.monitoring.retention.prometheusString)",
-        ])
-        if let host = stack.monitoring.prometheusHost, case .words(var words) = service.command {
-            // Links in its pages (and alerts' links to graphs) name the public URL.
-            words.append("--web.external-url=https://\(host)/")
-            service.command = .words(words)
-        }
+        // Links in its pages (and alerts' links to graphs) name the public URL, once routed.
+        service.command = .words(
+            [
+                "--config.file=\(Self.configPath)", "--storage.tsdb.path=/prometheus",
+                "--storage.tsdb.retention.time=\(stack.monitoring.retention.prometheusString)",
+            ] + PlatformNames.externalURLFlag(host: stack.monitoring.prometheusHost))
         // Discovery reads the Swarm API of a manager through its socket, which only root may open.
         service.user = "0:0"
         service.hostPaths = [("/var/run/docker.sock", "/var/run/docker.sock", true)]
@@ -105,14 +102,10 @@ struct MetricsPass: BuildPass {
         plan.addVolume(volume, PlannedVolume(sharedFolder: nil))
         service.volumes = [(volume, "/prometheus")]
         service.placement.role = .manager
-        service.health = PlannedService.HealthCheck(
-            test: .exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)/-/ready"]),
-            interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
+        service.health = .monitoringProbe(
+            .exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)/-/ready"]),
             startPeriod: TimeSpan(seconds: 60))
-        // One writer on one data folder: the old task stops first.
-        service.update = PlannedService.UpdatePolicy(
-            parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
-        service.stopGracePeriod = TimeSpan(seconds: 60)
+        service.writesItsDataAlone(grace: TimeSpan(seconds: 60))
         plan.addService(PlatformService.prometheus.name, service)
     }
 

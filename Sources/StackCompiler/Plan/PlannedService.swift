@@ -165,3 +165,21 @@ struct PlannedPlacement {
         return placement
     }
 }
+
+extension PlannedService {
+    /// One writer on one data folder (Prometheus, Loki, Grafana, Alertmanager): an update stops
+    /// the old task first, which has `grace` (Swarm's 10 s when nil) to flush what it holds.
+    mutating func writesItsDataAlone(grace: TimeSpan?) {
+        update = UpdatePolicy(parallelism: 1, delay: nil, failureAction: .rollback, monitor: nil, order: .stopFirst)
+        stopGracePeriod = grace
+    }
+}
+
+extension PlannedService.HealthCheck {
+    /// A monitoring service's probe: every 15 s, 5 s to answer, 5 tries, after `startPeriod`.
+    static func monitoringProbe(_ test: Test, startPeriod: TimeSpan) -> PlannedService.HealthCheck {
+        PlannedService.HealthCheck(
+            test: test, interval: TimeSpan(seconds: 15), timeout: TimeSpan(seconds: 5), retries: 5,
+            startPeriod: startPeriod)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YAML
 
 @testable import StackCompiler
 
@@ -368,6 +369,29 @@ import Testing
                 """))
         #expect(stack.monitoring.alerts?.mail?.relay.address == "mail.example.net:587")
         #expect(stack.monitoring.alerts?.mail?.from == "am@example.org")
+    }
+
+    /// STARTTLS is required of a relay, except on 465, which is TLS from the first byte:
+    /// Alertmanager connects there with TLS and would fail every send asking for STARTTLS
+    /// (prometheus/alertmanager#980). Either way the password never crosses in clear.
+    @Test(arguments: [("mail.example.org:465", false), ("mail.example.org:587", true), ("mail.example.org:25", true)])
+    func startTLSIsRequiredExceptOnTheTLSPort(relay: String, startTLS: Bool) throws {
+        let stack = try #require(
+            resolved(
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                monitoring:
+                  metrics: true
+                  alerts: {email: ops@example.org, smtp: "\(relay)", user: am@example.org}
+                apps: {}
+                """))
+        let alerts = try #require(stack.monitoring.alerts)
+        let text = YAMLEmitter.emit(AlertmanagerPass.configuration(alerts), header: [])
+        let global = try #require(try PyYAMLValue.read(text)?["global"])
+        #expect(global["smtp_smarthost"]?.string == relay)
+        #expect(global["smtp_require_tls"]?.bool == startTLS, "\(text)")
     }
 
     /// A relay that is not host[:port] is refused where it is written.

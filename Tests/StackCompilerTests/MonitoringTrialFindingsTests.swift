@@ -123,6 +123,14 @@ struct MonitoringTrialFindingsTests {
         #expect(!stackFile.contains("monitoring-htpasswd"))
     }
 
+    /// With Grafana on by default and no domain, the error says how to do without Grafana too.
+    @Test func grafanaWithoutADomainSaysHowToTurnItOff() throws {
+        let errors = Self.diagnostics("stackc: 1\nname: small\nmonitoring:\n  metrics: true\napps: {}\n")
+            .filter { $0.severity == .error }
+        #expect(errors.map(\.code) == [Codes.domainRequired], "\(errors.map(\.message))")
+        #expect(errors.first?.help?.contains("'grafana: false' under 'monitoring'") == true, "\(errors)")
+    }
+
     /// Grafana's own `/metrics` is off (it answers without a login), and a dashboard whose file
     /// is gone is deleted, not left stale.
     @Test func grafanaHasNoOpenMetricsAndDropsStaleDashboards() throws {
@@ -159,5 +167,39 @@ struct MonitoringTrialFindingsTests {
         for path in ["/", "/data", "/boot", "/var/lib/docker", "/etc/hostsfile"] {
             #expect(!excluded(path), "\(path) is left out")
         }
+    }
+
+    /// Two routes guarded by one password file (Prometheus and Alertmanager without single
+    /// sign-on) mount it once on the proxy: Swarm refuses a service with two secret references
+    /// at one target ("conflicting target"), which `docker stack config` does not check. Every
+    /// service of every stack here mounts each secret and config target once.
+    @Test(arguments: ["haproxy", "traefik"])
+    func everySecretAndConfigTargetIsMountedOnce(proxy: String) throws {
+        let text = Self.sharedStorage.replacingOccurrences(
+            of: "cluster:", with: "proxy:\n  kind: \(proxy)\ncluster:"
+        ).replacingOccurrences(
+            of: "  logs: true\n", with: "  logs: true\n  alerts:\n    webhook: https://hooks.obs.test/a\n")
+        var manifests = [("obs.yml", text)]
+        for name in ["campus", "coreos-lab", "haproxy-lab"] {
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("manifests/\(name).yml")
+            manifests.append(("\(name).yml", try String(contentsOf: url, encoding: .utf8)))
+        }
+        for (name, manifest) in manifests {
+            let built = try #require(BuildSupport.build(path: name, text: manifest))
+            let services = try #require(try Self.stackFile(built)["services"]?.pairs)
+            for (service, definition) in services {
+                for key in ["secrets", "configs"] {
+                    let targets = (definition[key]?.items ?? []).compactMap { $0["target"]?.string }
+                    #expect(
+                        Set(targets).count == targets.count,
+                        "\(name): \(service) mounts a \(key) target twice: \(targets)")
+                }
+            }
+        }
+        let built = try #require(BuildSupport.build(path: "obs.yml", text: text))
+        let edge = try #require(try Self.stackFile(built)["services"]?[proxy])
+        let secrets = (edge["secrets"]?.items ?? []).compactMap { $0["target"]?.string }
+        #expect(secrets.filter { $0 == PlatformNames.monitoringHtpasswdSecret }.count == 1, "\(secrets)")
     }
 }

@@ -12,11 +12,14 @@ enum RouteRules: CheckRule {
             guard let domain = syntax.domain?.value else {
                 // A domain that did not decode has its own error.
                 if syntax.topKeySpans["domain"] != nil { break }
+                var help = "every routed stack needs a domain: short hosts expand under it and the certificate covers it"
+                // Grafana comes with metrics or logs unless turned off: say how.
+                if case .platform("Grafana") = owner {
+                    help += "; or, to run without Grafana, 'grafana: false' under 'monitoring'"
+                }
                 report.error(
                     Codes.domainRequired, "\(owner) is routed at '\(host)', but the manifest has no 'domain'",
-                    at: span, expected: "a top-level 'domain: example.org'",
-                    help: "every routed stack needs a domain: short hosts expand under it and the certificate covers it"
-                )
+                    at: span, expected: "a top-level 'domain: example.org'", help: help)
                 continue
             }
             let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"

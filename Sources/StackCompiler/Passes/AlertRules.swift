@@ -87,7 +87,9 @@ enum AlertRules {
         Rule(
             name: "TaskRestartLoop",
             // Only this stack's services: cAdvisor sees every container on its node.
-            expression: "\(recentSlotTasks.name) > 3 and on(service) \(DesiredTasks.metric)",
+            // A deploy, its rollback and a fix within 15 minutes make four tasks in a slot, and
+            // are no loop: more than five is.
+            expression: "\(recentSlotTasks.name) > 5 and on(service) \(DesiredTasks.metric)",
             duration: "0m", severity: "warning",
             summary:
                 "{{ $labels.service }} (slot {{ $labels.slot }}) had {{ $value }} tasks in 15 minutes: it keeps failing and being replaced"

@@ -78,8 +78,10 @@ struct AlertmanagerPass: BuildPass {
             global += [
                 ("smtp_smarthost", .string(mail.relay.address)),
                 ("smtp_from", .string(mail.from)),
-                // STARTTLS is required (the default): the password never crosses in clear.
-                ("smtp_require_tls", .bool(true)),
+                // Encrypted either way, so the password never crosses in clear: STARTTLS is
+                // required (the default); on 465 the connection is TLS from the start, and
+                // requiring STARTTLS there would fail every send (nothing offers it).
+                ("smtp_require_tls", .bool(!mail.relay.implicitTLS)),
             ]
             if let user = mail.user {
                 global += [

@@ -357,7 +357,7 @@ enum Amendment {
         case .joinNetwork(let network):
             service.join(network)
         case .mountSecret(let source, let target):
-            service.secrets.append((source, target))
+            service.mountSecret(source, at: target)
         case .mountFile(let source, let target, let mode):
             service.files.append((source, target, mode))
         case .labels(let labels):

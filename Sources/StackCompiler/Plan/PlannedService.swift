@@ -167,6 +167,14 @@ struct PlannedPlacement {
 }
 
 extension PlannedService {
+    /// Mounts a secret at `/run/secrets/<target>`, once: Swarm refuses a service with two
+    /// secret references at one target ("conflicting target"), which two routes sharing one
+    /// password file would otherwise make.
+    mutating func mountSecret(_ source: String, at target: String) {
+        guard !secrets.contains(where: { $0.target == target }) else { return }
+        secrets.append((source, target))
+    }
+
     /// One writer on one data folder (Prometheus, Loki, Grafana, Alertmanager): an update stops
     /// the old task first, which has `grace` (Swarm's 10 s when nil) to flush what it holds.
     mutating func writesItsDataAlone(grace: TimeSpan?) {

@@ -28,7 +28,7 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         // the configuration itself holds none.
         var exports: [String] = []
         for (variable, secret) in passwordSources(plan, edge, &own) {
-            service.secrets.append((secret, secret))
+            service.mountSecret(secret, at: secret)
             exports.append("\(variable)=\"$(cut -d: -f2- /run/secrets/\(secret) | head -n 1)\"; export \(variable)")
         }
         let config = configuration(edge, routes: plan.routes, hasCertificate: certificate != nil)

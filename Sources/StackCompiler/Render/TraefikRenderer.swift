@@ -44,9 +44,9 @@ enum TraefikRenderer: EdgeProxyRenderer {
         }
         var labels: [(service: String, labels: [(key: String, value: String)])] = []
         for route in plan.routes {
-            if let secret = route.basicAuthSecret, !service.secrets.contains(where: { $0.source == secret }) {
+            if let secret = route.basicAuthSecret {
                 // Traefik reads a usersFile itself, so the secret is mounted on Traefik, not on the app.
-                service.secrets.append((secret, secret))
+                service.mountSecret(secret, at: secret)
             }
             labels.append((route.service, Self.labels(route, network: network, edge: edge)))
         }

@@ -146,6 +146,10 @@ struct SMTPRelay: Sendable, Equatable {
 
     /// `host:port`, as Alertmanager's `smtp_smarthost` takes it.
     var address: String { "\(host):\(port)" }
+
+    /// Port 465 speaks TLS from the first byte (SMTPS): Alertmanager opens it with TLS, and
+    /// there is no STARTTLS to require on it.
+    var implicitTLS: Bool { port == 465 }
 }
 
 /// `monitoring.grafana`: `true`/`false` or a map.

@@ -387,6 +387,8 @@ make_image() {
       [[ -x /usr/bin/prometheus-alertmanager ]] || { say "no /usr/bin/prometheus-alertmanager: run scripts/setup.sh"; return 1; }
       add_programs "$root" /usr/bin/prometheus-alertmanager
       mv "$root/usr/bin/prometheus-alertmanager" "$root/bin/alertmanager"
+      # Debian's build reads its notification templates from here (upstream's embeds them).
+      add_files "$root" /usr/share/prometheus/alertmanager
       mkdir -p "$root/etc/alertmanager" "$root/alertmanager" && chown 65534:65534 "$root/alertmanager"
       import_root "$root" stackc-swarm/alertmanager 'ENTRYPOINT ["/bin/alertmanager"]' 'USER nobody' \
         'WORKDIR /alertmanager' 'EXPOSE 9093' \

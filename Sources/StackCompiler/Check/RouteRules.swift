@@ -12,7 +12,8 @@ enum RouteRules: CheckRule {
             guard let domain = syntax.domain?.value else {
                 // A domain that did not decode has its own error.
                 if syntax.topKeySpans["domain"] != nil { break }
-                var help = "every routed stack needs a domain: short hosts expand under it and the certificate covers it"
+                var help =
+                    "every routed stack needs a domain: short hosts expand under it and the certificate covers it"
                 // Grafana comes with metrics or logs unless turned off: say how.
                 if case .platform("Grafana") = owner {
                     help += "; or, to run without Grafana, 'grafana: false' under 'monitoring'"

@@ -175,7 +175,7 @@ import Testing
     // MARK: - 2. The files and the stack file agree
 
     /// Both Loki outputs send to Loki's service name and port, on a network both services are
-    /// on; Grafana's address for Loki (PlatformNames.lokiURL) is that one.
+    /// on; Grafana's address for Loki (PlatformService.loki.internalURL) is that one.
     @Test(arguments: ["logs/logstack.yml", "logs/quietlogs.yml", "manifests/campus.yml"])
     func theShipperSendsWhereLokiListens(name: String) throws {
         let built = try Self.build(name)
@@ -195,7 +195,7 @@ import Testing
         let shipperNetworks = Set(shipper["networks"]?.pairs?.keys.map { $0 } ?? [])
         #expect(!lokiNetworks.intersection(shipperNetworks).isEmpty, "\(lokiNetworks) \(shipperNetworks)")
         #expect(lokiNetworks.contains(PlatformNames.monitoringNetwork))
-        #expect(PlatformNames.lokiURL == "http://\(lokiName):\(listenPort)")
+        #expect(PlatformService.loki.internalURL == "http://\(lokiName):\(listenPort)")
     }
 
     /// Every service of the stack (the edge proxy's and the databases' too) logs to rotated

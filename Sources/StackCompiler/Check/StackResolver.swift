@@ -50,7 +50,9 @@ struct StackResolver {
             identity: syntax.identity.map(resolveIdentity),
             monitoring: MonitoringSettings(
                 metrics: metrics, logs: logs,
-                alerts: monitoringSyntax?.alerts.flatMap(resolveAlerts),
+                // Alerts are rules on Prometheus's metrics: without metrics nothing of them is
+                // generated (the checker says so), and every pass reads nil.
+                alerts: metrics ? monitoringSyntax?.alerts.flatMap(resolveAlerts) : nil,
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
                 retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400),
                 logRetention: monitoringSyntax?.logRetention?.value ?? TimeSpan(seconds: 15 * 86_400)),

@@ -182,9 +182,6 @@ enum PlatformNames {
     static let lokiVolume = "loki-data"
     /// The log shipper's read positions, on each node's own disk.
     static let logShipperStateVolume = "fluent-bit-state"
-    /// Where Grafana (or anything on the monitoring network) reads Loki: its service name and
-    /// port.
-    static var lokiURL: String { "http://\(PlatformService.loki.name):\(PlatformService.loki.port ?? 3100)" }
 
     // MARK: Registry
 
@@ -267,6 +264,10 @@ enum PlatformService: String, CaseIterable {
         case .traefik, .haproxy, .fluentBit: return nil
         }
     }
+
+    /// Where services of the stack reach it over a network they share: `http://<name>:<port>`
+    /// (Grafana's data sources, the log shipper's Loki).
+    var internalURL: String? { port.map { "http://\(name):\($0)" } }
 
     /// The platform service a `depends_on` section name stands for.
     static func forDependency(_ kind: Dependency.Kind) -> PlatformService? {

@@ -127,6 +127,7 @@ struct IdentityUser: Sendable {
 struct MonitoringSettings: Sendable {
     var metrics: Bool
     var logs: Bool
+    /// Alertmanager and its rules; nil without metrics, on which they stand.
     var alerts: Alerts?
     var grafana: Grafana?
     var retention: TimeSpan

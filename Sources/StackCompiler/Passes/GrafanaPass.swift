@@ -241,7 +241,7 @@ struct GrafanaPass: BuildPass {
             ("uid", .string(uid)),
             ("orgId", .int(1)),
             ("access", .string("proxy")),
-            ("url", .string("http://\(service.name):\(service.port ?? 80)")),
+            ("url", .string(service.internalURL ?? "")),
             ("isDefault", .bool(isDefault)),
             ("editable", .bool(false)),
             ("jsonData", .mapping(jsonData)),

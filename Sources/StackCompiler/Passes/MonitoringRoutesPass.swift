@@ -20,8 +20,7 @@ struct MonitoringRoutesPass: BuildPass {
             for service in guarded { addRoute(service, auth: .basic(secret: secret), &plan) }
             return
         }
-        let clients = Dictionary(
-            SingleSignOn.clients(stack).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let clients = SingleSignOn.clientsByID(stack)
         for service in guarded {
             guard let client = clients[service.service] else { continue }
             let secret = plan.requireSecret(client.secret, recipe: .randomPassword)

@@ -16,8 +16,7 @@ struct SingleSignOnPass: BuildPass {
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         guard let identity = stack.identity else { return }
-        let clients = Dictionary(
-            SingleSignOn.clients(stack).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let clients = SingleSignOn.clientsByID(stack)
         for app in stack.apps {
             guard let mechanism = SingleSignOn.mechanism(app), let client = clients[app.name], let route = app.route
             else { continue }

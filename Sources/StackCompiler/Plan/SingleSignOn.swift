@@ -153,6 +153,13 @@ enum SingleSignOn {
     }
 }
 
+extension SingleSignOn {
+    /// The same clients by their id, for the passes that wire one into what signs in with it.
+    static func clientsByID(_ stack: ResolvedStack) -> [String: RealmClient] {
+        Dictionary(clients(stack).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// A confidential OIDC client of the realm.
 struct RealmClient: Equatable {
     /// The client id: the app's name.

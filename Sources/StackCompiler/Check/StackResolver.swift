@@ -50,9 +50,7 @@ struct StackResolver {
             identity: syntax.identity.map(resolveIdentity),
             monitoring: MonitoringSettings(
                 metrics: metrics, logs: logs,
-                // Alerts are rules on Prometheus's metrics: without metrics nothing of them is
-                // generated (the checker says so), and every pass reads nil.
-                alerts: metrics ? monitoringSyntax?.alerts.flatMap(resolveAlerts) : nil,
+                alerts: monitoringSyntax?.alerts.flatMap(resolveAlerts),
                 grafana: resolveGrafana(enabledByDefault: metrics || logs),
                 retention: monitoringSyntax?.retention?.value ?? TimeSpan(seconds: 15 * 86_400),
                 logRetention: monitoringSyntax?.logRetention?.value ?? TimeSpan(seconds: 15 * 86_400)),
@@ -64,7 +62,7 @@ struct StackResolver {
         // stays inside the stack (`docker exec`, a tunnel).
         if metrics, syntax.domain?.value != nil {
             stack.monitoring.prometheusHost = expand(PlatformNames.DefaultHost.prometheus)
-            if stack.monitoring.alerts != nil {
+            if stack.monitoring.runningAlerts != nil {
                 stack.monitoring.alertmanagerHost = expand(PlatformNames.DefaultHost.alertmanager)
             }
         }

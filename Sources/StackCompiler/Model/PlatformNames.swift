@@ -306,7 +306,7 @@ extension ResolvedStack {
         if monitoring.metrics {
             names += [PlatformService.prometheus, .nodeExporter, .cadvisor].map(\.name)
         }
-        if monitoring.alerts != nil { names.append(PlatformService.alertmanager.name) }
+        if monitoring.runningAlerts != nil { names.append(PlatformService.alertmanager.name) }
         if monitoring.logs { names += [PlatformService.loki.name, PlatformService.fluentBit.name] }
         return names
     }

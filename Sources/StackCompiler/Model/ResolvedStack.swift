@@ -127,7 +127,7 @@ struct IdentityUser: Sendable {
 struct MonitoringSettings: Sendable {
     var metrics: Bool
     var logs: Bool
-    /// Alertmanager and its rules; nil without metrics, on which they stand.
+    /// The alerts as the manifest asks for them (`runningAlerts` for what is generated).
     var alerts: Alerts?
     var grafana: Grafana?
     var retention: TimeSpan
@@ -137,6 +137,10 @@ struct MonitoringSettings: Sendable {
     var alertmanagerHost: String? = nil
     /// How long Loki keeps logs (`log_retention`, stackc's own key; whole days, at least one).
     var logRetention: TimeSpan
+
+    /// Alertmanager and its rules, when they run: they stand on the metrics (without them the
+    /// checker warns, and nothing of the alerts is generated). Every pass reads this one.
+    var runningAlerts: Alerts? { metrics ? alerts : nil }
 
     struct Alerts: Sendable {
         var email: String?

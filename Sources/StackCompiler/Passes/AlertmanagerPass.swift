@@ -28,7 +28,7 @@ struct AlertmanagerPass: BuildPass {
     var affectsDiagnostics: Bool { false }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
-        guard let alerts = stack.monitoring.alerts else { return }
+        guard let alerts = stack.monitoring.runningAlerts else { return }
         let header = plan.context.headerLines
         let config = plan.addConfigFile(
             key: "alertmanager-config", path: "alertmanager/alertmanager.yml",

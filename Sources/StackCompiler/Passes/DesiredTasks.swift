@@ -54,7 +54,7 @@ enum DesiredTasks {
             add(PlatformService.prometheus.name, 1)
             add(PlatformService.nodeExporter.name, nodes)
             add(PlatformService.cadvisor.name, nodes)
-            if stack.monitoring.alerts != nil { add(PlatformService.alertmanager.name, 1) }
+            if stack.monitoring.runningAlerts != nil { add(PlatformService.alertmanager.name, 1) }
         }
         return counts
     }

@@ -220,7 +220,7 @@ struct GrafanaPass: BuildPass {
                     name: "Loki", type: "loki", uid: PlatformNames.GrafanaDatasource.loki, service: .loki,
                     isDefault: !monitoring.metrics, jsonData: [("maxLines", .int(1000))]))
         }
-        if monitoring.alerts != nil {
+        if monitoring.runningAlerts != nil {
             sources.append(
                 datasource(
                     name: "Alertmanager", type: "alertmanager", uid: PlatformNames.GrafanaDatasource.alertmanager,

@@ -223,7 +223,7 @@ struct MetricsPass: BuildPass {
             // Relative to the configuration's folder: the same in the container and in out/.
             ("rule_files", .sequence([.string("rules/stackc.yml"), .string("rules/desired-tasks.yml")])),
         ]
-        if stack.monitoring.alerts != nil { top.append(("alerting", alerting(stack))) }
+        if stack.monitoring.runningAlerts != nil { top.append(("alerting", alerting(stack))) }
         top.append(("scrape_configs", .sequence(jobs)))
         return .mapping(top)
     }

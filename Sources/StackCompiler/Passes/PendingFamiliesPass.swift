@@ -42,7 +42,7 @@ struct PendingFamiliesPass: BuildPass {
         // Monitoring is generated whole. The alert on a backup's age comes with the backup jobs
         // (each backup's warning below says so when the stack has alerts).
         let backupAlert =
-            stack.monitoring.alerts != nil ? " and its alert on the backup's age" : ""
+            stack.monitoring.runningAlerts != nil ? " and its alert on the backup's age" : ""
         if stack.registry != nil {
             pending.append(
                 Pending(span: sections.registry, what: "the registry (registry and mirror services, routes)"))

@@ -25,9 +25,9 @@ struct MonitoringRoutesPass: BuildPass {
             guard let client = clients[service.service] else { continue }
             let secret = plan.requireSecret(client.secret, recipe: .randomPassword)
             let proxy = SingleSignOn.signInProxy(service)
-            let target = SingleSignOnPass.SignInTarget(
+            let target = SignInProxyService.Target(
                 name: service.service, route: service.route, port: service.port, roles: service.roles, tasks: 1)
-            SingleSignOnPass.addSignInProxy(
+            SignInProxyService.add(
                 for: target, stack, identity, proxy: proxy, client: client, secret: secret, &plan)
             addRoute(service, auth: .signIn(proxy), &plan)
         }

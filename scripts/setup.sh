@@ -12,7 +12,7 @@ deb_packages=(
   shellcheck              # /usr/bin/shellcheck: generated shell scripts and our own
   haproxy                 # /usr/sbin/haproxy: `haproxy -c -f` on generated configs
   prometheus              # /usr/bin/promtool: `promtool check config|rules`
-  prometheus-alertmanager # /usr/bin/amtool: `amtool check-config`
+  prometheus-alertmanager # /usr/bin/amtool: `amtool check-config`; /usr/bin/prometheus-alertmanager: a real Alertmanager in the tests and the swarm acceptance image
   prometheus-node-exporter # /usr/bin/prometheus-node-exporter: node-exporter in the swarm acceptance test
   keepalived              # /usr/sbin/keepalived: `keepalived --config-test -f`
   ignition                # /usr/bin/ignition-validate (its only binary): generated .ign files

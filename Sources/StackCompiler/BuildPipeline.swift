@@ -13,6 +13,7 @@ public enum BuildPipeline {
             NextcloudPresetPass(),
             IdentityPass(),
             SingleSignOnPass(),
+            RegistryPass(),
             MetricsPass(),
             AlertmanagerPass(),
             MonitoringRoutesPass(),

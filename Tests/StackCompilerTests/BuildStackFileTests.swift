@@ -17,11 +17,33 @@ import Testing
         let folder = try BuildSupport.makeTemporaryFolder("docker")
         defer { try? FileManager.default.removeItem(at: folder) }
         try BuildSupport.write(built.tree, to: folder)
-        guard let docker = try Tools.run("docker", ["stack", "config", "-c", "stack.yml"], in: folder) else { return }
+        // The tags deploy.sh sets for the images it builds, as `docker stack deploy` reads them.
+        let tags = Self.builtImageTags(in: built.tree.file("stack.yml")?.contents ?? "")
+        guard
+            let docker = try Tools.run(
+                "env", tags.map { "\($0)=src-\($0.lowercased())" } + ["docker", "stack", "config", "-c", "stack.yml"],
+                in: folder)
+        else { return }
         try #require(docker.status == 0, "docker stack config rejects \(buildCase.path)'s stack.yml: \(docker.summary)")
         guard let normalised = try PyYAMLValue.read(docker.stdout) else { return }
+        for app in built.stack.apps where app.build != nil {
+            let variable = PlatformNames.builtImageTagVariable(app: app.name)
+            let repository = app.image.prefix { $0 != "$" }
+            #expect(
+                normalised["services"]?[app.name]?["image"]?.string == "\(repository)src-\(variable.lowercased())",
+                "the image of '\(app.name)' is not tagged with \(variable): \(docker.stdout.prefix(2000))")
+        }
         StackFileExpectations(stack: built.stack, buildCase: buildCase, document: normalised, dollarsDoubled: false)
             .verifyAll()
+    }
+
+    /// The variables `${STACKC_TAG_...:?...}` in a stack file, each once.
+    static func builtImageTags(in text: String) -> [String] {
+        var seen: [String] = []
+        for match in text.matches(of: /\$\{(STACKC_TAG_[A-Z0-9_]+):\?/) where !seen.contains(String(match.1)) {
+            seen.append(String(match.1))
+        }
+        return seen
     }
 
     /// The Compose Specification's JSON Schema accepts the file.

@@ -178,10 +178,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("secrets/shop_tls-key").path))
     }
 
-    /// Built apps: deploy.sh logs in to the registry (retrying while it refuses), with the
-    /// password from the operator's credentials on standard input, then builds and pushes the
-    /// image from the context beside the manifest, and only then deploys.
-    @Test func logsInWithRetriesThenBuildsAndPushes() throws {
+    /// Built apps: deploy.sh makes the registry's logins, deploys the platform part first
+    /// (`stack.platform.yml`), logs in to the registry (retrying while it refuses) with the
+    /// password it kept, on standard input, builds the image from the context beside the
+    /// manifest under a tag made from the context's contents, pushes it, and only then deploys
+    /// the stack with that tag in `STACKC_TAG_API`. A second run with the same context builds
+    /// nothing and deploys the same tag; a changed context gets a new tag.
+    @Test func deploysThePlatformFirstThenBuildsTagsAndPushes() throws {
         let manifest = """
             stackc: 1
             name: ci
@@ -191,38 +194,53 @@ import Testing
               api: {build: ./api, port: 8000, host: api}
             """
         let built = try #require(BuildSupport.build(path: "ci.yml", text: manifest))
-        let folder = try BuildSupport.makeTemporaryFolder("deploy-build")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("out")
-        let state = folder.appendingPathComponent("state")
-        let credentials = folder.appendingPathComponent("credentials")
-        try BuildSupport.write(built.tree, to: out)
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
-        try "registry-password-of-deploy\n".write(
-            to: credentials.appendingPathComponent("ci_registry-htpasswd.deploy"), atomically: true, encoding: .utf8)
-        try "ci_api 1/1\n".write(to: state.appendingPathComponent("services"), atomically: true, encoding: .utf8)
+        let prepared = try prepare(built.tree, "deploy-build", services: "ci_api 1/1\nci_registry 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let context = prepared.out.appendingPathComponent("api")
+        try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
+        try "FROM busybox:1.36\nCMD [\"httpd\", \"-f\"]\n".write(
+            to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
 
-        let run = try #require(try deploy(out, state: state, credentials: credentials, loginFailures: 2))
+        let run = try #require(
+            try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials, loginFailures: 2))
         #expect(run.status == 0, "\(run.summary)")
-        let calls = try String(contentsOf: state.appendingPathComponent("calls"), encoding: .utf8).split(
-            separator: "\n"
-        ).map(String.init)
+        let calls = prepared.text("calls").split(separator: "\n").map(String.init)
+        let platform = try #require(calls.firstIndex { $0.hasSuffix("-c stack.platform.yml ci") }, "\(calls)")
         let logins = calls.indices.filter { calls[$0] == "login --username deploy --password-stdin registry.ci.test" }
         #expect(logins.count == 3, "two refusals, then a login: \(calls)")
         #expect(
-            run.stderr.contains("not ready (attempt 1 of 10)") && run.stderr.contains("logged in to registry.ci.test"),
+            run.stderr.contains("does not let deploy in yet (attempt 1 of 10: connection refused)")
+                && run.stderr.contains("logged in to registry.ci.test as deploy"),
             "\(run.summary)")
+        // The password deploy.sh made for the registry's htpasswd secret, and only there.
+        let password = try String(
+            contentsOf: prepared.credentials.appendingPathComponent("ci_registry-htpasswd.deploy"), encoding: .utf8)
+        #expect(prepared.text("login-password") == password && password.count > 32)
+        #expect(!calls.joined().contains(password.trimmingCharacters(in: .newlines)))
+        let build = try #require(calls.firstIndex { $0.hasPrefix("build --tag registry.ci.test/ci/api:src-") })
+        let tag = String(calls[build].split(separator: " ")[2].split(separator: ":")[1])
+        #expect(tag.wholeMatch(of: /src-[0-9a-f]{16}/) != nil, "\(tag)")
+        #expect(calls[build].hasSuffix(" api"), "the context beside the manifest: \(calls[build])")
+        let push = try #require(calls.firstIndex(of: "push registry.ci.test/ci/api:\(tag)"), "\(calls)")
+        let stackDeploy = try #require(calls.firstIndex { $0.hasSuffix("-c stack.yml ci") })
+        #expect(platform < logins[0] && logins.last! < build && build < push && push < stackDeploy)
         #expect(
-            try String(contentsOf: state.appendingPathComponent("login-password"), encoding: .utf8)
-                == "registry-password-of-deploy\n")
-        #expect(
-            !calls.joined().contains("registry-password-of-deploy")
-                && !run.stderr.contains("registry-password-of-deploy"))
-        let build = try #require(calls.firstIndex(of: "build --tag registry.ci.test/ci/api:latest api"), "\(calls)")
-        let push = try #require(calls.firstIndex(of: "push registry.ci.test/ci/api:latest"), "\(calls)")
-        let stackDeploy = try #require(calls.firstIndex { $0.hasPrefix("stack deploy") })
-        #expect(logins.last! < build && build < push && push < stackDeploy)
+            prepared.text("deploy-tags").contains("stack.yml:STACKC_TAG_API=\(tag)"), "\(prepared.text("deploy-tags"))")
+
+        // Unchanged: nothing is built, the same tag is pushed and deployed.
+        try FileManager.default.removeItem(at: prepared.state.appendingPathComponent("calls"))
+        let again = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(again.status == 0, "\(again.summary)")
+        let callsAgain = prepared.text("calls")
+        #expect(!callsAgain.contains("build --tag") && callsAgain.contains("push registry.ci.test/ci/api:\(tag)"))
+        #expect(again.stderr.contains("its context has not changed"), "\(again.summary)")
+
+        // Changed: a new tag, built and deployed.
+        try "print('changed')\n".write(to: context.appendingPathComponent("app.py"), atomically: true, encoding: .utf8)
+        let changed = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(changed.status == 0, "\(changed.summary)")
+        let tags = prepared.text("deploy-tags").split(separator: "\n").filter { $0.hasPrefix("stack.yml:") }
+        #expect(tags.count == 3 && tags[1] == tags[0] && tags[2] != tags[0], "\(tags)")
     }
 
     // MARK: - Pins, and what the operator provides
@@ -420,8 +438,8 @@ import Testing
         #expect(prepared.secretNames.isEmpty)
     }
 
-    /// A build without the registry's password stops before anything changes, and says that
-    /// stackc does not generate the registry yet.
+    /// The registry's secret exists but the password deploy.sh kept with it does not (a deploy
+    /// from another machine): it stops before anything changes, and says what to do.
     @Test func stopsBeforeBuildingWithoutTheRegistryPassword() throws {
         let manifest = """
             stackc: 1
@@ -434,12 +452,16 @@ import Testing
         let built = try #require(BuildSupport.build(path: "ci.yml", text: manifest))
         let prepared = try prepare(built.tree, "deploy-no-registry", services: "ci_api 1/1\n")
         defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let secrets = prepared.state.appendingPathComponent("secrets")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        try "deploy:$2y$05$made.elsewhere\n".write(
+            to: secrets.appendingPathComponent("ci_registry-htpasswd"), atomically: true, encoding: .utf8)
         let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
         #expect(run.status == 1)
-        #expect(run.stderr.contains("does not generate the registry yet"), "\(run.summary)")
+        #expect(run.stderr.contains("copy that file from where deploy.sh first ran"), "\(run.summary)")
         #expect(run.stderr.contains("ci_registry-htpasswd.deploy"), "\(run.summary)")
-        #expect(prepared.secretNames.isEmpty)
-        #expect(!prepared.text("calls").contains("build --tag"))
+        #expect(prepared.secretNames == ["ci_registry-htpasswd"])
+        #expect(!prepared.text("calls").contains("build --tag") && !prepared.text("calls").contains("stack deploy"))
     }
 
     /// Login passwords reach htpasswd on its standard input: the process list never shows them.

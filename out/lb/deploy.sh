@@ -153,8 +153,11 @@ ensure_named_node() {
   die "no node is '$2' of the cluster model: label the node that is with 'docker node update --label-add $1=$2 NODE', then run deploy.sh again"
 }
 
+# The registry's htpasswd secret exists, but not the password deploy.sh kept when it made it.
 require_registry_password() {
-  [ -f "$CREDENTIALS_DIR/$3.$2" ] || die "images are built and pushed to $1, but there is no password for '$2' in $CREDENTIALS_DIR/$3.$2: this stackc does not generate the registry yet, so run one at $1, put the password of '$2' there, and run deploy.sh again"
+  if secret_exists "$3" && [ ! -f "$CREDENTIALS_DIR/$3.$2" ]; then
+    die "images are pushed to $1 as '$2', but its password is not in $CREDENTIALS_DIR/$3.$2: copy that file from where deploy.sh first ran (or set STACKC_CREDENTIALS_DIR), or remove the secret '$3' to make new passwords"
+  fi
 }
 
 # MARK: Pins
@@ -193,31 +196,60 @@ ensure_pin() {
   die "no ready, active node meets $* for $label"
 }
 
-registry_login() {
-  local host=$1 user=$2 secret=$3 attempt
-  [ -f "$CREDENTIALS_DIR/$secret.$user" ] || die "no password for $user in $CREDENTIALS_DIR/$secret.$user"
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    if docker login --username "$user" --password-stdin "$host" <"$CREDENTIALS_DIR/$secret.$user" >/dev/null 2>&1; then
-      log "logged in to $host"
-      return 0
-    fi
-    log "registry $host not ready (attempt $attempt of 10), retrying in $((attempt * 3))s"
-    sleep $((attempt * 3))
-  done
-  die "cannot log in to $host"
+# Deploys the platform part (stack.platform.yml: the proxy, the registry) and waits until
+# the services named run.
+deploy_first() {
+  log "deploying the platform part of $STACK first: $*"
+  docker stack deploy --with-registry-auth --resolve-image "$RESOLVE_IMAGE" -c stack.platform.yml "$STACK"
+  wait_for_convergence "$@" || die "the platform part did not come up; images cannot be pushed"
 }
 
+# Logs in until the registry answers (it may still be starting, or the proxy may not route
+# to it yet).
+registry_login() {
+  local host=$1 user=$2 secret=$3 attempt answer
+  [ -f "$CREDENTIALS_DIR/$secret.$user" ] || die "no password for $user in $CREDENTIALS_DIR/$secret.$user"
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if answer=$(docker login --username "$user" --password-stdin "$host" <"$CREDENTIALS_DIR/$secret.$user" 2>&1); then
+      log "logged in to $host as $user"
+      return 0
+    fi
+    log "registry $host does not let $user in yet (attempt $attempt of 10: ${answer##*$'\n'}); retrying in $((attempt * 3))s"
+    sleep $((attempt * 3))
+  done
+  die "cannot log in to the registry $host as $user: is it running ('docker service ps ${STACK}_registry'), does $host lead to the proxy, and does this engine trust its certificate?"
+}
+
+# The content tag of a build context: a hash of every file's name, mode and bytes in it.
+context_tag() {
+  printf 'src-%s' "$(tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - . | sha256sum | cut -c1-16)"
+}
+
+# Builds the image of context $3 as $2:<content tag> unless this engine has it already,
+# pushes it, and sets the variable $1, which stack.yml reads, to the tag: an unchanged
+# context deploys the same image, and its service is not restarted.
 build_and_push() {
-  log "building $1 from $2"
-  docker build --tag "$1" "$2"
-  docker push "$1"
+  local variable=$1 repository=$2 context=$3 tag
+  [ -d "$context" ] || die "the build context $context does not exist"
+  tag=$(context_tag "$context")
+  if docker image inspect "$repository:$tag" >/dev/null 2>&1; then
+    log "$repository:$tag is built already: its context has not changed"
+  else
+    log "building $repository:$tag from $context"
+    docker build --tag "$repository:$tag" "$context" >&2
+  fi
+  docker push "$repository:$tag" >&2
+  log "pushed $repository:$tag"
+  export "$variable=$tag"
 }
 
 # Every service of the stack at its desired replicas, or a report of those that are not.
 # `docker service ls` shows replicas as "2/3", "3/3 (max 1 per node)", or for a job (the
 # database init) "0/1 (1/1 completed)": a job is done when all its tasks completed.
+# With names, only those services of the stack count.
 wait_for_convergence() {
-  local deadline=$((SECONDS + DEPLOY_TIMEOUT)) pending listing name replicas shown
+  local deadline=$((SECONDS + DEPLOY_TIMEOUT)) pending listing name replicas shown wanted=""
+  [ "$#" -eq 0 ] || wanted=" $* "
   while :; do
     pending=""
     # An engine that does not answer is no success: keep waiting.
@@ -226,13 +258,14 @@ wait_for_convergence() {
     fi
     while read -r name replicas; do
       [ -n "$name" ] || continue
+      [ -z "$wanted" ] || [[ $wanted == *" ${name#"$STACK"_} "* ]] || continue
       shown=$replicas
       case "$replicas" in *" completed)") replicas=${replicas##*(} ;; esac
       replicas=${replicas%% *}
       [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($shown) "
     done <<<"$listing"
     if [ -z "$pending" ]; then
-      log "every service of $STACK has its replicas"
+      log "${wanted:+the services$wanted}${wanted:-every service of $STACK }has its replicas"
       return 0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then

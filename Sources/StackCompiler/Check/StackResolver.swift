@@ -41,7 +41,8 @@ struct StackResolver {
             registry: syntax.registry.map { registry in
                 RegistrySettings(
                     host: expand(registry.host?.value ?? PlatformNames.DefaultHost.registry),
-                    users: registry.users.map(\.value),
+                    users: registry.users.isEmpty
+                        ? [PlatformNames.defaultRegistryUser] : registry.users.map(\.value),
                     mirrorHost: registry.mirror.flatMap {
                         hostToggle($0.value, defaultLabel: PlatformNames.DefaultHost.mirror)
                     },
@@ -201,7 +202,9 @@ struct StackResolver {
         let stackName = syntax.name?.value ?? "stack"
         let image =
             app.image?.value ?? (app.build == nil ? defaults.image : nil)
-            ?? "\(expand(syntax.registry?.host?.value ?? PlatformNames.DefaultHost.registry))/\(stackName)/\(app.name.value):latest"
+            ?? PlatformNames.builtImage(
+                registryHost: expand(syntax.registry?.host?.value ?? PlatformNames.DefaultHost.registry),
+                stack: stackName, app: app.name.value)
         var resolved = App(
             name: app.name.value, image: image, build: app.build?.value, preset: preset, replicas: replicas,
             port: app.port?.value ?? defaults.port,

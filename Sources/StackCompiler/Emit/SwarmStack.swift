@@ -61,6 +61,24 @@ struct SwarmStack {
     mutating func addConfig(_ name: String, _ config: SwarmConfig) {
         if declared.insert(.config(name)).inserted { configs.append((name, config)) }
     }
+
+    /// The services called `names` and exactly what they use (networks, volumes, configs,
+    /// secrets), each as it is here: deployed under the same stack name, they are the same
+    /// services the whole file deploys.
+    func only(_ names: Set<String>) -> SwarmStack {
+        var part = SwarmStack()
+        let kept = services.filter { names.contains($0.name) }
+        let networks = Set(kept.flatMap(\.service.networks))
+        let volumes = Set(kept.flatMap { $0.service.volumes.map(\.source) })
+        let configs = Set(kept.flatMap { $0.service.configs.map(\.source) })
+        let secrets = Set(kept.flatMap { $0.service.secrets.map(\.source) })
+        for (name, network) in self.networks where networks.contains(name) { part.addNetwork(name, network) }
+        for (name, volume) in self.volumes where volumes.contains(name) { part.addVolume(name, volume) }
+        for (name, config) in self.configs where configs.contains(name) { part.addConfig(name, config) }
+        for (key, name) in self.secrets where secrets.contains(key) { part.addSecret(key, name: name) }
+        for (name, service) in kept { part.setService(name, service) }
+        return part
+    }
 }
 
 /// One service of the stack.

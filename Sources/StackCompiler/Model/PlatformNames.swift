@@ -187,6 +187,32 @@ enum PlatformNames {
 
     /// The htpasswd secret of the stack's registry, whose users `deploy.sh` logs in with.
     static let registryPasswordSecret = "registry-htpasswd"
+    /// The registry's account when the manifest names none: the one `deploy.sh` pushes with.
+    static let defaultRegistryUser = "deploy"
+    /// The registry's image store, and the mirror's cache.
+    static let registryVolume = "registry-data"
+    static let registryMirrorVolume = "registry-mirror-data"
+    /// The service that makes every node's engine trust the edge proxy's self-signed
+    /// certificate for the registry's and the mirror's hosts.
+    static let registryTrustService = "registry-trust"
+
+    /// The environment variable `deploy.sh` sets to the content tag of the image it built for
+    /// `app` (`STACKC_TAG_API` for `api`); app names have no `_`, so each has its own.
+    static func builtImageTagVariable(app: String) -> String {
+        "STACKC_TAG_" + app.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+
+    /// The repository a built app is pushed to: `<registry host>/<stack>/<app>`.
+    static func builtImageRepository(registryHost: String, stack: String, app: String) -> String {
+        "\(registryHost)/\(stack)/\(app)"
+    }
+
+    /// The image of a built app in `stack.yml`: its repository, tagged with the variable
+    /// `deploy.sh` sets, which `docker stack deploy` interpolates (and refuses to do without).
+    static func builtImage(registryHost: String, stack: String, app: String) -> String {
+        builtImageRepository(registryHost: registryHost, stack: stack, app: app)
+            + ":${\(builtImageTagVariable(app: app)):?deploy.sh builds the image and sets it}"
+    }
 
     // MARK: Host names
 
@@ -287,7 +313,7 @@ extension ResolvedStack {
         var names = [proxy.kind == .traefik ? PlatformService.traefik.name : PlatformService.haproxy.name]
         if identity != nil { names += [PlatformService.keycloak.name, PlatformNames.realmSyncService] }
         if let registry {
-            names.append(PlatformService.registry.name)
+            names += [PlatformService.registry.name, PlatformNames.registryTrustService]
             if registry.mirrorHost != nil { names.append(PlatformService.registryMirror.name) }
         }
         if monitoring.grafana != nil { names.append(PlatformService.grafana.name) }

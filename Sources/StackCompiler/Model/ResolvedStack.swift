@@ -97,9 +97,18 @@ struct Node: Sendable, Equatable {
 /// The private registry and its pull-through mirror.
 struct RegistrySettings: Sendable {
     var host: String
+    /// The accounts of its htpasswd file: the manifest's `users`, else one account
+    /// (`PlatformNames.defaultRegistryUser`), so that the registry never answers without a login.
     var users: [String]
     var mirrorHost: String?
     var backup: Schedule?
+
+    /// The account `deploy.sh` logs in with to push the images it builds: the first.
+    var deployUser: String { users.first ?? PlatformNames.defaultRegistryUser }
+
+    /// What the nodes' engines put in `registry-mirrors` (daemon.json): the mirror's root URL
+    /// through the edge proxy, nil without a mirror.
+    var mirrorURL: String? { mirrorHost.map { "https://\($0)" } }
 }
 
 /// Keycloak and its realm.

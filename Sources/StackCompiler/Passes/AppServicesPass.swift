@@ -1,6 +1,6 @@
 /// Reads `apps`; contributes one service per app (image, command, environment, secrets,
 /// volumes, health check, placement, update policy), the networks and volumes they use, a
-/// route for each routed app, and the image builds `deploy.sh` runs.
+/// route for each routed app (the images of apps built from source are `RegistryPass`'s).
 struct AppServicesPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         if !stack.apps.isEmpty { plan.addNetwork(PlatformNames.appsNetwork) }
@@ -57,7 +57,6 @@ struct AppServicesPass: BuildPass {
                         healthInterval: app.health?.interval, expectedTasks: stack.taskCount(app.replicas)))
             }
         }
-        addImageBuilds(stack, &plan)
     }
 
     static let healthCommandHelp =
@@ -72,28 +71,6 @@ struct AppServicesPass: BuildPass {
             plan.addVolume(key, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: key)))
             service.volumes.append((key, volume.path))
         }
-    }
-
-    /// Apps built from source: `deploy.sh` logs in to the stack's registry, builds and pushes.
-    func addImageBuilds(_ stack: ResolvedStack, _ plan: inout BuildPlan) {
-        let built = stack.apps.filter { $0.build != nil }
-        guard !built.isEmpty, let registry = stack.registry else { return }
-        if let user = registry.users.first {
-            plan.addDeployStep(
-                .registryLogin(
-                    host: registry.host, user: user,
-                    secret: PlatformNames.fitted("\(stack.name)_\(PlatformNames.registryPasswordSecret)")))
-        }
-        for app in built {
-            plan.addDeployStep(
-                .buildAndPush(image: app.image, context: Self.join(plan.context.sourceDirectory, app.build ?? ".")))
-        }
-    }
-
-    /// `base/relative` without `.` components.
-    static func join(_ base: String, _ relative: String) -> String {
-        let parts = (base.split(separator: "/") + relative.split(separator: "/")).filter { $0 != "." }
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     static func kind(_ replicas: Replicas) -> PlannedService.Kind {

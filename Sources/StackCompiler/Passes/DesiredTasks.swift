@@ -4,7 +4,8 @@ import YAML
 /// rules (`prometheus/rules/desired-tasks.yml`), which `ServiceBelowReplicas` compares with the
 /// tasks cAdvisor sees. Swarm's desired counts are not a metric; stackc knows them from the
 /// model: an app's replicas (a global app: the nodes its placement allows), one task per
-/// database server, Keycloak's replicas, the edge proxy's, the sign-in proxies' (of apps and of
+/// database server, Keycloak's replicas, the registry and its mirror (and the service that makes
+/// every node trust a self-signed certificate for them), the edge proxy's, the sign-in proxies' (of apps and of
 /// the monitoring services), Nextcloud's companions, Grafana, Loki, Prometheus and
 /// Alertmanager, and node-exporter, cAdvisor and Fluent Bit on every node.
 /// One-shot jobs are left out (they finish), and so is a global app placed by node labels,
@@ -41,6 +42,11 @@ enum DesiredTasks {
             }
         }
         if stack.monitoring.grafana != nil { add(PlatformService.grafana.name, 1) }
+        if let registry = stack.registry {
+            add(PlatformService.registry.name, 1)
+            if registry.mirrorHost != nil { add(PlatformService.registryMirror.name, 1) }
+            if stack.tls.mode == .selfsigned { add(PlatformNames.registryTrustService, nodes) }
+        }
         if SingleSignOn.guardsWithSignIn(stack) {
             for guarded in SingleSignOn.guardedServices(stack) {
                 add(PlatformNames.signInProxy(app: guarded.service), 1)
@@ -59,10 +65,11 @@ enum DesiredTasks {
         return counts
     }
 
-    /// The edge proxy runs when anything is routed (an app, Keycloak, Grafana, the monitoring
-    /// services) or its dashboard is on.
+    /// The edge proxy runs when anything is routed (an app, Keycloak, the registry, Grafana, the
+    /// monitoring services) or its dashboard is on.
     static func hasEdgeProxy(_ stack: ResolvedStack) -> Bool {
-        stack.identity != nil || stack.proxy.dashboardHost != nil || stack.monitoring.grafana != nil
+        stack.identity != nil || stack.registry != nil || stack.proxy.dashboardHost != nil
+            || stack.monitoring.grafana != nil
             || !SingleSignOn.guardedServices(stack).isEmpty || stack.apps.contains { $0.route != nil }
     }
 

@@ -11,6 +11,7 @@ struct EdgeProxyPass: BuildPass {
                 kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
                 tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
                 sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume),
+                registryHosts: stack.registry.map { [$0.host] + ($0.mirrorHost.map { [$0] } ?? []) } ?? [],
                 metrics: stack.monitoring.metrics))
     }
 }

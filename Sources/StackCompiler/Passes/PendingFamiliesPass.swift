@@ -1,7 +1,7 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (registry,
-/// node provisioning, backups, Redis users); contributes one warning per
+/// Reads the keys that ask for artifact families later work adds (node
+/// provisioning, backups, Redis users); contributes one warning per
 /// asking key, at that key, so nobody mistakes the output for complete. The front end already
 /// checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
@@ -24,8 +24,6 @@ struct PendingFamiliesPass: BuildPass {
         case statusTable = "see the README's status table for what is generated"
         case redisShared =
             "its consumers share the server without a password of their own; see the README's status table"
-        case registryYours =
-            "deploy.sh builds and pushes the image only to a registry you run at that host, with the password it stops to ask for; see the README's status table"
     }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
@@ -43,10 +41,6 @@ struct PendingFamiliesPass: BuildPass {
         // (each backup's warning below says so when the stack has alerts).
         let backupAlert =
             stack.monitoring.runningAlerts != nil ? " and its alert on the backup's age" : ""
-        if stack.registry != nil {
-            pending.append(
-                Pending(span: sections.registry, what: "the registry (registry and mirror services, routes)"))
-        }
         if stack.cluster.provision != .none {
             let files = stack.cluster.provision == .vagrant ? "Vagrantfile" : "Ignition configs"
             pending.append(
@@ -73,13 +67,6 @@ struct PendingFamiliesPass: BuildPass {
             }
         }
         for app in stack.apps {
-            if app.build != nil {
-                pending.append(
-                    Pending(
-                        span: app.keySpans.build ?? app.span,
-                        what: "the registry '\(app.name)' is built into",
-                        meanwhile: .registryYours))
-            }
             if app.backup != nil {
                 pending.append(
                     Pending(

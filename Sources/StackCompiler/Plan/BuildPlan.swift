@@ -451,10 +451,15 @@ final class PlannedFile {
     }
 }
 
-/// Something `deploy.sh` does before it deploys.
+/// Something `deploy.sh` does before it deploys the stack.
 enum DeployStep {
-    /// Logs in to the stack's registry with the password `deploy.sh` kept for `user`.
+    /// Deploys these services, with the edge proxy, before anything else
+    /// (`stack.platform.yml`), and waits until they run: what the steps after it need.
+    case deployFirst(services: [String])
+    /// Logs in to the stack's registry with the password `deploy.sh` kept for `user` in its
+    /// credentials folder, the one it made for the htpasswd secret `secret`.
     case registryLogin(host: String, user: String, secret: String)
-    /// Builds an image from a folder and pushes it.
-    case buildAndPush(image: String, context: String)
+    /// Builds an image from a folder, tags it with a hash of the folder's contents, pushes it
+    /// to `repository`, and sets `tagVariable` to the tag for `docker stack deploy`.
+    case buildAndPush(repository: String, tagVariable: String, context: String)
 }

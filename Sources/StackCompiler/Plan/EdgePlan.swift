@@ -13,6 +13,10 @@ struct EdgePlan {
     /// Where the proxy keeps state (Traefik's ACME file) when the cluster has shared storage, so
     /// that the proxy can move; nil keeps it on one node, which pins the proxy there.
     var sharedFolder: String?
+    /// The hosts of the stack's registry and mirror, which the nodes' engines pull from
+    /// through the proxy: uploads to them take long (the proxy's read timeout is raised), and
+    /// with a self-signed certificate every engine is made to trust it for them.
+    var registryHosts: [String] = []
     /// Whether the stack's Prometheus scrapes the proxy (on the monitoring network, at a port
     /// that is never routed): `monitoring.metrics`.
     var metrics = false

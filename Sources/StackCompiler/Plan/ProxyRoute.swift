@@ -28,6 +28,9 @@ struct ProxyRoute {
         /// A single sign-on session, which the authenticating proxy checks for every request
         /// and starts when there is none.
         case signIn(SignInProxy)
+        /// Only requests from these address ranges (CIDR), for a service whose clients cannot
+        /// log in (the registry mirror, which engines pull through); others get 403.
+        case fromNetworks([String])
     }
 
     /// The service that checks a sign-in session, and where: a request passes when its answer to
@@ -55,6 +58,12 @@ struct ProxyRoute {
     /// The sign-in proxy, for `auth: oidc` through the proxy.
     var signIn: SignInProxy? {
         if case .signIn(let proxy) = auth { return proxy }
+        return nil
+    }
+
+    /// The address ranges requests must come from, when the route is limited to them.
+    var allowedNetworks: [String]? {
+        if case .fromNetworks(let ranges) = auth { return ranges }
         return nil
     }
 

@@ -30,3 +30,39 @@ struct EdgeCertificate {
         }
     }
 }
+
+extension EdgeCertificate {
+    /// Where the trust service finds the host's `/etc/docker`, and the certificate.
+    static let trustMount = "/host-docker"
+    static let trustCertificateTarget = "edge-certificate.pem"
+
+    /// With a self-signed certificate and a registry, a service on every node that puts the
+    /// certificate where the node's engine looks for a registry's CA
+    /// (`/etc/docker/certs.d/<host>/ca.crt`, read at each connection) for the registry's and
+    /// the mirror's hosts, then idles: the engines that pull the stack's images, push them
+    /// (`deploy.sh`'s) and pull through the mirror trust the proxy, a node that joins later
+    /// too. The certificate is public; the key stays with the proxy.
+    static func addTrust(_ certificate: EdgeCertificate?, _ edge: EdgePlan, _ plan: inout BuildPlan) {
+        guard let certificate, edge.tls.mode == .selfsigned, !edge.registryHosts.isEmpty else { return }
+        var service = PlannedService(image: RegistryPass.image)
+        service.kind = .global
+        service.entrypoint = ["/bin/sh", "-c", trustScript, PlatformNames.registryTrustService] + edge.registryHosts
+        service.secrets = [(certificate.certificateSecret, trustCertificateTarget)]
+        service.hostPaths = [("/etc/docker", trustMount, false)]
+        plan.addService(PlatformNames.registryTrustService, service)
+    }
+
+    /// Copies the certificate for each host given (replacing the file in one step), says so,
+    /// and waits for the end of the task.
+    static let trustScript = [
+        "set -e",
+        "for host in \"$@\"; do",
+        "  mkdir -p \"\(trustMount)/certs.d/$host\"",
+        "  cp /run/secrets/\(trustCertificateTarget) \"\(trustMount)/certs.d/$host/ca.crt.new\"",
+        "  mv \"\(trustMount)/certs.d/$host/ca.crt.new\" \"\(trustMount)/certs.d/$host/ca.crt\"",
+        "done",
+        "echo \"stackc: this node's engine trusts the edge certificate for $*\"",
+        "trap 'exit 0' TERM INT",
+        "while :; do sleep 3600 & wait $!; done",
+    ].joined(separator: "\n")
+}

@@ -40,6 +40,7 @@ enum HAProxyRenderer: EdgeProxyRenderer {
         service.health = EdgeDeployment.healthCheck(
             .shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(Self.monitorPort)' || exit 1"))
         own.addService(PlatformService.haproxy.name, service)
+        EdgeCertificate.addTrust(certificate, edge, &own)
         return RenderedEdge(plan: own.finish(), labels: [])
     }
 
@@ -191,6 +192,9 @@ enum HAProxyRenderer: EdgeProxyRenderer {
             lines.append(
                 "http-request return status 403 content-type text/plain string \(HAProxyConfig.quote(Self.signInRefused))"
             )
+        }
+        if let ranges = route.allowedNetworks {
+            lines.append("http-request deny deny_status 403 unless { src \(ranges.joined(separator: " ")) }")
         }
         if route.basicAuthSecret != nil {
             sections.append(

@@ -9,6 +9,33 @@ enum StackFileRenderer {
     static func render(
         _ plan: FinishedPlan, edge: RenderedEdge?, wrappers: [EntrypointWrapperRenderer.Wrapper]
     ) -> String {
+        render(plan, stack(plan, edge: edge, wrappers: wrappers))
+    }
+
+    /// `stack.yml` of the stack made by `stack(_:edge:wrappers:)`.
+    static func render(_ plan: FinishedPlan, _ stack: SwarmStack) -> String {
+        let header = plan.context.headerLines + ["Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"]
+        return YAMLEmitter.emit(stack.yaml, header: header)
+    }
+
+    /// `stack.platform.yml`, when a deploy step asks for services first: those and the edge
+    /// proxy's, as `stack.yml` has them; nil otherwise.
+    static func renderPlatformPart(_ plan: FinishedPlan, edge: RenderedEdge?, _ stack: SwarmStack) -> String? {
+        var first: [String] = []
+        for case .deployFirst(let services) in plan.deploySteps { first += services }
+        guard !first.isEmpty else { return nil }
+        let names = Set(first + (edge?.plan.services.map(\.name) ?? []))
+        let header =
+            plan.context.headerLines + [
+                "The part of stack.yml that deploy.sh deploys first (the proxy and the registry the",
+                "images it builds are pushed to), under the same stack name and exactly as stack.yml has it.",
+            ]
+        return YAMLEmitter.emit(stack.only(names).yaml, header: header)
+    }
+
+    static func stack(
+        _ plan: FinishedPlan, edge: RenderedEdge?, wrappers: [EntrypointWrapperRenderer.Wrapper]
+    ) -> SwarmStack {
         var stack = SwarmStack()
         for layer in [plan] + (edge.map { [$0.plan] } ?? []) {
             // The main plan says how the whole stack logs: the edge proxy's layer too.
@@ -25,8 +52,7 @@ enum StackFileRenderer {
         for (name, labels) in edge?.labels ?? [] {
             stack.updateService(name) { $0.deploy.labels += labels }
         }
-        let header = plan.context.headerLines + ["Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"]
-        return YAMLEmitter.emit(stack.yaml, header: header)
+        return stack
     }
 
     /// Adds one plan's networks, volumes, configs, secrets and services; `logging` applies to

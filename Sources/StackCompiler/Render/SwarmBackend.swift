@@ -13,7 +13,11 @@ enum SwarmBackend {
         for file in plan.files + (edge?.plan.files ?? []) + wrappers.map(\.file) {
             tree.add(file.path, file.contents, executable: file.executable)
         }
-        tree.add("stack.yml", StackFileRenderer.render(plan, edge: edge, wrappers: wrappers))
+        let stack = StackFileRenderer.stack(plan, edge: edge, wrappers: wrappers)
+        tree.add("stack.yml", StackFileRenderer.render(plan, stack))
+        if let platform = StackFileRenderer.renderPlatformPart(plan, edge: edge, stack) {
+            tree.add("stack.platform.yml", platform)
+        }
         tree.add("deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true)
         return (tree, warnings)
     }

@@ -57,6 +57,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
         service.health = EdgeDeployment.healthCheck(
             .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]))
         own.addService(PlatformService.traefik.name, service)
+        EdgeCertificate.addTrust(certificate, edge, &own)
         return RenderedEdge(plan: own.finish(), labels: labels)
     }
 
@@ -73,7 +74,10 @@ enum TraefikRenderer: EdgeProxyRenderer {
                 .mapping(
                     [
                         ("web", .mapping([("address", .string(":80")), ("http", aliasHeaders)])),
-                        ("websecure", .mapping([("address", .string(":443")), ("http", aliasHeaders)])),
+                        (
+                            "websecure",
+                            .mapping([("address", .string(":443")), ("http", aliasHeaders)] + uploads(edge))
+                        ),
                         ("ping", .mapping([("address", .string(":8082"))])),
                     ] + metricsEntryPoints(edge))
             ),
@@ -126,6 +130,19 @@ enum TraefikRenderer: EdgeProxyRenderer {
         }
         return .mapping(top)
     }
+
+    /// With a registry behind it, an image layer's upload may take longer than Traefik 3's
+    /// default read timeout of 60 s: the HTTPS entry point waits up to 30 minutes for a request.
+    static func uploads(_ edge: EdgePlan) -> [(key: String, value: YAMLValue)] {
+        guard !edge.registryHosts.isEmpty else { return [] }
+        return [
+            (
+                "transport",
+                .mapping([("respondingTimeouts", .mapping([("readTimeout", .string(registryReadTimeout))]))])
+            )
+        ]
+    }
+    static let registryReadTimeout = "30m"
 
     static func metricsEntryPoints(_ edge: EdgePlan) -> [(key: String, value: YAMLValue)] {
         edge.metrics ? [(metricsEntryPoint, .mapping([("address", .string(":\(metricsPort)"))]))] : []
@@ -252,6 +269,11 @@ enum TraefikRenderer: EdgeProxyRenderer {
             labels.append(("traefik.http.middlewares.\(name)-auth.basicauth.usersfile", "/run/secrets/\(secret)"))
             labels.append(("traefik.http.middlewares.\(name)-auth.basicauth.realm", name))
             middlewares.append("\(name)-auth")
+        }
+        if let ranges = route.allowedNetworks {
+            labels.append(
+                ("traefik.http.middlewares.\(name)-allow.ipallowlist.sourcerange", ranges.joined(separator: ",")))
+            middlewares.append("\(name)-allow")
         }
         if let proxy = route.signIn {
             // Every request asks the sign-in proxy first: 2xx passes (with who signed in), any

@@ -2,7 +2,9 @@
 # A stand-in for the docker CLI, for the deploy.sh tests: it keeps secrets as files in
 # $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, answers
 # `service ls` from $STANDIN_STATE/services, refuses the first $STANDIN_LOGIN_FAILURES logins
-# (as a registry that is still starting), and records builds and pushes. Nodes are the lines
+# (as a registry that is still starting), records builds (an image built is kept as a file in
+# $STANDIN_STATE/images, which `image inspect` finds) and pushes, and the STACKC_TAG_*
+# variables each `stack deploy` sees (in $STANDIN_STATE/deploy-tags). Nodes are the lines
 # "ID HOSTNAME ROLE STATUS AVAILABILITY" of $STANDIN_STATE/nodes (one ready manager when the
 # file is missing), their labels the lines KEY=VALUE of $STANDIN_STATE/labels/ID. It talks to
 # no engine and no network.
@@ -21,14 +23,22 @@ case "${1:-} ${2:-}" in
     [ ! -f "$state/secrets/$name" ] || { echo "secret $name already exists" >&2; exit 1; }
     cat >"$state/secrets/$name"
     ;;
-  "stack deploy") echo "Creating services" ;;
+  "stack deploy")
+    { printf '%s:' "${*: -2:1}"; { env | grep '^STACKC_TAG_' || true; } | sort | tr '\n' ' '; echo; } >>"$state/deploy-tags"
+    echo "Creating services"
+    ;;
+  "image inspect") [ -f "$state/images/${3//\//_}" ] ;;
   "login --username")
     cat >"$state/login-password"
     attempts=$(($(cat "$state/login-attempts" 2>/dev/null || echo 0) + 1))
     echo "$attempts" >"$state/login-attempts"
     [ "$attempts" -gt "${STANDIN_LOGIN_FAILURES:-0}" ] || { echo "connection refused" >&2; exit 1; }
     ;;
-  "build --tag" | "push "*) ;;
+  "build --tag")
+    mkdir -p "$state/images"
+    touch "$state/images/${3//\//_}"
+    ;;
+  "push "*) ;;
   "service ls") cat "$state/services" 2>/dev/null || true ;;
   "node ls")
     if [ "${3:-}" = "-q" ]; then

@@ -20,6 +20,7 @@ public enum BuildPipeline {
             GrafanaPass(),
             LogsPass(),
             DeliveredFilesPass(),
+            DockerfilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),
             PendingFamiliesPass(),
@@ -41,46 +42,56 @@ public enum BuildPipeline {
 
     /// Compiles a checked stack into its output files. `sourceDirectory` is the manifest's folder
     /// relative to the output folder (`../../manifests` for `out/<stack>/`), where `deploy.sh`
-    /// finds build contexts.
-    /// `deliveredFiles` holds the files apps deliver (`files`), read by the caller.
+    /// finds build contexts. `files` holds the files beside the manifest the build needs
+    /// (delivered files, Dockerfiles), read by the caller.
+    public static func build(_ stack: ResolvedStack, sourceDirectory: String = ".", files: FilesRead) -> Result {
+        build(stack, sourceDirectory: sourceDirectory, files: files, passes: passes)
+    }
+
+    /// The same with only the files apps deliver.
     public static func build(
         _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:]
     ) -> Result {
-        build(stack, sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles, passes: passes)
+        build(stack, sourceDirectory: sourceDirectory, files: FilesRead(deliveredFiles: deliveredFiles))
     }
 
     /// What `build` would report, without rendering any file: the passes' contributions and the
     /// start-up wrappers' warnings (for `lint`, which must agree with `build` and stay fast).
-    /// With `deliveredFiles` nil, the files apps deliver are not checked.
-    public static func diagnostics(
-        _ stack: ResolvedStack, deliveredFiles: [String: DeliveredFileContents]? = nil
-    ) -> [Diagnostic] {
+    /// With `files` nil, the files beside the manifest are not checked.
+    public static func diagnostics(_ stack: ResolvedStack, files: FilesRead?) -> [Diagnostic] {
         let finished = contribute(
-            stack, sourceDirectory: ".", deliveredFiles: deliveredFiles, passes: passes.filter(\.affectsDiagnostics),
-            renders: false)
+            stack, sourceDirectory: ".", files: files, passes: passes.filter(\.affectsDiagnostics), renders: false)
         let (_, renderWarnings) = EntrypointWrapperRenderer.render(finished, scripts: false)
         return conflicts(finished) + renderWarnings + finished.warnings
     }
 
+    /// The same with only the files apps deliver (nil: not checked).
+    public static func diagnostics(
+        _ stack: ResolvedStack, deliveredFiles: [String: DeliveredFileContents]? = nil
+    ) -> [Diagnostic] {
+        diagnostics(stack, files: deliveredFiles.map { FilesRead(deliveredFiles: $0) })
+    }
+
     /// The same with other passes (tests add their own).
     static func build(
-        _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:],
+        _ stack: ResolvedStack, sourceDirectory: String = ".", files: FilesRead = FilesRead(),
         passes: [any BuildPass]
     ) -> Result {
-        let finished = contribute(
-            stack, sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles, passes: passes)
+        let finished = contribute(stack, sourceDirectory: sourceDirectory, files: files, passes: passes)
         let (tree, renderWarnings) = SwarmBackend.render(finished)
         return Result(tree: tree, diagnostics: conflicts(finished) + renderWarnings + finished.warnings)
     }
 
-    /// The first phase: every pass contributes, then the plan is finished.
+    /// The first phase: every pass contributes, then the plan is finished. With `files` nil, the
+    /// files beside the manifest are not checked (`lint` without them at hand).
     static func contribute(
-        _ stack: ResolvedStack, sourceDirectory: String, deliveredFiles: [String: DeliveredFileContents]?,
-        passes: [any BuildPass], renders: Bool = true
+        _ stack: ResolvedStack, sourceDirectory: String, files: FilesRead?, passes: [any BuildPass],
+        renders: Bool = true
     ) -> FinishedPlan {
         var context = BuildContext(
             sourcePath: stack.sourcePath, manifestPath: stack.manifestPath, stackName: stack.name,
-            sourceDirectory: sourceDirectory, deliveredFiles: deliveredFiles)
+            sourceDirectory: sourceDirectory, deliveredFiles: files?.deliveredFiles)
+        context.dockerfiles = files?.dockerfiles ?? [:]
         context.renders = renders
         var plan = BuildPlan(context: context)
         for pass in passes {

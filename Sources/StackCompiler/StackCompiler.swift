@@ -56,15 +56,13 @@ public enum StackCompiler {
 
     /// Checks one manifest and, when it has no errors, runs the build's passes in memory for
     /// what only the build reports (`W307`, `W308`, `W320`, `F002`, ...), without rendering a
-    /// file: what `stackc lint` reports, so that it agrees with `stackc build`. `deliveredFiles`
-    /// reads the files apps deliver (the caller's job: the compiler reads no file); without it
-    /// they are not checked.
-    public static func lint(
-        _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])? = nil
-    ) -> CheckResult {
-        var result = check(source, deliveredFiles: deliveredFiles)
+    /// file: what `stackc lint` reports, so that it agrees with `stackc build`. `files` reads the
+    /// files beside the manifest that the build needs (delivered files, Dockerfiles; the
+    /// caller's job: the compiler reads no file); without it they are not checked.
+    public static func lint(_ source: SourceFile, files: ((ResolvedStack) -> FilesRead)? = nil) -> CheckResult {
+        var result = check(source, files: files)
         guard let stack = result.stack else { return result }
-        let built = BuildPipeline.diagnostics(stack, deliveredFiles: deliveredFiles?(stack))
+        let built = BuildPipeline.diagnostics(stack, files: files?(stack))
         guard !built.isEmpty else { return result }
         result.diagnostics = merged(result.diagnostics, built)
         if built.contains(where: { $0.severity == .error }) { result.stack = nil }
@@ -72,14 +70,15 @@ public enum StackCompiler {
     }
 
     /// `check`, and for a manifest with errors (which the build does not run for) also the
-    /// problems of the files it delivers, read by `deliveredFiles`: every problem in one run.
-    public static func check(
-        _ source: SourceFile, deliveredFiles: ((ResolvedStack) -> [String: DeliveredFileContents])?
-    ) -> CheckResult {
+    /// problems of the files beside it, read by `files`: every problem in one run.
+    public static func check(_ source: SourceFile, files: ((ResolvedStack) -> FilesRead)?) -> CheckResult {
         var result = check(source)
-        if result.stack == nil, let resolved = result.resolved, let deliveredFiles {
+        if result.stack == nil, let resolved = result.resolved, let files {
+            let read = files(resolved)
             result.diagnostics = merged(
-                result.diagnostics, DeliveredFilesPass.problems(resolved, deliveredFiles(resolved)))
+                result.diagnostics,
+                DeliveredFilesPass.problems(resolved, read.deliveredFiles)
+                    + DockerfilesPass.problems(resolved, read.dockerfiles))
         }
         return result
     }

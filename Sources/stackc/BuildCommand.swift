@@ -29,8 +29,8 @@ struct BuildOptions: ParsableArguments {
         case .success(let read):
             source = read
         }
-        // The manifest's errors stop the build; the files it delivers are still checked.
-        let checked = StackCompiler.check(source) { DeliveredFiles.read($0, manifest: file) }
+        // The manifest's errors stop the build; the files beside it are still checked.
+        let checked = StackCompiler.check(source) { FilesBesideManifest.read($0, manifest: file) }
         var printer = DiagnosticPrinter(format: format)
         guard var stack = checked.stack else {
             printer.add(checked.diagnostics, source: source)
@@ -45,7 +45,7 @@ struct BuildOptions: ParsableArguments {
         let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
         let result = BuildPipeline.build(
             stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder),
-            deliveredFiles: DeliveredFiles.read(stack, manifest: file))
+            files: FilesBesideManifest.read(stack, manifest: file))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
         all.report(contentsOf: checked.diagnostics + result.diagnostics)

@@ -9,13 +9,19 @@ enum DeliveredFiles {
     static let limit = 500 * 1024
 
     static func read(_ stack: ResolvedStack, manifest: String) -> [String: DeliveredFileContents] {
+        read(stack.deliveredFileSources.map { ($0, $0) }, manifest: manifest)
+    }
+
+    /// Each file at its path relative to the manifest's folder, only from inside the manifest's
+    /// repository, by the key it comes with.
+    static func read(_ files: [(key: String, path: String)], manifest: String) -> [String: DeliveredFileContents] {
         let folder = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             .joined(separator: "/")
         let root = repositoryRoot(of: folder.isEmpty ? "." : folder)
         var contents: [String: DeliveredFileContents] = [:]
-        for source in stack.deliveredFileSources {
+        for (key, source) in files {
             let path = source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
-            contents[source] = read(path, inside: root)
+            contents[key] = read(path, inside: root)
         }
         return contents
     }

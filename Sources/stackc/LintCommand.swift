@@ -46,7 +46,7 @@ struct LintCommand: ParsableCommand {
                 }
                 status = max(status, 2)
             case .success(let source):
-                let result = StackCompiler.lint(source) { DeliveredFiles.read($0, manifest: path) }
+                let result = StackCompiler.lint(source) { FilesBesideManifest.read($0, manifest: path) }
                 printer.add(result.diagnostics, source: source)
                 if result.hasErrors || (strict && !result.diagnostics.isEmpty) { status = max(status, 1) }
             }

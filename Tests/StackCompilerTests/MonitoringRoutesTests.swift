@@ -81,7 +81,7 @@ import Testing
         let built = try #require(
             BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: true, adminRole: adminRole)))
         let plan = BuildPipeline.contribute(
-            built.stack, sourceDirectory: ".", deliveredFiles: [:], passes: BuildPipeline.passes)
+            built.stack, sourceDirectory: ".", files: FilesRead(), passes: BuildPipeline.passes)
         let services = try Self.services(built)
         for service in ["prometheus", "alertmanager"] {
             let routes = plan.routes.filter { $0.service == service }
@@ -130,7 +130,7 @@ import Testing
         let built = try #require(
             BuildSupport.build(path: "watch.yml", text: Self.manifest(identity: identity, proxy: proxy)))
         let plan = BuildPipeline.contribute(
-            built.stack, sourceDirectory: ".", deliveredFiles: [:], passes: BuildPipeline.passes)
+            built.stack, sourceDirectory: ".", files: FilesRead(), passes: BuildPipeline.passes)
         let services = try Self.services(built)
         for service in ["prometheus", "alertmanager"] {
             let route = try #require(plan.routes.first { $0.service == service })

@@ -116,7 +116,7 @@ struct MonitoringTrialFindingsTests {
         let built = try #require(BuildSupport.build(path: "small.yml", text: text))
         #expect(built.stack.monitoring.prometheusHost == nil)
         let plan = BuildPipeline.contribute(
-            built.stack, sourceDirectory: ".", deliveredFiles: [:], passes: BuildPipeline.passes)
+            built.stack, sourceDirectory: ".", files: FilesRead(), passes: BuildPipeline.passes)
         #expect(plan.routes.isEmpty, "\(plan.routes.map(\.host))")
         let stackFile = try #require(built.tree.file("stack.yml")).contents
         #expect(!stackFile.contains("--web.external-url"))

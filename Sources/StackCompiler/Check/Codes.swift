@@ -60,6 +60,7 @@ enum Codes {
     // Build: images that cannot run what stackc asks of them.
     static let missingImageTool = DiagnosticCode("W320", "missing-image-tool")
     static let unknownImageTools = DiagnosticCode("W321", "unknown-image-tools")
+    static let unreadableDockerfile = DiagnosticCode("W322", "unreadable-dockerfile")
 
     // Build: a file an app delivers that cannot be (read by the command line, checked by the build).
     static let unreadableDeliveredFile = DiagnosticCode("F002", "unreadable-delivered-file")
@@ -79,7 +80,7 @@ enum Codes {
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
         unpinnedImage, vipSingleProxy, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
-        unreadableDeliveredFile,
+        unreadableDockerfile, unreadableDeliveredFile,
         internalConflict,
     ]
 }

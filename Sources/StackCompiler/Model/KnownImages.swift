@@ -28,6 +28,8 @@ enum KnownImages {
             return Start(entrypoint: ["docker-entrypoint.sh"], command: ["mariadbd"])
         case "traefik":
             return Start(entrypoint: ["/entrypoint.sh"], command: ["traefik"])
+        case "python":
+            return Start(entrypoint: [], command: ["python3"])
         default:
             return nil
         }

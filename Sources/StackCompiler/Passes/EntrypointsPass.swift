@@ -2,7 +2,8 @@
 /// steps of every app that needs work before its image starts: reading `*_FILE` secrets into the
 /// environment where the image cannot, waiting for each dependency, and, for replicated presets,
 /// the run-once install lock. `EntrypointWrapperRenderer` writes them as
-/// `entrypoints/<app>.sh` once the plan is finished, with waits only for services it has.
+/// `entrypoints/<app>.sh` once the plan is finished, with waits only for services it has. A
+/// built app's image starts as its Dockerfile's final stage says (`DockerfileParser`).
 struct EntrypointsPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps {
@@ -24,18 +25,75 @@ struct EntrypointsPass: BuildPass {
                 steps.append(.runOnce(folder: folder))
             }
             guard !steps.isEmpty else { continue }
-            plan.addStartup(
-                StartupPlan(
-                    service: app.name, steps: steps, start: start(of: app),
-                    shellCommand: app.commandIsShell ? app.command?.first : nil, span: app.span,
-                    hasShell: app.build != nil || KnownImages.tools(of: app.image)?.shell != false, image: app.image))
+            let image = app.build.map { builtImage(context: $0, plan.context.dockerfiles) } ?? publishedImage(app.image)
+            var startup = StartupPlan(
+                service: app.name, steps: steps, start: start(of: app, image.start),
+                shellCommand: app.commandIsShell ? app.command?.first : nil, span: app.span,
+                hasShell: image.hasShell, image: app.image)
+            // The Dockerfile's words only where they say what is missing.
+            if startup.start == nil || !startup.hasShell { startup.explanation = image.explanation }
+            plan.addStartup(startup)
         }
     }
 
-    /// The image's start: the manifest's `entrypoint` (and `command`), else what stackc knows
-    /// of the image, with the manifest's `command` in place of the image's own.
-    func start(of app: App) -> KnownImages.Start? {
-        let known = app.build == nil ? KnownImages.start(of: app.image) : nil
+    /// What stackc knows of an app's image: how it starts, whether it has a shell, and, for a
+    /// built image, what its Dockerfile says when that is not enough.
+    struct ImageStart {
+        var start: KnownImages.Start?
+        var hasShell: Bool
+        var explanation: StartupPlan.Explanation?
+    }
+
+    /// A published image: what stackc knows of it.
+    func publishedImage(_ image: String) -> ImageStart {
+        ImageStart(start: KnownImages.start(of: image), hasShell: KnownImages.tools(of: image)?.shell != false)
+    }
+
+    /// An image `deploy.sh` builds from `context`: its Dockerfile's final stage, as the caller
+    /// read the file. A Dockerfile not read leaves the start unknown, as for an unknown image.
+    func builtImage(context: String, _ dockerfiles: [String: DeliveredFileContents]) -> ImageStart {
+        let path = Dockerfile.path(inContext: context)
+        let help =
+            "add ENTRYPOINT (and CMD) to the final stage of '\(path)', or 'entrypoint:' (the image's ENTRYPOINT, "
+            + "or [] if it has none) and 'command:' to the app"
+        switch dockerfiles[context] {
+        case nil:
+            return ImageStart(start: nil, hasShell: true)
+        case .text(let text)?:
+            let dockerfile = DockerfileParser.parse(text)
+            let noShell = dockerfile.rootBase.map { base in
+                StartupPlan.Explanation(
+                    reason: "its Dockerfile '\(path)' builds the image "
+                        + (base.lowercased() == "scratch" ? "FROM scratch" : "on '\(base)'")
+                        + ", which has no shell to run it",
+                    help: "build on an image with /bin/sh, or make the app wait by itself and remove what "
+                        + "needs the wrapper (depends_on)")
+            }
+            switch dockerfile.start {
+            case .known(let start, let hasShell):
+                return ImageStart(start: start, hasShell: hasShell, explanation: hasShell ? nil : noShell)
+            case .unknownBase(let base, let hasShell):
+                let unknown = StartupPlan.Explanation(
+                    reason: "the final stage of its Dockerfile '\(path)' sets no ENTRYPOINT, and its base image "
+                        + "'\(base)' is not one stackc knows the start of", help: help)
+                return ImageStart(start: nil, hasShell: hasShell, explanation: hasShell ? unknown : noShell)
+            case .noStage:
+                return ImageStart(
+                    start: nil, hasShell: true,
+                    explanation: StartupPlan.Explanation(reason: "its Dockerfile '\(path)' has no FROM", help: help))
+            }
+        case _?:
+            return ImageStart(
+                start: nil, hasShell: true,
+                explanation: StartupPlan.Explanation(
+                    reason: "its Dockerfile '\(path)' cannot be read (W322), so how the image starts is unknown",
+                    help: help))
+        }
+    }
+
+    /// The app's start: the manifest's `entrypoint` (and `command`), else the image's, with the
+    /// manifest's `command` in place of the image's own.
+    func start(of app: App, _ known: KnownImages.Start?) -> KnownImages.Start? {
         guard let entrypoint = app.entrypoint ?? known?.entrypoint else { return nil }
         return KnownImages.Start(entrypoint: entrypoint, command: app.command ?? known?.command ?? [])
     }

@@ -326,6 +326,9 @@ struct BuildContext {
     /// The files apps deliver (`files`), by the path the manifest gives, as the caller read them;
     /// nil when they are not to be checked (`lint` without the files at hand).
     var deliveredFiles: [String: DeliveredFileContents]? = [:]
+    /// The Dockerfile of each app with `build`, by its `build` path, as the caller read it; a
+    /// context missing here was not read.
+    var dockerfiles: [String: DeliveredFileContents] = [:]
 
     /// The header every generated file with comments carries.
     var headerLines: [String] {

@@ -17,6 +17,16 @@ struct StartupPlan {
     var hasShell = true
     /// The image, for warnings.
     var image = ""
+    /// Why the start is unknown or there is no shell, when something more than the image says
+    /// it (a built app's Dockerfile), for the warning in place of the image's words.
+    var explanation: Explanation?
+
+    /// What a warning about the wrapper says instead of naming the image.
+    struct Explanation {
+        /// Completes "…needs a start-up wrapper (…), but ".
+        var reason: String
+        var help: String
+    }
 
     /// One thing the wrapper does.
     enum Step {

@@ -63,6 +63,12 @@ struct EntrypointWrapperRenderer {
             }
         }
         needs += "), but "
+        if let explanation = startup.explanation {
+            return Diagnostic(
+                code: startup.hasShell ? Codes.unknownImageStart : Codes.missingImageTool, severity: .warning,
+                message: needs + explanation.reason, path: plan.context.manifestPath, span: startup.span,
+                help: explanation.help)
+        }
         if !startup.hasShell {
             return Diagnostic(
                 code: Codes.missingImageTool, severity: .warning,

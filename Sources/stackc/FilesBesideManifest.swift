@@ -1,0 +1,13 @@
+import StackCompiler
+
+/// Reads everything beside the manifest that the build needs, for the compiler, which reads no
+/// file itself: the files apps deliver (`files`) and the Dockerfile of each app with `build`
+/// (how its image starts), each relative to the manifest's folder and from its repository only.
+enum FilesBesideManifest {
+    static func read(_ stack: ResolvedStack, manifest: String) -> FilesRead {
+        let dockerfiles = stack.dockerfilePaths.sorted { $0.key < $1.key }.map { (key: $0.key, path: $0.value) }
+        return FilesRead(
+            deliveredFiles: DeliveredFiles.read(stack, manifest: manifest),
+            dockerfiles: DeliveredFiles.read(dockerfiles, manifest: manifest))
+    }
+}

@@ -15,9 +15,11 @@
 # its data, exec root and socket in a temporary folder, inside private network, mount and PID
 # namespaces (unshare) that have only loopback: nothing can be pulled, so the harness imports
 # local images under the names the stack uses. Real ones where this machine has the binary
-# (PostgreSQL, Traefik, HAProxy, Prometheus, node-exporter, Alertmanager, docker-registry), a busybox
-# stand-in otherwise.
-# Each stack is deployed by running its own deploy.sh, with `--resolve-image never`.
+# (PostgreSQL, Traefik, HAProxy, Prometheus, node-exporter, Alertmanager, docker-registry, and
+# Python as the base of apps deploy.sh builds), a busybox stand-in otherwise.
+# Each stack is deployed by running its own deploy.sh, with `--resolve-image never`; the apps
+# it builds go through the stack's own registry (the names the stack routes lead to loopback,
+# in the namespaces' /etc/hosts), and are checked by `swarm_stack.py builds`.
 #
 # This kernel has no IPVS, so the copy that is deployed uses `endpoint_mode: dnsrr` and
 # host-mode ports; the committed output is never changed. Everything the harness starts lives
@@ -217,6 +219,10 @@ start_engine() {
   # the stacks bind-mount (/var/run/docker.sock) is this engine's.
   if [[ -f /etc/docker/registry/config.yml ]]; then cp /etc/docker/registry/config.yml "$engine/registry-config.yml"; fi
   mount -n -t tmpfs -o mode=755 stackc-swarm-etc /etc/docker
+  # The host names each stack routes lead to this node (loopback), for the engine too: it logs
+  # in to the stack's registry, pushes to it and pulls from it through the proxy.
+  cp /etc/hosts "$engine/hosts"
+  mount -n --bind "$engine/hosts" /etc/hosts
   ip link set lo up
   mkdir -p "$engine/data" "$engine/exec" "$engine/home" "$engine/bin" "$engine/host" "$engine/stacks" "$engine/images"
   printf '{}\n' >"$engine/daemon.json"
@@ -394,6 +400,20 @@ make_image() {
         'WORKDIR /alertmanager' 'EXPOSE 9093' \
         'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]'
       ;;
+    python)
+      # The official image's python3 on the PATH, Debian's underneath (its standard library
+      # without the tests), for the apps deploy.sh builds FROM python.
+      # Like the official (Debian) image: bash, and no netcat (busybox's lacks -z).
+      add_programs "$root" /usr/bin/python3 /bin/bash
+      rm -f "$root/bin/nc"
+      local stdlib
+      stdlib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+      mkdir -p "$root$stdlib" "$root/usr/local/bin"
+      tar -C "$stdlib" --exclude=./test --exclude=__pycache__ --exclude=./idlelib --exclude=./tkinter -cf - . | tar -C "$root$stdlib" -xf -
+      ln -s /usr/bin/python3 "$root/usr/local/bin/python3"
+      ln -s /usr/bin/python3 "$root/usr/local/bin/python"
+      import_root "$root" stackc-swarm/python 'CMD ["python3"]' 'ENV PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8'
+      ;;
     registry)
       add_programs "$root" /usr/bin/docker-registry
       mv "$root/usr/bin/docker-registry" "$root/bin/registry"
@@ -426,6 +446,7 @@ describe_image() {
     node-exporter) say "node-exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     alertmanager) say "Alertmanager $(/usr/bin/prometheus-alertmanager --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     registry) say "docker-registry from Debian" ;;
+    python) say "Python $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') from Debian (a base image of an app deploy.sh builds)" ;;
   esac
 }
 
@@ -453,16 +474,11 @@ for image, entry in json.load(open(sys.argv[1]))["images"].items():
 # MARK: Stacks
 
 
-# The docker CLI deploy.sh runs: the real one, except for what needs a registry, which this
-# swarm has none of (the images are already there).
+# The docker CLI deploy.sh runs: the one the harness uses (login, build and push included, to
+# the stack's own registry).
 write_docker_shim() {
   cat >"$engine/bin/docker" <<EOF
 #!/usr/bin/env bash
-# docker for deploy.sh in the acceptance test: login, build and push need a registry.
-case "\${1:-}" in
-  login) cat >/dev/null; echo "acceptance: docker \$* answered without a registry" >&2; exit 0 ;;
-  build | push) echo "acceptance: docker \$* skipped: the image is a stand-in, imported already" >&2; exit 0 ;;
-esac
 exec $(printf '%q' "$docker_cli") "\$@"
 EOF
   chmod 755 "$engine/bin/docker"
@@ -473,7 +489,7 @@ EOF
 plan_field() {
   "$python" -c 'import json, sys
 value = json.load(open(sys.argv[1]))[sys.argv[2]]
-if sys.argv[2] in ("routes", "credentials"):
+if sys.argv[2] in ("routes", "builds"):
     value = len(value)
 print("\n".join(value) if isinstance(value, list) else "\n".join("%s=%s" % kv for kv in value.items()) if isinstance(value, dict) else value)' "$1" "$2"
 }
@@ -507,7 +523,7 @@ run_stack() {
   local copy="$engine/stacks/$index" plan="$engine/stacks/$index.plan.json" stack status=0 started label
   mkdir -p "$copy"
   cp -a "$folder/." "$copy/"
-  if ! "$python" "$here/swarm_stack.py" plan "$copy" "$engine/host" >"$plan"; then
+  if ! "$python" "$here/swarm_stack.py" plan "$copy" "$engine/host" "$folder" >"$plan"; then
     say "== $folder"
     say "result: FAILED: the harness could not read this output folder"
     return 1
@@ -527,12 +543,11 @@ run_stack() {
     say "node label $label added for a placement constraint"
   done < <(plan_field "$plan" node_labels)
   say "images ready in $((SECONDS - started))s"
-  local credentials="$engine/credentials/$stack"
+  local credentials="$engine/credentials/$stack" host
   (umask 077 && mkdir -p "$credentials")
-  while IFS= read -r file; do
-    [[ -n $file ]] || continue
-    (umask 077 && openssl rand -hex 16 >"$credentials/$file")
-  done < <("$python" -c 'import json, sys; [print(c["file"]) for c in json.load(open(sys.argv[1]))["credentials"]]' "$plan")
+  while IFS= read -r host; do
+    [[ -n $host ]] && printf '127.0.0.1 %s\n' "$host" >>/etc/hosts
+  done < <(plan_field "$plan" hosts)
 
   # The shared storage: a folder of the test, mounted (onto itself) so that deploy.sh finds it
   # mounted, as it insists; the copy's volume folders were moved under it.
@@ -545,7 +560,7 @@ run_stack() {
     STACKC_CREDENTIALS_DIR="$credentials" timeout $((timeout + 120)) bash deploy.sh) >"$copy.deploy.log" 2>&1 || status=$?
   say "deploy.sh: exit $status after $((SECONDS - started))s; its output:"
   sed 's/^/    | /' "$copy.deploy.log"
-  local converged=0 routed=0 scraped=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))
+  local converged=0 routed=0 scraped=0 built=0 deadline=$(($(date +%s) + timeout - (SECONDS - started)))
   if ((status != 0)) && [[ -z $("$docker_cli" service ls -q --filter "label=com.docker.stack.namespace=$stack") ]]; then
     deadline=0 # deploy.sh created no service: nothing to wait for
   fi
@@ -558,6 +573,12 @@ run_stack() {
     local asked=$SECONDS
     "$python" "$here/swarm_stack.py" metrics "$plan" || scraped=$?
     say "asked Prometheus for its targets in $((SECONDS - asked))s"
+  fi
+  if ((converged == 0 && status == 0)) && (("$(plan_field "$plan" builds)" > 0)); then
+    started=$SECONDS
+    (cd "$copy" && PATH="$engine/bin:$PATH" HOME="$engine/home" STACKC_RESOLVE_IMAGE=never STACKC_DEPLOY_TIMEOUT="$timeout" \
+      STACKC_CREDENTIALS_DIR="$credentials" "$python" "$here/swarm_stack.py" builds "$plan") || built=$?
+    say "checked the built images in $((SECONDS - started))s"
   fi
   if [[ -n ${STACKC_SWARM_HOLD:-} ]]; then
     say "holding the stack ${STACKC_SWARM_HOLD}s (STACKC_SWARM_HOLD) before removing it"
@@ -572,6 +593,8 @@ run_stack() {
     say "result: FAILED: a route through the proxy of $stack did not answer as it should"
   elif ((scraped != 0)); then
     say "result: FAILED: Prometheus of $stack does not scrape every task opted in to metrics"
+  elif ((built != 0)); then
+    say "result: FAILED: an image deploy.sh built did not go through the registry and roll out as it should"
   elif ((status != 0)); then
     say "result: FAILED: every service converged, but deploy.sh exited $status"
   else

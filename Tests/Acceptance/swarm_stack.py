@@ -1,10 +1,12 @@
 """The stack side of the swarm acceptance harness (swarm-harness.sh runs it inside the test
 engine's namespace).
 
-  plan FOLDER HOSTROOT       adapts the temporary copy in FOLDER to this single-node,
-                             IPVS-less swarm and prints, as JSON, what the harness must provide:
-                             the images (real or stand-in, and the ports a stand-in answers on),
-                             node labels, registry credentials, the adaptations made, the routes
+  plan FOLDER HOSTROOT SOURCE  adapts the temporary copy in FOLDER (of the output folder SOURCE)
+                             to this single-node, IPVS-less swarm and prints, as JSON, what the
+                             harness must provide: the images (real or stand-in, and the ports a
+                             stand-in answers on; the base images of the apps deploy.sh builds,
+                             whose contexts are copied beside FOLDER), node labels, the host
+                             names routed, the builds, the adaptations made, the routes
   converge PLAN DEADLINE     waits until every service of the stack has its replicas (a job: has
                              completed) or the deadline (seconds since the epoch) passes, then
                              prints one line per service: for a job, its last log lines; for
@@ -19,6 +21,11 @@ engine's namespace).
                              (forward auth), the redirect to sign in without a session and the
                              app with one, and the sign-in flow's own route; exit status 1 on
                              failure
+  builds PLAN                for each app deploy.sh built: the registry lists the tag the
+                             service runs; removed from the engine, the image comes back from
+                             the registry through the proxy on a forced update; deploy.sh again
+                             with the same context leaves the tasks alone, with a changed
+                             context rolls out a new tag; exit status 1 on failure
   metrics PLAN               asks the stack's Prometheus (from inside its task) for its scrape
                              targets until every task opted in to metrics (stackc.metrics.*
                              labels) and every exporter its config names by service is scraped
@@ -31,6 +38,7 @@ The docker CLI is $DOCKER_CLI; it talks to the engine at $DOCKER_HOST.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -63,6 +71,9 @@ REAL_IMAGES = {
     "prom/alertmanager": "alertmanager",
     "registry": "registry",
 }
+
+#: Base images of apps built from source that get a real program (Debian's).
+BUILD_BASES = {"python": "python"}
 
 #: Ports stand-ins of well-known images answer on besides those the stack names.
 DEFAULT_PORTS = {"redis": [6379], "mariadb": [3306], "mysql": [3306], "memcached": [11211]}
@@ -224,7 +235,53 @@ def configs_of(document, service):
     return configs
 
 
-def plan(folder, host_root):
+def base_images(dockerfile):
+    """The images the stages of a Dockerfile start from (not `scratch`, not an earlier stage),
+    with ARG defaults before the first FROM substituted."""
+    arguments, stages, bases = {}, set(), []
+    with open(dockerfile, encoding="utf-8") as handle:
+        text = re.sub(r"\\\n", " ", handle.read())
+    for line in text.splitlines():
+        words = line.strip().split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0].upper() == "ARG" and not bases and len(words) > 1 and "=" in words[1]:
+            key, value = words[1].split("=", 1)
+            arguments[key] = value.strip("\"'")
+        if words[0].upper() == "FROM":
+            words = [word for word in words[1:] if not word.startswith("--")]
+            image = re.sub(r"\$\{?(\w+)(?::-([^}]*))?\}?", lambda m: arguments.get(m.group(1), m.group(2) or ""), words[0])
+            if image != "scratch" and image not in stages and image not in bases:
+                bases.append(image)
+            if len(words) >= 3 and words[1].upper() == "AS":
+                stages.add(words[2])
+    return bases
+
+
+def builds_of(folder, source, deploy_script, notes):
+    """The apps deploy.sh builds: each context copied beside the copy (deploy.sh runs in it, and
+    the test changes a context), deploy.sh pointed at the copy. Returns the builds and the new
+    script."""
+    builds = []
+    contexts = os.path.join(os.path.dirname(folder), os.path.basename(folder) + ".contexts")
+    pattern = r"^build_and_push\s+'?(\w+)'?\s+'?([^'\s]+)'?\s+'?([^'\n]+?)'?$"
+    for variable, repository, context in re.findall(pattern, deploy_script, re.M):
+        original = os.path.normpath(os.path.join(source, context))
+        copy = os.path.join(contexts, variable)
+        shutil.copytree(original, copy, symlinks=True)
+        deploy_script = deploy_script.replace(
+            "build_and_push %s %s %s" % (variable, repository, context),
+            "build_and_push %s %s %s" % (variable, repository, copy))
+        deploy_script = deploy_script.replace(
+            "build_and_push %s %s '%s'" % (variable, repository, context),
+            "build_and_push %s %s %s" % (variable, repository, copy))
+        notes.append("build context %s → %s (a copy the test may change)" % (original, copy))
+        builds.append({"variable": variable, "repository": repository, "context": copy,
+                       "bases": base_images(os.path.join(copy, "Dockerfile"))})
+    return builds, deploy_script
+
+
+def plan(folder, host_root, source):
     with open(os.path.join(folder, "deploy.sh"), encoding="utf-8") as handle:
         deploy_script = handle.read()
     match = re.search(r"^STACK=(\S+)$", deploy_script, re.M)
@@ -268,10 +325,16 @@ def plan(folder, host_root):
         else:
             environment["STANDIN_METRICS"] = value
         notes.append("%s: STANDIN_METRICS=%s: the stand-in serves a Prometheus page there (job %s)" % (name, value, target["job"]))
+    builds, deploy_script = builds_of(folder, source, deploy_script, notes)
+    for build in builds:
+        for base in build["bases"]:
+            images.setdefault(base, {"kind": BUILD_BASES.get(repository(base), "standin"), "ports": set(), "services": []})
+        build["service"] = next((name for name, service in services.items()
+                                 if "${%s:" % build["variable"] in (service.get("image") or "")), None)
     for name, service in services.items():
         image = service.get("image")
-        if not image:
-            continue
+        if not image or "${STACKC_TAG_" in image:
+            continue  # built and pushed by deploy.sh
         entry = images.setdefault(image, {"kind": REAL_IMAGES.get(repository(image), "standin"), "ports": set(), "services": []})
         entry["services"].append(name)
         entry["ports"] |= ports.get(name, set())
@@ -282,17 +345,34 @@ def plan(folder, host_root):
                 entry["ports"].add(80)
         entry["ports"] = sorted(entry["ports"])
 
-    # Registry logins for a registry the stack does not run yet: the harness provides the
-    # credential file the login reads.
-    credentials = []
-    for host, user, secret in re.findall(r"^registry_login\s+(\S+)\s+(\S+)\s+(\S+)$", deploy_script, re.M):
-        if not re.search(r"^ensure_\w+_secret\s+%s\b" % re.escape(secret), deploy_script, re.M):
-            credentials.append({"host": host, "user": user, "file": "%s.%s" % (secret, user)})
-            notes.append("deploy.sh logs in to %s, whose registry stackc does not generate yet: the harness writes the "
-                         "credential file and answers docker login, build and push" % host)
+    # The registry the stack's engines push to and pull from, and its login.
+    registry = None
+    for host, user, secret in re.findall(r"^registry_login\s+'?([^'\s]+)'?\s+'?([^'\s]+)'?\s+'?([^'\s]+)'?$", deploy_script, re.M):
+        registry = {"host": host, "user": user, "credential": "%s.%s" % (secret, user)}
+    # The mirror caches Docker Hub, which this swarm cannot reach (distribution 2.8 asks its
+    # upstream at start and stops without it): it caches the stack's own registry instead.
+    mirror = os.path.join(folder, "registry", "mirror.yml")
+    if os.path.exists(mirror):
+        with open(mirror, encoding="utf-8") as handle:
+            text = handle.read()
+        if "remoteurl: https://registry-1.docker.io" in text:
+            with open(mirror, "w", encoding="utf-8") as handle:
+                handle.write(text.replace("remoteurl: https://registry-1.docker.io", "remoteurl: http://registry:5000"))
+            notes.append("registry/mirror.yml: upstream Docker Hub → http://registry:5000 (the stack's registry; no Hub here)")
 
+    stack_routes = routes_of(folder, stack, document, deploy_script)
     with open(path, "w", encoding="utf-8") as handle:
         yaml.safe_dump(document, handle, sort_keys=False)
+    platform = os.path.join(folder, "stack.platform.yml")
+    if os.path.exists(platform):
+        # The platform part: its services adapted the same way.
+        with open(platform, encoding="utf-8") as handle:
+            part = yaml.safe_load(handle)
+        for section in ("services", "volumes"):
+            for name in list(part.get(section) or {}):
+                part[section][name] = document[section][name]
+        with open(platform, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(part, handle, sort_keys=False)
     with open(os.path.join(folder, "deploy.sh"), "w", encoding="utf-8") as handle:
         handle.write(deploy_script)
     return {
@@ -303,9 +383,12 @@ def plan(folder, host_root):
                             "replicas": (service.get("deploy") or {}).get("replicas", 1),
                             "configs": configs_of(document, service)} for name, service in services.items()},
         "node_labels": node_labels,
-        "credentials": credentials,
+        "builds": builds,
+        "platform": sum((line.replace("'", "").split() for line in re.findall(r"^deploy_first\s+(.*)$", deploy_script, re.M)), []),
+        "registry": registry,
+        "hosts": sorted({route["host"] for route in stack_routes}),
         "notes": notes,
-        "routes": routes_of(folder, stack, document, deploy_script),
+        "routes": stack_routes,
         "prometheus": "prometheus" if "prometheus" in services and metrics else "",
         "metrics": metrics,
     }
@@ -1008,9 +1091,153 @@ def metrics(plan_path, wait=90):
     return 0
 
 
+# MARK: - Builds
+
+
+def service_image(service):
+    return docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", service).strip()
+
+
+def running_tasks(service):
+    return sorted(docker_lines("service", "ps", "-q", "--filter", "desired-state=running", service))
+
+
+def registry_tags(stack_plan, repository):
+    """The tags the stack's registry lists for `repository`, asked through the proxy over HTTPS
+    with the password deploy.sh kept (the certificate is the stack's own: not verified here)."""
+    registry = stack_plan["registry"]
+    with open(os.path.join(os.environ["STACKC_CREDENTIALS_DIR"], registry["credential"]), encoding="utf-8") as handle:
+        password = handle.read().strip()
+    name = repository[len(registry["host"]) + 1:]
+    run = subprocess.run(["curl", "--silent", "--insecure", "--max-time", "10", "--noproxy", "*",
+                          "--resolve", "%s:443:127.0.0.1" % registry["host"], "--user", "%s:%s" % (registry["user"], password),
+                          "https://%s/v2/%s/tags/list" % (registry["host"], name)], capture_output=True, text=True, timeout=30)
+    try:
+        return json.loads(run.stdout).get("tags") or []
+    except ValueError:
+        return []
+
+
+def redeploy(stack_plan, label):
+    """Runs deploy.sh again; its exit status, and its output on failure."""
+    run = subprocess.run(["bash", "deploy.sh"], cwd=stack_plan["folder"], capture_output=True, text=True,
+                         timeout=int(os.environ.get("STACKC_DEPLOY_TIMEOUT", "300")) + 120)
+    if run.returncode != 0:
+        print("%s: FAILED: deploy.sh exited %d:" % (label, run.returncode))
+        print(indent(run.stdout + run.stderr))
+    return run.returncode
+
+
+def builds(plan_path):
+    """For each app deploy.sh built: the registry has its image under the tag the service runs;
+    removed from the engine, it comes back from the registry through the proxy when the service
+    is updated; deploy.sh again with the same context leaves the tasks alone; with a changed
+    context it rolls out a new tag."""
+    with open(plan_path, encoding="utf-8") as handle:
+        stack_plan = json.load(handle)
+    stack, failed = stack_plan["stack"], False
+    # The engine here takes 127.0.0.0/8 as an insecure registry (it would not check the
+    # certificate), so the trust the stack writes is checked with curl, which does.
+    host = stack_plan["registry"]["host"]
+    authority = "/etc/docker/certs.d/%s/ca.crt" % host
+    verified = subprocess.run(["curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}", "--max-time", "10",
+                               "--noproxy", "*", "--cacert", authority, "--resolve", "%s:443:127.0.0.1" % host,
+                               "https://%s/v2/" % host], capture_output=True, text=True, timeout=30)
+    if os.path.exists(authority) and verified.stdout == "401":
+        print("trust: %s (written by %s_registry-trust) verifies https://%s, which asks for a login (401)" % (authority, stack, host))
+    else:
+        print("trust: FAILED: %s %s; curl with it: %s %s" % (authority, "exists" if os.path.exists(authority) else "is missing",
+                                                            verified.stdout, verified.stderr.strip()))
+        failed = True
+    # The platform part went first; the whole stack, deployed after, changed none of it.
+    platform = ["%s_%s" % (stack, name) for name in stack_plan["platform"]]
+    history = {name: len(docker_lines("service", "ps", "-q", name)) for name in platform}
+    if platform and all(history[name] == len(running_tasks(name)) > 0 for name in platform):
+        print("platform part: %s kept the tasks of the first deploy through the whole stack's deploy" % ", ".join(platform))
+    else:
+        print("platform part: FAILED: tasks ever / running: %s" % {name: (history[name], len(running_tasks(name))) for name in platform})
+        failed = True
+    for build in stack_plan["builds"]:
+        service = "%s_%s" % (stack, build["service"])
+        image = service_image(service)
+        repository, _, tag = image.partition("@")[0].rpartition(":")
+        if repository != build["repository"] or not tag.startswith("src-"):
+            print("build %s: FAILED: the service runs %r, not a content tag of %s" % (service, image, build["repository"]))
+            failed = True
+            continue
+        tags = registry_tags(stack_plan, repository)
+        if tag in tags:
+            print("build %s: the registry lists %s:%s (asked through the proxy with the kept password); the service runs it" % (service, repository, tag))
+        else:
+            print("build %s: FAILED: the registry lists %s for %s, not %s" % (service, tags, repository, tag))
+            failed = True
+            continue
+        # Pulled back from the registry: removed from the engine, pulled by the engine through
+        # the proxy with the login deploy.sh made (this engine never pulls for a task:
+        # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE), the same image; the service's tasks replaced by
+        # ones running it.
+        reference = "%s:%s" % (repository, tag)
+        original = docker("image", "inspect", "--format", "{{.Id}}", reference).strip()
+        docker("image", "rm", "--force", reference)
+        gone = not docker("image", "inspect", "--format", "{{.Id}}", reference, check=False).strip()
+        pull = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "pull", reference], capture_output=True, text=True, timeout=300)
+        pulled = docker("image", "inspect", "--format", "{{.Id}}", reference, check=False).strip()
+        before = running_tasks(service)
+        docker("service", "update", "--force", "--with-registry-auth", "--detach", service)
+        deadline, now, states = time.time() + 180, before, {}
+        while time.time() < deadline:
+            now, states = running_tasks(service), service_states(stack)
+            if now and not set(now) & set(before) and states.get(service, (False, ""))[0]:
+                break
+            time.sleep(3)
+        if gone and pull.returncode == 0 and pulled == original and not set(now) & set(before) and states.get(service, (False, ""))[0]:
+            print("build %s: removed from the engine, pulled back from https://%s through the proxy (image %s, as built); new tasks run it"
+                  % (service, stack_plan["registry"]["host"], original[:19]))
+        else:
+            print("build %s: FAILED: removed: %s; pull: exit %d %s; image %s (built %s); tasks %s (before %s), %s"
+                  % (service, gone, pull.returncode, (pull.stdout + pull.stderr).strip()[-300:], pulled or "absent",
+                     original, now, before, states.get(service)))
+            print(why(service))
+            failed = True
+            continue
+        # The same context: nothing changes, in this service or any other.
+        image = service_image(service)
+        services = [line for line in docker_lines("service", "ls", "--filter", "label=com.docker.stack.namespace=" + stack,
+                                                   "--filter", "mode=replicated", "--filter", "mode=global", "--format", "{{.Name}}")]
+        everything = {name: running_tasks(name) for name in services}
+        before = everything[service] if service in everything else running_tasks(service)
+        if redeploy(stack_plan, "redeploy %s" % service) != 0:
+            failed = True
+            continue
+        after, again = running_tasks(service), service_image(service)
+        moved = [name for name, tasks in everything.items() if running_tasks(name) != tasks]
+        if after == before and again == image and not moved:
+            print("redeploy, same context: %s keeps %s and its %d task(s), untouched, as does every other service (%d)"
+                  % (service, image, len(after), len(everything) - 1))
+        else:
+            print("redeploy, same context: FAILED: %s went from %s %s to %s %s; services whose tasks changed: %s"
+                  % (service, image, before, again, after, moved))
+            failed = True
+        # A changed context: a new tag, rolled out.
+        with open(os.path.join(build["context"], "Dockerfile"), "a", encoding="utf-8") as handle:
+            handle.write("# changed by the acceptance test\n")
+        if redeploy(stack_plan, "redeploy %s" % service) != 0:
+            failed = True
+            continue
+        changed, rolled = service_image(service), running_tasks(service)
+        new_tag = changed.partition("@")[0].rpartition(":")[2]
+        if new_tag != tag and new_tag.startswith("src-") and rolled and not set(rolled) & set(after) \
+                and new_tag in registry_tags(stack_plan, repository):
+            print("redeploy, changed context: %s rolled out to %s:%s (pushed), %d new task(s)" % (service, repository, new_tag, len(rolled)))
+        else:
+            print("redeploy, changed context: FAILED: %s runs %s with tasks %s (before: %s, %s)" % (service, changed, rolled, image, after))
+            failed = True
+    sys.stdout.flush()
+    return 1 if failed else 0
+
 def main(arguments):
-    if arguments[:1] == ["plan"] and len(arguments) == 3:
-        print(json.dumps(plan(arguments[1], arguments[2]), indent=1, default=sorted))
+    if arguments[:1] == ["plan"] and len(arguments) == 4:
+        print(json.dumps(plan(arguments[1], arguments[2], arguments[3]), indent=1, default=sorted))
         return 0
     if arguments[:1] == ["converge"] and len(arguments) == 3:
         return converge(arguments[1], float(arguments[2]))
@@ -1018,6 +1245,8 @@ def main(arguments):
         return routes(arguments[1])
     if arguments[:1] == ["metrics"] and len(arguments) == 2:
         return metrics(arguments[1])
+    if arguments[:1] == ["builds"] and len(arguments) == 2:
+        return builds(arguments[1])
     print(__doc__, file=sys.stderr)
     return 2
 

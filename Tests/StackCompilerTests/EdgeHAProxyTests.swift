@@ -158,6 +158,22 @@ struct HAProxyCase: Sendable, CustomTestStringConvertible {
                     host: www
                     auth: basic
                 """),
+        // The registry and its mirror, which answers the cluster's networks only; an app built
+        // from source (a registry-trust service beside the proxy).
+        HAProxyCase(
+            path: "synthetic/haproxy-registry.yml",
+            text: """
+                stackc: 1
+                name: hub
+                domain: hub.test
+                proxy:
+                  kind: haproxy
+                registry:
+                  users: [ci]
+                  mirror: true
+                apps:
+                  api: {build: ./api, port: 8000, host: api}
+                """),
         // A provided certificate; a host served over plain HTTP only; a global service.
         HAProxyCase(
             path: "synthetic/haproxy-plain.yml",

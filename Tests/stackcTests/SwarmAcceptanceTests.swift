@@ -170,6 +170,48 @@ import Testing
             "\(lab.text)")
     }
 
+    /// The registry on the real swarm (the lab): Debian's docker-registry converges behind the
+    /// real Traefik; deploy.sh deploys the platform part first, logs in through the proxy, builds
+    /// the lab's `api` (its base image Debian's Python) with the swarm's engine and pushes it; the
+    /// certificate the trust service wrote verifies the registry's host; the service runs the
+    /// pushed content tag, which the registry lists, and pulls it back from the registry once the
+    /// engine no longer has it; deploy.sh again leaves its tasks alone with the same context and
+    /// rolls out a new tag with a changed one. Campus's registry and its mirror converge too.
+    @Test func builtImagesGoThroughTheStacksRegistry() throws {
+        let run = try SwarmRun.shared.get()
+        let lab = try #require(run.reports["manifests/coreos-lab.yml"], "no report for the lab\n\(run.log)")
+        #expect(lab.converged, "\(lab.text)")
+        #expect(lab.text.contains("image registry:2.8.3: real, docker-registry from Debian"), "\(lab.text)")
+        #expect(
+            !lab.text.contains("image registry.b3.swarm/lab/api"), "the built image must not be provided:\n\(lab.text)")
+        for service in ["lab_registry", "lab_registry-trust", "lab_api"] {
+            #expect(lab.service(service).hasPrefix("service \(service): converged"), "\(lab.text)")
+        }
+        for line in [
+            "deploy: deploying the platform part of lab first: registry traefik registry-trust",
+            "deploy: each of registry traefik registry-trust has its replicas",
+            "deploy: logged in to registry.b3.swarm as deploy", "deploy: pushed registry.b3.swarm/lab/api:src-",
+            "trust: /etc/docker/certs.d/registry.b3.swarm/ca.crt (written by lab_registry-trust) verifies",
+            "platform part: lab_registry, lab_traefik, lab_registry-trust kept the tasks of the first deploy",
+            "build lab_api: the registry lists registry.b3.swarm/lab/api:src-",
+            "build lab_api: removed from the engine, pulled back from https://registry.b3.swarm through the proxy",
+            "redeploy, same context: lab_api keeps registry.b3.swarm/lab/api:src-",
+            "task(s), untouched, as does every other service",
+            "redeploy, changed context: lab_api rolled out to registry.b3.swarm/lab/api:src-",
+            "route https://registry.b3.swarm/: 200 from lab_registry",
+        ] {
+            #expect(lab.text.contains(line), "no '\(line)' in the lab's report:\n\(lab.text)")
+        }
+        #expect(!lab.text.contains("FAILED"), "\(lab.text)")
+        let campus = try #require(run.reports["manifests/campus.yml"], "no report for campus\n\(run.log)")
+        for service in ["campus_registry", "campus_registry-mirror", "campus_registry-trust"] {
+            #expect(campus.service(service).hasPrefix("service \(service): converged"), "\(campus.text)")
+        }
+        #expect(
+            campus.text.contains("route https://mirror.campus.test/: 200 from campus_registry-mirror"), "\(campus.text)"
+        )
+    }
+
     /// Single sign-on on the real swarm (`Tests/Acceptance/manifests/identity.yml`): Keycloak (a
     /// stand-in, two replicas) on the real PostgreSQL, whose init job made its database; the
     /// realm file where Keycloak imports it; the reconciler job signing in and sending the

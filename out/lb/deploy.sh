@@ -265,7 +265,7 @@ wait_for_convergence() {
       [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($shown) "
     done <<<"$listing"
     if [ -z "$pending" ]; then
-      log "${wanted:+the services$wanted}${wanted:-every service of $STACK }has its replicas"
+      if [ -n "$wanted" ]; then log "each of${wanted% } has its replicas"; else log "every service of $STACK has its replicas"; fi
       return 0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then

@@ -415,7 +415,7 @@ enum DeployScriptRenderer {
               [ "${replicas%%/*}" = "${replicas#*/}" ] || pending+="$name ($shown) "
             done <<<"$listing"
             if [ -z "$pending" ]; then
-              log "${wanted:+the services$wanted}${wanted:-every service of $STACK }has its replicas"
+              if [ -n "$wanted" ]; then log "each of${wanted% } has its replicas"; else log "every service of $STACK has its replicas"; fi
               return 0
             fi
             if [ "$SECONDS" -ge "$deadline" ]; then

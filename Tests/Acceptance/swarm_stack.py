@@ -407,9 +407,10 @@ def secret_name(document, service, target):
 
 
 def htpasswd_users(deploy_script, secret):
-    """The users deploy.sh makes htpasswd lines for in `secret`."""
-    match = re.search(r"^ensure_htpasswd_secret\s+%s\s+(.+)$" % re.escape(secret), deploy_script, re.M)
-    return match.group(1).split() if match else []
+    """Where deploy.sh keeps the passwords of `secret`'s users, and the users it makes htpasswd
+    lines for in it."""
+    match = re.search(r"^ensure_htpasswd_secret\s+'?%s'?\s+'?([^'\s]+)'?\s+(.+)$" % re.escape(secret), deploy_script, re.M)
+    return (match.group(1), match.group(2).replace("'", "").split()) if match else (None, [])
 
 
 def basic_auth(document, proxy, users_file, deploy_script):
@@ -417,8 +418,9 @@ def basic_auth(document, proxy, users_file, deploy_script):
     if not users_file or not users_file.startswith("/run/secrets/"):
         return None
     secret = secret_name(document, proxy, users_file[len("/run/secrets/"):])
-    users = htpasswd_users(deploy_script, secret) if secret else []
-    return {"user": users[0], "secret": secret} if users else {"user": None, "secret": secret}
+    kept, users = htpasswd_users(deploy_script, secret) if secret else (None, [])
+    # `secret`: where the passwords are kept (CREDENTIALS_DIR/<secret>.<user>).
+    return {"user": users[0], "secret": kept} if users else {"user": None, "secret": secret}
 
 
 def route(proxy, service, host, path, scheme, redirect=False, cookie=None, auth=None, refused=False, sign_in=None):

@@ -84,11 +84,17 @@ import Testing
         #expect(first.status == 0, "\(first.summary)")
         let secrets = state.appendingPathComponent("secrets")
         let names = try FileManager.default.contentsOfDirectory(atPath: secrets.path).sorted()
+        // htpasswd secrets are versioned by their users: a changed list is a new secret.
+        let admin = DeploySecret.Recipe.htpasswd(users: ["admin"])
+        let webLogins = PlatformNames.secretName(stack: "shop", key: "web-htpasswd", recipe: admin)
+        let dashboardLogins = PlatformNames.secretName(stack: "shop", key: "proxy-dashboard-htpasswd", recipe: admin)
+        #expect(webLogins.hasPrefix("shop_web-htpasswd-") && webLogins.count == "shop_web-htpasswd-".count + 8)
         #expect(
-            names == [
-                "shop_pg-admin-password", "shop_pg-web-password", "shop_proxy-dashboard-htpasswd",
-                "shop_tls-certificate", "shop_tls-key", "shop_web-htpasswd",
-            ])
+            names
+                == [
+                    "shop_pg-admin-password", "shop_pg-web-password", dashboardLogins, "shop_tls-certificate",
+                    "shop_tls-key", webLogins,
+                ].sorted())
 
         // The certificate covers the domain and its subdomains, and the key belongs to it.
         let certificate = secrets.appendingPathComponent("shop_tls-certificate").path
@@ -104,11 +110,10 @@ import Testing
             contentsOf: credentials.appendingPathComponent("shop_web-htpasswd.admin"), encoding: .utf8
         )
         .trimmingCharacters(in: .newlines)
-        let htpasswd = try String(contentsOf: secrets.appendingPathComponent("shop_web-htpasswd"), encoding: .utf8)
+        let htpasswd = try String(contentsOf: secrets.appendingPathComponent(webLogins), encoding: .utf8)
         #expect(htpasswd.hasPrefix("admin:$2y$"))
         let verify = try #require(
-            try Tools.run(
-                "htpasswd", ["-vb", secrets.appendingPathComponent("shop_web-htpasswd").path, "admin", password]))
+            try Tools.run("htpasswd", ["-vb", secrets.appendingPathComponent(webLogins).path, "admin", password]))
         #expect(verify.status == 0, "\(verify.summary)")
         let attributes = try FileManager.default.attributesOfItem(
             atPath: credentials.appendingPathComponent("shop_web-htpasswd.admin").path)
@@ -235,12 +240,32 @@ import Testing
         #expect(!callsAgain.contains("build --tag") && callsAgain.contains("push registry.ci.test/ci/api:\(tag)"))
         #expect(again.stderr.contains("its context has not changed"), "\(again.summary)")
 
+        // Another machine (or a pruned engine): the registry has the tag, so it is pulled, not
+        // built again (a new build would change its digest, and roll the app out).
+        try FileManager.default.removeItem(at: prepared.state.appendingPathComponent("images"))
+        try FileManager.default.removeItem(at: prepared.state.appendingPathComponent("calls"))
+        let elsewhere = try #require(
+            try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(elsewhere.status == 0, "\(elsewhere.summary)")
+        #expect(!prepared.text("calls").contains("build --tag"), "\(prepared.text("calls"))")
+        #expect(
+            prepared.text("calls").contains("pull --quiet registry.ci.test/ci/api:\(tag)")
+                && elsewhere.stderr.contains("is in the registry already"), "\(elsewhere.summary)")
+
+        // The umask of a checkout changes no tag: group and other bits follow the owner's.
+        let dockerfile = context.appendingPathComponent("Dockerfile").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o664], ofItemAtPath: dockerfile)
+        _ = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(prepared.text("deploy-tags").split(separator: "\n").last?.contains(tag) == true)
+
         // Changed: a new tag, built and deployed.
         try "print('changed')\n".write(to: context.appendingPathComponent("app.py"), atomically: true, encoding: .utf8)
         let changed = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
         #expect(changed.status == 0, "\(changed.summary)")
         let tags = prepared.text("deploy-tags").split(separator: "\n").filter { $0.hasPrefix("stack.yml:") }
-        #expect(tags.count == 3 && tags[1] == tags[0] && tags[2] != tags[0], "\(tags)")
+        #expect(
+            tags.count == 5 && tags[1] == tags[0] && tags[2] == tags[0] && tags[3] == tags[0] && tags[4] != tags[0],
+            "\(tags)")
     }
 
     // MARK: - Pins, and what the operator provides
@@ -438,6 +463,80 @@ import Testing
         #expect(prepared.secretNames.isEmpty)
     }
 
+    /// A certificate the operator provides is checked with the rest of what they provide: no
+    /// secret is made, no build context read, before the stop; a missing build context stops
+    /// it too, before anything changes.
+    @Test func providedCertificateAndBuildContextsAreCheckedFirst() throws {
+        let manifest = """
+            stackc: 1
+            name: tlsp
+            domain: tlsp.test
+            tls: {mode: provided}
+            registry: {users: [ci]}
+            databases: {pg: {engine: postgres}}
+            apps:
+              api: {build: ./api, port: 8000, host: api, database: pg}
+            """
+        let built = try #require(BuildSupport.build(path: "tlsp.yml", text: manifest))
+        let prepared = try prepare(built.tree, "deploy-provided", services: "tlsp_api 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        var run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the secret 'tlsp_tls-certificate' is missing"), "\(run.summary)")
+        #expect(prepared.secretNames.isEmpty, "secrets made before the stop: \(prepared.secretNames)")
+        for name in ["tlsp_tls-certificate", "tlsp_tls-key"] {
+            try "provided".write(
+                to: prepared.state.appendingPathComponent("secrets/\(name)"), atomically: true, encoding: .utf8)
+        }
+        run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the build context api has no Dockerfile"), "\(run.summary)")
+        #expect(prepared.secretNames == ["tlsp_tls-certificate", "tlsp_tls-key"], "\(prepared.secretNames)")
+        #expect(!prepared.text("calls").contains("stack deploy"))
+    }
+
+    /// A user added to `registry.users` after the first deploy gets an account: the list of
+    /// users is in the htpasswd secret's name, so the new list is a new secret, made with the
+    /// password kept for the user already there and a new one for the newcomer.
+    @Test func aUserAddedLaterGetsAnAccountAndOthersKeepTheirPasswords() throws {
+        func manifest(_ users: String) -> String {
+            """
+            stackc: 1
+            name: ci
+            domain: ci.test
+            registry: {users: [\(users)]}
+            apps: {}
+            """
+        }
+        let first = try #require(BuildSupport.build(path: "ci.yml", text: manifest("ci")))
+        let prepared = try prepare(first.tree, "deploy-users", services: "ci_registry 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 0, "\(run.summary)")
+        let kept = prepared.credentials.appendingPathComponent("ci_registry-htpasswd.ci")
+        let password = try String(contentsOf: kept, encoding: .utf8).trimmingCharacters(in: .newlines)
+
+        let second = try #require(BuildSupport.build(path: "ci.yml", text: manifest("ci, robot")))
+        try BuildSupport.write(second.tree, to: prepared.out)
+        let again = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(again.status == 0, "\(again.summary)")
+        let key = PlatformNames.registryPasswordSecret
+        let old = PlatformNames.secretName(stack: "ci", key: key, recipe: .htpasswd(users: ["ci"]))
+        let new = PlatformNames.secretName(stack: "ci", key: key, recipe: .htpasswd(users: ["ci", "robot"]))
+        #expect(old != new && prepared.secretNames.contains(old) && prepared.secretNames.contains(new))
+        #expect(second.tree.file("stack.yml")?.contents.contains("name: \(new)") == true)
+        #expect(try String(contentsOf: kept, encoding: .utf8).trimmingCharacters(in: .newlines) == password)
+        let robot = try String(
+            contentsOf: prepared.credentials.appendingPathComponent("ci_registry-htpasswd.robot"), encoding: .utf8
+        ).trimmingCharacters(in: .newlines)
+        for (user, secret) in [("ci", password), ("robot", robot)] {
+            let check = try #require(
+                try Tools.run(
+                    "htpasswd", ["-vb", prepared.state.appendingPathComponent("secrets/\(new)").path, user, secret]))
+            #expect(check.status == 0, "\(user): \(check.summary)")
+        }
+    }
+
     /// The registry's secret exists but the password deploy.sh kept with it does not (a deploy
     /// from another machine): it stops before anything changes, and says what to do.
     @Test func stopsBeforeBuildingWithoutTheRegistryPassword() throws {
@@ -454,13 +553,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: prepared.folder) }
         let secrets = prepared.state.appendingPathComponent("secrets")
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        let secret = PlatformNames.secretName(
+            stack: "ci", key: PlatformNames.registryPasswordSecret, recipe: .htpasswd(users: ["deploy"]))
         try "deploy:$2y$05$made.elsewhere\n".write(
-            to: secrets.appendingPathComponent("ci_registry-htpasswd"), atomically: true, encoding: .utf8)
+            to: secrets.appendingPathComponent(secret), atomically: true, encoding: .utf8)
         let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
         #expect(run.status == 1)
         #expect(run.stderr.contains("copy that file from where deploy.sh first ran"), "\(run.summary)")
         #expect(run.stderr.contains("ci_registry-htpasswd.deploy"), "\(run.summary)")
-        #expect(prepared.secretNames == ["ci_registry-htpasswd"])
+        #expect(prepared.secretNames == [secret])
         #expect(!prepared.text("calls").contains("build --tag") && !prepared.text("calls").contains("stack deploy"))
     }
 
@@ -488,9 +589,10 @@ import Testing
             let password = try String(contentsOf: prepared.credentials.appendingPathComponent(name), encoding: .utf8)
                 .trimmingCharacters(in: .newlines)
             #expect(!password.isEmpty && !arguments.contains(password), "\(name)'s password on a command line")
+            let key = String(name.split(separator: ".")[0].dropFirst("shop_".count))
+            let secret = PlatformNames.secretName(stack: "shop", key: key, recipe: .htpasswd(users: ["admin"]))
             let line = try String(
-                contentsOf: prepared.state.appendingPathComponent("secrets/\(name.split(separator: ".")[0])"),
-                encoding: .utf8)
+                contentsOf: prepared.state.appendingPathComponent("secrets/\(secret)"), encoding: .utf8)
             let file = prepared.folder.appendingPathComponent("check")
             try line.write(to: file, atomically: true, encoding: .utf8)
             let verify = try #require(try Tools.run("htpasswd", ["-vb", file.path, "admin", password]))

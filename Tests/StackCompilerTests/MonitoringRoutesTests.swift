@@ -138,7 +138,11 @@ import Testing
             #expect(services["\(service)-sso"] == nil)
         }
         let deploy = try #require(GeneratedScript.text(built, "deploy.sh"))
-        #expect(deploy.contains("ensure_htpasswd_secret watch_\(PlatformNames.monitoringHtpasswdSecret) admin"))
+        let secret = PlatformNames.secretName(
+            stack: "watch", key: PlatformNames.monitoringHtpasswdSecret, recipe: .htpasswd(users: ["admin"]))
+        #expect(
+            deploy.contains(
+                "ensure_htpasswd_secret \(secret) watch_\(PlatformNames.monitoringHtpasswdSecret) admin"))
         if identity {
             let realm = try #require(GeneratedScript.text(built, "keycloak/watch-realm.json"))
             #expect(!realm.contains("\"prometheus\"") && !realm.contains("\"alertmanager\""), "a client nobody uses")

@@ -87,24 +87,20 @@ import Testing
     }
 
     /// The registry answers `/v2/` with 401 without a login and with a wrong password, and 200
-    /// for each user with the password deploy.sh kept; a user pushes a blob (a monolithic upload)
+    /// for each user with the password deploy.sh kept; a user pushes a blob (POST, then PUT)
     /// and reads it back, which nobody can without a login; its debug port serves Prometheus
     /// metrics where the stack's labels say.
     @Test func registryAsksEveryUserForThePasswordDeployMade() throws {
         let built = try #require(BuildSupport.build(path: "hub.yml", text: Self.manifest))
-        let folder = try BuildSupport.makeTemporaryFolder("registry")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("out")
-        let state = folder.appendingPathComponent("state")
-        let credentials = folder.appendingPathComponent("credentials")
-        try BuildSupport.write(built.tree, to: out)
-        try FileManager.default.createDirectory(
-            at: out.appendingPathComponent("api"), withIntermediateDirectories: true)
+        let deployment = DeployScriptTests()
+        let prepared = try deployment.prepare(built.tree, "registry", services: "hub_api 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let (folder, state, credentials) = (prepared.folder, prepared.state, prepared.credentials)
+        let context = prepared.out.appendingPathComponent("api")
+        try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
         try "FROM busybox:1.36\n".write(
-            to: out.appendingPathComponent("api/Dockerfile"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        try "hub_api 1/1\n".write(to: state.appendingPathComponent("services"), atomically: true, encoding: .utf8)
-        let deploy = try #require(try DeployScriptTests().deploy(out, state: state, credentials: credentials))
+            to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let deploy = try #require(try deployment.deploy(prepared.out, state: state, credentials: credentials))
         try #require(deploy.status == 0, "\(deploy.summary)")
 
         // The secret the stack mounts where the configuration reads it, made by deploy.sh.
@@ -130,7 +126,8 @@ import Testing
         var passwords: [String: String] = [:]
         for user in ["ci", "robot"] {
             let password = try String(
-                contentsOf: credentials.appendingPathComponent("\(secretName).\(user)"), encoding: .utf8
+                contentsOf: credentials.appendingPathComponent("hub_\(PlatformNames.registryPasswordSecret).\(user)"),
+                encoding: .utf8
             ).trimmingCharacters(in: .newlines)
             passwords[user] = password
             #expect(try Self.curl(["--user", "\(user):\(password)", "\(base)/v2/"]).status == 200, "\(user)")

@@ -148,7 +148,7 @@ enum SecretScanner {
 
     /// The findings in a set of files (one tree: config names are checked against its files).
     static func scan(_ files: [(path: String, text: String)]) -> [Finding] {
-        let configNames = contentHashedConfigNames(files)
+        let configNames = contentHashedConfigNames(files).union(versionedSecretNames(files))
         var findings: [Finding] = []
         for file in files {
             for (index, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -255,6 +255,21 @@ enum SecretScanner {
                 if name.hasSuffix(suffix), matches(String(name.dropLast(suffix.count)), #"^[a-z0-9][a-z0-9-]*$"#) {
                     names.insert(name)
                 }
+            }
+        }
+        return names
+    }
+
+    /// The names of htpasswd secrets deploy.sh makes, `<kept>-<8 hex>`, whose hash is that of
+    /// the users the same line of deploy.sh names, as `PlatformNames.secretName` makes them.
+    static func versionedSecretNames(_ files: [(path: String, text: String)]) -> Set<String> {
+        var names: Set<String> = []
+        for script in files where script.path == "deploy.sh" || script.path.hasSuffix("/deploy.sh") {
+            for line in script.text.split(separator: "\n") where line.hasPrefix("ensure_htpasswd_secret ") {
+                let words = line.split(separator: " ").dropFirst().map(String.init)
+                guard words.count >= 3 else { continue }
+                let version = SHA256.hex(words.dropFirst(2).joined(separator: "\n")).prefix(8)
+                if words[0] == "\(words[1])-\(version)" { names.insert(words[0]) }
             }
         }
         return names

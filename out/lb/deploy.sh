@@ -59,19 +59,25 @@ ensure_login_secret() {
   log "the password of $user is in $CREDENTIALS_DIR/$name.$user"
 }
 
-# A login password for people is also kept in CREDENTIALS_DIR (mode 600), never printed.
+# htpasswd lines for the users after $2, each with the password kept in
+# CREDENTIALS_DIR/$2.<user> (mode 600), or a new one kept there: the secret of a changed
+# list of users (a new name) keeps the passwords of those already there. Never printed.
 ensure_htpasswd_secret() {
-  local name=$1 user password lines=""
-  shift
+  local name=$1 kept=$2 user password lines=""
+  shift 2
   secret_exists "$name" && return 0
   (umask 077 && mkdir -p "$CREDENTIALS_DIR")
   for user in "$@"; do
-    password=$(random_password)
-    (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
+    if [ -s "$CREDENTIALS_DIR/$kept.$user" ]; then
+      password=$(head -n 1 "$CREDENTIALS_DIR/$kept.$user")
+    else
+      password=$(random_password)
+      (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$kept.$user")
+    fi
     lines+="$(printf '%s' "$password" | htpasswd -niB "$user")"$'\n'
   done
   printf '%s' "$lines" | create_secret "$name"
-  log "passwords for $name are in $CREDENTIALS_DIR/$name.<user>"
+  log "passwords for $name are in $CREDENTIALS_DIR/$kept.<user>"
 }
 
 ensure_provided_secret() {
@@ -153,11 +159,17 @@ ensure_named_node() {
   die "no node is '$2' of the cluster model: label the node that is with 'docker node update --label-add $1=$2 NODE', then run deploy.sh again"
 }
 
-# The registry's htpasswd secret exists, but not the password deploy.sh kept when it made it.
+# The registry's htpasswd secret $3 exists, but not the password deploy.sh kept for $2 when
+# it made it ($4.$2).
 require_registry_password() {
-  if secret_exists "$3" && [ ! -f "$CREDENTIALS_DIR/$3.$2" ]; then
-    die "images are pushed to $1 as '$2', but its password is not in $CREDENTIALS_DIR/$3.$2: copy that file from where deploy.sh first ran (or set STACKC_CREDENTIALS_DIR), or remove the secret '$3' to make new passwords"
+  if secret_exists "$3" && [ ! -f "$CREDENTIALS_DIR/$4.$2" ]; then
+    die "images are pushed to $1 as '$2', but its password is not in $CREDENTIALS_DIR/$4.$2: copy that file from where deploy.sh first ran (or set STACKC_CREDENTIALS_DIR)"
   fi
+}
+
+# A folder with a Dockerfile, for an image deploy.sh builds.
+require_build_context() {
+  [ -f "$1/Dockerfile" ] || die "the build context $1 has no Dockerfile (is 'build:' in the manifest right, and is the folder there on this machine?)"
 }
 
 # MARK: Pins
@@ -220,12 +232,15 @@ registry_login() {
   die "cannot log in to the registry $host as $user: is it running ('docker service ps ${STACK}_registry'), does $host lead to the proxy, and does this engine trust its certificate?"
 }
 
-# The content tag of a build context: a hash of every file's name, mode and bytes in it.
+# The content tag of a build context: a hash of every file's name, bytes and executable bit
+# in it (group and other bits follow the owner's, without write: a checkout's umask
+# changes nothing).
 context_tag() {
-  printf 'src-%s' "$(tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - . | sha256sum | cut -c1-16)"
+  printf 'src-%s' "$(tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=go=u,go-w -cf - . | sha256sum | cut -c1-16)"
 }
 
-# Builds the image of context $3 as $2:<content tag> unless this engine has it already,
+# Builds the image of context $3 as $2:<content tag> unless this engine has it or the
+# registry does (a deploy from another machine, or after a prune, takes that image),
 # pushes it, and sets the variable $1, which stack.yml reads, to the tag: an unchanged
 # context deploys the same image, and its service is not restarted.
 build_and_push() {
@@ -234,6 +249,8 @@ build_and_push() {
   tag=$(context_tag "$context")
   if docker image inspect "$repository:$tag" >/dev/null 2>&1; then
     log "$repository:$tag is built already: its context has not changed"
+  elif docker pull --quiet "$repository:$tag" >/dev/null 2>&1; then
+    log "$repository:$tag is in the registry already: its context has not changed"
   else
     log "building $repository:$tag from $context"
     docker build --tag "$repository:$tag" "$context" >&2
@@ -290,7 +307,7 @@ require_manager
 require_shared_storage
 
 # Secrets: created only when missing.
-ensure_htpasswd_secret lb_proxy-dashboard-htpasswd admin
+ensure_htpasswd_secret lb_proxy-dashboard-htpasswd-8c6976e5 lb_proxy-dashboard-htpasswd admin
 ensure_certificate lb_tls-certificate lb_tls-key lb.test
 
 # Folders on the shared storage for the volumes of apps.

@@ -31,7 +31,9 @@ enum ReferenceRules: CheckRule {
                         Codes.unknownReference,
                         "app '\(name)' depends on '\(section)', but the manifest has no '\(section)' section",
                         at: target.span, expected: "an app, a database, or a platform service the manifest defines",
-                        help: "add an '\(section):' section, or remove '\(section)' from 'depends_on'")
+                        help:
+                            "add \(section.first.map { "aeiou".contains($0) } == true ? "an" : "a") '\(section):' section, or remove '\(section)' from 'depends_on'"
+                    )
                     continue
                 }
                 // An app does not depend on itself: it is not offered.

@@ -229,6 +229,15 @@ enum PlatformNames {
 
     // MARK: Names in the swarm
 
+    /// A secret's name in the swarm: `<stack>_<key>`; for htpasswd lines, followed by 8 hex
+    /// digits of the users' names, so that a changed list of users is a new secret (Swarm's
+    /// cannot change), which `deploy.sh` makes keeping the passwords of users already there.
+    static func secretName(stack: String, key: String, recipe: DeploySecret.Recipe?) -> String {
+        guard case .htpasswd(let users)? = recipe else { return fitted("\(stack)_\(key)") }
+        let version = SHA256.hex(users.joined(separator: "\n")).prefix(8)
+        return fitted("\(stack)_\(key)-\(version)")
+    }
+
     /// Swarm refuses secret and config names longer than this.
     static let objectNameLimit = 64
 

@@ -37,6 +37,10 @@ struct RegistryPass: BuildPass {
                 RegistryConfig.registry(htpasswd: "/run/secrets/\(Self.htpasswdTarget)"), header: header))
         var service = Self.service(.registry, stack, config: config, volume: PlatformNames.registryVolume, &plan)
         service.secrets = [(htpasswd, Self.htpasswdTarget)]
+        // Apps that wait for it (`depends_on: [registry]`) reach it on theirs, routed or not.
+        if stack.apps.contains(where: { $0.dependsOn.contains { $0.kind == .registry } }) {
+            service.networks.append(PlatformNames.appsNetwork)
+        }
         plan.addService(PlatformService.registry.name, service)
         addRoute(PlatformService.registry.name, host: registry.host, auth: .none, &plan)
 
@@ -117,10 +121,12 @@ struct RegistryPass: BuildPass {
         var first = [PlatformService.registry.name]
         if registry.mirrorHost != nil { first.append(PlatformService.registryMirror.name) }
         plan.addDeployStep(.deployFirst(services: first))
+        let key = PlatformNames.registryPasswordSecret
         plan.addDeployStep(
             .registryLogin(
                 host: registry.host, user: registry.deployUser,
-                secret: PlatformNames.fitted("\(stack.name)_\(PlatformNames.registryPasswordSecret)")))
+                secret: PlatformNames.secretName(stack: stack.name, key: key, recipe: .htpasswd(users: registry.users)),
+                kept: PlatformNames.fitted("\(stack.name)_\(key)")))
         for app in built {
             plan.addDeployStep(
                 .buildAndPush(

@@ -99,7 +99,9 @@ struct BuildPlan {
         guard context.renders else { return key }
         if declared.insert(.secret(key)).inserted {
             secrets.append(
-                PlannedSecret(key: key, name: PlatformNames.fitted("\(context.stackName)_\(key)"), recipe: recipe))
+                PlannedSecret(
+                    key: key, name: PlatformNames.secretName(stack: context.stackName, key: key, recipe: recipe),
+                    recipe: recipe))
         }
         return key
     }
@@ -428,6 +430,11 @@ struct PlannedSecret {
     var name: String
     /// How `deploy.sh` makes it; nil for one the operator creates.
     var recipe: DeploySecret.Recipe?
+
+    /// Where `deploy.sh` keeps the passwords of people's accounts in the secret, in the
+    /// operator's credentials folder (`<this>.<user>`): its name without a version, the same
+    /// for every version of the secret.
+    func keptPasswords(stack: String) -> String { PlatformNames.fitted("\(stack)_\(key)") }
 }
 
 /// A generated file. Its text is made when it is first read, by the renderers: `lint`, which
@@ -460,8 +467,8 @@ enum DeployStep {
     /// (`stack.platform.yml`), and waits until they run: what the steps after it need.
     case deployFirst(services: [String])
     /// Logs in to the stack's registry with the password `deploy.sh` kept for `user` in its
-    /// credentials folder, the one it made for the htpasswd secret `secret`.
-    case registryLogin(host: String, user: String, secret: String)
+    /// credentials folder (`<kept>.<user>`) when it made the htpasswd secret `secret`.
+    case registryLogin(host: String, user: String, secret: String, kept: String)
     /// Builds an image from a folder, tags it with a hash of the folder's contents, pushes it
     /// to `repository`, and sets `tagVariable` to the tag for `docker stack deploy`.
     case buildAndPush(repository: String, tagVariable: String, context: String)

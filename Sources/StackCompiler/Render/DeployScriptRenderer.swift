@@ -47,7 +47,7 @@ enum DeployScriptRenderer {
             lines += preflight
         }
         lines += ["", "# Secrets: created only when missing."]
-        lines += secretLines(secrets)
+        lines += secretLines(secrets, stack: plan.context.stackName)
         if !folders.isEmpty {
             lines += ["", "# Folders on the shared storage for the volumes of apps."]
             lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
@@ -68,8 +68,8 @@ enum DeployScriptRenderer {
                 case .deployFirst(let first):
                     let waited = first + (edge?.plan.services.map(\.name) ?? [])
                     lines.append("deploy_first \(ShellQuoting.words(waited))")
-                case .registryLogin(let host, let user, let secret):
-                    lines.append("registry_login \(ShellQuoting.words([host, user, secret]))")
+                case .registryLogin(let host, let user, _, let kept):
+                    lines.append("registry_login \(ShellQuoting.words([host, user, kept]))")
                 case .buildAndPush(let repository, let variable, let context):
                     lines.append("build_and_push \(ShellQuoting.words([variable, repository, context]))")
                 }
@@ -94,6 +94,13 @@ enum DeployScriptRenderer {
             let users = services.filter { $0.service.secrets.contains { $0.source == secret.key } }.map(\.name)
             lines.append("require_secret \(ShellQuoting.words([secret.name, users.joined(separator: ", ")]))")
         }
+        // Secrets stackc names but the operator makes (a provided certificate, a relay's password).
+        var provided = Set<String>()
+        for secret in secrets {
+            if case .provided(let what)? = secret.recipe, provided.insert(secret.name).inserted {
+                lines.append("ensure_provided_secret \(ShellQuoting.words([secret.name, what]))")
+            }
+        }
         // Named nodes first (a node may be found by its host name and labelled), then every
         // placement with labels or a named node: one node must meet all of it at once.
         var nodes: [String] = []
@@ -109,8 +116,13 @@ enum DeployScriptRenderer {
         lines += nodes.map { "ensure_named_node \(ShellQuoting.words([PlatformNames.nodeNameLabel, $0]))" }
         lines += placements.map { "require_placement \(ShellQuoting.words($0))" }
         for step in plan.deploySteps {
-            if case .registryLogin(let host, let user, let secret) = step {
-                lines.append("require_registry_password \(ShellQuoting.words([host, user, secret]))")
+            switch step {
+            case .registryLogin(let host, let user, let secret, let kept):
+                lines.append("require_registry_password \(ShellQuoting.words([host, user, secret, kept]))")
+            case .buildAndPush(_, _, let context):
+                lines.append("require_build_context \(ShellQuoting.quote(context))")
+            case .deployFirst:
+                break
             }
         }
         return lines
@@ -131,7 +143,7 @@ enum DeployScriptRenderer {
         return lines
     }
 
-    static func secretLines(_ secrets: [PlannedSecret]) -> [String] {
+    static func secretLines(_ secrets: [PlannedSecret], stack: String) -> [String] {
         var lines: [String] = []
         var certificates: [String: (certificate: String?, key: String?)] = [:]
         var domains: [String] = []
@@ -145,9 +157,11 @@ enum DeployScriptRenderer {
             case .loginPassword(let user):
                 lines.append("ensure_login_secret \(ShellQuoting.words([secret.name, user]))")
             case .htpasswd(let users):
-                lines.append("ensure_htpasswd_secret \(ShellQuoting.words([secret.name] + users))")
-            case .provided(let what):
-                lines.append("ensure_provided_secret \(ShellQuoting.words([secret.name, what]))")
+                lines.append(
+                    "ensure_htpasswd_secret \(ShellQuoting.words([secret.name, secret.keptPasswords(stack: stack)] + users))"
+                )
+            case .provided:
+                break  // checked with what the operator provides, before anything changes
             case .selfSignedCertificate(let domain, let part):
                 if certificates[domain] == nil { domains.append(domain) }
                 var pair = certificates[domain] ?? (nil, nil)
@@ -209,19 +223,25 @@ enum DeployScriptRenderer {
           log "the password of $user is in $CREDENTIALS_DIR/$name.$user"
         }
 
-        # A login password for people is also kept in CREDENTIALS_DIR (mode 600), never printed.
+        # htpasswd lines for the users after $2, each with the password kept in
+        # CREDENTIALS_DIR/$2.<user> (mode 600), or a new one kept there: the secret of a changed
+        # list of users (a new name) keeps the passwords of those already there. Never printed.
         ensure_htpasswd_secret() {
-          local name=$1 user password lines=""
-          shift
+          local name=$1 kept=$2 user password lines=""
+          shift 2
           secret_exists "$name" && return 0
           (umask 077 && mkdir -p "$CREDENTIALS_DIR")
           for user in "$@"; do
-            password=$(random_password)
-            (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$name.$user")
+            if [ -s "$CREDENTIALS_DIR/$kept.$user" ]; then
+              password=$(head -n 1 "$CREDENTIALS_DIR/$kept.$user")
+            else
+              password=$(random_password)
+              (umask 077 && printf '%s\n' "$password" >"$CREDENTIALS_DIR/$kept.$user")
+            fi
             lines+="$(printf '%s' "$password" | htpasswd -niB "$user")"$'\n'
           done
           printf '%s' "$lines" | create_secret "$name"
-          log "passwords for $name are in $CREDENTIALS_DIR/$name.<user>"
+          log "passwords for $name are in $CREDENTIALS_DIR/$kept.<user>"
         }
 
         ensure_provided_secret() {
@@ -303,11 +323,17 @@ enum DeployScriptRenderer {
           die "no node is '$2' of the cluster model: label the node that is with 'docker node update --label-add $1=$2 NODE', then run deploy.sh again"
         }
 
-        # The registry's htpasswd secret exists, but not the password deploy.sh kept when it made it.
+        # The registry's htpasswd secret $3 exists, but not the password deploy.sh kept for $2 when
+        # it made it ($4.$2).
         require_registry_password() {
-          if secret_exists "$3" && [ ! -f "$CREDENTIALS_DIR/$3.$2" ]; then
-            die "images are pushed to $1 as '$2', but its password is not in $CREDENTIALS_DIR/$3.$2: copy that file from where deploy.sh first ran (or set STACKC_CREDENTIALS_DIR), or remove the secret '$3' to make new passwords"
+          if secret_exists "$3" && [ ! -f "$CREDENTIALS_DIR/$4.$2" ]; then
+            die "images are pushed to $1 as '$2', but its password is not in $CREDENTIALS_DIR/$4.$2: copy that file from where deploy.sh first ran (or set STACKC_CREDENTIALS_DIR)"
           fi
+        }
+
+        # A folder with a Dockerfile, for an image deploy.sh builds.
+        require_build_context() {
+          [ -f "$1/Dockerfile" ] || die "the build context $1 has no Dockerfile (is 'build:' in the manifest right, and is the folder there on this machine?)"
         }
 
         # MARK: Pins
@@ -370,12 +396,15 @@ enum DeployScriptRenderer {
           die "cannot log in to the registry $host as $user: is it running ('docker service ps ${STACK}_registry'), does $host lead to the proxy, and does this engine trust its certificate?"
         }
 
-        # The content tag of a build context: a hash of every file's name, mode and bytes in it.
+        # The content tag of a build context: a hash of every file's name, bytes and executable bit
+        # in it (group and other bits follow the owner's, without write: a checkout's umask
+        # changes nothing).
         context_tag() {
-          printf 'src-%s' "$(tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - . | sha256sum | cut -c1-16)"
+          printf 'src-%s' "$(tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=go=u,go-w -cf - . | sha256sum | cut -c1-16)"
         }
 
-        # Builds the image of context $3 as $2:<content tag> unless this engine has it already,
+        # Builds the image of context $3 as $2:<content tag> unless this engine has it or the
+        # registry does (a deploy from another machine, or after a prune, takes that image),
         # pushes it, and sets the variable $1, which stack.yml reads, to the tag: an unchanged
         # context deploys the same image, and its service is not restarted.
         build_and_push() {
@@ -384,6 +413,8 @@ enum DeployScriptRenderer {
           tag=$(context_tag "$context")
           if docker image inspect "$repository:$tag" >/dev/null 2>&1; then
             log "$repository:$tag is built already: its context has not changed"
+          elif docker pull --quiet "$repository:$tag" >/dev/null 2>&1; then
+            log "$repository:$tag is in the registry already: its context has not changed"
           else
             log "building $repository:$tag from $context"
             docker build --tag "$repository:$tag" "$context" >&2

@@ -14,7 +14,14 @@ enum StackFileRenderer {
 
     /// `stack.yml` of the stack made by `stack(_:edge:wrappers:)`.
     static func render(_ plan: FinishedPlan, _ stack: SwarmStack) -> String {
-        let header = plan.context.headerLines + ["Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"]
+        let builds = plan.deploySteps.contains { if case .buildAndPush = $0 { return true } else { return false } }
+        // The images it builds are tagged by deploy.sh, which `docker stack deploy` alone would
+        // refuse without (`${STACKC_TAG_...:?}`).
+        let deploy =
+            builds
+            ? "Deploy: ./deploy.sh (it builds the images and sets their tags)"
+            : "Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"
+        let header = plan.context.headerLines + [deploy]
         return YAMLEmitter.emit(stack.yaml, header: header)
     }
 

@@ -107,7 +107,7 @@ extension SyntaxDecoder {
         error(
             Codes.missingKey, "\(fields.context) has no '\(key)'",
             at: owner ?? SourceSpan(file: fields.node.span.file, start: fields.node.span.start),
-            expected: "a '\(key)' key", help: "add '\(example)'")
+            expected: "the key '\(key)'", help: "add '\(example)'")
     }
 
     mutating func tls(_ node: YAMLNode) -> TLSSyntax? {

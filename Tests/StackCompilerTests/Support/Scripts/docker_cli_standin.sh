@@ -3,7 +3,8 @@
 # $STANDIN_STATE/secrets, logs every call (arguments only) to $STANDIN_STATE/calls, answers
 # `service ls` from $STANDIN_STATE/services, refuses the first $STANDIN_LOGIN_FAILURES logins
 # (as a registry that is still starting), records builds (an image built is kept as a file in
-# $STANDIN_STATE/images, which `image inspect` finds) and pushes, and the STACKC_TAG_*
+# $STANDIN_STATE/images, which `image inspect` finds) and pushes (in $STANDIN_STATE/pushed,
+# which `pull` finds), and the STACKC_TAG_*
 # variables each `stack deploy` sees (in $STANDIN_STATE/deploy-tags). Nodes are the lines
 # "ID HOSTNAME ROLE STATUS AVAILABILITY" of $STANDIN_STATE/nodes (one ready manager when the
 # file is missing), their labels the lines KEY=VALUE of $STANDIN_STATE/labels/ID. It talks to
@@ -38,7 +39,11 @@ case "${1:-} ${2:-}" in
     mkdir -p "$state/images"
     touch "$state/images/${3//\//_}"
     ;;
-  "push "*) ;;
+  "push "*)
+    mkdir -p "$state/pushed"
+    touch "$state/pushed/${2//\//_}"
+    ;;
+  "pull --quiet") [ -f "$state/pushed/${3//\//_}" ] ;;
   "service ls") cat "$state/services" 2>/dev/null || true ;;
   "node ls")
     if [ "${3:-}" = "-q" ]; then

@@ -37,9 +37,10 @@ struct BuildOptions: ParsableArguments {
             printer.finish()
             throw ExitCode(1)
         }
-        // Generated files name the manifest; the same spelling however it was given keeps
-        // `build` and `check` agreeing and keeps absolute paths out of the output.
-        stack.sourcePath = ManifestFile.displayPath(file)
+        // Generated files name the manifest; the same spelling however it was given, and from
+        // whichever folder, keeps `build` and `check` agreeing, keeps absolute paths out of the
+        // output, and keeps the configs' content hashes (so unchanged services are not restarted).
+        stack.sourcePath = ManifestFile.headerPath(file)
         // deploy.sh runs from the output folder and finds build contexts beside the manifest.
         let outputFolder = URL(fileURLWithPath: output).appendingPathComponent(stack.name).standardizedFileURL.path
         let manifestFolder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path

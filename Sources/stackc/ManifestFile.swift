@@ -59,6 +59,19 @@ enum ManifestFile {
 }
 
 extension ManifestFile {
+    /// How generated files name the manifest at `path`: relative to the root of the repository
+    /// it is in (the nearest folder above it with a `.git`), whatever the working directory;
+    /// outside a repository, as `displayPath` names it.
+    static func headerPath(_ path: String) -> String {
+        guard let real = DeliveredFiles.realPath(path), let slash = real.lastIndex(of: "/") else {
+            return displayPath(path)
+        }
+        let root = DeliveredFiles.repositoryRoot(of: slash == real.startIndex ? "/" : String(real[..<slash]))
+        let prefix = root == "/" ? "/" : root + "/"
+        guard access(root + "/.git", F_OK) == 0, real.hasPrefix(prefix) else { return displayPath(path) }
+        return String(real.dropFirst(prefix.count))
+    }
+
     /// `path` relative to `workingDirectory`, with `.` and `..` resolved lexically:
     /// `manifests/a.yml`, `./manifests/a.yml` and `$PWD/manifests/a.yml` all give
     /// `manifests/a.yml`; a manifest outside the working directory gives `../…`.

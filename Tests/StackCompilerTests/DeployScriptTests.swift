@@ -495,6 +495,40 @@ import Testing
         #expect(!prepared.text("calls").contains("stack deploy"))
     }
 
+    /// The self-signed certificate covers every host the proxy serves: the domain's wildcard,
+    /// and by name the hosts it does not cover (outside the domain, or two labels under it),
+    /// which the secret's name is versioned by. Engines trust it for the registry's host only if
+    /// the host is in it.
+    @Test func theSelfSignedCertificateNamesEveryHostServed() throws {
+        let manifest = """
+            stackc: 1
+            name: hub
+            domain: hub.test
+            registry: {host: images.other.net, mirror: cache.internal.hub.test}
+            apps:
+              web: {image: nginx:1.27-alpine, port: 80, host: www}
+            """
+        let built = try #require(BuildSupport.build(path: "hub.yml", text: manifest))
+        let prepared = try prepare(built.tree, "deploy-names", services: "hub_web 1/1\n")
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let run = try #require(try deploy(prepared.out, state: prepared.state, credentials: prepared.credentials))
+        #expect(run.status == 0, "\(run.summary)")
+        let names = ["cache.internal.hub.test", "images.other.net"]
+        let recipe = DeploySecret.Recipe.selfSignedCertificate(domain: "hub.test", names: names, part: .certificate)
+        let secret = PlatformNames.secretName(stack: "hub", key: PlatformNames.tlsCertificateSecret, recipe: recipe)
+        #expect(secret.hasPrefix("hub_tls-certificate-"), "\(secret)")
+        #expect(prepared.secretNames.contains(secret), "\(prepared.secretNames)")
+        let certificate = prepared.state.appendingPathComponent("secrets/\(secret)").path
+        for host in names + ["www.hub.test", "hub.test"] {
+            let check = try #require(
+                try Tools.run("openssl", ["x509", "-in", certificate, "-noout", "-checkhost", host]))
+            #expect(check.stdout.contains("does match certificate"), "\(host): \(check.summary)")
+        }
+        let uncovered = try #require(
+            try Tools.run("openssl", ["x509", "-in", certificate, "-noout", "-checkhost", "x.cache.internal.hub.test"]))
+        #expect(uncovered.stdout.contains("does NOT match"), "\(uncovered.summary)")
+    }
+
     /// A user added to `registry.users` after the first deploy gets an account: the list of
     /// users is in the htpasswd secret's name, so the new list is a new secret, made with the
     /// password kept for the user already there and a new one for the newcomer.

@@ -84,16 +84,19 @@ ensure_provided_secret() {
   secret_exists "$1" || die "the secret '$1' is missing: $2; create it with 'docker secret create $1 FILE'"
 }
 
-# One wildcard certificate for the domain and its subdomains, valid for 825 days.
+# One wildcard certificate for the domain and its subdomains, and for the hosts after $3
+# (which the wildcard does not cover), valid for 825 days.
 ensure_certificate() {
-  local certificate=$1 key=$2 domain=$3 folder
+  local certificate=$1 key=$2 domain=$3 folder names name
+  names="DNS:*.$domain,DNS:$domain"
+  for name in "${@:4}"; do names+=",DNS:$name"; done
   if secret_exists "$certificate" && secret_exists "$key"; then return 0; fi
   if secret_exists "$certificate" || secret_exists "$key"; then
     die "only one of '$certificate' and '$key' exists; remove it to make a new pair"
   fi
   folder=$(mktemp -d)
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 -subj "/CN=*.$domain" \
-    -addext "subjectAltName=DNS:*.$domain,DNS:$domain" -keyout "$folder/key.pem" -out "$folder/cert.pem" 2>/dev/null \
+    -addext "subjectAltName=$names" -keyout "$folder/key.pem" -out "$folder/cert.pem" 2>/dev/null \
     || { rm -rf "$folder"; die "openssl could not make a certificate for $domain"; }
   create_secret "$certificate" <"$folder/cert.pem"
   create_secret "$key" <"$folder/key.pem"

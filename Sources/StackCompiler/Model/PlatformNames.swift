@@ -232,10 +232,17 @@ enum PlatformNames {
     /// A secret's name in the swarm: `<stack>_<key>`; for htpasswd lines, followed by 8 hex
     /// digits of the users' names, so that a changed list of users is a new secret (Swarm's
     /// cannot change), which `deploy.sh` makes keeping the passwords of users already there.
+    /// The same for a self-signed certificate that names hosts besides its domain's: a
+    /// changed list of hosts is a new certificate.
     static func secretName(stack: String, key: String, recipe: DeploySecret.Recipe?) -> String {
-        guard case .htpasswd(let users)? = recipe else { return fitted("\(stack)_\(key)") }
-        let version = SHA256.hex(users.joined(separator: "\n")).prefix(8)
-        return fitted("\(stack)_\(key)-\(version)")
+        switch recipe {
+        case .htpasswd(let users)?:
+            return fitted("\(stack)_\(key)-\(SHA256.hex(users.joined(separator: "\n")).prefix(8))")
+        case .selfSignedCertificate(_, let names, _)? where !names.isEmpty:
+            return fitted("\(stack)_\(key)-\(SHA256.hex(names.joined(separator: "\n")).prefix(8))")
+        default:
+            return fitted("\(stack)_\(key)")
+        }
     }
 
     /// Swarm refuses secret and config names longer than this.

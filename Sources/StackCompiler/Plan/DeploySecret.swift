@@ -15,8 +15,9 @@ enum DeploySecret {
         /// keeps in the operator's private credentials folder.
         case htpasswd(users: [String])
         /// The certificate (`part == .certificate`) or key of one wildcard certificate for the
-        /// domain, made with openssl.
-        case selfSignedCertificate(domain: String, part: CertificatePart)
+        /// domain and the hosts it does not cover (`names`: hosts outside it, or more than one
+        /// label under it), made with openssl.
+        case selfSignedCertificate(domain: String, names: [String], part: CertificatePart)
         /// Supplied by the operator; deploy.sh stops with instructions when it is missing.
         case provided(what: String)
     }

@@ -17,6 +17,11 @@ struct EdgePlan {
     /// through the proxy: uploads to them take long (the proxy's read timeout is raised), and
     /// with a self-signed certificate every engine is made to trust it for them.
     var registryHosts: [String] = []
+    /// Every host the proxy serves: the routes' and the dashboard's.
+    func hosts(_ routes: [ProxyRoute]) -> [String] {
+        routes.map(\.host) + (dashboardHost.map { [$0] } ?? [])
+    }
+
     /// Whether the stack's Prometheus scrapes the proxy (on the monitoring network, at a port
     /// that is never routed): `monitoring.metrics`.
     var metrics = false

@@ -7,9 +7,11 @@ struct EdgeCertificate {
     /// The secret holding the PEM private key.
     var keySecret: String
 
-    /// Declares the certificate's secrets in the proxy's plan; nil for ACME.
-    static func require(_ edge: EdgePlan, _ plan: inout BuildPlan) -> EdgeCertificate? {
+    /// Declares the certificate's secrets in the proxy's plan, for the domain and every host
+    /// in `hosts` it does not cover; nil for ACME.
+    static func require(_ edge: EdgePlan, hosts: [String], _ plan: inout BuildPlan) -> EdgeCertificate? {
         let domain = edge.domain
+        let names = uncovered(hosts, domain: domain)
         switch edge.tls.mode {
         case .acme:
             return nil
@@ -17,14 +19,16 @@ struct EdgeCertificate {
             return EdgeCertificate(
                 certificateSecret: plan.requireSecret(
                     PlatformNames.tlsCertificateSecret,
-                    recipe: .selfSignedCertificate(domain: domain, part: .certificate)),
+                    recipe: .selfSignedCertificate(domain: domain, names: names, part: .certificate)),
                 keySecret: plan.requireSecret(
-                    PlatformNames.tlsKeySecret, recipe: .selfSignedCertificate(domain: domain, part: .key)))
+                    PlatformNames.tlsKeySecret,
+                    recipe: .selfSignedCertificate(domain: domain, names: names, part: .key)))
         case .provided:
+            let also = names.isEmpty ? "" : ", and for \(names.joined(separator: ", "))"
             return EdgeCertificate(
                 certificateSecret: plan.requireSecret(
                     PlatformNames.tlsCertificateSecret,
-                    recipe: .provided(what: "the PEM certificate chain for *.\(domain) and \(domain)")),
+                    recipe: .provided(what: "the PEM certificate chain for *.\(domain) and \(domain)\(also)")),
                 keySecret: plan.requireSecret(
                     PlatformNames.tlsKeySecret, recipe: .provided(what: "the PEM private key of that certificate")))
         }
@@ -32,6 +36,18 @@ struct EdgeCertificate {
 }
 
 extension EdgeCertificate {
+    /// The hosts `*.<domain>` and `<domain>` do not cover (outside the domain, or more than one
+    /// label under it: a wildcard covers one), each once, sorted.
+    static func uncovered(_ hosts: [String], domain: String) -> [String] {
+        Set(
+            hosts.filter { host in
+                guard host != domain else { return false }
+                guard host.hasSuffix("." + domain) else { return true }
+                return host.dropLast(domain.count + 1).contains(".")
+            }
+        ).sorted()
+    }
+
     /// Where the trust service finds the host's `/etc/docker`, and the certificate.
     static let trustMount = "/host-docker"
     static let trustCertificateTarget = "edge-certificate.pem"

@@ -19,7 +19,7 @@ enum HAProxyRenderer: EdgeProxyRenderer {
 
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
-        let certificate = EdgeCertificate.require(edge, &own)
+        let certificate = EdgeCertificate.require(edge, hosts: edge.hosts(plan.routes), &own)
         var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         if let certificate {
             service.secrets = [(certificate.certificateSecret, "tls.pem"), (certificate.keySecret, "tls.pem.key")]

@@ -17,7 +17,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
 
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
-        let certificate = EdgeCertificate.require(edge, &own)
+        let certificate = EdgeCertificate.require(edge, hosts: edge.hosts(plan.routes), &own)
         let network = "\(edge.stackName)_\(PlatformNames.publicNetwork)"
         var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         service.command = .words(["--configFile=\(Self.staticPath)"])

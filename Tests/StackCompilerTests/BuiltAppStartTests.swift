@@ -99,6 +99,27 @@ import Testing
             "\(whoami.diagnostics.map(\.message))")
     }
 
+    /// A distroless base has no shell (but in its `debug` tags); an Alpine base's own empty
+    /// ENTRYPOINT lets a stage's CMD decide the start alone.
+    @Test func distrolessHasNoShellAndAlpineLetsTheCMDDecide() throws {
+        let distroless = try Self.build([
+            "./api": .text(
+                "FROM golang:1.22 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n"
+            )
+        ])
+        #expect(
+            summary(distroless.diagnostics.filter { $0.code == Codes.missingImageTool })
+                == ["W320@\(Self.manifest["1️⃣"])"], "\(distroless.diagnostics.map(\.message))")
+        #expect(distroless.tree.file("entrypoints/api.sh") == nil)
+        let debug = try Self.build(["./api": .text("FROM gcr.io/distroless/static:debug\nENTRYPOINT [\"/app\"]\n")])
+        #expect(!debug.diagnostics.contains { $0.code == Codes.missingImageTool }, "\(debug.diagnostics)")
+        let alpine = try Self.build([
+            "./api": .text("FROM alpine:3.20\nCOPY server /\nCMD [\"/server\", \"-p\", \"8000\"]\n")
+        ])
+        #expect(!alpine.diagnostics.contains { $0.code == Codes.unknownImageStart }, "\(alpine.diagnostics)")
+        #expect(try Self.service(alpine)["command"]?.items?.compactMap(\.string) == ["/server", "-p", "8000"])
+    }
+
     /// Every way the command line can fail to read the file is W322 at `build`, naming the file
     /// as the manifest gives it, and the wrapper's W308 says why the start is unknown.
     @Test(arguments: [

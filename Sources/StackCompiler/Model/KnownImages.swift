@@ -30,6 +30,13 @@ enum KnownImages {
             return Start(entrypoint: ["/entrypoint.sh"], command: ["traefik"])
         case "python":
             return Start(entrypoint: [], command: ["python3"])
+        // Bases images are built from: a stage with its own CMD needs only their ENTRYPOINT.
+        case "alpine":
+            return Start(entrypoint: [], command: ["/bin/sh"])
+        case "busybox":
+            return Start(entrypoint: [], command: ["sh"])
+        case "debian", "ubuntu":
+            return Start(entrypoint: [], command: ["bash"])
         default:
             return nil
         }
@@ -58,6 +65,11 @@ enum KnownImages {
     /// have busybox's `wget`; the Debian-based official images of servers have `curl` where their
     /// own build installs it, and neither otherwise.
     static func tools(of image: String) -> Tools? {
+        if image.hasPrefix("gcr.io/distroless/") {
+            // Distroless: no shell and no tools, but in its `debug` tags (busybox).
+            let debug = contains(image, "debug", after: UInt8(ascii: ":"))
+            return Tools(shell: debug, wget: debug, curl: false, python: false)
+        }
         if fromOwnRegistry(image) {
             // A team's own image: only an Alpine base says what it has.
             return contains(image, "alpine", after: UInt8(ascii: ":"))

@@ -197,6 +197,13 @@ import Testing
         #expect(push.status == 405 && push.body.contains("UNSUPPORTED"), "a mirror takes no pushes: \(push)")
         let pulled = try Self.curl(["\(base)/v2/library/hello/blobs/\(digest)"])
         #expect(pulled.status == 200 && pulled.body == content, "\(pulled)\n\(mirror.stderr.suffix(2000))")
+        // The mirror stores a blob it served by fetching it again in the background; once that is
+        // in its store (bounded wait), it serves the blob without the upstream.
+        let hex = digest.dropFirst("sha256:".count)
+        let stored = folder.appendingPathComponent("data/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data")
+        try Waiting.until("the mirror to store the blob", timeout: 30, interval: 0.2, context: { mirror.stderr }) {
+            FileManager.default.fileExists(atPath: stored.path)
+        }
         upstream.end()
         let cached = try Self.curl(["\(base)/v2/library/hello/blobs/\(digest)"])
         #expect(cached.status == 200 && cached.body == content, "served from the cache: \(cached)")

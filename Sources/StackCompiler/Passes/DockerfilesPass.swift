@@ -1,8 +1,8 @@
 import StackDiagnostics
 
 /// Reads the Dockerfile of each app with `build`, as the caller read it; warns (`W322`) at the
-/// app's `build` key when it could not be read: `deploy.sh` cannot build the image, and how the
-/// image starts is unknown. A context the caller did not read is not reported.
+/// app's `build` key when it could not be read: how the image starts is unknown (and, when the
+/// file is not there, `deploy.sh` cannot build it). A context the caller did not read is not reported.
 struct DockerfilesPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for problem in Self.problems(stack, plan.context.dockerfiles) {
@@ -23,13 +23,19 @@ struct DockerfilesPass: BuildPass {
                     code: Codes.unreadableDockerfile, severity: .warning,
                     message:
                         "the Dockerfile '\(Dockerfile.path(inContext: build))' of app '\(app.name)' \(problem); "
-                        + "deploy.sh cannot build the image, and how it starts is unknown",
+                        + Self.consequence(contents),
                     path: stack.manifestPath, span: app.keySpans.build ?? app.span,
                     help:
                         "'build' names a folder of the manifest's repository, relative to the manifest, with a "
                         + "Dockerfile (UTF-8 text, at most 500 KB)"))
         }
         return warnings
+    }
+
+    /// What follows: a file that is not there cannot be built; one stackc would not read may be.
+    static func consequence(_ contents: DeliveredFileContents) -> String {
+        if case .unreadable = contents { return "deploy.sh cannot build the image, and how it starts is unknown" }
+        return "stackc does not read it, so how the image starts is unknown"
     }
 
     /// Why the file cannot be read, or nil when it was.

@@ -263,6 +263,17 @@ build_and_push() {
   export "$variable=$tag"
 }
 
+# Removes the secrets deploy.sh made as earlier versions of $1 ($2, or $2-<8 hex digits>),
+# once the stack runs on $1; one still in use stays (Swarm refuses to remove it).
+remove_superseded() {
+  local name
+  for name in $(docker secret ls --filter "label=com.docker.stack.namespace=$STACK" --filter "label=com.stackc.generated=true" --format '{{.Name}}'); do
+    [ "$name" != "$1" ] || continue
+    [[ $name == "$2" || $name == "$2"-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] ]] || continue
+    if docker secret rm "$name" >/dev/null 2>&1; then log "removed the secret $name, superseded by $1"; fi
+  done
+}
+
 # Every service of the stack at its desired replicas, or a report of those that are not.
 # `docker service ls` shows replicas as "2/3", "3/3 (max 1 per node)", or for a job (the
 # database init) "0/1 (1/1 completed)": a job is done when all its tasks completed.
@@ -341,3 +352,8 @@ build_and_push STACKC_TAG_API registry.b3.swarm/lab/api ../../manifests/python_a
 log "deploying stack $STACK"
 docker stack deploy --prune --with-registry-auth --resolve-image "$RESOLVE_IMAGE" -c stack.yml "$STACK"
 wait_for_convergence
+
+# Earlier versions of the secrets named after their users or hosts, no longer used.
+remove_superseded lab_registry-htpasswd-b7bd55c1 lab_registry-htpasswd
+remove_superseded lab_monitoring-htpasswd-8c6976e5 lab_monitoring-htpasswd
+remove_superseded lab_proxy-dashboard-htpasswd-8c6976e5 lab_proxy-dashboard-htpasswd

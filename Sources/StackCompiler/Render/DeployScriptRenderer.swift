@@ -80,6 +80,17 @@ enum DeployScriptRenderer {
             "docker stack deploy --prune --with-registry-auth --resolve-image \"$RESOLVE_IMAGE\" -c stack.yml \"$STACK\"",
             "wait_for_convergence",
         ]
+        // Versioned secrets (by their users, or a certificate's names): once the stack runs on
+        // the current versions, the earlier ones deploy.sh made go.
+        let versioned = secrets.filter {
+            $0.name != $0.keptPasswords(stack: plan.context.stackName) && $0.recipe != nil
+        }
+        if !versioned.isEmpty {
+            lines += ["", "# Earlier versions of the secrets named after their users or hosts, no longer used."]
+            lines += versioned.map {
+                "remove_superseded \(ShellQuoting.words([$0.name, $0.keptPasswords(stack: plan.context.stackName)]))"
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -425,6 +436,17 @@ enum DeployScriptRenderer {
           docker push "$repository:$tag" >&2
           log "pushed $repository:$tag"
           export "$variable=$tag"
+        }
+
+        # Removes the secrets deploy.sh made as earlier versions of $1 ($2, or $2-<8 hex digits>),
+        # once the stack runs on $1; one still in use stays (Swarm refuses to remove it).
+        remove_superseded() {
+          local name
+          for name in $(docker secret ls --filter "label=com.docker.stack.namespace=$STACK" --filter "label=com.stackc.generated=true" --format '{{.Name}}'); do
+            [ "$name" != "$1" ] || continue
+            [[ $name == "$2" || $name == "$2"-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] ]] || continue
+            if docker secret rm "$name" >/dev/null 2>&1; then log "removed the secret $name, superseded by $1"; fi
+          done
         }
 
         # Every service of the stack at its desired replicas, or a report of those that are not.

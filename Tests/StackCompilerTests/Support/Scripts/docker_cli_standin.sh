@@ -18,6 +18,8 @@ printf '%s\n' "$*" >>"$state/calls"
 case "${1:-} ${2:-}" in
   "info --format") echo "${STANDIN_CONTROL:-true}" ;;
   "secret inspect") [ -f "$state/secrets/$3" ] ;;
+  "secret ls") ls "$state/secrets" ;;
+  "secret rm") rm "$state/secrets/$3" ;;
   "secret create")
     args=("$@")
     name=${args[$((${#args[@]} - 2))]}

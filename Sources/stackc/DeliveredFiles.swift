@@ -26,6 +26,20 @@ enum DeliveredFiles {
         return contents
     }
 
+    /// What each path relative to the manifest's folder is (`S_IFREG`, `S_IFDIR`, ...), for those
+    /// that exist, by key.
+    static func kinds(_ files: [(key: String, path: String)], manifest: String) -> [String: mode_t] {
+        let folder = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+            .joined(separator: "/")
+        var kinds: [String: mode_t] = [:]
+        for (key, source) in files {
+            let path = source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
+            var status = stat()
+            if stat(path, &status) == 0 { kinds[key] = status.st_mode & S_IFMT }
+        }
+        return kinds
+    }
+
     /// The repository the manifest is in: the nearest folder above it (or itself) with a `.git`,
     /// else the manifest's own folder; its real path, links resolved.
     static func repositoryRoot(of folder: String) -> String {

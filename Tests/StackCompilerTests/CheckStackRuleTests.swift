@@ -228,6 +228,20 @@ import Testing
         #expect(diagnostic?.help == "give one of them another host or a different 'path'")
     }
 
+    /// Neither the registry nor its mirror takes a path: the help says only "another host".
+    @Test func theRegistryAndItsMirrorOnOneHost() {
+        let manifest = """
+            stackc: 1
+            name: hub
+            domain: example.org
+            registry: {host: 2️⃣images, mirror: 1️⃣images}
+            apps: {}
+            """
+        let diagnostic = expectOnly(Codes.duplicateRoute, in: manifest)
+        expectNote(diagnostic, "the route of 'registry' is here", at: "2️⃣", in: manifest)
+        #expect(diagnostic?.help == "give one of them another host")
+    }
+
     @Test func twoAppsOnTheSameHostAndPath() {
         expectOnly(
             Codes.duplicateRoute,

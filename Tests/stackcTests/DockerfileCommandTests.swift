@@ -85,6 +85,15 @@ import Testing
             folder.stderr.contains("8:12: warning[W322]") && folder.stderr.contains("is not a regular file"),
             "\(folder)")
         try FileManager.default.removeItem(at: workspace.url("stack/api/Dockerfile"))
+        // 'build' naming the Dockerfile itself rather than its folder.
+        try workspace.write("stack/ci.yml", Self.manifest.replacingOccurrences(of: "./api", with: "./api/Dockerfile"))
+        try workspace.write("stack/api/Dockerfile", "FROM python:3.12-slim\n")
+        let file = try workspace.stackc("lint", "stack/ci.yml")
+        #expect(
+            file.stderr.contains("warning[W322]")
+                && file.stderr.contains("'build' names a file, not the folder that holds the Dockerfile"), "\(file)")
+        try workspace.write("stack/ci.yml", Self.manifest)
+        try FileManager.default.removeItem(at: workspace.url("stack/api/Dockerfile"))
         try FileManager.default.createSymbolicLink(
             at: workspace.url("stack/api/Dockerfile"), withDestinationURL: URL(fileURLWithPath: "/etc/hostname"))
         let outside = try workspace.stackc("build", "stack/ci.yml", "-o", "out")

@@ -30,7 +30,9 @@ enum RouteRules: CheckRule {
                 report.error(
                     Codes.duplicateRoute,
                     "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
-                    at: span, help: "give one of them another host or a different 'path'",
+                    at: span,
+                    help: owner.takesPath || first.owner.takesPath
+                        ? "give one of them another host or a different 'path'" : "give one of them another host",
                     notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
             } else {
                 routes[key] = (owner, span)
@@ -246,6 +248,12 @@ enum RouteRules: CheckRule {
             case .platform(let description): return description
             case .signIn(let app): return "the sign-in of app '\(app)'"
             }
+        }
+
+        /// Whether the manifest gives it a `path` (an app's); a platform service takes a host.
+        var takesPath: Bool {
+            if case .app = self { return true }
+            return false
         }
     }
 

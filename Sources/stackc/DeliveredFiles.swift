@@ -15,27 +15,33 @@ enum DeliveredFiles {
     /// Each file at its path relative to the manifest's folder, only from inside the manifest's
     /// repository, by the key it comes with.
     static func read(_ files: [(key: String, path: String)], manifest: String) -> [String: DeliveredFileContents] {
-        let folder = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-            .joined(separator: "/")
+        let folder = manifestFolder(manifest)
         let root = repositoryRoot(of: folder.isEmpty ? "." : folder)
         var contents: [String: DeliveredFileContents] = [:]
         for (key, source) in files {
-            let path = source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
-            contents[key] = read(path, inside: root)
+            contents[key] = read(path(source, besideManifestIn: folder), inside: root)
         }
         return contents
+    }
+
+    /// The folder of the manifest at `manifest` as given (empty for the working directory).
+    static func manifestFolder(_ manifest: String) -> String {
+        manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    }
+
+    /// `source` as the manifest means it: relative to its folder, unless absolute.
+    static func path(_ source: String, besideManifestIn folder: String) -> String {
+        source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
     }
 
     /// What each path relative to the manifest's folder is (`S_IFREG`, `S_IFDIR`, ...), for those
     /// that exist, by key.
     static func kinds(_ files: [(key: String, path: String)], manifest: String) -> [String: mode_t] {
-        let folder = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-            .joined(separator: "/")
+        let folder = manifestFolder(manifest)
         var kinds: [String: mode_t] = [:]
         for (key, source) in files {
-            let path = source.hasPrefix("/") || folder.isEmpty ? source : folder + "/" + source
             var status = stat()
-            if stat(path, &status) == 0 { kinds[key] = status.st_mode & S_IFMT }
+            if stat(path(source, besideManifestIn: folder), &status) == 0 { kinds[key] = status.st_mode & S_IFMT }
         }
         return kinds
     }

@@ -235,14 +235,13 @@ enum PlatformNames {
     /// The same for a self-signed certificate that names hosts besides its domain's: a
     /// changed list of hosts is a new certificate.
     static func secretName(stack: String, key: String, recipe: DeploySecret.Recipe?) -> String {
+        let versionedBy: [String]
         switch recipe {
-        case .htpasswd(let users)?:
-            return fitted("\(stack)_\(key)-\(SHA256.hex(users.joined(separator: "\n")).prefix(8))")
-        case .selfSignedCertificate(_, let names, _)? where !names.isEmpty:
-            return fitted("\(stack)_\(key)-\(SHA256.hex(names.joined(separator: "\n")).prefix(8))")
-        default:
-            return fitted("\(stack)_\(key)")
+        case .htpasswd(let users)?: versionedBy = users
+        case .selfSignedCertificate(_, let names, _)? where !names.isEmpty: versionedBy = names
+        default: return fitted("\(stack)_\(key)")
         }
+        return fitted("\(stack)_\(key)-\(SHA256.hex(versionedBy.joined(separator: "\n")).prefix(8))")
     }
 
     /// Swarm refuses secret and config names longer than this.
@@ -352,6 +351,10 @@ extension ResolvedStack {
         if monitoring.logs { names += [PlatformService.loki.name, PlatformService.fluentBit.name] }
         return names
     }
+
+    /// Whether every node's engine is made to trust the edge certificate for the registry's and
+    /// the mirror's hosts (`registry-trust`): a registry behind a certificate `deploy.sh` makes.
+    var trustsRegistryCertificate: Bool { registry != nil && tls.mode == .selfsigned }
 
     /// How many tasks `replicas` means on this cluster: the count, or one per node for
     /// `global`.

@@ -45,7 +45,7 @@ enum DesiredTasks {
         if let registry = stack.registry {
             add(PlatformService.registry.name, 1)
             if registry.mirrorHost != nil { add(PlatformService.registryMirror.name, 1) }
-            if stack.tls.mode == .selfsigned { add(PlatformNames.registryTrustService, nodes) }
+            if stack.trustsRegistryCertificate { add(PlatformNames.registryTrustService, nodes) }
         }
         if SingleSignOn.guardsWithSignIn(stack) {
             for guarded in SingleSignOn.guardedServices(stack) {

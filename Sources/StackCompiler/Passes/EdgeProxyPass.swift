@@ -12,6 +12,7 @@ struct EdgeProxyPass: BuildPass {
                 tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
                 sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume),
                 registryHosts: stack.registry.map { [$0.host] + ($0.mirrorHost.map { [$0] } ?? []) } ?? [],
+                registryTrust: stack.trustsRegistryCertificate,
                 metrics: stack.monitoring.metrics))
     }
 }

@@ -121,12 +121,9 @@ struct RegistryPass: BuildPass {
         var first = [PlatformService.registry.name]
         if registry.mirrorHost != nil { first.append(PlatformService.registryMirror.name) }
         plan.addDeployStep(.deployFirst(services: first))
-        let key = PlatformNames.registryPasswordSecret
         plan.addDeployStep(
-            .registryLogin(
-                host: registry.host, user: registry.deployUser,
-                secret: PlatformNames.secretName(stack: stack.name, key: key, recipe: .htpasswd(users: registry.users)),
-                kept: PlatformNames.fitted("\(stack.name)_\(key)")))
+            .registryLogin(host: registry.host, user: registry.deployUser, secret: PlatformNames.registryPasswordSecret)
+        )
         for app in built {
             plan.addDeployStep(
                 .buildAndPush(

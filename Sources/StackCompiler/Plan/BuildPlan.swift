@@ -311,6 +311,19 @@ struct FinishedPlan {
         guard let index = serviceIndex[name] else { return (nil, nil) }
         return (services[index].service.port, services[index].service.readinessPath)
     }
+
+    /// Whether `deploy.sh` builds images (and `stack.yml` reads their tags from it).
+    var buildsImages: Bool {
+        deploySteps.contains { if case .buildAndPush = $0 { return true } else { return false } }
+    }
+
+    /// The services `deploy.sh` deploys first (`stack.platform.yml`), with the edge proxy's
+    /// (`edge`, its own plan); empty when no step asks for any.
+    func deployedFirst(edge: FinishedPlan?) -> [String] {
+        var first: [String] = []
+        for case .deployFirst(let services) in deploySteps { first += services }
+        return first.isEmpty ? [] : first + (edge?.services.map(\.name) ?? [])
+    }
 }
 
 /// What every generated file says about where it came from.
@@ -466,9 +479,9 @@ enum DeployStep {
     /// Deploys these services, with the edge proxy, before anything else
     /// (`stack.platform.yml`), and waits until they run: what the steps after it need.
     case deployFirst(services: [String])
-    /// Logs in to the stack's registry with the password `deploy.sh` kept for `user` in its
-    /// credentials folder (`<kept>.<user>`) when it made the htpasswd secret `secret`.
-    case registryLogin(host: String, user: String, secret: String, kept: String)
+    /// Logs in to the stack's registry as `user`, with the password `deploy.sh` kept when it
+    /// made the htpasswd secret of the plan's key `secret`.
+    case registryLogin(host: String, user: String, secret: String)
     /// Builds an image from a folder, tags it with a hash of the folder's contents, pushes it
     /// to `repository`, and sets `tagVariable` to the tag for `docker stack deploy`.
     case buildAndPush(repository: String, tagVariable: String, context: String)

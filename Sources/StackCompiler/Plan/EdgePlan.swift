@@ -17,6 +17,9 @@ struct EdgePlan {
     /// through the proxy: uploads to them take long (the proxy's read timeout is raised), and
     /// with a self-signed certificate every engine is made to trust it for them.
     var registryHosts: [String] = []
+    /// Whether a service makes every node's engine trust the certificate for `registryHosts`
+    /// (`ResolvedStack.trustsRegistryCertificate`).
+    var registryTrust = false
     /// Every host the proxy serves: the routes' and the dashboard's.
     func hosts(_ routes: [ProxyRoute]) -> [String] {
         routes.map(\.host) + (dashboardHost.map { [$0] } ?? [])

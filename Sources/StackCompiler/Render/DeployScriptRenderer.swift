@@ -33,7 +33,7 @@ enum DeployScriptRenderer {
         if secrets.contains(where: { if case .htpasswd? = $0.recipe { return true } else { return false } }) {
             lines.append("need htpasswd \"htpasswd (Debian: apache2-utils), to hash login passwords\"")
         }
-        if plan.deploySteps.contains(where: { if case .buildAndPush = $0 { return true } else { return false } }) {
+        if plan.buildsImages {
             lines += [
                 "need tar \"GNU tar, to hash build contexts\"", "need sha256sum \"sha256sum, to hash build contexts\"",
             ]
@@ -65,11 +65,13 @@ enum DeployScriptRenderer {
             ]
             for step in plan.deploySteps {
                 switch step {
-                case .deployFirst(let first):
-                    let waited = first + (edge?.plan.services.map(\.name) ?? [])
-                    lines.append("deploy_first \(ShellQuoting.words(waited))")
-                case .registryLogin(let host, let user, _, let kept):
-                    lines.append("registry_login \(ShellQuoting.words([host, user, kept]))")
+                case .deployFirst:
+                    lines.append("deploy_first \(ShellQuoting.words(plan.deployedFirst(edge: edge?.plan)))")
+                case .registryLogin(let host, let user, let key):
+                    guard let secret = secrets.first(where: { $0.key == key }) else { continue }
+                    lines.append(
+                        "registry_login \(ShellQuoting.words([host, user, secret.keptPasswords(stack: plan.context.stackName)]))"
+                    )
                 case .buildAndPush(let repository, let variable, let context):
                     lines.append("build_and_push \(ShellQuoting.words([variable, repository, context]))")
                 }
@@ -128,8 +130,10 @@ enum DeployScriptRenderer {
         lines += placements.map { "require_placement \(ShellQuoting.words($0))" }
         for step in plan.deploySteps {
             switch step {
-            case .registryLogin(let host, let user, let secret, let kept):
-                lines.append("require_registry_password \(ShellQuoting.words([host, user, secret, kept]))")
+            case .registryLogin(let host, let user, let key):
+                guard let secret = secrets.first(where: { $0.key == key }) else { continue }
+                let kept = secret.keptPasswords(stack: plan.context.stackName)
+                lines.append("require_registry_password \(ShellQuoting.words([host, user, secret.name, kept]))")
             case .buildAndPush(_, _, let context):
                 lines.append("require_build_context \(ShellQuoting.quote(context))")
             case .deployFirst:

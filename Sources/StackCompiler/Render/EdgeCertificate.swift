@@ -59,7 +59,7 @@ extension EdgeCertificate {
     /// (`deploy.sh`'s) and pull through the mirror trust the proxy, a node that joins later
     /// too. The certificate is public; the key stays with the proxy.
     static func addTrust(_ certificate: EdgeCertificate?, _ edge: EdgePlan, _ plan: inout BuildPlan) {
-        guard let certificate, edge.tls.mode == .selfsigned, !edge.registryHosts.isEmpty else { return }
+        guard edge.registryTrust, let certificate else { return }
         var service = PlannedService(image: RegistryPass.image)
         service.kind = .global
         service.entrypoint = ["/bin/sh", "-c", trustScript, PlatformNames.registryTrustService] + edge.registryHosts

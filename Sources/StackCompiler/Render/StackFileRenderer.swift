@@ -14,11 +14,10 @@ enum StackFileRenderer {
 
     /// `stack.yml` of the stack made by `stack(_:edge:wrappers:)`.
     static func render(_ plan: FinishedPlan, _ stack: SwarmStack) -> String {
-        let builds = plan.deploySteps.contains { if case .buildAndPush = $0 { return true } else { return false } }
         // The images it builds are tagged by deploy.sh, which `docker stack deploy` alone would
         // refuse without (`${STACKC_TAG_...:?}`).
         let deploy =
-            builds
+            plan.buildsImages
             ? "Deploy: ./deploy.sh (it builds the images and sets their tags)"
             : "Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"
         let header = plan.context.headerLines + [deploy]
@@ -28,10 +27,9 @@ enum StackFileRenderer {
     /// `stack.platform.yml`, when a deploy step asks for services first: those and the edge
     /// proxy's, as `stack.yml` has them; nil otherwise.
     static func renderPlatformPart(_ plan: FinishedPlan, edge: RenderedEdge?, _ stack: SwarmStack) -> String? {
-        var first: [String] = []
-        for case .deployFirst(let services) in plan.deploySteps { first += services }
+        let first = plan.deployedFirst(edge: edge?.plan)
         guard !first.isEmpty else { return nil }
-        let names = Set(first + (edge?.plan.services.map(\.name) ?? []))
+        let names = Set(first)
         let header =
             plan.context.headerLines + [
                 "The part of stack.yml that deploy.sh deploys first (the proxy and the registry the",

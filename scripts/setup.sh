@@ -24,6 +24,7 @@ deb_packages=(
   ruby                    # /usr/bin/ruby: `ruby -c` on the generated Vagrantfile
   docker.io               # /usr/sbin/dockerd (20.10, containerd, runc): the swarm acceptance test
   busybox-static          # /bin/busybox (static): the stand-in images of that test
+  python3                 # /usr/bin/python3 and its standard library: the base image of apps deploy.sh builds in that test
 )
 
 # PyPI packages, pinned, each with what the project uses from it.

@@ -404,6 +404,7 @@ make_image() {
       # The official image's python3 on the PATH, Debian's underneath (its standard library
       # without the tests), for the apps deploy.sh builds FROM python.
       # Like the official (Debian) image: bash, and no netcat (busybox's lacks -z).
+      [[ -x /usr/bin/python3 ]] || { say "no /usr/bin/python3 (Debian's python3): run scripts/setup.sh"; return 1; }
       add_programs "$root" /usr/bin/python3 /bin/bash
       rm -f "$root/bin/nc"
       local stdlib

@@ -35,7 +35,7 @@ import Testing
         #expect(cluster.nodes == [Node(name: "manager-1", role: .manager, address: "192.168.56.101")])
         #expect(cluster.provision == .none)
         #expect(cluster.vip == nil)
-        #expect(cluster.box == "debian/bookworm64")
+        #expect(cluster.box == "bento/debian-12")
         #expect(cluster.cpus == 2)
         #expect(cluster.memory == ByteSize(bytes: 2 << 30))
         #expect(cluster.disk == nil)

@@ -192,28 +192,41 @@ import Testing
     @Test(arguments: cases)
     func daemonConfigSaysWhatTheStackNeeds(_ testCase: Case) throws {
         let built = try #require(BuildSupport.build(path: testCase.path, text: testCase.text))
-        let text = try #require(built.tree.file("nodes/daemon.json")).contents
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(json["live-restore"] as? Bool == false)
-        #expect(json["log-driver"] as? String == "json-file")
-        let options = try #require(json["log-opts"] as? [String: Any])
-        #expect(options.values.allSatisfy { $0 is String }, "log options must all be strings: \(options)")
-        // Keys a provisioner or a harness passes as flags would stop the daemon if set twice.
-        for key in ["data-root", "hosts", "iptables", "bridge", "exec-root", "pidfile"] {
-            #expect(json[key] == nil, "\(key) in \(text)")
-        }
         let cluster = built.stack.cluster
-        #expect((json["metrics-addr"] as? String) == (cluster.dockerMetrics ? "0.0.0.0:9323" : nil), "\(text)")
-        let mirrors = json["registry-mirrors"] as? [String]
-        if cluster.dockerMirror, let mirror = built.stack.registry?.mirrorHost {
-            #expect(mirrors == ["https://\(mirror)"], "\(text)")
-        } else {
-            #expect(mirrors == nil, "\(text)")
+        let files = Self.files(built.tree, under: "nodes/daemon")
+        // One file when the nodes' settings are the same, one per node when they differ.
+        #expect(files.count == (cluster.dockerMetrics ? cluster.nodes.count : 1), "\(files.map(\.path))")
+        for node in cluster.nodes {
+            let path = cluster.dockerMetrics ? "nodes/daemon/\(node.name).json" : "nodes/daemon.json"
+            let text = try #require(built.tree.file(path)).contents
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            #expect(json["live-restore"] as? Bool == false)
+            #expect(json["log-driver"] as? String == "json-file")
+            let options = try #require(json["log-opts"] as? [String: Any])
+            #expect(options.values.allSatisfy { $0 is String }, "log options must all be strings: \(options)")
+            // Keys a provisioner or a harness passes as flags would stop the daemon if set twice.
+            for key in ["data-root", "hosts", "iptables", "bridge", "exec-root", "pidfile"] {
+                #expect(json[key] == nil, "\(key) in \(text)")
+            }
+            // The engine's metrics have no login: on the node's cluster address only, where
+            // Prometheus scrapes them (`__meta_dockerswarm_node_address`).
+            #expect(
+                (json["metrics-addr"] as? String) == (cluster.dockerMetrics ? "\(node.address):9323" : nil), "\(text)")
+            let mirrors = json["registry-mirrors"] as? [String]
+            if cluster.dockerMirror, let mirror = built.stack.registry?.mirrorHost {
+                #expect(mirrors == ["https://\(mirror)"], "\(text)")
+            } else {
+                #expect(mirrors == nil, "\(text)")
+            }
+            let driver = json["storage-driver"] as? String
+            #expect(driver == (cluster.storageDriver == .overlay2 ? nil : cluster.storageDriver.rawValue), "\(text)")
+            let features = try #require(json["features"] as? [String: Any])
+            #expect(features["containerd-snapshotter"] as? Bool == false)
         }
-        let driver = json["storage-driver"] as? String
-        #expect(driver == (cluster.storageDriver == .overlay2 ? nil : cluster.storageDriver.rawValue), "\(text)")
-        let features = try #require(json["features"] as? [String: Any])
-        #expect(features["containerd-snapshotter"] as? Bool == false)
+        if cluster.dockerMetrics {
+            let prometheus = try #require(built.tree.file("prometheus/prometheus.yml")).contents
+            #expect(prometheus.contains("replacement: $1:9323"), "Prometheus scrapes another port")
+        }
     }
 
     // MARK: Files that must agree
@@ -285,7 +298,11 @@ import Testing
                 embedded[path] = String(decoding: data, as: UTF8.self)
             }
             #expect(embedded["/etc/hostname"] == node.name + "\n")
-            #expect(embedded["/etc/docker/daemon.json"] == built.tree.file("nodes/daemon.json")?.contents)
+            #expect(
+                embedded["/etc/docker/daemon.json"]
+                    == built.tree.file(
+                        built.stack.cluster.dockerMetrics ? "nodes/daemon/\(node.name).json" : "nodes/daemon.json")?
+                    .contents)
             #expect(embedded[NodeChannel.formScript] == built.tree.file("nodes/form-swarm.sh")?.contents)
             #expect(embedded[NodeChannel.setupScript] == built.tree.file("nodes/setup-node.sh")?.contents)
             #expect(

@@ -25,7 +25,7 @@ import Testing
     static func dialect(of path: String) -> String? {
         if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") { return "sh" }
         if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path.hasPrefix("keycloak/")
-            || path == "deploy.sh"
+            || path == "deploy.sh" || path.hasPrefix("nodes/")
         {
             return "bash"
         }

@@ -293,9 +293,8 @@ import Testing
             for entry in try #require(storage["files"] as? [[String: Any]]) {
                 let path = try #require(entry["path"] as? String)
                 let source = try #require((entry["contents"] as? [String: Any])?["source"] as? String)
-                let base64 = try #require(source.split(separator: ",", maxSplits: 1).last)
-                let data = try #require(Data(base64Encoded: String(base64)))
-                embedded[path] = String(decoding: data, as: UTF8.self)
+                #expect(source.hasPrefix("data:,"), "\(path): \(source.prefix(40))")
+                embedded[path] = String(source.dropFirst("data:,".count)).removingPercentEncoding
             }
             #expect(embedded["/etc/hostname"] == node.name + "\n")
             #expect(

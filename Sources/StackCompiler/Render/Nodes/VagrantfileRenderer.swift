@@ -42,7 +42,7 @@ enum VagrantfileRenderer {
             CPUS = \(nodes.cpus)
             MEMORY_MB = \(memoryMB)
             CHANNEL = \(ruby(NodeChannel.path))
-            FILES = "/tmp/stackc-node"
+            FILES = "/home/vagrant/stackc-node" # the file provisioner uploads as the box's user
 
             Vagrant.configure("2") do |config|
               config.vm.box = BOX

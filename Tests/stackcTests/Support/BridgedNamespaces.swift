@@ -13,8 +13,9 @@ import Testing
 ///
 /// Nothing is named or mounted outside the namespaces: `end()` ends the holders by their
 /// process ids, and the kernel then removes the namespaces with their interfaces, the bridge and
-/// any mount made inside them. Needs root (`unshare`, `nsenter` and `ip` from util-linux and
-/// iproute2).
+/// any mount made inside them. The holders and what `start` runs also get SIGKILL should the
+/// test process itself die (`setpriv --pdeathsig`), so that not even a crashed run leaves them.
+/// Needs root (`unshare`, `nsenter`, `setpriv` and `ip` from util-linux and iproute2).
 final class BridgedNamespaces {
     /// One machine: its name, address and interface, and the process that holds its namespaces.
     struct Node {
@@ -38,7 +39,7 @@ final class BridgedNamespaces {
     private var switchHolder: ChildProcess?
     /// Streams of the holders and of the commands run here.
     private let logs: URL
-    private let tools: (unshare: String, nsenter: String, ip: String, sleep: String)
+    private let tools: (unshare: String, nsenter: String, ip: String, sleep: String, setpriv: String)
 
     /// Makes a node for each name and address (`interface` inside every one of them, on a /`prefixLength`
     /// LAN); the streams of what runs go to `logs`, a folder the caller owns and removes.
@@ -48,13 +49,13 @@ final class BridgedNamespaces {
     ) throws {
         self.logs = logs
         var found: [String] = []
-        for name in ["unshare", "nsenter", "ip", "sleep"] {
+        for name in ["unshare", "nsenter", "ip", "sleep", "setpriv"] {
             guard let path = ChildProcess.locate(name) else {
                 throw SetupFailure(description: "'\(name)' is not installed: run scripts/setup.sh (make test does)")
             }
             found.append(path)
         }
-        tools = (found[0], found[1], found[2], found[3])
+        tools = (found[0], found[1], found[2], found[3], found[4])
         do {
             switchHolder = try hold(label: "switch")
             try ip(in: switchHolder!.pid, "link", "add", "br0", "type", "bridge")
@@ -93,7 +94,8 @@ final class BridgedNamespaces {
 
     /// `arguments` started inside `node`'s namespaces; the caller ends it.
     func start(in node: Node, _ arguments: [String], label: String) throws -> ChildProcess {
-        try ChildProcess(tools.nsenter, enter(node.pid) + arguments, logs: logs, label: "\(node.name)-\(label)")
+        try ChildProcess(
+            tools.nsenter, enter(node.pid) + diesWithTheTest + arguments, logs: logs, label: "\(node.name)-\(label)")
     }
 
     /// Mounts `folder` over `target` in `node`'s mount namespace only (gone with the namespace).
@@ -115,6 +117,10 @@ final class BridgedNamespaces {
         switchHolder = nil
     }
 
+    /// `setpriv` before a command: it gets SIGKILL when the test process ends (the thread that
+    /// started it, which a test keeps until it has ended what it started).
+    private var diesWithTheTest: [String] { [tools.setpriv, "--pdeathsig", "KILL", "--"] }
+
     /// The `nsenter` options that enter the network and mount namespaces of `pid`.
     private func enter(_ pid: pid_t) -> [String] {
         ["--target", String(pid), "--net", "--mount", "--"]
@@ -125,7 +131,9 @@ final class BridgedNamespaces {
     /// nothing may be entered before (it would act on the host's).
     private func hold(label: String) throws -> ChildProcess {
         let holder = try ChildProcess(
-            tools.unshare, ["--net", "--mount", "--propagation", "private", "--", tools.sleep, "infinity"],
+            tools.setpriv,
+            diesWithTheTest.dropFirst()
+                + [tools.unshare, "--net", "--mount", "--propagation", "private", "--", tools.sleep, "infinity"],
             logs: logs, label: "holder-\(label)")
         let sleep = URL(fileURLWithPath: tools.sleep).resolvingSymlinksInPath().path
         let ownNetwork = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")

@@ -291,8 +291,10 @@ prepare() {
   write_hosts
   # Tools for the disk first, Docker after the disk is mounted under it.
   if ! is_coreos; then apt-get update -q >/dev/null; fi
-  local packages
-  mapfile -t packages < <(packages_for "$role" "$node")
+  # Assigned on its own: a failure inside "$(...)" stops the script only there.
+  local list packages=()
+  list=$(packages_for "$role" "$node")
+  if [ -n "$list" ]; then mapfile -t packages <<<"$list"; fi
   install_packages "${packages[@]}"
   prepare_disk
   install_node_files

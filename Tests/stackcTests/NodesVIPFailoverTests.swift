@@ -82,10 +82,10 @@ import Testing
 
         // Looks are samples; manager-3's log says whether it ever became master between them.
         let onManager3 = cluster.sightings.filter { $0.contains("manager-3") }
+        let looks = "\(onManager3.count) of \(cluster.sightings.count) looks"
         #expect(
             onManager3.isEmpty && !cluster.log("manager-3").contains("Entering MASTER STATE"),
-            "manager-3 held the VIP while manager-2 was well (\(onManager3.count) of \(cluster.sightings.count) looks):\n\(cluster.logs)"
-        )
+            "manager-3 held the VIP while manager-2 was well (\(looks)):\n\(cluster.logs)")
     }
 
     /// A manager whose password differs is not heard: manager-2, with another password, takes
@@ -97,10 +97,10 @@ import Testing
         for manager in cluster.managers { try cluster.startEdgeProxy(manager.name) }
         for manager in cluster.managers { try cluster.startKeepalived(manager.name) }
         let holders = try cluster.waitForHolders(["manager-1", "manager-2"])
+        let both = "not on both manager-1 and manager-2"
         #expect(
             holders == ["manager-1", "manager-2"],
-            "with another password on manager-2 the VIP is on \(holders), not on both manager-1 and manager-2:\n\(cluster.logs)"
-        )
+            "with another password on manager-2 the VIP is on \(holders), \(both):\n\(cluster.logs)")
         #expect(
             cluster.log("manager-2").contains("received an invalid passwd"),
             "manager-2 does not say it refused the others' adverts for their password:\n\(cluster.log("manager-2"))")
@@ -115,9 +115,8 @@ import Testing
     static func makeCluster(passwordOf: [String: String] = [:]) throws -> KeepalivedManagers {
         guard geteuid() == 0 else {
             throw KeepalivedManagers.SetupFailure(
-                description:
-                    "the VIP failover test must run as root: it runs keepalived in private network and mount namespaces (CI runs it as root); run `make test` as root"
-            )
+                description: "the VIP failover test must run as root: it runs keepalived in private network and "
+                    + "mount namespaces (CI runs it as root); run `make test` as root")
         }
         let workspace = try Workspace("vip")
         defer { workspace.remove() }

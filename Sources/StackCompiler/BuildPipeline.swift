@@ -23,6 +23,7 @@ public enum BuildPipeline {
             DockerfilesPass(),
             EdgeProxyPass(),
             EntrypointsPass(),
+            NodesPass(),
             PendingFamiliesPass(),
         ]
     }

@@ -97,32 +97,27 @@ import Testing
         #expect(stackFile.contains("- node.labels.cost == $$(id)"), "\(stackFile)")
     }
 
-    /// With ACME the proxy is one pinned task; a VIP on several managers does not follow it
-    /// until keepalived is generated: a warning at the VIP, not with a proxy on every manager.
-    @Test func aVIPWithOneACMEProxyIsWarned() {
-        let warning = expectOnly(
-            Codes.vipSingleProxy,
-            in: """
-                stackc: 1
-                name: shop
-                domain: shop.example.org
-                tls: {mode: acme, email: ops@example.org}
-                cluster: {managers: 3, vip: 1️⃣192.168.56.100}
-                apps: {web: {image: "nginx:1.27", port: 80, host: www}}
-                """)
-        #expect(warning?.severity == .warning)
-        let provided = StackCompiler.check(
-            SourceFile(
+    /// With ACME the proxy is one pinned task; the VIP follows it because keepalived on every
+    /// manager checks the proxy on its own node (W312 retired): no warning, and each manager's
+    /// keepalived tracks port 80 there.
+    @Test func aVIPWithOneACMEProxyFollowsIt() throws {
+        let built = try #require(
+            BuildSupport.build(
                 path: "shop.yml",
-                bytes: Array(
-                    """
+                text: """
                     stackc: 1
                     name: shop
                     domain: shop.example.org
-                    tls: {mode: provided}
+                    tls: {mode: acme, email: ops@example.org}
                     cluster: {managers: 3, vip: 192.168.56.100}
                     apps: {web: {image: "nginx:1.27", port: 80, host: www}}
-                    """.utf8)))
-        #expect(!provided.diagnostics.contains { $0.code == Codes.vipSingleProxy })
+                    """))
+        let diagnostics = BuildPipeline.build(built.stack).diagnostics
+        #expect(!diagnostics.contains { $0.code.rawValue == "W312" }, "\(diagnostics)")
+        for manager in 1...3 {
+            let config = try #require(built.tree.file("nodes/keepalived/manager-\(manager).conf")).contents
+            #expect(config.contains("http://127.0.0.1:80/"), "\(config)")
+            #expect(config.contains("track_script {\n        edge_proxy\n    }"), "\(config)")
+        }
     }
 }

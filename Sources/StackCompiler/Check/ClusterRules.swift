@@ -13,17 +13,6 @@ enum ClusterRules: CheckRule {
                     : "\(managers.value) managers tolerate no more failures than \(managers.value - 1) would (Raft needs a majority)",
                 at: managers.span, help: "use an odd number of managers, at most 7 (1, 3, 5 or 7)")
         }
-        if let vip = cluster.vip, syntax.tls?.mode?.value == .acme, stack.cluster.managers > 1,
-            stack.proxy.kind == .traefik
-        {
-            report.warning(
-                Codes.vipSingleProxy,
-                "with 'tls.mode: acme' the proxy is one task on one node, and nothing moves the virtual IP to that node yet",
-                at: vip.span,
-                help:
-                    "keepalived that follows the proxy comes with node provisioning (not generated yet); until then point the VIP's keepalived at the node that runs the proxy, or use 'tls.mode: provided' for a proxy on every manager"
-            )
-        }
         let base = cluster.address?.value ?? [192, 168, 56, 101]
         let count = stack.cluster.managers + stack.cluster.workers
         let overflows = base[3] + count - 1 > 254

@@ -53,7 +53,6 @@ enum Codes {
     static let noEffect = DiagnosticCode("W309", "no-effect")
     static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
     static let unpinnedImage = DiagnosticCode("W311", "unpinned-image")
-    static let vipSingleProxy = DiagnosticCode("W312", "vip-single-proxy")
     static let userWithoutEmail = DiagnosticCode("W313", "user-without-email")
     static let longScrapeInterval = DiagnosticCode("W314", "long-scrape-interval")
 
@@ -79,7 +78,7 @@ enum Codes {
         loginBypassed, presetNeedsOwnHost,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
-        unpinnedImage, vipSingleProxy, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
+        unpinnedImage, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
         unreadableDockerfile, unreadableDeliveredFile,
         internalConflict,
     ]

@@ -133,9 +133,9 @@ struct StackResolver {
             vip: c?.vip.map { $0.value.map(String.init).joined(separator: ".") },
             box: c?.box?.value ?? defaultBox, cpus: c?.cpus?.value ?? 2,
             memory: c?.memory?.value ?? ByteSize(bytes: 2 << 30), disk: c?.disk?.value,
-            storageDriver: (c?.storageDriver?.value ?? .overlay2).rawValue,
-            sharedStorage: (c?.sharedStorage?.value ?? SharedStorage.none).rawValue,
-            sshKeys: c?.sshKeys.map(\.value) ?? [], dockerMetrics: false, dockerMirror: false)
+            storageDriver: c?.storageDriver?.value ?? .overlay2,
+            sharedStorage: c?.sharedStorage?.value ?? SharedStorage.none,
+            sshKeys: c?.sshKeys.map(\.value) ?? [], dockerMetrics: false, dockerMirror: false, isDescribed: c != nil)
     }
 
     func resolveIdentity(_ identity: IdentitySyntax) -> IdentitySettings {

@@ -76,14 +76,17 @@ struct Cluster: Sendable {
     var cpus: Int
     var memory: ByteSize
     var disk: ByteSize?
-    var storageDriver: String
-    var sharedStorage: String
+    var storageDriver: StorageDriver
+    var sharedStorage: SharedStorage
     var sshKeys: [String]
     var dockerMetrics: Bool
     var dockerMirror: Bool
+    /// True when the manifest describes the cluster (a `cluster` section): the output then has
+    /// the nodes' files (`nodes/`).
+    var isDescribed = false
 
     /// True when `/data` is shared between the nodes.
-    var hasSharedStorage: Bool { sharedStorage != "none" }
+    var hasSharedStorage: Bool { sharedStorage != .none }
 }
 
 /// One machine of the cluster.

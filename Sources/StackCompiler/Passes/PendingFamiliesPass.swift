@@ -1,7 +1,7 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (node
-/// provisioning, backups, Redis users); contributes one warning per
+/// Reads the keys that ask for artifact families later work adds (backups,
+/// Redis users); contributes one warning per
 /// asking key, at that key, so nobody mistakes the output for complete. The front end already
 /// checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
@@ -41,14 +41,6 @@ struct PendingFamiliesPass: BuildPass {
         // (each backup's warning below says so when the stack has alerts).
         let backupAlert =
             stack.monitoring.runningAlerts != nil ? " and its alert on the backup's age" : ""
-        if stack.cluster.provision != .none {
-            let files = stack.cluster.provision == .vagrant ? "Vagrantfile" : "Ignition configs"
-            pending.append(
-                Pending(span: sections.provision, what: "node provisioning (\(files), daemon.json)"))
-        }
-        if stack.cluster.vip != nil {
-            pending.append(Pending(span: sections.vip, what: "keepalived for the virtual IP"))
-        }
         if stack.registry?.backup != nil {
             pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job\(backupAlert)"))
         }

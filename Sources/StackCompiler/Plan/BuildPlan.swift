@@ -24,6 +24,8 @@ struct BuildPlan {
     /// How every service of the stack without its own logs (set by the pass that reads the
     /// logs); nil leaves the nodes' default.
     private(set) var logging: ServiceLogging?
+    /// What the nodes are given; nil when the manifest does not describe its cluster.
+    private(set) var nodes: NodePlan?
     /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
@@ -157,6 +159,12 @@ struct BuildPlan {
         self.logging = logging
     }
 
+    /// Says what the nodes of the cluster are given.
+    mutating func setNodes(_ nodes: NodePlan) {
+        if self.nodes != nil { conflicts.append("two passes set the nodes") }
+        self.nodes = nodes
+    }
+
     /// Records an error about the manifest at `span` that only the build can find (a file it
     /// names that cannot be delivered): nothing is written.
     mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
@@ -218,7 +226,7 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            logging: logging, warnings: warnings, conflicts: conflicts)
+            logging: logging, nodes: nodes, warnings: warnings, conflicts: conflicts)
     }
 }
 
@@ -293,6 +301,7 @@ struct FinishedPlan {
     let edge: EdgePlan?
     /// How every service without its own logs (`PlannedService.logging`).
     let logging: ServiceLogging?
+    let nodes: NodePlan?
     let warnings: [Diagnostic]
     let conflicts: [String]
 

@@ -19,6 +19,9 @@ enum SwarmBackend {
             tree.add("stack.platform.yml", platform)
         }
         tree.add("deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true)
+        for file in NodeFilesRenderer.render(plan) {
+            tree.add(file.path, file.contents, executable: file.executable)
+        }
         return (tree, warnings)
     }
 }

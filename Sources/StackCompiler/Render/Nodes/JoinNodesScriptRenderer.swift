@@ -1,0 +1,82 @@
+/// `nodes/join-nodes.sh`, for Fedora CoreOS nodes: Ignition runs once and cannot know the join
+/// tokens, so the operator's machine brings them over SSH (the provisioner's channel): the
+/// token of each node's role, the VRRP password to the managers, the CephFS key to every node.
+/// The nodes' path units act on what arrives. Run it again when a node comes up later.
+enum JoinNodesScriptRenderer {
+    static func render(_ nodes: NodePlan, header: [String]) -> String {
+        let table = nodes.nodes.map { "  " + ShellQuoting.quote("\($0.name) \($0.role.rawValue) \($0.address)") }
+        let first = nodes.firstManager
+        return """
+            #!/usr/bin/env bash
+            \(header.map { "# " + $0 }.joined(separator: "\n"))
+            #
+            # Brings the Fedora CoreOS nodes of stack \(nodes.stack), booted with ignition/*.ign, into the swarm:
+            # waits until \(first.name) (\(first.address)) has initialised it, then copies over SSH each
+            # other node's join token\(nodes.vip == nil ? "" : ", the VRRP password to every manager")\(nodes.sharedStorage == .cephfs ? ", and the CephFS key to every node" : "")
+            # into \(NodeChannel.path), where the node's units take them up. Nothing secret is
+            # written anywhere else; running it again changes nothing on a node that has them.
+            # Environment: STACKC_SSH_USER (default core), STACKC_CREDENTIALS_DIR (where the VRRP
+            # password is kept, and the CephFS key is read from; default ~/.config/stackc/\(nodes.stack)).
+            set -euo pipefail
+
+            user=${STACKC_SSH_USER:-core}
+            credentials=${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/\(nodes.stack)}
+            channel=\(NodeChannel.path)
+            has_vip=\(nodes.vip != nil)
+            shared_storage=\(nodes.sharedStorage.rawValue)
+            # The nodes: name, role, address.
+            nodes=(
+            \(table.joined(separator: "\n"))
+            )
+
+            say() { printf 'join-nodes: %s\\n' "$*"; }
+            die() {
+              printf 'join-nodes: %s\\n' "$*" >&2
+              exit 1
+            }
+
+            on() {
+              local address=$1
+              shift
+              ssh -o BatchMode=yes -o ConnectTimeout=10 "$user@$address" "$@"
+            }
+
+            # Copies standard input to $channel/$2 on the node at $1 (root only, replaced at once).
+            put() {
+              on "$1" "sudo install -d -m 700 $channel && sudo sh -c 'umask 077 && cat >$channel/$2.partial && mv -f $channel/$2.partial $channel/$2'"
+            }
+
+            read -r first_name _ first_address <<<"${nodes[0]}"
+            waited=0
+            until [ "$(on "$first_address" "sudo docker info --format '{{.Swarm.ControlAvailable}}'" 2>/dev/null)" = true ]; do
+              [ "$waited" -lt 900 ] || die "$first_name ($first_address) has not initialised the swarm after 900s: look at 'journalctl -u stackc-setup-node -u stackc-form-swarm' there"
+              sleep 10
+              waited=$((waited + 10))
+            done
+            say "$first_name runs the swarm"
+
+            if [ "$has_vip" = true ] && [ ! -s "$credentials/vrrp-password" ]; then
+              (umask 077 && mkdir -p "$credentials" && head -c 6 /dev/urandom | base64 >"$credentials/vrrp-password")
+            fi
+            if [ "$shared_storage" = cephfs ] && [ ! -s "$credentials/ceph.secret" ]; then
+              die "put the key of the Ceph client client.\(nodes.stack) into $credentials/ceph.secret first"
+            fi
+
+            for entry in "${nodes[@]}"; do
+              read -r name role address <<<"$entry"
+              if [ "$name" != "$first_name" ]; then
+                on "$first_address" "sudo docker swarm join-token -q $role" | put "$address" "$role.token"
+              fi
+              if [ "$has_vip" = true ] && [ "$role" = manager ]; then
+                put "$address" vrrp-password <"$credentials/vrrp-password"
+              fi
+              if [ "$shared_storage" = cephfs ]; then
+                put "$address" ceph.secret <"$credentials/ceph.secret"
+                on "$address" "sudo \(NodeChannel.setupScript) ceph-key"
+              fi
+              say "$name ($address): sent"
+            done
+
+            """
+    }
+}

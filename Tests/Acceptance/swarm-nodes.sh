@@ -7,6 +7,7 @@
 #   engine NODE: ...      the engine, its registry mirrors (docker info) and its metrics
 #                         address answering /metrics from another node
 #   form-swarm: ...       each join (managers first) and the label run on manager-1
+#   node NODE: ...        each node of the swarm formed: role, availability, ID, labels
 #   rerun: ...            form-swarm.sh again on every formed node: nothing may change
 #   labels: ...           the node labels before deploy.sh and whether deploy.sh changed them
 #   service ...           convergence (swarm_stack.py converge)
@@ -246,7 +247,7 @@ check_engines() {
     say "engine $name: host name $(nodes_docker "$name" info --format '{{.Name}}'), $(on_node "$name" ip -o -4 addr show dev eth0 | awk '{print $4}') on eth0 (bridge $bridge), storage $(nodes_docker "$name" info --format '{{.Driver}}'), config file $daemon_config"
     say "engine $name: docker info: registry mirrors $mirrors"
     if metrics=$(on_node "$other" curl -fsS --max-time 10 "http://$address:9323/metrics" 2>&1); then
-      say "engine $name: metrics http://$address:9323/metrics answered $other: $(grep -c '^engine_' <<<"$metrics") engine_* samples; engine_daemon_engine_info: $(grep -m1 '^engine_daemon_engine_info' <<<"$metrics" | grep -o 'version="[^"]*"\|graphdriver="[^"]*"' | paste -sd ' ')"
+      say "engine $name: metrics http://$address:9323/metrics answered $other: $(grep -c '^engine_' <<<"$metrics") engine_* samples; engine_daemon_engine_info: $(grep -m1 '^engine_daemon_engine_info' <<<"$metrics" | grep -o '[{,]\(graphdriver\|version\)="[^"]*"' | cut -c2- | paste -sd ' ')"
     else
       say "engine $name: metrics http://$address:9323/metrics did NOT answer $other: ${metrics##*$'\n'}"
       failed=1
@@ -334,7 +335,7 @@ cluster_inside() {
 # The checks: the engines, the swarm formed by form-swarm.sh, its rerun, the stack deployed,
 # its placement, the drain.
 cluster_checks() {
-  local timeout=$1 observe=$2 drained=$3 name started failed=0 compared
+  local timeout=$1 observe=$2 drained=$3 name started waited failed=0 compared
   check_engines || failed=1
 
   # The swarm, formed by the generated script: managers first, then the label run once all
@@ -348,10 +349,22 @@ cluster_checks() {
   for name in "${node_names[@]}"; do
     form_swarm "$name" join "$name" || { say "result: FAILED: form-swarm.sh join $name failed"; return 1; }
   done
+  # Once every node joined and is ready, as the managers' timer would find them.
+  waited=0
+  until (($(nodes_docker manager-1 node ls --format '{{.Status}}' | grep -c '^Ready$') == ${#node_names[@]})); do
+    if ((waited >= 120)); then
+      say "result: FAILED: not every node is ready in the swarm after 60s:"
+      nodes_docker manager-1 node ls | sed 's/^/    | /'
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
   form_swarm manager-1 label || { say "result: FAILED: form-swarm.sh label failed"; return 1; }
   say "form-swarm: swarm formed and labelled in $((SECONDS - started))s:"
   nodes_docker manager-1 node ls --format '{{.Hostname}} {{.ID}} {{.ManagerStatus}} {{.Status}} {{.Availability}}' | sed 's/^/    | /'
   swarm_state "$temporary/formed.json"
+  "$python" "$nodes_here/swarm_nodes.py" show "$temporary/formed.json"
   for name in "${node_names[@]}"; do
     form_swarm "$name" join "$name" || failed=1
   done

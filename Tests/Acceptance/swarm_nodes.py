@@ -9,6 +9,7 @@ namespaces of the cluster it made).
   state FILE NODE=SOCKET...  writes the swarm as the engines see it (JSON) to FILE: every node
                              (ID, host name, role, availability, labels, version) from the first
                              engine, a manager, and each engine's own swarm state
+  show FILE                  prints each node of a state: name, role, availability, ID, labels
   compare BEFORE AFTER [--without-versions]
                              prints whether two states are the same (without their nodes' version
                              indexes); exit status 1 when not
@@ -101,6 +102,16 @@ def describe(snapshot):
     return "; ".join("%s %s %s %s, labels %s" % (node["hostname"], node["id"][:12], node["role"], node["availability"],
                                                 ",".join("%s=%s" % item for item in sorted(node["labels"].items())))
                      for node in snapshot["nodes"])
+
+
+def show(path):
+    """One line per node of a state: "node NAME: ROLE, AVAILABILITY, id ID, labels K=V,…"."""
+    with open(path, encoding="utf-8") as handle:
+        snapshot = json.load(handle)
+    for node in snapshot["nodes"]:
+        print("node %s: %s, %s, id %s, labels %s" % (node["hostname"], node["role"], node["availability"], node["id"],
+                                                    ",".join("%s=%s" % item for item in sorted(node["labels"].items()))))
+    return 0
 
 
 def compare(before_path, after_path, versions=True):
@@ -297,6 +308,8 @@ def main(arguments):
         return model(arguments[1])
     if arguments[:1] == ["state"] and len(arguments) >= 3:
         return state(arguments[1], sockets_of(arguments[2:]))
+    if arguments[:1] == ["show"] and len(arguments) == 2:
+        return show(arguments[1])
     if arguments[:1] == ["compare"] and len(arguments) in (3, 4) and arguments[3:] in ([], ["--without-versions"]):
         return compare(arguments[1], arguments[2], versions=not arguments[3:])
     if arguments[:1] == ["placement"] and len(arguments) >= 4:

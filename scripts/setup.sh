@@ -22,6 +22,7 @@ deb_packages=(
   apache2-utils           # /usr/bin/htpasswd: bcrypt entries as deploy.sh writes them
   openssl                 # /usr/bin/openssl: certificates as deploy.sh makes them
   ruby                    # /usr/bin/ruby: `ruby -c` on the generated Vagrantfile
+  vagrant                 # /usr/bin/vagrant: `vagrant validate -p` on the generated Vagrantfile
   docker.io               # /usr/sbin/dockerd (20.10, containerd, runc): the swarm acceptance test
   busybox-static          # /bin/busybox (static): the stand-in images of that test
   python3                 # /usr/bin/python3 and its standard library: the base image of apps deploy.sh builds in that test

@@ -41,6 +41,14 @@ enum ClusterRules: CheckRule {
                 "'storage_driver: \(driver.value.rawValue)' needs a data 'disk' to hold its pool",
                 at: driver.span, help: "add 'disk: 20G' under 'cluster', or use 'storage_driver: overlay2'")
         }
+        if let driver = cluster.storageDriver, driver.value == .zfs, cluster.provision?.value == .ignition {
+            report.error(
+                Codes.driverNotOnCoreOS, "'storage_driver: zfs' cannot be provisioned on Fedora CoreOS: it has no ZFS",
+                at: driver.span, expected: "'btrfs' or 'overlay2' with 'provision: ignition'",
+                help:
+                    "use 'storage_driver: btrfs' (Fedora CoreOS formats the data disk with it), or 'provision: vagrant'"
+            )
+        }
         if let mirror = cluster.dockerMirror, mirror.value, stack.registry?.mirrorHost == nil {
             report.error(
                 Codes.mirrorWithoutRegistry, "'cluster.docker.mirror' is on, but the stack runs no registry mirror",

@@ -127,7 +127,7 @@ struct StackResolver {
                     role: isManager ? .manager : .worker,
                     address: "\(base[0]).\(base[1]).\(base[2]).\(octet)"))
         }
-        let defaultBox = provision == .ignition ? "stable" : "debian/bookworm64"
+        let defaultBox = provision == .ignition ? "stable" : "bento/debian-12"
         return Cluster(
             managers: managers, workers: workers, nodes: nodes, provision: provision,
             vip: c?.vip.map { $0.value.map(String.init).joined(separator: ".") },

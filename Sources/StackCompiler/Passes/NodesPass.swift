@@ -5,9 +5,6 @@ struct NodesPass: BuildPass {
     /// No diagnostics, no services: only files.
     var affectsDiagnostics: Bool { false }
 
-    /// Docker's conventional engine metrics port.
-    static let engineMetricsPort = 9323
-
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let cluster = stack.cluster
         guard cluster.isDescribed, !cluster.nodes.isEmpty else { return }
@@ -18,7 +15,7 @@ struct NodesPass: BuildPass {
                 storageDriver: cluster.storageDriver, sharedStorage: cluster.sharedStorage,
                 sshKeys: cluster.sshKeys, vip: cluster.vip,
                 virtualRouterID: Self.virtualRouterID(stack: stack.name),
-                engineMetricsAddress: cluster.dockerMetrics ? "0.0.0.0:\(Self.engineMetricsPort)" : nil,
+                engineMetricsPort: cluster.dockerMetrics ? MetricsPass.engineMetricsPort : nil,
                 mirrorURL: cluster.dockerMirror ? stack.registry?.mirrorURL : nil,
                 hosts: Self.hosts(stack), edgeCheckURL: "http://127.0.0.1:80/"))
     }

@@ -23,8 +23,8 @@ struct NodePlan {
     var vip: String?
     /// VRRP's router id of the stack on the nodes' network (1–255), the same on every manager.
     var virtualRouterID: Int
-    /// `metrics-addr` of the engines, nil when their metrics are off.
-    var engineMetricsAddress: String?
+    /// The port of the engines' metrics (on each node's own address), nil when they are off.
+    var engineMetricsPort: Int?
     /// `registry-mirrors` of the engines, nil without the stack's mirror.
     var mirrorURL: String?
     /// The registry and the mirror, when the domain cannot be in public DNS: the engines reach

@@ -79,7 +79,7 @@ read_token() {
 }
 
 join() {
-  local node=$1 role address first_address state
+  local node=$1 role address first_address state token
   read -r role address < <(describe "$node") || die "'$node' is not a node of this cluster (it has manager-1, worker-1)"
   read -r _ first_address < <(describe "$first_manager")
   state=$(swarm_state)
@@ -90,7 +90,9 @@ join() {
         docker swarm init --advertise-addr "$address" --listen-addr "$address:2377" >/dev/null
         say "$node initialised the swarm on $address"
       else
-        docker swarm join --token "$(read_token "$role")" --advertise-addr "$address" \
+        # Its own statement: a failure inside "$(...)" in an argument would not stop the script.
+        token=$(read_token "$role")
+        docker swarm join --token "$token" --advertise-addr "$address" \
           --listen-addr "$address:2377" "$first_address:2377" >/dev/null
         say "$node joined the swarm as a $role through $first_address"
       fi
@@ -105,16 +107,21 @@ join() {
   if is_manager; then label; fi
 }
 
+# The labels of node $1, one key=value a line.
+node_labels() {
+  docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$1"
+}
+
 # The ID of the ready node whose host name is $1 (none when it has not joined).
 node_id() {
-  docker node ls --format '{{.ID}} {{.Hostname}} {{.Status}}' | awk -v name="$1" '$2 == name && $3 == "Ready" { print $1; exit }'
+  docker node ls --format '{{.Hostname}} {{.ID}} {{.Status}} {{.Availability}}' | awk -v name="$1" '$1 == name && $3 == "Ready" { print $2; exit }'
 }
 
 # Whether some node carries the label $1 (key=value).
 label_exists() {
   local id
   for id in $(docker node ls -q); do
-    docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$id" | grep -qxF "$1" && return 0
+    node_labels "$id" | grep -qxF "$1" && return 0
   done
   return 1
 }
@@ -126,7 +133,7 @@ label() {
     read -r node pair kind <<<"$entry"
     id=$(node_id "$node")
     [ -n "$id" ] || continue
-    current=$(docker node inspect --format "{{index .Spec.Labels \"${pair%%=*}\"}}" "$id")
+    current=$(node_labels "$id" | awk -v key="${pair%%=*}" 'index($0, key "=") == 1 { print substr($0, length(key) + 2); exit }')
     [ "$current" = "${pair#*=}" ] && continue
     if [ "$kind" = pin ] && label_exists "$pair"; then continue; fi
     if [ -n "$current" ]; then

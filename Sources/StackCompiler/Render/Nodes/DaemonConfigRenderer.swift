@@ -1,9 +1,26 @@
-/// `nodes/daemon.json`: the Docker daemon settings every node gets (`/etc/docker/daemon.json`).
-/// Only what the stack needs, never a key a provisioner or a harness sets as a `dockerd` flag
+/// `nodes/daemon.json`, or `nodes/daemon/<node>.json` where nodes differ: the Docker daemon
+/// settings of the nodes (`/etc/docker/daemon.json`). The engine's metrics listen on the node's
+/// own cluster address, where Prometheus scrapes them, not on every interface (they have no
+/// login). Only what the stack needs, never a key a provisioner or a harness sets as a `dockerd` flag
 /// (a key given both ways stops the daemon): no `data-root`, `hosts`, `iptables` or `bridge`,
 /// and `storage-driver` only when it is not the default.
 enum DaemonConfigRenderer {
-    static func render(_ nodes: NodePlan, logging: ServiceLogging?) -> String {
+    /// Whether the nodes' settings differ (the metrics address is each node's own).
+    static func differsByNode(_ nodes: NodePlan) -> Bool { nodes.engineMetricsPort != nil }
+
+    /// The settings of every node, made once: call the result with the node.
+    static func render(_ nodes: NodePlan, logging: ServiceLogging?) -> (Node) -> String {
+        let shared = members(nodes, logging: logging)
+        return { node in
+            var members = shared
+            if let port = nodes.engineMetricsPort {
+                members.insert(("metrics-addr", .string("\(node.address):\(port)")), at: 4)
+            }
+            return JSONWriter.write(.object(members))
+        }
+    }
+
+    static func members(_ nodes: NodePlan, logging: ServiceLogging?) -> [(String, JSONValue)] {
         // Every container's log as the log shipper reads it (json-file), rotated; the stack's
         // services say the same in `stack.yml`, this covers whatever else runs on the node.
         let rotation = logging ?? ServiceLogging(maxSize: "10m", maxFiles: 3)
@@ -22,11 +39,10 @@ enum DaemonConfigRenderer {
             ("log-driver", .string("json-file")),
             ("log-opts", .object(logOptions)),
         ]
-        if let address = nodes.engineMetricsAddress { members.append(("metrics-addr", .string(address))) }
         if let mirror = nodes.mirrorURL { members.append(("registry-mirrors", .array([.string(mirror)]))) }
         if nodes.storageDriver != .overlay2 {
             members.append(("storage-driver", .string(nodes.storageDriver.rawValue)))
         }
-        return JSONWriter.write(.object(members))
+        return members
     }
 }

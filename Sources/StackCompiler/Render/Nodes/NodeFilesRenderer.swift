@@ -12,38 +12,44 @@ enum NodeFilesRenderer {
         guard let nodes = plan.nodes else { return [] }
         let header = plan.context.headerLines
         let labels = NodeLabels.assign(plan, nodes)
-        var files = [
-            File(path: "nodes/daemon.json", contents: DaemonConfigRenderer.render(nodes, logging: plan.logging)),
-            File(
-                path: "nodes/form-swarm.sh",
-                contents: SwarmFormingScriptRenderer.render(nodes, labels: labels, header: header), executable: true),
-            File(
-                path: "nodes/setup-node.sh", contents: NodeSetupScriptRenderer.render(nodes, header: header),
-                executable: true),
-            File(path: "nodes/.gitignore", contents: NodeChannel.gitignore),
-        ]
+        let daemon = DaemonConfigRenderer.render(nodes, logging: plan.logging)
+        let form = SwarmFormingScriptRenderer.render(nodes, labels: labels, header: header)
+        let setup = NodeSetupScriptRenderer.render(nodes, header: header)
+        var keepalived: [String: String] = [:]
         if nodes.vip != nil {
             for manager in nodes.managers {
-                files.append(
-                    File(
-                        path: "nodes/keepalived/\(manager.name).conf",
-                        contents: KeepalivedRenderer.render(nodes, node: manager, header: header)))
+                keepalived[manager.name] = KeepalivedRenderer.render(nodes, node: manager, header: header)
+            }
+        }
+        var files: [File] = []
+        if DaemonConfigRenderer.differsByNode(nodes) {
+            for node in nodes.nodes {
+                files.append(File(path: daemonPath(nodes, node), contents: daemon(node)))
+            }
+        } else {
+            files.append(File(path: daemonPath(nodes, nodes.firstManager), contents: daemon(nodes.firstManager)))
+        }
+        files += [
+            File(path: "nodes/form-swarm.sh", contents: form, executable: true),
+            File(path: "nodes/setup-node.sh", contents: setup, executable: true),
+            File(path: "nodes/.gitignore", contents: NodeChannel.gitignore),
+        ]
+        for manager in nodes.managers {
+            if let config = keepalived[manager.name] {
+                files.append(File(path: "nodes/keepalived/\(manager.name).conf", contents: config))
             }
         }
         switch nodes.provision {
         case .vagrant:
             files.append(File(path: "nodes/Vagrantfile", contents: VagrantfileRenderer.render(nodes, header: header)))
         case .ignition:
-            let daemon = files[0].contents
-            let scripts = (form: files[1].contents, setup: files[2].contents)
             for node in nodes.nodes {
-                let keepalived = files.first { $0.path == "nodes/keepalived/\(node.name).conf" }?.contents
                 files.append(
                     File(
                         path: "nodes/ignition/\(node.name).ign",
                         contents: IgnitionRenderer.render(
-                            nodes, node: node, daemonConfig: daemon, formScript: scripts.form,
-                            setupScript: scripts.setup, keepalived: keepalived)))
+                            nodes, node: node, daemonConfig: daemon(node), formScript: form, setupScript: setup,
+                            keepalived: keepalived[node.name])))
             }
             files.append(
                 File(
@@ -53,6 +59,12 @@ enum NodeFilesRenderer {
             break
         }
         return files
+    }
+
+    /// Where the daemon settings of `node` are: `nodes/daemon.json` when every node has the same,
+    /// else `nodes/daemon/<node>.json`.
+    static func daemonPath(_ nodes: NodePlan, _ node: Node) -> String {
+        DaemonConfigRenderer.differsByNode(nodes) ? "nodes/daemon/\(node.name).json" : "nodes/daemon.json"
     }
 }
 

@@ -78,11 +78,17 @@ enum NodeSetupScriptRenderer {
             # The Debian release's code name (bookworm).
             codename() { awk -F= '$1 == "VERSION_CODENAME" { print $2 }' /etc/os-release; }
 
-            # Installs packages $@ that are missing: apt on Debian, live layering on Fedora CoreOS.
+            # Installs packages $@ that are missing: apt on Debian, live layering on Fedora CoreOS
+            # (only what the image lacks: layering a package it has is an error).
             install_packages() {
               [ $# -gt 0 ] || return 0
               if is_coreos; then
-                rpm-ostree install --apply-live --idempotent --allow-inactive "$@"
+                local package missing=()
+                for package in "$@"; do
+                  rpm -q --whatprovides "$package" >/dev/null 2>&1 || missing+=("$package")
+                done
+                [ ${#missing[@]} -gt 0 ] || return 0
+                rpm-ostree install --apply-live --idempotent --allow-inactive "${missing[@]}"
               else
                 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
               fi
@@ -186,7 +192,9 @@ enum NodeSetupScriptRenderer {
               if [ "$has_disk" = true ] && [ "$storage_driver" = overlay2 ]; then printf '%s\\n' xfsprogs; fi
               case $shared_storage in
                 nfs)
-                  if is_coreos; then printf '%s\\n' nfs-utils; else printf '%s\\n' nfs-common; fi
+                  # Fedora CoreOS mounts NFS with its own nfs-utils-coreos; its server is layered
+                  # in serve_nfs_on_coreos.
+                  if ! is_coreos; then printf '%s\\n' nfs-common; fi
                   if [ "$node" = "${nodes[0]%% *}" ] && ! is_coreos; then printf '%s\\n' nfs-kernel-server; fi
                   ;;
                 glusterfs)
@@ -215,6 +223,7 @@ enum NodeSetupScriptRenderer {
                 none) return 0 ;;
                 nfs)
                   if [ "$node" = "${nodes[0]%% *}" ]; then
+                    serve_nfs_on_coreos
                     mkdir -p "$disk_mount/nfs"
                     ensure_line /etc/exports "$disk_mount/nfs $network(rw,sync,no_subtree_check,no_root_squash)"
                     systemctl enable --now nfs-server >/dev/null 2>&1
@@ -245,6 +254,18 @@ enum NodeSetupScriptRenderer {
               printf '[Unit]\\nWants=data.automount\\nAfter=data.automount\\n' >/etc/systemd/system/docker.service.d/stackc-data.conf
               systemctl daemon-reload
               systemctl start data.automount
+            }
+
+            # Fedora CoreOS's image has only the NFS client (nfs-utils-coreos): the server replaces
+            # it, which takes a reboot; this step runs again after it and goes on.
+            serve_nfs_on_coreos() {
+              is_coreos || return 0
+              rpm -q nfs-utils >/dev/null 2>&1 && return 0
+              rpm-ostree override remove nfs-utils-coreos --install nfs-utils
+              say "the NFS server is layered: rebooting once to run it"
+              systemctl reboot
+              # Stopped by the shutdown, so the unit does not mark the node prepared.
+              exec sleep infinity
             }
 
             # The key of the Ceph client `client.<stack>` from the channel (the operator puts it there).
@@ -302,8 +323,10 @@ enum NodeSetupScriptRenderer {
               write_hosts
               # Tools for the disk first, Docker after the disk is mounted under it.
               if ! is_coreos; then apt-get update -q >/dev/null; fi
-              local packages
-              mapfile -t packages < <(packages_for "$role" "$node")
+              # Assigned on its own: a failure inside "$(...)" stops the script only there.
+              local list packages=()
+              list=$(packages_for "$role" "$node")
+              if [ -n "$list" ]; then mapfile -t packages <<<"$list"; fi
               install_packages "${packages[@]}"
               prepare_disk
               install_node_files

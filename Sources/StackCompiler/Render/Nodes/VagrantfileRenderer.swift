@@ -65,7 +65,7 @@ enum VagrantfileRenderer {
                     # libvirt's default sync is rsync, one way only; the channel must go both ways.
                     override.vm.synced_folder \(ruby(NodeChannel.vagrantFolder)), CHANNEL, type: "nfs", nfs_version: 4, nfs_udp: false, create: true
                   end\(diskLines)
-                  machine.vm.provision "file", source: "daemon.json", destination: "#{FILES}/daemon.json"
+                  machine.vm.provision "file", source: \(DaemonConfigRenderer.differsByNode(nodes) ? "\"daemon/#{node[:name]}.json\"" : "\"daemon.json\""), destination: "#{FILES}/daemon.json"
                   machine.vm.provision "file", source: "form-swarm.sh", destination: "#{FILES}/form-swarm.sh"
                   machine.vm.provision "file", source: "setup-node.sh", destination: "#{FILES}/setup-node.sh"\(keepalived)
                   machine.vm.provision "shell", name: "stackc", path: "setup-node.sh", args: ["all", node[:name]],

@@ -7,8 +7,10 @@
 # which `pull` finds), and the STACKC_TAG_*
 # variables each `stack deploy` sees (in $STANDIN_STATE/deploy-tags). Nodes are the lines
 # "ID HOSTNAME ROLE STATUS AVAILABILITY" of $STANDIN_STATE/nodes (one ready manager when the
-# file is missing), their labels the lines KEY=VALUE of $STANDIN_STATE/labels/ID. It talks to
-# no engine and no network.
+# file is missing), their labels the lines KEY=VALUE of $STANDIN_STATE/labels/ID. The swarm
+# state `docker info` gives is $STANDIN_STATE/swarm-state (default active); `swarm init` and
+# `swarm join` make it active, `swarm join-token -q ROLE` prints a token naming the role. It talks
+# to no engine and no network.
 set -euo pipefail
 state=${STANDIN_STATE:?STANDIN_STATE must name a folder}
 mkdir -p "$state/secrets" "$state/labels"
@@ -16,7 +18,17 @@ mkdir -p "$state/secrets" "$state/labels"
 node_field() { awk -v id="$1" -v field="$2" '$1 == id { print $field }' "$state/nodes"; }
 printf '%s\n' "$*" >>"$state/calls"
 case "${1:-} ${2:-}" in
-  "info --format") echo "${STANDIN_CONTROL:-true}" ;;
+  "info --format")
+    case "$3" in
+      *LocalNodeState*) cat "$state/swarm-state" 2>/dev/null || echo active ;;
+      *) echo "${STANDIN_CONTROL:-true}" ;;
+    esac
+    ;;
+  "swarm init" | "swarm join")
+    [ "$(cat "$state/swarm-state" 2>/dev/null || echo active)" = inactive ] || { echo "This node is already part of a swarm." >&2; exit 1; }
+    echo active >"$state/swarm-state"
+    ;;
+  "swarm join-token") echo "SWMTKN-standin-${*: -1}" ;;
   "secret inspect") [ -f "$state/secrets/$3" ] ;;
   "secret ls") ls "$state/secrets" ;;
   "secret rm") rm "$state/secrets/$3" ;;

@@ -2,7 +2,8 @@
 # Multi-node acceptance on a real Swarm: one engine per node of the manifest's cluster model,
 # each in its own network, UTS (its host name is the model's node name) and mount namespace,
 # joined through a bridge at the model's addresses; every engine started with the GENERATED
-# nodes/daemon.json, the swarm formed by running the GENERATED nodes/form-swarm.sh on each node,
+# nodes/daemon.json (or its own nodes/daemon/<node>.json), the swarm formed by running the
+# GENERATED nodes/form-swarm.sh on each node,
 # then the stack deployed by its own deploy.sh. It reports, line by line:
 #   engine NODE: ...      the engine, its registry mirrors (docker info) and its metrics
 #                         address answering /metrics from another node
@@ -17,7 +18,8 @@
 #
 # Usage: swarm-nodes.sh [--timeout SECONDS] [--observe SECONDS] --drain SERVICE MANIFEST FOLDER
 #   MANIFEST   the manifest FOLDER was built from (its `cluster` gives the nodes and addresses)
-#   FOLDER     its output folder (stack.yml, deploy.sh, nodes/daemon.json, nodes/form-swarm.sh)
+#   FOLDER     its output folder (stack.yml, deploy.sh, nodes/form-swarm.sh, and nodes/daemon.json
+#              or nodes/daemon/<node>.json)
 #   --timeout  seconds the stack has to converge (default 300)
 #   --observe  seconds the drained service is watched (default 30)
 # Exit status: 0 when every check passed, 1 when one did not, 2 when the harness could not run.
@@ -70,7 +72,7 @@ nodes_outside() {
   done
   [[ -f $manifest ]] || fail_setup "no manifest given (see --help)"
   [[ -f $folder/stack.yml && -f $folder/deploy.sh ]] || fail_setup "${folder:-(none)} is not an output folder of stackc (no stack.yml and deploy.sh)"
-  [[ -f $folder/nodes/daemon.json && -f $folder/nodes/form-swarm.sh ]] || fail_setup "$folder has no nodes/daemon.json and nodes/form-swarm.sh: does the manifest have a 'cluster' with 'provision'?"
+  [[ (-f $folder/nodes/daemon.json || -d $folder/nodes/daemon) && -f $folder/nodes/form-swarm.sh ]] || fail_setup "$folder has no nodes/daemon.json (or nodes/daemon/) and nodes/form-swarm.sh: does the manifest have a 'cluster' with 'provision'?"
   [[ -n $drained ]] || fail_setup "no --drain SERVICE given (see --help)"
   preflight
   local tool
@@ -86,6 +88,10 @@ nodes_outside() {
   say "nodes: temporary folder $temporary"
   if [[ ! -d /etc/docker ]]; then mkdir /etc/docker && made_etc_docker=1; fi
   "$python" "$nodes_here/swarm_nodes.py" model "$manifest" >"$temporary/model" || fail_setup "cannot read the cluster of $manifest"
+  local name
+  while read -r name _; do
+    [[ -f $(daemon_config "$folder" "$name") ]] || fail_setup "$folder has neither nodes/daemon/$name.json nor nodes/daemon.json"
+  done <"$temporary/model"
   start_namespaces "$nodes_self" --cluster "$temporary" "$cgroup_parent" "$docker_cli" "$folder" "$timeout" "$observe" "$drained"
   local status=0
   wait "$unshare_pid" || status=$?
@@ -203,7 +209,8 @@ on_node() {
 
 # Starts node $1 (role $2, address $3/$4) in its own namespaces, linked to the bridge.
 start_node() {
-  local name=$1 address=$3 prefix=$4 config=$5 pid waited=0
+  local name=$1 address=$3 prefix=$4 config pid waited=0
+  config=$(daemon_config "$folder" "$name")
   mkdir -p "$nodes_dir/$name"
   unshare --net --uts --mount bash "$nodes_self" --node "$name" "$address" "$prefix" "$nodes_dir/$name" "$config" \
     "$cgroup_parent" "$docker_cli" &
@@ -223,6 +230,16 @@ start_node() {
 
 socket_of() { printf '%s\n' "$nodes_dir/$1/docker.sock"; }
 
+# The generated daemon settings of node $2 in output folder $1: its own file when the nodes'
+# differ, else the one of every node.
+daemon_config() {
+  if [[ -d $1/nodes/daemon ]]; then
+    printf '%s\n' "$1/nodes/daemon/$2.json"
+  else
+    printf '%s\n' "$1/nodes/daemon.json"
+  fi
+}
+
 # NODE=SOCKET for every node, manager-1 first.
 node_sockets() {
   local name
@@ -235,8 +252,9 @@ nodes_docker() {
   DOCKER_HOST="unix://$(socket_of "$name")" "$docker_cli" "$@"
 }
 
-# What each engine says of the generated daemon.json: its registry mirrors, its metrics
-# address (asked from the next node, over the bridge), its storage driver and host name.
+# What each engine says of its generated daemon settings: its registry mirrors, its metrics
+# address (asked at the node's address from the next node, over the bridge), its storage
+# driver and host name.
 check_engines() {
   local name index=0 other address mirrors metrics failed=0
   for name in "${node_names[@]}"; do
@@ -244,7 +262,7 @@ check_engines() {
     other=${node_names[$(((index + 1) % ${#node_names[@]}))]}
     index=$((index + 1))
     mirrors=$(nodes_docker "$name" info --format '{{json .RegistryConfig.Mirrors}}')
-    say "engine $name: host name $(nodes_docker "$name" info --format '{{.Name}}'), $(on_node "$name" ip -o -4 addr show dev eth0 | awk '{print $4}') on eth0 (bridge $bridge), storage $(nodes_docker "$name" info --format '{{.Driver}}'), config file $daemon_config"
+    say "engine $name: host name $(nodes_docker "$name" info --format '{{.Name}}'), $(on_node "$name" ip -o -4 addr show dev eth0 | awk '{print $4}') on eth0 (bridge $bridge), storage $(nodes_docker "$name" info --format '{{.Driver}}'), config file $(daemon_config "$folder" "$name")"
     say "engine $name: docker info: registry mirrors $mirrors"
     if metrics=$(on_node "$other" curl -fsS --max-time 10 "http://$address:9323/metrics" 2>&1); then
       say "engine $name: metrics http://$address:9323/metrics answered $other: $(grep -c '^engine_' <<<"$metrics") engine_* samples; engine_daemon_engine_info: $(grep -m1 '^engine_daemon_engine_info' <<<"$metrics" | grep -o '[{,]\(graphdriver\|version\)="[^"]*"' | cut -c2- | paste -sd ' ')"
@@ -302,7 +320,6 @@ cluster_inside() {
   trap 'exit 143' TERM
   trap 'exit 130' INT
   trap 'exit 129' HUP
-  daemon_config="$folder/nodes/daemon.json"
   nodes_dir="$temporary/nodes"
   mkdir -p "$nodes_dir" "$temporary/channel" "$temporary/credentials"
   chmod 700 "$temporary/channel" "$temporary/credentials"
@@ -313,7 +330,7 @@ cluster_inside() {
   started=$SECONDS
   while read -r name role address prefix; do
     node_names+=("$name")
-    start_node "$name" "$role" "$address" "$prefix" "$daemon_config"
+    start_node "$name" "$role" "$address" "$prefix"
   done <"$temporary/model"
   waited=0
   for name in "${node_names[@]}"; do

@@ -27,19 +27,24 @@ import Testing
         "192.168.56.\(101 + (nodes.firstIndex(of: node) ?? 0))"
     }
 
-    /// Every engine reads the generated daemon.json: `docker info` lists the mirror it names,
-    /// and the metrics address answers `/metrics` on port 9323 from another node over the
-    /// bridge; each engine's host name is its node's model name, at its model address.
+    /// Every engine reads its generated daemon settings (`nodes/daemon.json`, or its own
+    /// `nodes/daemon/<node>.json` when the nodes' differ): `docker info` lists the mirror they
+    /// name, and the metrics address they give answers `/metrics` on port 9323 at the node's
+    /// address from another node over the bridge; each engine's host name is its node's model
+    /// name, at its model address.
     @Test func everyEngineReadsTheGeneratedDaemonConfig() throws {
         let run = try MultiNodeRun.shared.get()
-        let mirrors = try #require(run.daemonConfig["registry-mirrors"] as? [String], "\(run.daemonConfig)")
-        #expect(!mirrors.isEmpty, "the generated daemon.json names no mirror: \(run.daemonConfig)")
-        #expect(run.daemonConfig["metrics-addr"] as? String == "0.0.0.0:9323", "\(run.daemonConfig)")
         for node in Self.nodes {
+            let (file, config) = try #require(run.daemonConfigs[node], "no daemon settings for \(node)")
+            let mirrors = try #require(config["registry-mirrors"] as? [String], "\(file): \(config)")
+            #expect(!mirrors.isEmpty, "\(file) names no mirror: \(config)")
+            let metricsAddress = config["metrics-addr"] as? String
+            #expect(
+                metricsAddress == "\(Self.address(of: node)):9323" || metricsAddress == "0.0.0.0:9323",
+                "\(file): \(config)")
             #expect(
                 run.line(startingWith: "engine \(node): host name \(node), \(Self.address(of: node))/24 on eth0")
-                    .contains(
-                        "storage vfs, config file \(run.folder)/nodes/daemon.json"),
+                    .hasSuffix("storage vfs, config file \(file)"),
                 "\(run.log)")
             let shown = run.line(startingWith: "engine \(node): docker info: registry mirrors ")
             for mirror in mirrors {
@@ -214,12 +219,16 @@ struct MultiNodeRun: Sendable {
     var log: String
     var status: Int32
     var folder: String
-    var daemonConfigText: String
+    /// Node → the generated daemon settings it was started with: the file's path and its text.
+    var daemonFiles: [String: (path: String, text: String)]
     var temporary: String
     var cgroupParent: String
 
-    var daemonConfig: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(daemonConfigText.utf8))) as? [String: Any] ?? [:]
+    /// Node → the path and the settings of its daemon file.
+    var daemonConfigs: [String: (String, [String: Any])] {
+        daemonFiles.mapValues { file in
+            (file.path, (try? JSONSerialization.jsonObject(with: Data(file.text.utf8))) as? [String: Any] ?? [:])
+        }
     }
 
     static let shared: Result<MultiNodeRun, SwarmRun.Failure> = Result { try MultiNodeRun.start() }.mapError {
@@ -236,14 +245,21 @@ struct MultiNodeRun: Sendable {
         let workspace = try Workspace("nodes")
         defer { workspace.remove() }
         let folder = try SwarmRun.build(MultiNodeSwarmTests.manifest, into: workspace.url("out"))
-        let config = try String(contentsOf: folder.appendingPathComponent("nodes/daemon.json"), encoding: .utf8)
+        var daemonFiles: [String: (path: String, text: String)] = [:]
+        for node in MultiNodeSwarmTests.nodes {
+            let own = folder.appendingPathComponent("nodes/daemon/\(node).json")
+            let file =
+                FileManager.default.fileExists(atPath: own.path)
+                ? own : folder.appendingPathComponent("nodes/daemon.json")
+            daemonFiles[node] = (file.path, try String(contentsOf: file, encoding: .utf8))
+        }
         let logURL = workspace.url("harness.log")
         let status = try SwarmRun.runHarness(arguments(folder: folder.path), log: logURL)
         let log = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
         guard status != 2 else { throw SwarmRun.Failure(description: "the harness could not run (exit 2):\n\(log)") }
         let temporary = temporaryFolder(in: log) ?? "/nonexistent"
         return MultiNodeRun(
-            log: log, status: status, folder: folder.path, daemonConfigText: config, temporary: temporary,
+            log: log, status: status, folder: folder.path, daemonFiles: daemonFiles, temporary: temporary,
             cgroupParent: cgroupParent(of: temporary))
     }
 

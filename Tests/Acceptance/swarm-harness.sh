@@ -128,17 +128,35 @@ signals_held() {
   (((16#$blocked | 16#$ignored) & 16#4003))
 }
 
-outside() {
-  local results="" timeout=300 folder
-  # Started again with HUP, INT and TERM unblocked and at their defaults, so that the traps
-  # below take them and the harness always cleans up.
+# Runs `bash $1 ARGS...` in place of this shell with HUP, INT and TERM unblocked and at their
+# defaults, so that the traps of the harness take them and it always cleans up; returns when
+# they already are (or it was done once).
+rerun_with_signals_reset() {
   if [[ -z ${STACKC_SWARM_SIGNALS_RESET:-} ]] && signals_held; then
     STACKC_SWARM_SIGNALS_RESET=1 exec "$python" -c 'import os, signal, sys
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGHUP, signal.SIGINT, signal.SIGTERM])
 for number in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
     signal.signal(number, signal.SIG_DFL)
-os.execvp("bash", ["bash"] + sys.argv[1:])' "$self" "$@"
+os.execvp("bash", ["bash"] + sys.argv[1:])' "$@"
   fi
+}
+
+# Starts `bash ARGS...` as the first process of new network, mount and PID namespaces
+# (unshare_pid, inside_pid). That process gets TERM when unshare ends, and unshare gets KILL
+# when this shell ends, however it ends.
+start_namespaces() {
+  setpriv --pdeathsig KILL unshare --net --mount --pid --fork --mount-proc --kill-child=TERM bash "$@" &
+  unshare_pid=$!
+  while [[ -z $inside_pid ]] && kill -0 "$unshare_pid" 2>/dev/null; do
+    inside_pid=$(cat "/proc/$unshare_pid/task/$unshare_pid/children" 2>/dev/null || true)
+    inside_pid=${inside_pid%% *}
+    [[ -n $inside_pid ]] || sleep 0.1
+  done
+}
+
+outside() {
+  local results="" timeout=300 folder
+  rerun_with_signals_reset "$self" "$@"
   local -a stacks=()
   while (($# > 0)); do
     case "$1" in
@@ -165,16 +183,7 @@ os.execvp("bash", ["bash"] + sys.argv[1:])' "$self" "$@"
   if [[ -n $results ]]; then mkdir -p "$results"; fi
   if [[ ! -d /etc/docker ]]; then mkdir /etc/docker && made_etc_docker=1; fi
 
-  # The namespaces' first process gets TERM when unshare ends, and unshare gets KILL when
-  # this shell ends, however it ends.
-  setpriv --pdeathsig KILL unshare --net --mount --pid --fork --mount-proc --kill-child=TERM \
-    bash "$self" --inside "$temporary" "$cgroup_parent" "$docker_cli" "$results" "${stacks[@]}" &
-  unshare_pid=$!
-  while [[ -z $inside_pid ]] && kill -0 "$unshare_pid" 2>/dev/null; do
-    inside_pid=$(cat "/proc/$unshare_pid/task/$unshare_pid/children" 2>/dev/null || true)
-    inside_pid=${inside_pid%% *}
-    [[ -n $inside_pid ]] || sleep 0.1
-  done
+  start_namespaces "$self" --inside "$temporary" "$cgroup_parent" "$docker_cli" "$results" "${stacks[@]}"
   if [[ -n ${STACKC_SWARM_HOLD:-} ]]; then
     say "namespaces: nsenter --target $inside_pid --net --mount --pid (DOCKER_HOST=unix://$temporary/engine/docker.sock)"
   fi
@@ -641,6 +650,9 @@ inside() {
   done
   return "$failed"
 }
+
+# Sourced (by swarm-nodes.sh, the multi-node run): the functions above, nothing run.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 
 if [[ ${1:-} == --inside ]]; then
   shift

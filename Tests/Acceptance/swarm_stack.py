@@ -1,8 +1,11 @@
 """The stack side of the swarm acceptance harness (swarm-harness.sh runs it inside the test
 engine's namespace).
 
-  plan FOLDER HOSTROOT SOURCE  adapts the temporary copy in FOLDER (of the output folder SOURCE)
-                             to this single-node, IPVS-less swarm and prints, as JSON, what the
+  plan FOLDER HOSTROOT SOURCE [--nodes]
+                             adapts the temporary copy in FOLDER (of the output folder SOURCE)
+                             to this single-node, IPVS-less swarm (--nodes: to the multi-node
+                             swarm of swarm-nodes.sh, whose placement is kept as written and
+                             whose kernel has no IPsec for encrypted overlays) and prints, as JSON, what the
                              harness must provide: the images (real or stand-in, and the ports a
                              stand-in answers on; the base images of the apps deploy.sh builds,
                              whose contexts are copied beside FOLDER), node labels, the host
@@ -170,8 +173,9 @@ def metrics_targets(folder, stack, services):
     return targets
 
 
-def adapt_service(name, service, notes, host_root, node_labels):
-    """Changes what this single node without IPVS cannot run, saying what and why."""
+def adapt_service(name, service, notes, host_root, node_labels, nodes=False):
+    """Changes what this single node without IPVS cannot run, saying what and why; with
+    `nodes` (a multi-node swarm), only what the missing IPVS asks for and the bind sources."""
     deploy = service.setdefault("deploy", {})
     if deploy.get("endpoint_mode") != "dnsrr":
         deploy["endpoint_mode"] = "dnsrr"
@@ -182,6 +186,9 @@ def adapt_service(name, service, notes, host_root, node_labels):
         elif not isinstance(port, dict):
             notes.append("%s: short-syntax port %r left as it is (it needs the routing mesh)" % (name, port))
     placement = deploy.get("placement") or {}
+    if nodes:
+        adapt_bind_sources(name, service, notes, host_root)
+        return
     if placement.get("max_replicas_per_node") and (deploy.get("replicas") or 1) > placement["max_replicas_per_node"]:
         notes.append("%s: max_replicas_per_node %s dropped: %s replicas on one node"
                      % (name, placement.pop("max_replicas_per_node"), deploy.get("replicas")))
@@ -208,6 +215,11 @@ def adapt_service(name, service, notes, host_root, node_labels):
             notes.append("%s: constraint '%s' dropped: the test swarm is one manager node" % (name, constraint))
     if "constraints" in placement:
         placement["constraints"] = kept
+    adapt_bind_sources(name, service, notes, host_root)
+
+
+def adapt_bind_sources(name, service, notes, host_root):
+    """Bind sources this machine lacks become folders of the test."""
     for volume in service.get("volumes") or []:
         if isinstance(volume, dict) and volume.get("type") == "bind":
             source = volume.get("source", "")
@@ -281,7 +293,7 @@ def builds_of(folder, source, deploy_script, notes):
     return builds, deploy_script
 
 
-def plan(folder, host_root, source):
+def plan(folder, host_root, source, nodes=False):
     with open(os.path.join(folder, "deploy.sh"), encoding="utf-8") as handle:
         deploy_script = handle.read()
     match = re.search(r"^STACK=(\S+)$", deploy_script, re.M)
@@ -295,7 +307,12 @@ def plan(folder, host_root, source):
     notes = ["every service: endpoint_mode dnsrr (this kernel has no IPVS, so service VIPs do not work)"]
     node_labels = {}
     for name, service in services.items():
-        adapt_service(name, service, notes, host_root, node_labels)
+        adapt_service(name, service, notes, host_root, node_labels, nodes)
+    for name, network in (document.get("networks") or {}).items() if nodes else ():
+        options = (network or {}).get("driver_opts") or {}
+        if "encrypted" in options:
+            del options["encrypted"]
+            notes.append("network %s: not encrypted (this kernel has no IPsec AES-GCM, which encrypted overlays between nodes need)" % name)
 
     # The shared storage, and the volume folders on it (deploy.sh makes them): moved into the
     # test's folder, which the harness mounts.
@@ -368,7 +385,7 @@ def plan(folder, host_root, source):
         # The platform part: its services adapted the same way.
         with open(platform, encoding="utf-8") as handle:
             part = yaml.safe_load(handle)
-        for section in ("services", "volumes"):
+        for section in ("services", "volumes", "networks"):
             for name in list(part.get(section) or {}):
                 part[section][name] = document[section][name]
         with open(platform, "w", encoding="utf-8") as handle:
@@ -1238,8 +1255,8 @@ def builds(plan_path):
     return 1 if failed else 0
 
 def main(arguments):
-    if arguments[:1] == ["plan"] and len(arguments) == 4:
-        print(json.dumps(plan(arguments[1], arguments[2], arguments[3]), indent=1, default=sorted))
+    if arguments[:1] == ["plan"] and len(arguments) in (4, 5) and arguments[4:] in ([], ["--nodes"]):
+        print(json.dumps(plan(arguments[1], arguments[2], arguments[3], nodes=arguments[4:] == ["--nodes"]), indent=1, default=sorted))
         return 0
     if arguments[:1] == ["converge"] and len(arguments) == 3:
         return converge(arguments[1], float(arguments[2]))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The swarm acceptance harness's own scripts are shellcheck-clean, as root or not.
+/// The swarm acceptance harnesses' own scripts are shellcheck-clean, as root or not.
 @Suite struct SwarmHarnessLintTests {
     static let folder = StackcCLI.repoRoot.appendingPathComponent("Tests/Acceptance")
 
@@ -13,6 +13,12 @@ import Testing
 
     @Test func harnessIsShellcheckClean() throws {
         let run = try shellcheck(["swarm-harness.sh"])
+        #expect(run.status == 0, "\(run.output)")
+    }
+
+    /// The multi-node run, checked with the harness it sources (`-x` follows it).
+    @Test func multiNodeHarnessIsShellcheckClean() throws {
+        let run = try shellcheck(["-x", "swarm-nodes.sh"])
         #expect(run.status == 0, "\(run.output)")
     }
 

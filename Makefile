@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build out out-all test lint bench bench-instructions check swarm format format-check
+.PHONY: all setup build out out-all test lint bench bench-instructions check swarm swarm-nodes format format-check
 
 all: build
 
@@ -78,3 +78,11 @@ swarm: setup
 	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
 	for m in $(MANIFESTS); do "$(BIN)/stackc" build "$$m" -o "$$dir" >/dev/null; done; \
 	bash Tests/Acceptance/swarm-harness.sh "$$dir"/*/
+
+# The multi-node run (needs root; see Tests/Acceptance/swarm-nodes.sh): five engines form the
+# swarm of Tests/Acceptance/manifests/cluster.yml with its generated form-swarm.sh and deploy it.
+swarm-nodes: setup
+	$(SWIFT) build $(RELEASE) --product stackc
+	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	"$(BIN)/stackc" build Tests/Acceptance/manifests/cluster.yml -o "$$dir" >/dev/null; \
+	bash Tests/Acceptance/swarm-nodes.sh --drain db Tests/Acceptance/manifests/cluster.yml "$$dir/cluster"

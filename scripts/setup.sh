@@ -14,7 +14,7 @@ deb_packages=(
   prometheus              # /usr/bin/promtool: `promtool check config|rules`
   prometheus-alertmanager # /usr/bin/amtool: `amtool check-config`; /usr/bin/prometheus-alertmanager: a real Alertmanager in the tests and the swarm acceptance image
   prometheus-node-exporter # /usr/bin/prometheus-node-exporter: node-exporter in the swarm acceptance test
-  keepalived              # /usr/sbin/keepalived: `keepalived --config-test -f`
+  keepalived              # /usr/sbin/keepalived: `keepalived --config-test -f`, and the VIP failover test
   ignition                # /usr/bin/ignition-validate (its only binary): generated .ign files
   docker-registry         # /usr/bin/docker-registry: serves the generated registry config
   postgresql              # /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}: init scripts
@@ -26,6 +26,8 @@ deb_packages=(
   docker.io               # /usr/sbin/dockerd (20.10, containerd, runc): the swarm acceptance test
   busybox-static          # /bin/busybox (static): the stand-in images of that test
   python3                 # /usr/bin/python3 and its standard library: the base image of apps deploy.sh builds in that test
+  curl                    # /usr/bin/curl: the harnesses' requests, and keepalived's track script in the VIP test
+  iproute2                # /usr/sbin/ip: the namespaces, bridges and addresses of the multi-node and VIP tests
 )
 
 # PyPI packages, pinned, each with what the project uses from it.

@@ -7,9 +7,9 @@ import Testing
 
 /// The cluster's virtual IP on real keepalived (Debian's): the keepalived configs stackc
 /// generates for three managers (`nodes/keepalived/manager-N.conf`), used as they are, each in
-/// a namespace of its own on one bridge with the node's address from the model, beside the two
-/// files `setup-node.sh` writes on a real manager (interface and password). The VIP must be on
-/// manager-1, move to manager-2 when manager-1's edge proxy stops answering (its track script
+/// a namespace of its own on one bridge with the node's address from the model, with the two
+/// files the generated `setup-node.sh vip` writes beside them, as on a real manager (interface
+/// and password). The VIP must be on manager-1, move to manager-2 when manager-1's edge proxy stops answering (its track script
 /// fails) or its keepalived stops, come back when manager-1 is well again, and never go to
 /// manager-3 while manager-2 is well; a manager with another password must not be heard.
 ///
@@ -127,15 +127,17 @@ import Testing
         }
         let password = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8))
         var managers: [KeepalivedManagers.Manager] = []
+        let setupScript = "out/vip/nodes/setup-node.sh"
         for (name, address) in Self.managers {
             let path = "out/vip/nodes/keepalived/\(name).conf"
-            guard workspace.exists(path) else {
-                throw KeepalivedManagers.SetupFailure(description: "stackc wrote no \(path):\n\(build)")
+            guard workspace.exists(path), workspace.exists(setupScript) else {
+                throw KeepalivedManagers.SetupFailure(
+                    description: "stackc wrote no \(path) or \(setupScript):\n\(build)")
             }
             managers.append(
                 .init(
                     name: name, address: address, config: try workspace.read(path),
-                    password: passwordOf[name] ?? password))
+                    setupScript: try workspace.read(setupScript), password: passwordOf[name] ?? password))
         }
         return try KeepalivedManagers(managers, vip: vip)
     }

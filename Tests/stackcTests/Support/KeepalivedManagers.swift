@@ -5,21 +5,25 @@ import Testing
     import Glibc
 #endif
 
-/// Debian's keepalived on a cluster's managers, each in a node of `BridgedNamespaces`, set up as
-/// `setup-node.sh` sets up a real manager: the node's config as `/etc/keepalived/keepalived.conf`
-/// and beside it the two files it includes, `stackc-interface.conf` (the interface that holds
-/// the node's address) and `stackc-auth.conf` (the VRRP password), all in a folder of the test's
-/// bind-mounted over `/etc/keepalived` in the node's own mount namespace. Each manager also gets
+/// Debian's keepalived on a cluster's managers, each in a node of `BridgedNamespaces`, set up by
+/// the generated `setup-node.sh vip NODE` as on a real manager: the node's config is
+/// `/etc/keepalived/keepalived.conf` (as the provisioner installs it), a folder of the test
+/// bind-mounted over `/etc/keepalived` in the node's own mount namespace, and the script writes
+/// the two files it includes there, `stackc-interface.conf` (the interface that holds the
+/// node's address, found by `ip`) and `stackc-auth.conf` (the VRRP password from the node's
+/// channel folder); `systemctl` is a stand-in that records what the script asks of it. Each manager also gets
 /// a stand-in edge proxy (Python's http.server on 127.0.0.1:80), which its track script checks.
 ///
 /// Every process here is started and ended by its process id; `end()` ends them all, then the
 /// namespaces, then removes the folder.
 final class KeepalivedManagers {
-    /// One manager: its name, address, generated config and VRRP password.
+    /// One manager: its name, address, generated config, the generated `setup-node.sh` and the
+    /// VRRP password in its channel.
     struct Manager {
         var name: String
         var address: String
         var config: String
+        var setupScript: String
         var password: String
     }
 
@@ -184,29 +188,44 @@ final class KeepalivedManagers {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// The manager's `/etc/keepalived` (config, interface, password), its edge proxy's folder and
-    /// its pid-file folder, with the first mounted in its namespace.
+    /// The manager's `/etc/keepalived` (its config, mounted in its namespace, then the files
+    /// `setup-node.sh vip` writes), its channel, its edge proxy's folder and its pid-file folder.
     private func install(_ manager: Manager) throws {
         let node = lan.node(manager.name)
-        let etc = folder.appendingPathComponent("\(manager.name)/etc")
-        for sub in ["etc", "www", "run"] {
+        let home = folder.appendingPathComponent(manager.name)
+        let etc = home.appendingPathComponent("etc")
+        for sub in ["etc", "www", "run", "channel", "bin"] {
             try FileManager.default.createDirectory(
-                at: folder.appendingPathComponent("\(manager.name)/\(sub)"), withIntermediateDirectories: true)
+                at: home.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        let files = [
-            "keepalived.conf": manager.config,
-            "stackc-interface.conf": "$STACKC_INTERFACE=\(node.interface)\n",
-            "stackc-auth.conf": """
-            authentication {
-                auth_type PASS
-                auth_pass \(manager.password)
-            }
-
-            """,
-        ]
-        for (name, text) in files {
-            try Data(text.utf8).write(to: etc.appendingPathComponent(name))
-        }
+        try Data(manager.config.utf8).write(to: etc.appendingPathComponent("keepalived.conf"))
         try lan.bindMount(etc, over: "/etc/keepalived", in: node)
+        let channel = home.appendingPathComponent("channel")
+        try Data(manager.password.utf8).write(to: channel.appendingPathComponent("vrrp-password"))
+        let script = home.appendingPathComponent("setup-node.sh")
+        try Data(manager.setupScript.utf8).write(to: script)
+        let calls = home.appendingPathComponent("systemctl.calls")
+        let systemctl = home.appendingPathComponent("bin/systemctl")
+        try Data("#!/bin/sh\nprintf '%s\\n' \"$*\" >>\(calls.path)\n".utf8).write(to: systemctl)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: systemctl.path)
+        let path = home.appendingPathComponent("bin").path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        let setup = try lan.run(
+            in: node,
+            [
+                "env", "PATH=\(path)", "STACKC_SWARM_CHANNEL=\(channel.path)", "bash", script.path, "vip",
+                manager.name,
+            ])
+        let asked = (try? String(contentsOf: calls, encoding: .utf8)) ?? ""
+        guard setup.status == 0, asked.contains("restart keepalived.service") else {
+            throw SetupFailure(
+                description:
+                    "setup-node.sh vip \(manager.name): exit \(setup.status ?? -1)\n\(setup.stdout)\(setup.stderr)"
+                    + "\nsystemctl was asked: \(asked)")
+        }
+        for file in ["stackc-interface.conf", "stackc-auth.conf"] {
+            guard FileManager.default.fileExists(atPath: etc.appendingPathComponent(file).path) else {
+                throw SetupFailure(description: "setup-node.sh vip \(manager.name) wrote no \(file)")
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ set -euo pipefail
 channel=${STACKC_SWARM_CHANNEL:-/var/lib/stackc/swarm}
 wait_seconds=${STACKC_SWARM_WAIT:-900}
 
-# The nodes: name, role, address (the address they advertise and join on).
+# The nodes: name, role, address.
 nodes=(
   'manager-1 manager 172.17.8.101'
   'manager-2 manager 172.17.8.102'

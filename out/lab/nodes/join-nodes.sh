@@ -31,6 +31,19 @@ die() {
   exit 1
 }
 
+# The role and address of node $1.
+describe() {
+  local entry name role address
+  for entry in "${nodes[@]}"; do
+    read -r name role address <<<"$entry"
+    if [ "$name" = "$1" ]; then
+      printf '%s %s\n' "$role" "$address"
+      return 0
+    fi
+  done
+  return 1
+}
+
 on() {
   local address=$1
   shift

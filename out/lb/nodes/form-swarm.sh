@@ -18,7 +18,7 @@ set -euo pipefail
 channel=${STACKC_SWARM_CHANNEL:-/var/lib/stackc/swarm}
 wait_seconds=${STACKC_SWARM_WAIT:-900}
 
-# The nodes: name, role, address (the address they advertise and join on).
+# The nodes: name, role, address.
 nodes=(
   'manager-1 manager 192.168.42.11'
   'worker-1 worker 192.168.42.12'

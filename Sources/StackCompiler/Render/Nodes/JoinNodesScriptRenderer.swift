@@ -4,11 +4,9 @@
 /// The nodes' path units act on what arrives. Run it again when a node comes up later.
 enum JoinNodesScriptRenderer {
     static func render(_ nodes: NodePlan, header: [String]) -> String {
-        let table = nodes.nodes.map { "  " + ShellQuoting.quote("\($0.name) \($0.role.rawValue) \($0.address)") }
         let first = nodes.firstManager
         return """
-            #!/usr/bin/env bash
-            \(header.map { "# " + $0 }.joined(separator: "\n"))
+            \(NodeScriptParts.opening(header))
             #
             # Brings the Fedora CoreOS nodes of stack \(nodes.stack), booted with ignition/*.ign, into the swarm:
             # waits until \(first.name) (\(first.address)) has initialised it, then copies over SSH each
@@ -24,16 +22,9 @@ enum JoinNodesScriptRenderer {
             channel=\(NodeChannel.path)
             has_vip=\(nodes.vip != nil)
             shared_storage=\(nodes.sharedStorage.rawValue)
-            # The nodes: name, role, address.
-            nodes=(
-            \(table.joined(separator: "\n"))
-            )
+            \(NodeScriptParts.nodesArray(nodes))
 
-            say() { printf 'join-nodes: %s\\n' "$*"; }
-            die() {
-              printf 'join-nodes: %s\\n' "$*" >&2
-              exit 1
-            }
+            \(NodeScriptParts.functions("join-nodes"))
 
             on() {
               local address=$1

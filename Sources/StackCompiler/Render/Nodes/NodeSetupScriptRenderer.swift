@@ -5,7 +5,6 @@
 /// labels nodes that join later, and the swarm. Idempotent: every step checks first.
 enum NodeSetupScriptRenderer {
     static func render(_ nodes: NodePlan, header: [String]) -> String {
-        let table = nodes.nodes.map { "  " + ShellQuoting.quote("\($0.name) \($0.role.rawValue) \($0.address)") }
         let hosts = nodes.hosts.map { "  " + ShellQuoting.quote(([$0.address] + $0.names).joined(separator: " ")) }
         let network = nodes.firstManager.address.split(separator: ".").prefix(3).joined(separator: ".") + ".0/24"
         let bricks = nodes.glusterBricks.map(\.name).joined(separator: " ")
@@ -19,8 +18,7 @@ enum NodeSetupScriptRenderer {
             "gluster_bricks=\(ShellQuoting.quote(bricks))",
         ]
         return """
-            #!/usr/bin/env bash
-            \(header.map { "# " + $0 }.joined(separator: "\n"))
+            \(NodeScriptParts.opening(header))
             #
             # Sets up a node of stack \(nodes.stack), as root, on Debian (apt) or Fedora CoreOS (rpm-ostree):
             #   setup-node.sh prepare NODE  names no DNS knows (/etc/hosts), the data disk under Docker
@@ -36,10 +34,7 @@ enum NodeSetupScriptRenderer {
             set -euo pipefail
 
             \(settings.joined(separator: "\n"))
-            # The nodes: name, role, address.
-            nodes=(
-            \(table.joined(separator: "\n"))
-            )
+            \(NodeScriptParts.nodesArray(nodes))
             # /etc/hosts lines: address, names.
             hosts=(
             \(hosts.joined(separator: "\n"))
@@ -48,24 +43,7 @@ enum NodeSetupScriptRenderer {
             files=${STACKC_NODE_FILES:-}
             disk_mount=\(NodeChannel.diskMount)
 
-            say() { printf 'setup-node: %s\\n' "$*"; }
-            die() {
-              printf 'setup-node: %s\\n' "$*" >&2
-              exit 1
-            }
-
-            # The role and address of node $1.
-            describe() {
-              local entry name role address
-              for entry in "${nodes[@]}"; do
-                read -r name role address <<<"$entry"
-                if [ "$name" = "$1" ]; then
-                  printf '%s %s\\n' "$role" "$address"
-                  return 0
-                fi
-              done
-              return 1
-            }
+            \(NodeScriptParts.functions("setup-node"))
 
             address_of() {
               local role address

@@ -3,14 +3,12 @@
 /// label the nodes for the stack's placement. Idempotent.
 enum SwarmFormingScriptRenderer {
     static func render(_ nodes: NodePlan, labels: [NodeLabels.Label], header: [String]) -> String {
-        let table = nodes.nodes.map { "  " + ShellQuoting.quote("\($0.name) \($0.role.rawValue) \($0.address)") }
         let labelLines = labels.map {
             "  " + ShellQuoting.quote("\($0.node) \($0.key)=\($0.value) \($0.isPin ? "pin" : "node")")
         }
         let names = nodes.nodes.map(\.name).joined(separator: ", ")
         return """
-            #!/usr/bin/env bash
-            \(header.map { "# " + $0 }.joined(separator: "\n"))
+            \(NodeScriptParts.opening(header))
             #
             # Forms the swarm of stack \(nodes.stack); every provisioner runs it as root on every node.
             #   form-swarm.sh join NODE   makes NODE (\(names)) a member: \(nodes.firstManager.name)
@@ -28,10 +26,7 @@ enum SwarmFormingScriptRenderer {
             channel=${STACKC_SWARM_CHANNEL:-\(NodeChannel.path)}
             wait_seconds=${STACKC_SWARM_WAIT:-900}
 
-            # The nodes: name, role, address (the address they advertise and join on).
-            nodes=(
-            \(table.joined(separator: "\n"))
-            )
+            \(NodeScriptParts.nodesArray(nodes))
             # The labels: node, key=value, and whether it is a pin (a pin some node carries already
             # stays where it is: the state it pins lives there).
             labels=(
@@ -39,24 +34,7 @@ enum SwarmFormingScriptRenderer {
             )
             first_manager=\(ShellQuoting.quote(nodes.firstManager.name))
 
-            say() { printf 'form-swarm: %s\\n' "$*"; }
-            die() {
-              printf 'form-swarm: %s\\n' "$*" >&2
-              exit 1
-            }
-
-            # The role and address of node $1.
-            describe() {
-              local entry name role address
-              for entry in "${nodes[@]}"; do
-                read -r name role address <<<"$entry"
-                if [ "$name" = "$1" ]; then
-                  printf '%s %s\\n' "$role" "$address"
-                  return 0
-                fi
-              done
-              return 1
-            }
+            \(NodeScriptParts.functions("form-swarm"))
 
             swarm_state() { docker info --format '{{.Swarm.LocalNodeState}}'; }
             is_manager() { [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ]; }

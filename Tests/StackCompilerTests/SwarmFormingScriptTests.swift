@@ -131,6 +131,9 @@ import Testing
         let managerRun = try #require(try lab.run(["join", "manager-3"], state: manager))
         #expect(managerRun.status == 0, "\(managerRun.summary)")
         #expect(lab.calls(manager).contains { $0.hasPrefix("swarm join --token SWMTKN-manager-from-the-channel ") })
+        // The last manager is in: the manager token leaves the channel, the worker token stays.
+        #expect(!FileManager.default.fileExists(atPath: lab.channel.appendingPathComponent("manager.token").path))
+        #expect(FileManager.default.fileExists(atPath: lab.channel.appendingPathComponent("worker.token").path))
         // A manager labels every node present, the workers included.
         for (id, name) in [("n1", "manager-1"), ("n4", "worker-1"), ("n5", "worker-2")] {
             #expect(lab.labels(manager, id).contains("stackc.node=\(name)"), "\(id)")

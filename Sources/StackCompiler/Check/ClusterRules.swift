@@ -49,6 +49,13 @@ enum ClusterRules: CheckRule {
                     "use 'storage_driver: btrfs' (Fedora CoreOS formats the data disk with it), or 'provision: vagrant'"
             )
         }
+        if let provision = cluster.provision, provision.value == .ignition, cluster.sshKeys.isEmpty {
+            report.error(
+                Codes.ignitionWithoutKeys,
+                "'provision: ignition' without 'ssh_keys': nobody could log in to the nodes, and join-nodes.sh could not bring them their join tokens",
+                at: provision.span, expected: "'ssh_keys' under 'cluster', with at least one public key",
+                help: "add 'ssh_keys: [\"ssh-ed25519 AAAA… you@host\"]' under 'cluster'")
+        }
         if let mirror = cluster.dockerMirror, mirror.value, stack.registry?.mirrorHost == nil {
             report.error(
                 Codes.mirrorWithoutRegistry, "'cluster.docker.mirror' is on, but the stack runs no registry mirror",

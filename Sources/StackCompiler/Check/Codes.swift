@@ -42,6 +42,7 @@ enum Codes {
     static let loginBypassed = DiagnosticCode("E226", "login-bypassed")
     static let presetNeedsOwnHost = DiagnosticCode("E227", "preset-needs-own-host")
     static let driverNotOnCoreOS = DiagnosticCode("E228", "driver-not-on-coreos")
+    static let ignitionWithoutKeys = DiagnosticCode("E229", "ignition-without-keys")
     // Warnings: the build still succeeds.
     static let stickySingleReplica = DiagnosticCode("W301", "sticky-single-replica")
     static let managerCount = DiagnosticCode("W302", "manager-count")
@@ -76,7 +77,7 @@ enum Codes {
         vipIsNodeAddress, noWorkers, unplaceableReplicas, volumeNeedsSharedStorage, acmeWithoutEmail,
         domainRequired, addressOverflow, wrongDatabaseEngine, mirrorWithoutRegistry, imageOrBuild, nameConflict,
         acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch, signInNeedsTraefik,
-        loginBypassed, presetNeedsOwnHost, driverNotOnCoreOS,
+        loginBypassed, presetNeedsOwnHost, driverNotOnCoreOS, ignitionWithoutKeys,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
         unpinnedImage, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,

@@ -70,8 +70,8 @@ enum PlacementRules: CheckRule {
             guard
                 ReferenceRules.reference(
                     node, kind: "node", among: names, in: owner, &report,
-                    help: "nodes are named manager-1 … manager-\(stack.cluster.managers)"
-                        + (stack.cluster.workers > 0 ? ", worker-1 … worker-\(stack.cluster.workers)" : "")
+                    help: "nodes are named \(Self.range("manager", stack.cluster.managers))"
+                        + (stack.cluster.workers > 0 ? ", \(Self.range("worker", stack.cluster.workers))" : "")
                         + " by 'cluster.managers' and 'cluster.workers'")
             else { return }
             if let role = placement.role, let pinned = stack.cluster.nodes.first(where: { $0.name == node.value }),
@@ -132,6 +132,11 @@ enum PlacementRules: CheckRule {
             "app '\(app.name.value)' runs \(tasks) tasks with the volume '\(volume.name.value)', but there is no shared storage, so each would see a different volume",
             at: volume.name.span,
             help: "set 'cluster.shared_storage' (nfs, glusterfs or cephfs), or run one replica")
+    }
+
+    /// `manager-1`, or `manager-1 … manager-3`: the names of `count` nodes of one role.
+    static func range(_ role: String, _ count: Int) -> String {
+        count == 1 ? "\(role)-1" : "\(role)-1 … \(role)-\(count)"
     }
 
     /// Whether Swarm can match `value` in `node.labels.KEY == value`: its parser splits on `==`

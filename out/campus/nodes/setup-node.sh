@@ -4,7 +4,7 @@
 #
 # Sets up a node of stack campus, as root, on Debian (apt) or Fedora CoreOS (rpm-ostree):
 #   setup-node.sh prepare NODE  names no DNS knows (/etc/hosts), the data disk under Docker
-#                               (/srv/stackc), packages, Docker with nodes/daemon.json, the
+#                               (/var/lib/stackc/data), packages, Docker with nodes/daemon.json, the
 #                               shared storage at /data; before Docker starts
 #   setup-node.sh vip NODE      keepalived on a manager, once the channel has the VRRP password
 #   setup-node.sh all NODE      both, then form-swarm.sh join NODE (what Vagrant runs)
@@ -16,7 +16,6 @@
 set -euo pipefail
 
 stack=campus
-network=192.168.56.0/24
 storage_driver=overlay2
 shared_storage=nfs
 has_disk=false
@@ -33,7 +32,7 @@ hosts=(
 )
 channel=${STACKC_SWARM_CHANNEL:-/var/lib/stackc/swarm}
 files=${STACKC_NODE_FILES:-}
-disk_mount=/srv/stackc
+disk_mount=/var/lib/stackc/data
 
 say() { printf 'setup-node: %s\n' "$*"; }
 die() {
@@ -75,7 +74,14 @@ install_packages() {
       rpm -q --whatprovides "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     [ ${#missing[@]} -gt 0 ] || return 0
-    rpm-ostree install --apply-live --idempotent --allow-inactive "${missing[@]}"
+    # Zincati's update may hold rpm-ostree's transaction for a while at first boot.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+      rpm-ostree install --apply-live --idempotent --allow-inactive "${missing[@]}" && return 0
+      say "rpm-ostree could not layer ${missing[*]} (attempt $attempt of 5); retrying in 30s"
+      sleep 30
+    done
+    die "rpm-ostree could not layer ${missing[*]}: see 'rpm-ostree status'"
   else
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
   fi
@@ -171,8 +177,6 @@ packages_for() {
     btrfs) printf '%s\n' btrfs-progs ;;
     zfs)
       is_coreos && die "Fedora CoreOS has no ZFS: use storage_driver btrfs or overlay2"
-      ensure_line /etc/apt/sources.list.d/stackc-contrib.list \
-        "deb http://deb.debian.org/debian $(codename) contrib"
       printf '%s\n' "linux-headers-$(uname -r)" zfs-dkms zfsutils-linux
       ;;
   esac
@@ -193,18 +197,36 @@ packages_for() {
   if [ "$role" = manager ] && [ "$has_vip" = true ]; then printf '%s\n' keepalived curl; fi
 }
 
+docker_changed=false     # whether Docker's settings changed in this run
+keepalived_changed=false # whether keepalived's config changed in this run
+
+# Installs $1 as $2 (mode $3) unless it is there with the same bytes; true when it changed.
+install_changed() {
+  cmp -s "$1" "$2" && return 1
+  install -D -m "$3" "$1" "$2"
+}
+
 install_node_files() {
   [ -n "$files" ] || return 0
-  install -D -m 0644 "$files/daemon.json" /etc/docker/daemon.json
+  if install_changed "$files/daemon.json" /etc/docker/daemon.json 0644; then docker_changed=true; fi
   install -D -m 0755 "$files/form-swarm.sh" /usr/local/sbin/stackc-form-swarm
   install -D -m 0755 "$files/setup-node.sh" /usr/local/sbin/stackc-setup-node
-  if [ -f "$files/keepalived.conf" ]; then install -D -m 0644 "$files/keepalived.conf" /etc/keepalived/keepalived.conf; fi
+  if [ -f "$files/keepalived.conf" ] && install_changed "$files/keepalived.conf" /etc/keepalived/keepalived.conf 0644; then
+    keepalived_changed=true
+  fi
+}
+
+# The node has its address of the cluster model: everything else (the swarm, the
+# engines' metrics, VRRP, the shared storage) uses it.
+require_address() {
+  [ -n "$(ip -o -4 addr show to "$2" 2>/dev/null)" ] ||
+    die "$1 does not have its address $2: give it that address (a static address, or a DHCP reservation for its MAC address), then run this again"
 }
 
 # The shared folder /data on every node, mounted when first used (so that a node set up
 # before the storage is there mounts it later), and Docker ordered after it.
 mount_shared_storage() {
-  local node=$1 first_address entry line="" backups="" brick
+  local node=$1 first_address entry line="" backups="" brick role address
   first_address=$(address_of "${nodes[0]%% *}")
   case $shared_storage in
     none) return 0 ;;
@@ -212,7 +234,13 @@ mount_shared_storage() {
       if [ "$node" = "${nodes[0]%% *}" ]; then
         serve_nfs_on_coreos
         mkdir -p "$disk_mount/nfs"
-        ensure_line /etc/exports "$disk_mount/nfs $network(rw,sync,no_subtree_check,no_root_squash)"
+        # To the nodes only (root on them writes volumes as any user), not their network.
+        local clients=""
+        for entry in "${nodes[@]}"; do
+          read -r _ _ address <<<"$entry"
+          clients="$clients $address(rw,sync,no_subtree_check,no_root_squash)"
+        done
+        ensure_line /etc/exports "$disk_mount/nfs$clients"
         systemctl enable --now nfs-server >/dev/null 2>&1
         exportfs -ra
       fi
@@ -237,8 +265,12 @@ mount_shared_storage() {
   esac
   mkdir -p /data
   ensure_line /etc/fstab "$line"
-  mkdir -p /etc/systemd/system/docker.service.d
-  printf '[Unit]\nWants=data.automount\nAfter=data.automount\n' >/etc/systemd/system/docker.service.d/stackc-data.conf
+  local dropin=/etc/systemd/system/docker.service.d/stackc-data.conf
+  if [ "$(cat "$dropin" 2>/dev/null)" != "$(printf '[Unit]\nWants=data.automount\nAfter=data.automount')" ]; then
+    mkdir -p "${dropin%/*}"
+    printf '[Unit]\nWants=data.automount\nAfter=data.automount\n' >"$dropin"
+    docker_changed=true
+  fi
   systemctl daemon-reload
   systemctl start data.automount
 }
@@ -280,7 +312,7 @@ serve_gluster_brick() {
     [ "$brick" = "$node" ] && continue
     waited=0
     until gluster peer probe "$(address_of "$brick")" >/dev/null 2>&1; do
-      [ "$waited" -lt 300 ] || die "the GlusterFS peer $brick does not answer"
+      [ "$waited" -lt 900 ] || die "the GlusterFS peer $brick does not answer after 900s: is it up, with glusterd running? Run 'setup-node.sh prepare $node' again then"
       sleep 5
       waited=$((waited + 5))
     done
@@ -308,8 +340,15 @@ prepare() {
   local node=$1 role address
   read -r role address < <(describe "$node") || die "'$node' is not a node of this cluster"
   write_hosts
-  # Tools for the disk first, Docker after the disk is mounted under it.
-  if ! is_coreos; then apt-get update -q >/dev/null; fi
+  require_address "$node" "$address"
+  # Tools for the disk first, Docker after the disk is mounted under it. ZFS is in
+  # Debian's contrib section.
+  if ! is_coreos; then
+    if [ "$storage_driver" = zfs ]; then
+      ensure_line /etc/apt/sources.list.d/stackc-contrib.list "deb http://deb.debian.org/debian $(codename) contrib"
+    fi
+    apt-get update -q >/dev/null
+  fi
   # Assigned on its own: a failure inside "$(...)" stops the script only there.
   local list packages=()
   list=$(packages_for "$role" "$node")
@@ -321,8 +360,11 @@ prepare() {
   mount_shared_storage "$node"
   if [ "$role" = manager ]; then install_label_timer; fi
   systemctl enable docker.service >/dev/null 2>&1
-  # Under Ignition Docker starts after this step; under Vagrant it runs already.
-  if systemctl is-active -q docker.service; then systemctl restart docker.service; fi
+  # Under Ignition Docker starts after this step. Under Vagrant it runs already: it is
+  # restarted only when its settings changed, so that a rerun leaves the tasks alone.
+  if [ "$docker_changed" = true ] && systemctl is-active -q docker.service; then
+    systemctl restart docker.service
+  fi
   say "$node ($role, $address) is prepared"
 }
 
@@ -343,10 +385,16 @@ vip() {
   done
   interface=$(ip -o -4 addr show to "$address" | awk '{ print $2; exit }')
   [ -n "$interface" ] || die "no interface has $address"
+  local before after
+  before=$(cat /etc/keepalived/*.conf 2>/dev/null | cksum)
   printf '%s\n' "\$STACKC_INTERFACE=$interface" >/etc/keepalived/stackc-interface.conf
   (umask 077 && printf 'authentication {\n    auth_type PASS\n    auth_pass %s\n}\n' "$(head -c 8 "$channel/vrrp-password")" >/etc/keepalived/stackc-auth.conf)
+  after=$(cat /etc/keepalived/*.conf | cksum)
   systemctl enable keepalived.service >/dev/null 2>&1
-  systemctl restart keepalived.service
+  # Restarted only when its settings changed: a restart on the first manager moves the VIP.
+  if [ "$keepalived_changed" = true ] || [ "$before" != "$after" ] || ! systemctl is-active -q keepalived.service; then
+    systemctl restart keepalived.service
+  fi
   say "keepalived holds or backs up the virtual IP on $interface"
 }
 

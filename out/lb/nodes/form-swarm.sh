@@ -34,6 +34,7 @@ labels=(
   'worker-3 stackc.node=worker-3 node'
 )
 first_manager=manager-1
+last_manager=manager-1
 
 say() { printf 'form-swarm: %s\n' "$*"; }
 die() {
@@ -103,6 +104,11 @@ join() {
     mkdir -p "$channel"
     write_token manager
     write_token worker
+  fi
+  # The manager token lets anyone who reads it run the cluster: once the last manager
+  # is in, it leaves the channel (a rerun on the first manager puts it back).
+  if [ "$node" = "$last_manager" ] && [ "$node" != "$first_manager" ]; then
+    rm -f "$channel/manager.token"
   fi
   if is_manager; then label; fi
 }

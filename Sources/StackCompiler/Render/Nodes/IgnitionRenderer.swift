@@ -51,7 +51,7 @@ enum IgnitionRenderer {
                 ))
             units.append(
                 unit(
-                    "srv-stackc.mount", enabled: true,
+                    NodeChannel.diskMountUnit, enabled: true,
                     """
                     [Unit]
                     Description=stackc: the data disk
@@ -72,8 +72,8 @@ enum IgnitionRenderer {
                     """
                     [Unit]
                     Description=stackc: Docker's folder on the data disk
-                    Requires=srv-stackc.mount
-                    After=srv-stackc.mount
+                    Requires=\(NodeChannel.diskMountUnit)
+                    After=\(NodeChannel.diskMountUnit)
                     Before=local-fs.target
 
                     [Mount]
@@ -112,12 +112,15 @@ enum IgnitionRenderer {
                 Description=stackc: prepare the node (packages, shared storage) before Docker
                 Wants=network-online.target
                 After=network-online.target local-fs.target
-                Before=docker.service docker.socket
+                Before=docker.service
                 ConditionPathExists=!/var/lib/stackc/prepared
 
                 [Service]
                 Type=oneshot
                 RemainAfterExit=yes
+                # Packages come from the network, and peers may still be starting: try again.
+                Restart=on-failure
+                RestartSec=30
                 ExecStart=\(NodeChannel.setupScript) prepare \(node.name)
                 ExecStartPost=/usr/bin/touch /var/lib/stackc/prepared
 

@@ -26,10 +26,12 @@ enum JoinNodesScriptRenderer {
 
             \(NodeScriptParts.functions("join-nodes"))
 
+            # Runs a command on the node at $1 over SSH; a new node's host key is taken on first
+            # contact (it is not known before the node first boots), a changed one is refused.
             on() {
               local address=$1
               shift
-              ssh -o BatchMode=yes -o ConnectTimeout=10 "$user@$address" "$@"
+              ssh -o BatchMode=yes -o ConnectTimeout=10 -o StrictHostKeyChecking=accept-new "$user@$address" "$@"
             }
 
             # Copies standard input to $channel/$2 on the node at $1 (root only, replaced at once).
@@ -39,8 +41,9 @@ enum JoinNodesScriptRenderer {
 
             read -r first_name _ first_address <<<"${nodes[0]}"
             waited=0
-            until [ "$(on "$first_address" "sudo docker info --format '{{.Swarm.ControlAvailable}}'" 2>/dev/null)" = true ]; do
-              [ "$waited" -lt 900 ] || die "$first_name ($first_address) has not initialised the swarm after 900s: look at 'journalctl -u stackc-setup-node -u stackc-form-swarm' there"
+            answer=""
+            until answer=$(on "$first_address" "sudo docker info --format '{{.Swarm.ControlAvailable}}'" 2>&1) && [ "$answer" = true ]; do
+              [ "$waited" -lt 900 ] || die "$first_name ($first_address) has not initialised the swarm after 900s (last answer: ${answer##*$'\\n'}): look at 'journalctl -u stackc-setup-node -u stackc-form-swarm' there"
               sleep 10
               waited=$((waited + 10))
             done
@@ -53,20 +56,35 @@ enum JoinNodesScriptRenderer {
               die "put the key of the Ceph client client.\(nodes.stack) into $credentials/ceph.secret first"
             fi
 
-            for entry in "${nodes[@]}"; do
-              read -r name role address <<<"$entry"
+            # What node $1 ($2, at $3) is to get. Each step says when it fails (called in a
+            # condition, where bash does not stop at a failure by itself).
+            send() {
+              local name=$1 role=$2 address=$3 token
               if [ "$name" != "$first_name" ]; then
-                on "$first_address" "sudo docker swarm join-token -q $role" | put "$address" "$role.token"
+                token=$(on "$first_address" "sudo docker swarm join-token -q $role") || return 1
+                put "$address" "$role.token" <<<"$token" || return 1
               fi
               if [ "$has_vip" = true ] && [ "$role" = manager ]; then
-                put "$address" vrrp-password <"$credentials/vrrp-password"
+                put "$address" vrrp-password <"$credentials/vrrp-password" || return 1
               fi
               if [ "$shared_storage" = cephfs ]; then
-                put "$address" ceph.secret <"$credentials/ceph.secret"
-                on "$address" "sudo \(NodeChannel.setupScript) ceph-key"
+                put "$address" ceph.secret <"$credentials/ceph.secret" || return 1
+                on "$address" "sudo \(NodeChannel.setupScript) ceph-key" || return 1
               fi
-              say "$name ($address): sent"
+            }
+
+            # A node that cannot be reached is reported, and the others still get theirs.
+            missed=()
+            for entry in "${nodes[@]}"; do
+              read -r name role address <<<"$entry"
+              if send "$name" "$role" "$address"; then
+                say "$name ($address): sent"
+              else
+                say "$name ($address): not reached; run this again when it is up"
+                missed+=("$name")
+              fi
             done
+            [ ${#missed[@]} -eq 0 ] || die "not sent to: ${missed[*]}"
 
             """
     }

@@ -18,8 +18,12 @@ enum KeepalivedRenderer {
         let managers = nodes.managers
         let index = managers.firstIndex(of: node) ?? 0
         let peers = managers.filter { $0 != node }.map { "        \($0.address)" }
-        let peerBlock =
-            peers.isEmpty ? "" : "\n    unicast_peer {\n\(peers.joined(separator: "\n"))\n    }"
+        // Unicast to the other managers; a lone manager has nobody to tell (keepalived refuses
+        // unicast without peers), and holds the VIP while its proxy answers.
+        let unicast =
+            peers.isEmpty
+            ? ""
+            : "\n    unicast_src_ip \(node.address)\n    unicast_peer {\n\(peers.joined(separator: "\n"))\n    }"
         return """
             \(header.map { "# " + $0 }.joined(separator: "\n"))
             # The virtual IP \(nodes.vip ?? "") of stack \(nodes.stack) on \(node.name) (priority \(priority(index))).
@@ -48,8 +52,7 @@ enum KeepalivedRenderer {
                 interface ${STACKC_INTERFACE}
                 virtual_router_id \(nodes.virtualRouterID)
                 priority \(priority(index))
-                advert_int 1
-                unicast_src_ip \(node.address)\(peerBlock)
+                advert_int 1\(unicast)
                 include \(authenticationFile)
                 virtual_ipaddress {
                     \(nodes.vip ?? "")/24 dev ${STACKC_INTERFACE}

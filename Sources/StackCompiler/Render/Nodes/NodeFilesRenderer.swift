@@ -80,8 +80,12 @@ enum NodeChannel {
     /// The installed copies of the scripts on a node.
     static let formScript = "/usr/local/sbin/stackc-form-swarm"
     static let setupScript = "/usr/local/sbin/stackc-setup-node"
-    /// Where the data disk (or, without one, a folder of the root disk) is mounted.
-    static let diskMount = "/srv/stackc"
+    /// Where the data disk (or, without one, a folder of the root disk) is mounted: under /var,
+    /// which is a real folder on every system (Fedora CoreOS's /srv is a symbolic link, and
+    /// systemd mounts nothing through one).
+    static let diskMount = "/var/lib/stackc/data"
+    /// The mount unit of `diskMount` (systemd's escaping of the path).
+    static let diskMountUnit = "var-lib-stackc-data.mount"
 }
 
 /// The node labels a provisioned cluster gets from `form-swarm.sh`: each node's model name

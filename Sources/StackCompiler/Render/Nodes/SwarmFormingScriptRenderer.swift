@@ -33,6 +33,7 @@ enum SwarmFormingScriptRenderer {
             \(labelLines.joined(separator: "\n"))
             )
             first_manager=\(ShellQuoting.quote(nodes.firstManager.name))
+            last_manager=\(ShellQuoting.quote(nodes.managers.last?.name ?? nodes.firstManager.name))
 
             \(NodeScriptParts.functions("form-swarm"))
 
@@ -85,6 +86,11 @@ enum SwarmFormingScriptRenderer {
                 mkdir -p "$channel"
                 write_token manager
                 write_token worker
+              fi
+              # The manager token lets anyone who reads it run the cluster: once the last manager
+              # is in, it leaves the channel (a rerun on the first manager puts it back).
+              if [ "$node" = "$last_manager" ] && [ "$node" != "$first_manager" ]; then
+                rm -f "$channel/manager.token"
               fi
               if is_manager; then label; fi
             }

@@ -27,6 +27,7 @@ deb_packages=(
   busybox-static          # /bin/busybox (static): the stand-in images of that test
   python3                 # /usr/bin/python3 and its standard library: the base image of apps deploy.sh builds in that test
   curl                    # /usr/bin/curl: the harnesses' requests, and keepalived's track script in the VIP test
+  systemd                 # /usr/bin/systemd-analyze: `verify` on the units the Ignition configs install
   iproute2                # /usr/sbin/ip: the namespaces, bridges and addresses of the multi-node and VIP tests
 )
 

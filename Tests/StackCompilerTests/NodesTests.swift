@@ -335,6 +335,54 @@ import Testing
         }
     }
 
+    /// systemd's own check of the units Ignition installs, beside Docker's socket and service as
+    /// Fedora's moby-engine orders them (the socket in `sockets.target`, the service after it and
+    /// the network): no unknown key, and no ordering cycle (a unit before `docker.socket` would
+    /// close one through `basic.target`, and systemd would drop a job at boot).
+    @Test(arguments: cases.filter { $0.text.contains("provision: ignition") })
+    func ignitionUnitsPassSystemdsCheck(_ testCase: Case) throws {
+        let built = try #require(BuildSupport.build(path: testCase.path, text: testCase.text))
+        let folder = try BuildSupport.makeTemporaryFolder("units")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let standins = [
+            "docker.socket": "[Unit]\nDescription=Docker Socket for the API\nPartOf=docker.service\n\n[Socket]\n"
+                + "ListenStream=/run/docker.sock\nSocketMode=0660\n\n[Install]\nWantedBy=sockets.target\n",
+            "docker.service":
+                "[Unit]\nDescription=Docker\nAfter=network-online.target docker.socket containerd.service\n"
+                + "Wants=network-online.target\nRequires=docker.socket\n\n[Service]\nType=notify\nExecStart=/bin/true\n\n"
+                + "[Install]\nWantedBy=multi-user.target\n",
+        ]
+        for node in built.stack.cluster.nodes {
+            let file = try #require(built.tree.file("nodes/ignition/\(node.name).ign"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(file.contents.utf8)) as? [String: Any])
+            let units = try #require((json["systemd"] as? [String: Any])?["units"] as? [[String: Any]])
+            let nodeFolder = folder.appendingPathComponent(node.name)
+            try FileManager.default.createDirectory(at: nodeFolder, withIntermediateDirectories: true)
+            var names: [String] = []
+            for unit in units {
+                guard let name = unit["name"] as? String, let contents = unit["contents"] as? String else { continue }
+                try Data(contents.utf8).write(to: nodeFolder.appendingPathComponent(name))
+                names.append(name)
+            }
+            for (name, contents) in standins {
+                try Data(contents.utf8).write(to: nodeFolder.appendingPathComponent(name))
+            }
+            let target =
+                "[Unit]\nDescription=every unit of \(node.name) at boot\nWants=sockets.target docker.socket "
+                + "basic.target docker.service \(names.joined(separator: " "))\n"
+            try Data(target.utf8).write(to: nodeFolder.appendingPathComponent("stackc-boot.target"))
+            let run = try #require(
+                try Tools.run(
+                    "env",
+                    ["SYSTEMD_UNIT_PATH=\(nodeFolder.path):", "systemd-analyze", "verify", "stackc-boot.target"],
+                    in: nodeFolder))
+            let output = run.stdout + run.stderr
+            #expect(
+                run.status == 0 && !output.contains("cycle") && !output.contains("Unknown"),
+                "\(testCase.path): \(node.name): \(run.summary)")
+        }
+    }
+
     /// Every node label a constraint of the stack reads is put by `form-swarm.sh`: each node's
     /// model name, and each pin `deploy.sh` would place, on the node it would choose.
     @Test(arguments: cases)

@@ -48,7 +48,8 @@ enum AlertRules {
     static let rules: [Rule] = [
         Rule(
             name: "TargetDown",
-            // The engines' job waits for node provisioning (metrics-addr in daemon.json).
+            // Not the engines' job: only nodes set up from nodes/ are sure to serve it
+            // (metrics-addr in daemon.json).
             expression: "up{job!=\"\(MetricsPass.engineJob)\"} == 0", duration: "5m", severity: "warning",
             summary: "{{ $labels.job }} at {{ $labels.instance }} ({{ $labels.service }}) cannot be scraped"),
         Rule(

@@ -62,8 +62,12 @@ import Testing
     }
 
     @Test func ignitionBoxDefaultsToTheStableStream() throws {
-        let cluster = try #require(resolved("stackc: 1\nname: shop\ncluster: {provision: ignition}\napps: {}\n"))
-            .cluster
+        let cluster = try #require(
+            resolved(
+                "stackc: 1\nname: shop\ncluster: {provision: ignition, ssh_keys: [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIShopKeyForTestsOnly ops@shop\"]}\napps: {}\n"
+            )
+        )
+        .cluster
         #expect(cluster.box == "stable")
     }
 

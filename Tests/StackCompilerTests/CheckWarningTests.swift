@@ -263,7 +263,7 @@ import Testing
             """
             stackc: 1
             name: shop
-            cluster: {provision: ignition, box: stable}
+            cluster: {provision: ignition, box: stable, ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIShopKeyForTestsOnly ops@shop"]}
             apps: {}
             """, [])
         expectDiagnostics(

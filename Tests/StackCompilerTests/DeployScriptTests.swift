@@ -50,15 +50,7 @@ import Testing
     ) throws
         -> ToolRun?
     {
-        let standin = Repository.root.appendingPathComponent(
-            "Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh")
-        let bin = state.appendingPathComponent("bin")
-        try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let link = bin.appendingPathComponent("docker")
-        if !FileManager.default.fileExists(atPath: link.path) {
-            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: standin)
-        }
-        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let path = try DockerStandin.install(in: state)
         return try Tools.run(
             "env",
             [
@@ -165,17 +157,12 @@ import Testing
         let state = folder.appendingPathComponent("state")
         try BuildSupport.write(built.tree, to: out)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        let bin = state.appendingPathComponent("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            at: bin.appendingPathComponent("docker"),
-            withDestinationURL: Repository.root.appendingPathComponent(
-                "Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh"))
+        let path = try DockerStandin.install(in: state, before: "/usr/bin:/bin")
         let run = try #require(
             try Tools.run(
                 "env",
                 [
-                    "PATH=\(bin.path):/usr/bin:/bin", "STANDIN_STATE=\(state.path)", "STANDIN_CONTROL=false",
+                    "PATH=\(path)", "STANDIN_STATE=\(state.path)", "STANDIN_CONTROL=false",
                     "HOME=\(state.path)", "bash", "deploy.sh",
                 ], in: out))
         #expect(run.status == 1)

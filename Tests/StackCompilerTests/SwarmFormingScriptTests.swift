@@ -37,12 +37,7 @@ import Testing
         /// The stand-in state of node `name`: its swarm state and the nodes it sees.
         func state(_ name: String, swarm: String, nodes: [String] = []) throws -> URL {
             let state = folder.appendingPathComponent("state-\(name)")
-            let bin = state.appendingPathComponent("bin")
-            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(
-                at: bin.appendingPathComponent("docker"),
-                withDestinationURL: Repository.root.appendingPathComponent(
-                    "Tests/StackCompilerTests/Support/Scripts/docker_cli_standin.sh"))
+            _ = try DockerStandin.install(in: state)
             try Data((swarm + "\n").utf8).write(to: state.appendingPathComponent("swarm-state"))
             if !nodes.isEmpty {
                 try Data((nodes.joined(separator: "\n") + "\n").utf8).write(to: state.appendingPathComponent("nodes"))
@@ -51,9 +46,7 @@ import Testing
         }
 
         func run(_ arguments: [String], state: URL, manager: Bool = true, wait: Int = 30) throws -> ToolRun? {
-            let path =
-                state.appendingPathComponent("bin").path + ":"
-                + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            let path = try DockerStandin.install(in: state)
             return try Tools.run(
                 "env",
                 [

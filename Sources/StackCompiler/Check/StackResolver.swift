@@ -72,8 +72,8 @@ struct StackResolver {
         let keys = syntax.topKeySpans
         stack.sectionSpans = SectionSpans(
             manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
-            identity: keys["identity"], monitoring: keys["monitoring"], provision: syntax.cluster?.provision?.span,
-            vip: syntax.cluster?.vip?.span, registryBackup: syntax.registry?.backup?.span)
+            identity: keys["identity"], monitoring: keys["monitoring"],
+            registryBackup: syntax.registry?.backup?.span)
         stack.indexApps()
         bindConsumers(&stack)
         return stack

@@ -203,9 +203,7 @@ struct SectionSpans: Sendable {
     var registry: SourceSpan?
     var identity: SourceSpan?
     var monitoring: SourceSpan?
-    /// Keys inside sections: `cluster.provision`, `cluster.vip`, `registry.backup`.
-    var provision: SourceSpan?
-    var vip: SourceSpan?
+    /// Keys inside sections: `registry.backup`.
     var registryBackup: SourceSpan?
 }
 

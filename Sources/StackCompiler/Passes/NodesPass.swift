@@ -10,10 +10,7 @@ struct NodesPass: BuildPass {
         guard cluster.isDescribed, !cluster.nodes.isEmpty else { return }
         plan.setNodes(
             NodePlan(
-                stack: stack.name, nodes: cluster.nodes, provision: cluster.provision, box: cluster.box,
-                cpus: cluster.cpus, memory: cluster.memory, disk: cluster.disk,
-                storageDriver: cluster.storageDriver, sharedStorage: cluster.sharedStorage,
-                sshKeys: cluster.sshKeys, vip: cluster.vip,
+                stack: stack.name, cluster: cluster,
                 virtualRouterID: Self.virtualRouterID(stack: stack.name),
                 engineMetricsPort: cluster.dockerMetrics ? MetricsPass.engineMetricsPort : nil,
                 mirrorURL: cluster.dockerMirror ? stack.registry?.mirrorURL : nil,

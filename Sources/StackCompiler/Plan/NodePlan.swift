@@ -10,17 +10,8 @@ struct NodePlan {
     }
 
     var stack: String
-    var nodes: [Node]
-    var provision: Cluster.Provision
-    var box: String
-    var cpus: Int
-    var memory: ByteSize
-    var disk: ByteSize?
-    var storageDriver: StorageDriver
-    var sharedStorage: SharedStorage
-    var sshKeys: [String]
-    /// The virtual IP keepalived holds on the managers, nil without one.
-    var vip: String?
+    /// The machines and how they are brought up, storage and the VIP, as resolved.
+    var cluster: Cluster
     /// VRRP's router id of the stack on the nodes' network (1–255), the same on every manager.
     var virtualRouterID: Int
     /// The port of the engines' metrics (on each node's own address), nil when they are off.
@@ -33,6 +24,7 @@ struct NodePlan {
     /// Where a node's edge proxy answers plain HTTP on the node itself (keepalived's check).
     var edgeCheckURL: String
 
+    var nodes: [Node] { cluster.nodes }
     /// The node that initialises the swarm; the others join it.
     var firstManager: Node { nodes[0] }
     var managers: [Node] { nodes.filter { $0.role == .manager } }
@@ -40,7 +32,4 @@ struct NodePlan {
     /// The nodes that hold a brick of the GlusterFS volume: three when there are three or more
     /// nodes (replica 3), else every node.
     var glusterBricks: [Node] { Array(nodes.prefix(3)) }
-
-    /// Whether the data disk is Docker's storage (zfs, btrfs, or overlay2 on its own disk).
-    var diskHoldsDocker: Bool { disk != nil }
 }

@@ -298,24 +298,14 @@ enum DeployScriptRenderer {
           secret_exists "$1" || die "the secret '$1' (used by $2) does not exist: create it with 'printf %s VALUE | docker secret create $1 -', then run deploy.sh again"
         }
 
-        # The labels of node $1, one key=value a line.
-        node_labels() {
-          docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$1"
-        }
+        \#(SwarmNodeShell.nodeLabels)
 
         # The nodes that are ready and active, one "hostname id" a line, by host name.
         usable_nodes() {
           docker node ls --format '{{.Hostname}} {{.ID}} {{.Status}} {{.Availability}}' | awk '$3 == "Ready" && $4 == "Active" { print $1, $2 }' | sort
         }
 
-        # Whether some node carries the label $1 (key=value).
-        label_exists() {
-          local node
-          for node in $(docker node ls -q); do
-            node_labels "$node" | grep -qxF "$1" && return 0
-          done
-          return 1
-        }
+        \#(SwarmNodeShell.labelExists)
 
         # Some ready, active node meets every constraint of one placement at once (its role,
         # labels and named node).

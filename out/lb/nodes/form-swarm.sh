@@ -125,9 +125,9 @@ node_id() {
 
 # Whether some node carries the label $1 (key=value).
 label_exists() {
-  local id
-  for id in $(docker node ls -q); do
-    node_labels "$id" | grep -qxF "$1" && return 0
+  local node
+  for node in $(docker node ls -q); do
+    node_labels "$node" | grep -qxF "$1" && return 0
   done
   return 1
 }

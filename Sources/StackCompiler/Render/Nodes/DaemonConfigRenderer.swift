@@ -40,8 +40,8 @@ enum DaemonConfigRenderer {
             ("log-opts", .object(logOptions)),
         ]
         if let mirror = nodes.mirrorURL { members.append(("registry-mirrors", .array([.string(mirror)]))) }
-        if nodes.storageDriver != .overlay2 {
-            members.append(("storage-driver", .string(nodes.storageDriver.rawValue)))
+        if nodes.cluster.storageDriver != .overlay2 {
+            members.append(("storage-driver", .string(nodes.cluster.storageDriver.rawValue)))
         }
         return members
     }

@@ -19,7 +19,7 @@ enum IgnitionRenderer {
     ) -> String {
         var storage: [(String, JSONValue)] = []
         var units: [JSONValue] = []
-        if nodes.disk != nil {
+        if nodes.cluster.disk != nil {
             storage.append(
                 (
                     "disks",
@@ -43,7 +43,7 @@ enum IgnitionRenderer {
                     .array([
                         .object([
                             ("device", .string("/dev/disk/by-partlabel/\(diskLabel)")),
-                            ("format", .string(nodes.storageDriver == .btrfs ? "btrfs" : "xfs")),
+                            ("format", .string(nodes.cluster.storageDriver == .btrfs ? "btrfs" : "xfs")),
                             ("label", .string(diskLabel)), ("path", .string(NodeChannel.diskMount)),
                             ("wipeFilesystem", .bool(false)),
                         ])
@@ -60,7 +60,7 @@ enum IgnitionRenderer {
                     [Mount]
                     What=/dev/disk/by-partlabel/\(diskLabel)
                     Where=\(NodeChannel.diskMount)
-                    Type=\(nodes.storageDriver == .btrfs ? "btrfs" : "xfs")
+                    Type=\(nodes.cluster.storageDriver == .btrfs ? "btrfs" : "xfs")
 
                     [Install]
                     RequiredBy=local-fs.target
@@ -87,7 +87,7 @@ enum IgnitionRenderer {
                     """))
         }
         var directories: [JSONValue] = [directory(NodeChannel.path)]
-        if nodes.disk != nil { directories.insert(directory("\(NodeChannel.diskMount)/docker"), at: 0) }
+        if nodes.cluster.disk != nil { directories.insert(directory("\(NodeChannel.diskMount)/docker"), at: 0) }
         storage.append(("directories", .array(directories)))
         var files: [JSONValue] = [
             file("/etc/hostname", node.name + "\n", mode: 0o644),
@@ -191,7 +191,7 @@ enum IgnitionRenderer {
                     """))
         }
         var document: [(String, JSONValue)] = [("ignition", .object([("version", .string(specVersion))]))]
-        if !nodes.sshKeys.isEmpty {
+        if !nodes.cluster.sshKeys.isEmpty {
             document.append(
                 (
                     "passwd",
@@ -201,7 +201,7 @@ enum IgnitionRenderer {
                             .array([
                                 .object([
                                     ("name", .string("core")),
-                                    ("sshAuthorizedKeys", .array(nodes.sshKeys.map { .string($0) })),
+                                    ("sshAuthorizedKeys", .array(nodes.cluster.sshKeys.map { .string($0) })),
                                 ])
                             ])
                         )

@@ -10,7 +10,7 @@ enum JoinNodesScriptRenderer {
             #
             # Brings the Fedora CoreOS nodes of stack \(nodes.stack), booted with ignition/*.ign, into the swarm:
             # waits until \(first.name) (\(first.address)) has initialised it, then copies over SSH each
-            # other node's join token\(nodes.vip == nil ? "" : ", the VRRP password to every manager")\(nodes.sharedStorage == .cephfs ? ", and the CephFS key to every node" : "")
+            # other node's join token\(nodes.cluster.vip == nil ? "" : ", the VRRP password to every manager")\(nodes.cluster.sharedStorage == .cephfs ? ", and the CephFS key to every node" : "")
             # into \(NodeChannel.path), where the node's units take them up. Nothing secret is
             # written anywhere else; running it again changes nothing on a node that has them.
             # Environment: STACKC_SSH_USER (default core), STACKC_CREDENTIALS_DIR (where the VRRP
@@ -20,8 +20,8 @@ enum JoinNodesScriptRenderer {
             user=${STACKC_SSH_USER:-core}
             credentials=${STACKC_CREDENTIALS_DIR:-$HOME/.config/stackc/\(nodes.stack)}
             channel=\(NodeChannel.path)
-            has_vip=\(nodes.vip != nil)
-            shared_storage=\(nodes.sharedStorage.rawValue)
+            has_vip=\(nodes.cluster.vip != nil)
+            shared_storage=\(nodes.cluster.sharedStorage.rawValue)
             \(NodeScriptParts.nodesArray(nodes))
 
             \(NodeScriptParts.functions("join-nodes"))

@@ -26,7 +26,7 @@ enum KeepalivedRenderer {
             : "\n    unicast_src_ip \(node.address)\n    unicast_peer {\n\(peers.joined(separator: "\n"))\n    }"
         return """
             \(header.map { "# " + $0 }.joined(separator: "\n"))
-            # The virtual IP \(nodes.vip ?? "") of stack \(nodes.stack) on \(node.name) (priority \(priority(index))).
+            # The virtual IP \(nodes.cluster.vip ?? "") of stack \(nodes.stack) on \(node.name) (priority \(priority(index))).
             # setup-node.sh writes the two files included here: the interface that holds \(node.address),
             # and the VRRP password from the channel.
             include \(interfaceFile)
@@ -55,7 +55,7 @@ enum KeepalivedRenderer {
                 advert_int 1\(unicast)
                 include \(authenticationFile)
                 virtual_ipaddress {
-                    \(nodes.vip ?? "")/24 dev ${STACKC_INTERFACE}
+                    \(nodes.cluster.vip ?? "")/24 dev ${STACKC_INTERFACE}
                 }
                 track_script {
                     edge_proxy

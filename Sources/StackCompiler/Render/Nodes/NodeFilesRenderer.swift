@@ -16,19 +16,14 @@ enum NodeFilesRenderer {
         let form = SwarmFormingScriptRenderer.render(nodes, labels: labels, header: header)
         let setup = NodeSetupScriptRenderer.render(nodes, header: header)
         var keepalived: [String: String] = [:]
-        if nodes.vip != nil {
+        if nodes.cluster.vip != nil {
             for manager in nodes.managers {
                 keepalived[manager.name] = KeepalivedRenderer.render(nodes, node: manager, header: header)
             }
         }
-        var files: [File] = []
-        if DaemonConfigRenderer.differsByNode(nodes) {
-            for node in nodes.nodes {
-                files.append(File(path: daemonPath(nodes, node), contents: daemon(node)))
-            }
-        } else {
-            files.append(File(path: daemonPath(nodes, nodes.firstManager), contents: daemon(nodes.firstManager)))
-        }
+        // One file per node where they differ, else the first node's for all.
+        let daemonFiles = DaemonConfigRenderer.differsByNode(nodes) ? nodes.nodes : [nodes.firstManager]
+        var files = daemonFiles.map { File(path: daemonPath(nodes, $0), contents: daemon($0)) }
         files += [
             File(path: "nodes/form-swarm.sh", contents: form, executable: true),
             File(path: "nodes/setup-node.sh", contents: setup, executable: true),
@@ -39,7 +34,7 @@ enum NodeFilesRenderer {
                 files.append(File(path: "nodes/keepalived/\(manager.name).conf", contents: config))
             }
         }
-        switch nodes.provision {
+        switch nodes.cluster.provision {
         case .vagrant:
             files.append(File(path: "nodes/Vagrantfile", contents: VagrantfileRenderer.render(nodes, header: header)))
         case .ignition:

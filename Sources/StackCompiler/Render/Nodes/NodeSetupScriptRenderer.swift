@@ -9,10 +9,10 @@ enum NodeSetupScriptRenderer {
         let bricks = nodes.glusterBricks.map(\.name).joined(separator: " ")
         let settings = [
             "stack=\(ShellQuoting.quote(nodes.stack))",
-            "storage_driver=\(nodes.storageDriver.rawValue)",
-            "shared_storage=\(nodes.sharedStorage.rawValue)",
-            "has_disk=\(nodes.disk != nil)",
-            "has_vip=\(nodes.vip != nil)",
+            "storage_driver=\(nodes.cluster.storageDriver.rawValue)",
+            "shared_storage=\(nodes.cluster.sharedStorage.rawValue)",
+            "has_disk=\(nodes.cluster.disk != nil)",
+            "has_vip=\(nodes.cluster.vip != nil)",
             "gluster_bricks=\(ShellQuoting.quote(bricks))",
         ]
         return """

@@ -95,24 +95,14 @@ enum SwarmFormingScriptRenderer {
               if is_manager; then label; fi
             }
 
-            # The labels of node $1, one key=value a line.
-            node_labels() {
-              docker node inspect --format '{{range $key, $value := .Spec.Labels}}{{$key}}={{$value}}{{println}}{{end}}' "$1"
-            }
+            \(SwarmNodeShell.nodeLabels)
 
             # The ID of the ready node whose host name is $1 (none when it has not joined).
             node_id() {
               docker node ls --format '{{.Hostname}} {{.ID}} {{.Status}} {{.Availability}}' | awk -v name="$1" '$1 == name && $3 == "Ready" { print $2; exit }'
             }
 
-            # Whether some node carries the label $1 (key=value).
-            label_exists() {
-              local id
-              for id in $(docker node ls -q); do
-                node_labels "$id" | grep -qxF "$1" && return 0
-              done
-              return 1
-            }
+            \(SwarmNodeShell.labelExists)
 
             label() {
               local entry node pair kind id current

@@ -7,19 +7,19 @@ enum VagrantfileRenderer {
         let rows = nodes.nodes.map {
             "  { name: \(ruby($0.name)), role: \(ruby($0.role.rawValue)), address: \(ruby($0.address)) },"
         }
-        let memoryMB = max(1, nodes.memory.bytes >> 20)
-        let diskGB = nodes.disk.map { max(1, ($0.bytes + (1 << 30) - 1) >> 30) }
+        let memoryMB = max(1, nodes.cluster.memory.bytes >> 20)
+        let diskGB = nodes.cluster.disk.map { max(1, ($0.bytes + (1 << 30) - 1) >> 30) }
         let diskLines =
             diskGB.map {
                 """
 
-                      # The data disk (\(NodeChannel.diskMount) on the node: \(nodes.storageDriver.rawValue) under Docker\(nodes.sharedStorage == .glusterfs ? ", GlusterFS bricks" : "")\(nodes.sharedStorage == .nfs ? ", the NFS export" : "")).
+                      # The data disk (\(NodeChannel.diskMount) on the node: \(nodes.cluster.storageDriver.rawValue) under Docker\(nodes.cluster.sharedStorage == .glusterfs ? ", GlusterFS bricks" : "")\(nodes.cluster.sharedStorage == .nfs ? ", the NFS export" : "")).
                       machine.vm.disk :disk, name: "stackc-data", size: "\($0)GB"
                 """
             } ?? ""
         let libvirtDisk = diskGB.map { "\n        libvirt.storage :file, size: \"\($0)G\"" } ?? ""
         let keepalived =
-            nodes.vip == nil
+            nodes.cluster.vip == nil
             ? ""
             : """
 
@@ -38,8 +38,8 @@ enum VagrantfileRenderer {
             NODES = [
             \(rows.joined(separator: "\n"))
             ].freeze
-            BOX = \(ruby(nodes.box))
-            CPUS = \(nodes.cpus)
+            BOX = \(ruby(nodes.cluster.box))
+            CPUS = \(nodes.cluster.cpus)
             MEMORY_MB = \(memoryMB)
             CHANNEL = \(ruby(NodeChannel.path))
             FILES = "/home/vagrant/stackc-node" # the file provisioner uploads as the box's user

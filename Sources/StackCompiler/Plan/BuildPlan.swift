@@ -26,6 +26,8 @@ struct BuildPlan {
     private(set) var logging: ServiceLogging?
     /// What the nodes are given; nil when the manifest does not describe its cluster.
     private(set) var nodes: NodePlan?
+    /// What is backed up and where; nil when the manifest asks for no backup.
+    private(set) var backups: BackupPlan?
     /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
@@ -165,6 +167,12 @@ struct BuildPlan {
         self.nodes = nodes
     }
 
+    /// Says what the stack backs up.
+    mutating func setBackups(_ backups: BackupPlan) {
+        if self.backups != nil { conflicts.append("two passes set the backups") }
+        self.backups = backups
+    }
+
     /// Records an error about the manifest at `span` that only the build can find (a file it
     /// names that cannot be delivered): nothing is written.
     mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
@@ -226,7 +234,7 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            logging: logging, nodes: nodes, warnings: warnings, conflicts: conflicts)
+            logging: logging, nodes: nodes, backups: backups, warnings: warnings, conflicts: conflicts)
     }
 }
 
@@ -302,6 +310,7 @@ struct FinishedPlan {
     /// How every service without its own logs (`PlannedService.logging`).
     let logging: ServiceLogging?
     let nodes: NodePlan?
+    let backups: BackupPlan?
     let warnings: [Diagnostic]
     let conflicts: [String]
 

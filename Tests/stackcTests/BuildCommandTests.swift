@@ -153,9 +153,9 @@ import Testing
         try workspace.write("shop.yml", Self.manifest.replacingOccurrences(of: "replicas: 2", with: "replicas: 3"))
         let rebuild = try workspace.stackc("build", "shop.yml")
         try #require(rebuild.status == 0, "\(rebuild)")
-        // Only stack.yml says how many replicas there are.
+        // Only stack.yml and RUNBOOK.md say how many replicas there are.
         #expect(
-            rebuild.stdout == Self.summary(written: 1, unchanged: try Self.produced(workspace).count - 1, removed: 0),
+            rebuild.stdout == Self.summary(written: 2, unchanged: try Self.produced(workspace).count - 2, removed: 0),
             "\(rebuild)")
         #expect(try workspace.read("out/shop/stack.yml").contains("replicas: 3"))
         #expect(try workspace.read("out/shop/NOTES.md") == "my notes\n")

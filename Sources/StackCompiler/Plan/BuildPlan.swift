@@ -28,6 +28,8 @@ struct BuildPlan {
     private(set) var nodes: NodePlan?
     /// What is backed up and where; nil when the manifest asks for no backup.
     private(set) var backups: BackupPlan?
+    /// What the stack is in the manifest's terms, for `RUNBOOK.md`; nil for `lint`.
+    private(set) var overview: StackOverview?
     /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
@@ -173,6 +175,12 @@ struct BuildPlan {
         self.backups = backups
     }
 
+    /// Says what the stack is, for the files that explain it.
+    mutating func setOverview(_ overview: StackOverview) {
+        if self.overview != nil { conflicts.append("two passes set the stack overview") }
+        self.overview = overview
+    }
+
     /// Records an error about the manifest at `span` that only the build can find (a file it
     /// names that cannot be delivered): nothing is written.
     mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
@@ -234,7 +242,8 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            logging: logging, nodes: nodes, backups: backups, warnings: warnings, conflicts: conflicts)
+            logging: logging, nodes: nodes, backups: backups, overview: overview, warnings: warnings,
+            conflicts: conflicts)
     }
 }
 
@@ -311,6 +320,7 @@ struct FinishedPlan {
     let logging: ServiceLogging?
     let nodes: NodePlan?
     let backups: BackupPlan?
+    let overview: StackOverview?
     let warnings: [Diagnostic]
     let conflicts: [String]
 

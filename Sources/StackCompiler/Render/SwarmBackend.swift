@@ -2,7 +2,8 @@ import StackDiagnostics
 
 /// The Docker Swarm backend: renders a finished plan into the files of `out/<stack>/`. The
 /// edge proxy and the start-up wrappers are rendered first, from the finished plan; then the
-/// stack file and `deploy.sh`, which read them; the plan's other files are written as they are.
+/// stack file and `deploy.sh`, which read them, and `nodes/`; the plan's other files are written
+/// as they are; `RUNBOOK.md`, which names every other file, comes last.
 /// A second backend (Kubernetes manifests, say) would be another such type reading the same
 /// plan; no contributing pass would change.
 enum SwarmBackend {
@@ -21,6 +22,11 @@ enum SwarmBackend {
         tree.add("deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true)
         for file in NodeFilesRenderer.render(plan) {
             tree.add(file.path, file.contents, executable: file.executable)
+        }
+        if let runbook = RunbookRenderer.render(
+            plan, edge: edge, wrappers: wrappers, paths: tree.files.map(\.path))
+        {
+            tree.add(RunbookRenderer.path, runbook)
         }
         return (tree, warnings)
     }

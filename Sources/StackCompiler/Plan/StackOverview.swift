@@ -22,9 +22,4 @@ struct StackOverview {
     /// The apps, databases and `registry` whose manifest entry asks for a backup, in manifest
     /// order (what `plan.backups` covers once backups are generated).
     var backupRequests: [String]
-
-    /// The role of platform service `name`, if this overview knows it.
-    func role(of name: String) -> String? {
-        platformRoles.first { $0.service == name }?.role
-    }
 }

@@ -3,6 +3,8 @@
 enum Markdown {
     /// `text` as a code span: fenced with one more backtick than the longest run inside it.
     static func code(_ text: String) -> String {
+        // Bytes, not Characters: most spans have no backtick, and a runbook has many spans.
+        guard text.utf8.contains(UInt8(ascii: "`")) else { return "`" + text + "`" }
         var longest = 0
         var run = 0
         for character in text {
@@ -24,7 +26,10 @@ enum Markdown {
     static func table(_ header: [String], _ rows: [[String]]) -> [String] {
         func row(_ cells: [String]) -> String {
             let escaped = cells.map { cell in
-                cell.map { $0 == "|" ? "\\|" : $0 == "\n" ? " " : String($0) }.joined()
+                guard cell.utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") }) else {
+                    return cell
+                }
+                return cell.map { $0 == "|" ? "\\|" : $0 == "\n" ? " " : String($0) }.joined()
             }
             return "| " + escaped.joined(separator: " | ") + " |"
         }

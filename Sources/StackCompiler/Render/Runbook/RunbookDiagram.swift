@@ -91,7 +91,8 @@ enum RunbookDiagram {
     /// Text in double quotes, with the characters Mermaid reads inside them as entities.
     static func label(_ text: String, second: String = "") -> String {
         func escaped(_ text: String) -> String {
-            text.map { character -> String in
+            guard text.utf8.contains(where: { "\"#<>".utf8.contains($0) }) else { return text }
+            return text.map { character -> String in
                 switch character {
                 case "\"": return "#quot;"
                 case "#": return "#35;"

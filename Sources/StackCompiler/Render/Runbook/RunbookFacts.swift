@@ -44,6 +44,10 @@ struct RunbookFacts {
     let databaseSecrets: [String: (database: Database, consumer: String?)]
     /// The node of the cluster model `form-swarm.sh` labels for each pin group it labels.
     private let pinNodes: [String: String]
+    /// What each platform service is for (the overview's words), and the backup job each
+    /// backup service runs.
+    private let platformRoles: [String: String]
+    private let backupJobs: [String: BackupJob]
 
     init(
         plan: FinishedPlan, overview: StackOverview, edge: RenderedEdge?,
@@ -100,6 +104,9 @@ struct RunbookFacts {
             for label in NodeLabels.assign(plan, nodes) where label.isPin { pinNodes[label.key] = label.node }
         }
         self.pinNodes = pinNodes
+        platformRoles = Dictionary(overview.platformRoles, uniquingKeysWith: { first, _ in first })
+        backupJobs = Dictionary(
+            (plan.backups?.jobs ?? []).map { ($0.service, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Services
@@ -109,6 +116,12 @@ struct RunbookFacts {
         if let database = databases[service] { return .database(database.engine) }
         return .platform
     }
+
+    /// What the platform service `name` is for, when the overview says.
+    func role(of name: String) -> String? { platformRoles[name] }
+
+    /// The backup job the service `name` runs, if it is one.
+    func backupJob(runBy name: String) -> BackupJob? { backupJobs[name] }
 
     /// The service's name in the swarm: `<stack>_<service>`.
     func swarmName(_ service: String) -> String { "\(stack)_\(service)" }
@@ -220,10 +233,5 @@ struct RunbookFacts {
     /// model decides it (a provisioned cluster, a group without node labels of its own).
     func modelNode(forPin group: String) -> String? {
         pinNodes[PlatformNames.pinLabel(stack: stack, group: group)]
-    }
-
-    /// Whether the volume lives on the shared storage (`/data`).
-    func sharedFolder(ofVolume name: String) -> String? {
-        volumes.first { $0.name == name }?.volume.sharedFolder  // once per volume mentioned, not per app
     }
 }

@@ -77,8 +77,8 @@ enum RunbookPrerequisitesSection {
             break
         case .nfs:
             notes.append(
-                "Shared storage: NFS, exported by `\(nodes.firstManager.name)` from its data disk and mounted at "
-                    + "`/data` on every node.")
+                "Shared storage: NFS, exported by `\(nodes.firstManager.name)` from `\(NodeChannel.diskMount)/nfs` "
+                    + "and mounted at `/data` on every node, `\(nodes.firstManager.name)` included.")
         case .glusterfs:
             notes.append(
                 "Shared storage: a GlusterFS volume `\(facts.stack)-data` with bricks on "

@@ -143,10 +143,10 @@ enum RunbookStackSection {
 
     /// What a platform service is for: the overview's words, a backup job's source, or its image.
     static func role(_ name: String, _ facts: RunbookFacts) -> String {
-        if let job = facts.plan.backups?.jobs.first(where: { $0.service == name }) {
+        if let job = facts.backupJob(runBy: name) {
             return "backup job of \(Markdown.code(job.name)), on schedule \(Markdown.code(job.schedule.cron))"
         }
-        return facts.overview.role(of: name) ?? "added by stackc"
+        return facts.role(of: name) ?? "added by stackc"
     }
 
     // MARK: Hosts

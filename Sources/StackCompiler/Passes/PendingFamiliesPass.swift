@@ -35,15 +35,7 @@ struct PendingFamiliesPass: BuildPass {
     }
 
     static func pending(_ stack: ResolvedStack) -> [Pending] {
-        let sections = stack.sectionSpans
         var pending: [Pending] = []
-        // Monitoring is generated whole. The alert on a backup's age comes with the backup jobs
-        // (each backup's warning below says so when the stack has alerts).
-        let backupAlert =
-            stack.monitoring.runningAlerts != nil ? " and its alert on the backup's age" : ""
-        if stack.registry?.backup != nil {
-            pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job\(backupAlert)"))
-        }
         for database in stack.databases {
             if database.engine == .redis, !database.consumers.isEmpty {
                 pending.append(
@@ -51,18 +43,9 @@ struct PendingFamiliesPass: BuildPass {
                         span: database.span, what: "per-consumer users on the Redis server '\(database.name)'",
                         meanwhile: .redisShared))
             }
-            if database.backup != nil {
+            if database.engine == .redis, database.backup != nil {
                 pending.append(
-                    Pending(
-                        span: database.backupSpan ?? database.span,
-                        what: "the backup job of '\(database.name)'\(backupAlert)"))
-            }
-        }
-        for app in stack.apps {
-            if app.backup != nil {
-                pending.append(
-                    Pending(
-                        span: app.keySpans.backup ?? app.span, what: "the backup job of '\(app.name)'\(backupAlert)"))
+                    Pending(span: database.backupSpan ?? database.span, what: "the backup job of '\(database.name)'"))
             }
         }
         return pending

@@ -138,7 +138,7 @@ enum BackupJobScript {
     }
 
     static func volumesCopy(_ volumes: [String], stack: String) -> String {
-        let paths = volumes.map { "\"$SOURCES/\($0)\"" }.joined(separator: " ")
+        let paths = ShellQuoting.words(volumes)
         let names = volumes.map { "\(stack)_\($0)" }.joined(separator: " ")
         return "\n" + #"""
             VOLUMES=\#(ShellQuoting.quote(names))
@@ -179,6 +179,8 @@ enum BackupJobScript {
               else
                 log "no container on this node writes $VOLUMES: copying them as they are"
               fi
+              # Relative to their mounts, the volumes are /<volume>/... in the snapshot.
+              cd "$SOURCES"
               store \#(paths)
               resume
             }
@@ -221,7 +223,9 @@ enum BackupJobScript {
                   || fail "pg_dump of $database failed"
               done
               log "dumped: $(echo "$databases" | tr '\n' ' ')"
-              store "$DUMPS"
+              # Relative to the spool, the dumps are /<source>/... in the snapshot.
+              cd "$SPOOL"
+              store "$SOURCE"
             }
             """#
 
@@ -247,7 +251,9 @@ enum BackupJobScript {
                   || fail "mariadb-dump of $database failed"
               done
               log "dumped: $(echo "$databases" | tr '\n' ' ')"
-              store "$DUMPS"
+              # Relative to the spool, the dumps are /<source>/... in the snapshot.
+              cd "$SPOOL"
+              store "$SOURCE"
             }
             """#
 
@@ -263,7 +269,9 @@ enum BackupJobScript {
             copy_source() {
               redis-cli -h "$HOST" -p "$PORT" --user "${STACKC_DB_ADMIN:-\#(PlatformNames.redisBackupUser)}" --rdb "$DUMPS/dump.rdb" >/dev/null \
                 || fail "redis-cli could not copy the data of $HOST"
-              store "$DUMPS"
+              # Relative to the spool, the dumps are /<source>/... in the snapshot.
+              cd "$SPOOL"
+              store "$SOURCE"
             }
             """#
 }

@@ -166,9 +166,9 @@ import Testing
         _ = try sql("postgres", "CREATE DATABASE notes")
         _ = try sql("notes", "CREATE TABLE note (id int PRIMARY KEY, body text); INSERT INTO note VALUES (1, 'kept')")
         let job = try setup.job("pg")
-        let server_ = ["STACKC_DB_HOST=127.0.0.1", "STACKC_DB_PORT=\(server.port)"]
+        let serverAddress = ["STACKC_DB_HOST=127.0.0.1", "STACKC_DB_PORT=\(server.port)"]
 
-        let first = try #require(try setup.runJob(job, server_))
+        let first = try #require(try setup.runJob(job, serverAddress))
         #expect(first.status == 0, "\(first.summary)")
         #expect(setup.record("pg").contains("stackc_backup_last_run_success{source=\"pg\"} 1"))
         let success = setup.record("pg").components(separatedBy: "\n")
@@ -177,7 +177,7 @@ import Testing
 
         // Retention: keep + 2 runs in all leave exactly `keep` snapshots.
         for _ in 1..<(Self.keep + 2) {
-            let run = try #require(try setup.runJob(job, server_))
+            let run = try #require(try setup.runJob(job, serverAddress))
             #expect(run.status == 0, "\(run.summary)")
         }
         #expect(try setup.snapshots(host: "pg") == Self.keep)
@@ -199,7 +199,7 @@ import Testing
             setup.record("pg").components(separatedBy: "\n")
                 .first { $0.hasPrefix("stackc_backup_last_success_timestamp_seconds{source=\"pg\"} ") })
         server.stop()
-        let failed = try #require(try setup.runJob(job, server_))
+        let failed = try #require(try setup.runJob(job, serverAddress))
         #expect(failed.status != 0)
         #expect(setup.record("pg").contains("stackc_backup_last_run_success{source=\"pg\"} 0"))
         #expect(setup.record("pg").contains(lastSuccess + "\n"))

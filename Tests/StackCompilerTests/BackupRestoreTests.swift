@@ -270,6 +270,7 @@ import Testing
         let resume = calls.firstIndex { $0.hasPrefix("unpause ") && $0.contains("writer1") }
         #expect(pause != nil && resume != nil && pause! < resume!, "docker calls: \(log)")
         #expect(try setup.snapshots(host: "files") == 1)
+        try expectNodeExporterServes(setup.metrics, source: "files")
 
         // The volumes change and lose files; the runbook's steps put them back as they were.
         try manager.removeItem(at: uploads.appendingPathComponent("2026"))
@@ -293,5 +294,32 @@ import Testing
             (try? String(contentsOf: setup.folder.appendingPathComponent("docker.log"), encoding: .utf8)) ?? ""
         #expect(restoreLog.contains("service scale vault_files=0"))
         #expect(restoreLog.contains("service scale vault_files=1"))
+    }
+
+    /// The freshness file as node-exporter's textfile collector serves it: the real exporter
+    /// on loopback reads the folder the job wrote, and its page has the source's metrics.
+    func expectNodeExporterServes(_ folder: URL, source: String) throws {
+        guard let exporter = Tools.locate("prometheus-node-exporter") else {
+            Issue.record("prometheus-node-exporter is not installed: run scripts/setup.sh (make test does)")
+            return
+        }
+        let port = try Loopback.freePort()
+        let process = try RunningProcess(
+            exporter,
+            [
+                "--collector.disable-defaults", "--collector.textfile",
+                "--collector.textfile.directory=\(folder.path)", "--web.listen-address=127.0.0.1:\(port)",
+            ])
+        defer { process.end() }
+        var page = ""
+        _ = RunningProcess.poll(seconds: 20) {
+            guard process.isRunning else { return true }
+            page = (try? Tools.run("curl", ["-fsS", "http://127.0.0.1:\(port)/metrics"]))??.stdout ?? ""
+            return !page.isEmpty
+        }
+        #expect(page.contains("\(BackupJobScript.Metric.lastRunSucceeded){source=\"\(source)\"} 1"), "\(process.summary)")
+        #expect(page.contains("\(BackupJobScript.Metric.lastSuccess){source=\"\(source)\"} "))
+        // A malformed file would show here as a scrape error of the textfile collector.
+        #expect(page.contains("\nnode_textfile_scrape_error 0\n"), "\(page)")
     }
 }

@@ -317,7 +317,8 @@ import Testing
             page = (try? Tools.run("curl", ["-fsS", "http://127.0.0.1:\(port)/metrics"]))??.stdout ?? ""
             return !page.isEmpty
         }
-        #expect(page.contains("\(BackupJobScript.Metric.lastRunSucceeded){source=\"\(source)\"} 1"), "\(process.summary)")
+        #expect(
+            page.contains("\(BackupJobScript.Metric.lastRunSucceeded){source=\"\(source)\"} 1"), "\(process.summary)")
         #expect(page.contains("\(BackupJobScript.Metric.lastSuccess){source=\"\(source)\"} "))
         // A malformed file would show here as a scrape error of the textfile collector.
         #expect(page.contains("\nnode_textfile_scrape_error 0\n"), "\(page)")

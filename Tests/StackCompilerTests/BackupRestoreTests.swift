@@ -80,7 +80,7 @@ import Testing
                 "env",
                 resticEnvironment + [
                     "STACKC_RESTIC=\(restic.path)", "STACKC_BACKUP_METRICS=\(metrics.path)",
-                    "STACKC_BACKUP_SPOOL=\(folder.path)",
+                    "TMPDIR=\(folder.path)",
                 ] + environment + ["sh", script.path])
         }
 

@@ -207,7 +207,9 @@ extension SwarmNetwork {
 
 extension SwarmVolume {
     var yaml: YAMLValue {
-        guard let bindDevice else { return .mapping([]) }
+        guard let bindDevice else {
+            return .mapping(labels.isEmpty ? [] : [("labels", .mapping(labels.map { ($0.key, .string($0.value)) }))])
+        }
         return .mapping([
             ("driver", .string("local")),
             (

@@ -197,6 +197,8 @@ struct SwarmNetwork {
 struct SwarmVolume {
     /// For volumes on the shared folder: the host folder bound in.
     var bindDevice: String?
+    /// Labels of the volume (on each node that makes it).
+    var labels: [(key: String, value: String)] = []
 }
 
 /// A top-level config: a generated file delivered under a content-hashed name.

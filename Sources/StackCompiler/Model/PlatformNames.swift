@@ -245,6 +245,9 @@ enum PlatformNames {
     /// The Redis user the backup job copies a server's data as, and its password's secret.
     static let redisBackupUser = "stackc-backup"
     static func redisBackupSecret(_ database: String) -> String { "\(database)-backup-password" }
+    /// The label of a volume each node has its own of, which pins nothing (the backup tools,
+    /// the backups' records).
+    static let perNodeVolumeLabel = "stackc.volume.per-node"
     /// The job that backs up one source (an app, a database, `registry`).
     static func backupJob(_ source: String) -> String { "backup-\(source)" }
 

@@ -1,7 +1,7 @@
 /// The script a backup job runs (`backup/<source>.sh`): copy the source consistently, store the
 /// copy as one restic snapshot, keep the newest `keep`, and record the run for node-exporter's
-/// textfile collector. POSIX sh, since the volume jobs run in Docker's Alpine CLI image. The
-/// `STACKC_*` variables exist for the tests, which run the same script against real servers on
+/// textfile collector. POSIX sh, since the volume jobs run in Docker's Alpine CLI image. Dumps
+/// are made under `$TMPDIR` (the container's `/tmp`). The `STACKC_*` variables exist for the tests, which run the same script against real servers on
 /// loopback; in the stack none is set.
 enum BackupJobScript {
     /// The metric names the freshness files hold (and the alert rules read).
@@ -69,7 +69,6 @@ enum BackupJobScript {
     static let common = #"""
         SUCCEEDED=0
         STARTED=$(date +%s)
-        export RESTIC_CACHE_DIR="${RESTIC_CACHE_DIR:-/tmp/restic-cache}"
 
         log() { printf '%s backup %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SOURCE" "$*" >&2; }
         fail() { log "$*"; exit 1; }
@@ -189,7 +188,7 @@ enum BackupJobScript {
 
     /// The dumps go to a private folder first: a failed dump never becomes a snapshot.
     static let dumpFolder = #"""
-        SPOOL=$(mktemp -d "${STACKC_BACKUP_SPOOL:-/tmp}/stackc-backup.XXXXXX")
+        SPOOL=$(mktemp -d)
         DUMPS="$SPOOL/$SOURCE"
         finish() {
           status=$?

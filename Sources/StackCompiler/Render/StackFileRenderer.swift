@@ -71,7 +71,13 @@ enum StackFileRenderer {
                     subnet: network.subnet))
         }
         for (name, volume) in plan.volumes {
-            stack.addVolume(name, SwarmVolume(bindDevice: volume.sharedFolder))
+            // What a volume of each node's own holds is that node's: its label says so to
+            // operators (and to the tests that check state is pinned).
+            stack.addVolume(
+                name,
+                SwarmVolume(
+                    bindDevice: volume.sharedFolder,
+                    labels: volume.perNode ? [(PlatformNames.perNodeVolumeLabel, "true")] : []))
         }
         for file in plan.files {
             if let key = file.configKey { stack.addConfig(key, config(file, stackName: plan.context.stackName)) }

@@ -1,7 +1,6 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (backups,
-/// Redis users); contributes one warning per
+/// Reads the keys that ask for artifact families later work adds (backups); contributes one warning per
 /// asking key, at that key, so nobody mistakes the output for complete. The front end already
 /// checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
@@ -22,8 +21,6 @@ struct PendingFamiliesPass: BuildPass {
     /// What the output does meanwhile: the help of the warning (one text per kind, made once).
     enum Help: String {
         case statusTable = "see the README's status table for what is generated"
-        case redisShared =
-            "its consumers share the server without a password of their own; see the README's status table"
     }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
@@ -45,12 +42,6 @@ struct PendingFamiliesPass: BuildPass {
             pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job\(backupAlert)"))
         }
         for database in stack.databases {
-            if database.engine == .redis, !database.consumers.isEmpty {
-                pending.append(
-                    Pending(
-                        span: database.span, what: "per-consumer users on the Redis server '\(database.name)'",
-                        meanwhile: .redisShared))
-            }
             if database.backup != nil {
                 pending.append(
                     Pending(

@@ -24,6 +24,7 @@ public enum BuildPipeline {
             EdgeProxyPass(),
             EntrypointsPass(),
             NodesPass(),
+            BackupPass(),
             PendingFamiliesPass(),
         ]
     }

@@ -94,6 +94,8 @@ struct SwarmService {
     var labels: [(key: String, value: String)] = []
     var networks: [String] = []
     var volumes: [(source: String, target: String)] = []
+    /// The targets of `volumes` mounted read-only.
+    var readOnlyVolumeTargets: Set<String> = []
     /// Host paths bound in (the Docker socket for the proxy).
     var binds: [(source: String, target: String, readOnly: Bool)] = []
     var secrets: [(source: String, target: String)] = []

@@ -1,8 +1,8 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (backups); contributes one warning per
-/// asking key, at that key, so nobody mistakes the output for complete. The front end already
-/// checks these sections fully.
+/// Reads the keys that ask for artifact families later work adds (a Redis server's backup);
+/// contributes one warning per asking key, at that key, so nobody mistakes the output for
+/// complete. The front end already checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
     /// One key that asks for something not generated yet.
     struct Pending {
@@ -32,28 +32,11 @@ struct PendingFamiliesPass: BuildPass {
     }
 
     static func pending(_ stack: ResolvedStack) -> [Pending] {
-        let sections = stack.sectionSpans
         var pending: [Pending] = []
-        // Monitoring is generated whole. The alert on a backup's age comes with the backup jobs
-        // (each backup's warning below says so when the stack has alerts).
-        let backupAlert =
-            stack.monitoring.runningAlerts != nil ? " and its alert on the backup's age" : ""
-        if stack.registry?.backup != nil {
-            pending.append(Pending(span: sections.registryBackup, what: "the registry's backup job\(backupAlert)"))
-        }
         for database in stack.databases {
-            if database.backup != nil {
+            if database.engine == .redis, database.backup != nil {
                 pending.append(
-                    Pending(
-                        span: database.backupSpan ?? database.span,
-                        what: "the backup job of '\(database.name)'\(backupAlert)"))
-            }
-        }
-        for app in stack.apps {
-            if app.backup != nil {
-                pending.append(
-                    Pending(
-                        span: app.keySpans.backup ?? app.span, what: "the backup job of '\(app.name)'\(backupAlert)"))
+                    Pending(span: database.backupSpan ?? database.span, what: "the backup job of '\(database.name)'"))
             }
         }
         return pending

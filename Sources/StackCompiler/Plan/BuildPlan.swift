@@ -26,6 +26,8 @@ struct BuildPlan {
     private(set) var logging: ServiceLogging?
     /// What the nodes are given; nil when the manifest does not describe its cluster.
     private(set) var nodes: NodePlan?
+    /// What is backed up and where; nil when the manifest asks for no backup.
+    private(set) var backups: BackupPlan?
     /// Warnings, and errors only the build can find, about the manifest.
     private(set) var warnings: [Diagnostic] = []
     /// Contributions that contradict each other (a service added twice, a file written twice):
@@ -165,6 +167,12 @@ struct BuildPlan {
         self.nodes = nodes
     }
 
+    /// Says what the stack backs up.
+    mutating func setBackups(_ backups: BackupPlan) {
+        if self.backups != nil { conflicts.append("two passes set the backups") }
+        self.backups = backups
+    }
+
     /// Records an error about the manifest at `span` that only the build can find (a file it
     /// names that cannot be delivered): nothing is written.
     mutating func fail(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?, help: String? = nil) {
@@ -226,7 +234,7 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            logging: logging, nodes: nodes, warnings: warnings, conflicts: conflicts)
+            logging: logging, nodes: nodes, backups: backups, warnings: warnings, conflicts: conflicts)
     }
 }
 
@@ -240,7 +248,7 @@ extension BuildPlan {
     static func pinNodeLocalState(
         _ services: inout [(name: String, service: PlannedService)], volumes: [(name: String, volume: PlannedVolume)]
     ) -> [String] {
-        let local = Set(volumes.filter { $0.volume.sharedFolder == nil }.map(\.name))
+        let local = Set(volumes.filter { $0.volume.sharedFolder == nil && !$0.volume.perNode }.map(\.name))
         // Union-find over service positions, joined through the local volumes they share.
         var parent = Array(services.indices)
         func root(_ index: Int) -> Int {
@@ -262,6 +270,17 @@ extension BuildPlan {
                     firstUser[volume] = index
                 }
             }
+        }
+        // A service beside one that keeps state joins its group; one that must stay on one node
+        // is a group of its own otherwise.
+        let positions = Dictionary(services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, entry) in services.enumerated() where entry.service.kind != .global {
+            if let other = entry.service.placement.beside.flatMap({ positions[$0] }), stateful.contains(other) {
+                let (a, b) = (root(other), root(index))
+                parent[max(a, b)] = min(a, b)
+                stateful.insert(index)
+            }
+            if entry.service.placement.oneNode { stateful.insert(index) }
         }
         var groups: [Int: [Int]] = [:]
         for index in stateful.sorted() { groups[root(index), default: []].append(index) }
@@ -302,6 +321,7 @@ struct FinishedPlan {
     /// How every service without its own logs (`PlannedService.logging`).
     let logging: ServiceLogging?
     let nodes: NodePlan?
+    let backups: BackupPlan?
     let warnings: [Diagnostic]
     let conflicts: [String]
 
@@ -442,6 +462,9 @@ struct PlannedNetwork {
 struct PlannedVolume {
     /// For volumes on the shared storage: the folder there that holds it.
     var sharedFolder: String?
+    /// Each node has its own, and what is in it belongs to that node (the backup tools, the
+    /// backups' freshness files): services that mount it are not pinned by it.
+    var perNode = false
 }
 
 /// A secret the stack mounts.

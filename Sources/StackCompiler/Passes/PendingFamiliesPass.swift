@@ -1,9 +1,8 @@
 import StackDiagnostics
 
-/// Reads the keys that ask for artifact families later work adds (backups,
-/// Redis users); contributes one warning per
-/// asking key, at that key, so nobody mistakes the output for complete. The front end already
-/// checks these sections fully.
+/// Reads the keys that ask for artifact families later work adds (a Redis server's backup);
+/// contributes one warning per asking key, at that key, so nobody mistakes the output for
+/// complete. The front end already checks these sections fully.
 struct PendingFamiliesPass: BuildPass {
     /// One key that asks for something not generated yet.
     struct Pending {
@@ -22,8 +21,6 @@ struct PendingFamiliesPass: BuildPass {
     /// What the output does meanwhile: the help of the warning (one text per kind, made once).
     enum Help: String {
         case statusTable = "see the README's status table for what is generated"
-        case redisShared =
-            "its consumers share the server without a password of their own; see the README's status table"
     }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
@@ -37,12 +34,6 @@ struct PendingFamiliesPass: BuildPass {
     static func pending(_ stack: ResolvedStack) -> [Pending] {
         var pending: [Pending] = []
         for database in stack.databases {
-            if database.engine == .redis, !database.consumers.isEmpty {
-                pending.append(
-                    Pending(
-                        span: database.span, what: "per-consumer users on the Redis server '\(database.name)'",
-                        meanwhile: .redisShared))
-            }
             if database.engine == .redis, database.backup != nil {
                 pending.append(
                     Pending(span: database.backupSpan ?? database.span, what: "the backup job of '\(database.name)'"))

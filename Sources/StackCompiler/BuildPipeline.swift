@@ -25,7 +25,6 @@ public enum BuildPipeline {
             EntrypointsPass(),
             NodesPass(),
             BackupPass(),
-            PendingFamiliesPass(),
         ]
     }
 

@@ -47,7 +47,7 @@ struct BackupPass: BuildPass {
                 sources.append(Source(name: app.name, kind: .app(app), schedule: schedule))
             }
         }
-        for database in stack.databases where database.engine != .redis {
+        for database in stack.databases {
             if let schedule = database.backup {
                 sources.append(Source(name: database.name, kind: .database(database), schedule: schedule))
             }

@@ -24,7 +24,9 @@ import Testing
 
     /// The dialect a generated script must be written in, from where it goes.
     static func dialect(of path: String) -> String? {
-        if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") || path.hasPrefix("redis/") || path.hasPrefix("backup/") {
+        if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") || path.hasPrefix("redis/")
+            || path.hasPrefix("backup/")
+        {
             return "sh"
         }
         if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path.hasPrefix("keycloak/")

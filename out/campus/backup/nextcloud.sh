@@ -12,7 +12,6 @@ RESTIC="${STACKC_RESTIC:-/stackc/tools/restic}"
 METRICS_DIR="${STACKC_BACKUP_METRICS:-/stackc/backup-metrics}"
 SUCCEEDED=0
 STARTED=$(date +%s)
-export RESTIC_CACHE_DIR="${RESTIC_CACHE_DIR:-/tmp/restic-cache}"
 
 log() { printf '%s backup %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SOURCE" "$*" >&2; }
 fail() { log "$*"; exit 1; }

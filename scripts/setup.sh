@@ -19,6 +19,7 @@ deb_packages=(
   docker-registry         # /usr/bin/docker-registry: serves the generated registry config
   postgresql              # /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}: init scripts
   mariadb-server          # /usr/sbin/mariadbd, mariadb-install-db, mariadb: the MariaDB init script
+  redis-server            # /usr/bin/redis-server, redis-cli (redis-tools): the Redis start script's users
   apache2-utils           # /usr/bin/htpasswd: bcrypt entries as deploy.sh writes them
   openssl                 # /usr/bin/openssl: certificates as deploy.sh makes them
   ruby                    # /usr/bin/ruby: `ruby -c` on the generated Vagrantfile
@@ -29,6 +30,7 @@ deb_packages=(
   curl                    # /usr/bin/curl: the harnesses' requests, and keepalived's track script in the VIP test
   systemd                 # /usr/bin/systemd-analyze: `verify` on the units the Ignition configs install
   iproute2                # /usr/sbin/ip: the namespaces, bridges and addresses of the multi-node and VIP tests
+  restic                  # /usr/bin/restic: runs the generated backup jobs and restore steps, and the swarm test's restic image
 )
 
 # PyPI packages, pinned, each with what the project uses from it.

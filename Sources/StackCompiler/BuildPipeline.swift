@@ -24,8 +24,8 @@ public enum BuildPipeline {
             EdgeProxyPass(),
             EntrypointsPass(),
             NodesPass(),
+            BackupPass(),
             StackOverviewPass(),
-            PendingFamiliesPass(),
         ]
     }
 

@@ -55,7 +55,7 @@ public enum StackCompiler {
     }
 
     /// Checks one manifest and, when it has no errors, runs the build's passes in memory for
-    /// what only the build reports (`W307`, `W308`, `W320`, `F002`, ...), without rendering a
+    /// what only the build reports (`W308`, `W320`, `F002`, ...), without rendering a
     /// file: what `stackc lint` reports, so that it agrees with `stackc build`. `files` reads the
     /// files beside the manifest that the build needs (delivered files, Dockerfiles; the
     /// caller's job: the compiler reads no file); without it they are not checked.

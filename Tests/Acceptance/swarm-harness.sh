@@ -361,7 +361,8 @@ make_image() {
       version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -n | tail -n 1)
       [[ -n $version && -x /usr/lib/postgresql/$version/bin/postgres ]] || { say "no PostgreSQL binaries in /usr/lib/postgresql: run scripts/setup.sh"; return 1; }
       local bin=/usr/lib/postgresql/$version/bin
-      add_programs "$root" /bin/bash /usr/bin/setpriv "$bin/postgres" "$bin/initdb" "$bin/pg_ctl" "$bin/pg_isready" "$bin/psql"
+      add_programs "$root" /bin/bash /usr/bin/setpriv "$bin/postgres" "$bin/initdb" "$bin/pg_ctl" "$bin/pg_isready" "$bin/psql" \
+        "$bin/pg_dump" "$bin/pg_dumpall"
       add_files "$root" "/usr/share/postgresql/$version" /usr/share/zoneinfo
       (cd / && find "usr/lib/postgresql/$version/lib" -maxdepth 1 -name '*.so' ! -name 'llvmjit*' -exec cp --parents {} "$root" \;)
       install -m 755 "$here/images/postgres-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
@@ -424,6 +425,17 @@ make_image() {
       ln -s /usr/bin/python3 "$root/usr/local/bin/python"
       import_root "$root" stackc-swarm/python 'CMD ["python3"]' 'ENV PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8'
       ;;
+    restic)
+      [[ -x /usr/bin/restic ]] || { say "no /usr/bin/restic: run scripts/setup.sh"; return 1; }
+      add_programs "$root" /usr/bin/restic
+      import_root "$root" stackc-swarm/restic 'ENTRYPOINT ["/usr/bin/restic"]'
+      ;;
+    docker-cli)
+      # The CLI this harness drives the engine with, in a busybox root as Docker's Alpine image.
+      add_programs "$root" "$(readlink -f "$docker_cli")"
+      ln -sf "$(readlink -f "$docker_cli")" "$root/usr/local/bin/docker"
+      import_root "$root" stackc-swarm/docker-cli 'CMD ["sh"]' 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+      ;;
     registry)
       add_programs "$root" /usr/bin/docker-registry
       mv "$root/usr/bin/docker-registry" "$root/bin/registry"
@@ -456,6 +468,8 @@ describe_image() {
     node-exporter) say "node-exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     alertmanager) say "Alertmanager $(/usr/bin/prometheus-alertmanager --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     registry) say "docker-registry from Debian" ;;
+    restic) say "restic $(/usr/bin/restic version | awk '{print $2}') from Debian" ;;
+    docker-cli) say "the docker CLI $("$docker_cli" --version | awk '{print $3}' | tr -d ,) this harness uses, with busybox (a backup job pauses a volume's writers through it)" ;;
     python) say "Python $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') from Debian (a base image of an app deploy.sh builds)" ;;
   esac
 }
@@ -584,6 +598,12 @@ run_stack() {
     "$python" "$here/swarm_stack.py" metrics "$plan" || scraped=$?
     say "asked Prometheus for its targets in $((SECONDS - asked))s"
   fi
+  local backed=0
+  if ((converged == 0)) && [[ $("$python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["backups"]))' "$plan") != 0 ]]; then
+    started=$SECONDS
+    "$python" "$here/swarm_stack.py" backups "$plan" || backed=$?
+    say "ran the backup jobs in $((SECONDS - started))s"
+  fi
   if ((converged == 0 && status == 0)) && (("$(plan_field "$plan" builds)" > 0)); then
     started=$SECONDS
     (cd "$copy" && PATH="$engine/bin:$PATH" HOME="$engine/home" STACKC_RESOLVE_IMAGE=never STACKC_DEPLOY_TIMEOUT="$timeout" \
@@ -603,6 +623,8 @@ run_stack() {
     say "result: FAILED: a route through the proxy of $stack did not answer as it should"
   elif ((scraped != 0)); then
     say "result: FAILED: Prometheus of $stack does not scrape every task opted in to metrics"
+  elif ((backed != 0)); then
+    say "result: FAILED: a backup job of $stack did not write its snapshot and record"
   elif ((built != 0)); then
     say "result: FAILED: an image deploy.sh built did not go through the registry and roll out as it should"
   elif ((status != 0)); then

@@ -73,6 +73,8 @@ REAL_IMAGES = {
     "prom/node-exporter": "node-exporter",
     "prom/alertmanager": "alertmanager",
     "registry": "registry",
+    "restic/restic": "restic",
+    "docker": "docker-cli",
 }
 
 #: Base images of apps built from source that get a real program (Debian's).
@@ -327,6 +329,25 @@ def plan(folder, host_root, source, nodes=False):
             deploy_script = re.sub(r"(?<![\w/])%s(?![\w/-])" % re.escape(device), host_root + device, deploy_script)
             notes.append("volume %s: folder %s → %s (deploy.sh makes it there)" % (name, device, options["device"]))
 
+    # The backups' folder, which deploy.sh makes on its node: where the jobs' bind sources went.
+    for target in re.findall(r"^\(umask 077 && mkdir -p '?([^')]+)'?\)$", deploy_script, re.M):
+        if target.startswith("/") and not target.startswith(host_root):
+            deploy_script = deploy_script.replace("mkdir -p %s)" % target, "mkdir -p %s)" % (host_root + target))
+            deploy_script = deploy_script.replace("mkdir -p '%s')" % target, "mkdir -p '%s')" % (host_root + target))
+            notes.append("backups' folder %s → %s (deploy.sh makes it there)" % (target, host_root + target))
+    backups = []
+    for name, service in services.items():
+        labels = (service.get("deploy") or {}).get("labels") or {}
+        if labels.get("swarm.cronjob.enable") != "true":
+            continue
+        environment = service.get("environment") or {}
+        repository_path = environment.get("RESTIC_REPOSITORY", "")
+        bind = next((v for v in service.get("volumes") or [] if isinstance(v, dict) and v.get("type") == "bind"
+                     and repository_path.startswith(v.get("target", "") + "/")), None)
+        backups.append({"service": name, "source": name[len("backup-"):], "schedule": labels.get("swarm.cronjob.schedule"),
+                        "repository": bind["source"] + repository_path[len(bind["target"]):] if bind else None,
+                        "image": service.get("image")})
+
     images = {}
     ports = ports_named_in(folder, stack, services)
     metrics = metrics_targets(folder, stack, services)
@@ -408,6 +429,8 @@ def plan(folder, host_root, source, nodes=False):
         "routes": stack_routes,
         "prometheus": "prometheus" if "prometheus" in services and metrics else "",
         "metrics": metrics,
+        "backups": backups,
+        "engine_data": os.path.join(os.path.dirname(host_root), "data"),
     }
 
 
@@ -1110,6 +1133,81 @@ def metrics(plan_path, wait=90):
     return 0
 
 
+# MARK: - Backups
+
+
+def prometheus_query(container, query):
+    """The samples of an instant query, asked from inside Prometheus's container."""
+    run = subprocess.run([os.environ.get("DOCKER_CLI", "docker"), "exec", container, "wget", "-qO-",
+                          "http://127.0.0.1:9090/api/v1/query?query=" + query], capture_output=True, text=True, timeout=60)
+    try:
+        return json.loads(run.stdout)["data"]["result"]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def backups(plan_path, wait=240):
+    """Runs each backup job whose image is real once, as its scheduler would (scaled to one
+    task), and checks that it completed, wrote a restic repository with a snapshot in the
+    backups' folder, and recorded the run where node-exporter reads it; with Prometheus, that
+    Prometheus has the time of the last success."""
+    with open(plan_path, encoding="utf-8") as handle:
+        stack_plan = json.load(handle)
+    stack, failed, ran = stack_plan["stack"], 0, []
+    for job in stack_plan["backups"]:
+        service = "%s_%s" % (stack, job["service"])
+        kind = stack_plan["images"].get(job["image"], {}).get("kind")
+        if kind == "standin":
+            print("backup %s: not run: its image %s is a stand-in here" % (job["source"], job["image"]))
+            continue
+        docker("service", "scale", "--detach", "%s=1" % service)
+        started, state = time.time(), ""
+        while time.time() - started < wait:
+            states = docker_lines("service", "ps", "--format", "{{.CurrentState}}", service)
+            state = states[0] if states else ""
+            if state.startswith(("Complete", "Failed", "Rejected")):
+                break
+            time.sleep(2)
+        waited = time.time() - started
+        logs = docker("service", "logs", "--raw", service, check=False)
+        if not state.startswith("Complete"):
+            print("backup %s: FAILED: the job's task is '%s' after %ds; its log:\n%s" % (job["source"], state, waited, indent(logs)))
+            failed += 1
+            continue
+        repository = job["repository"]
+        snapshots = os.listdir(os.path.join(repository, "snapshots")) if repository and os.path.isdir(os.path.join(repository, "snapshots")) else []
+        if repository and (not os.path.isfile(os.path.join(repository, "config")) or not snapshots):
+            print("backup %s: FAILED: no restic repository with a snapshot at %s; the job's log:\n%s" % (job["source"], repository, indent(logs)))
+            failed += 1
+            continue
+        record_path = os.path.join(stack_plan["engine_data"], "volumes", "%s_backup-metrics" % stack, "_data", "%s.prom" % job["source"])
+        record = open(record_path, encoding="utf-8").read() if os.path.exists(record_path) else ""
+        if 'stackc_backup_last_run_success{source="%s"} 1' % job["source"] not in record:
+            print("backup %s: FAILED: the record %s does not say the run succeeded:\n%s" % (job["source"], record_path, indent(record)))
+            failed += 1
+            continue
+        print("backup %s: the job ran in %ds, restic repository %s has %d snapshot(s), the record says it succeeded"
+              % (job["source"], waited, repository, len(snapshots)))
+        ran.append(job["source"])
+    if ran and stack_plan.get("prometheus"):
+        container, task = running_container("%s_%s" % (stack, stack_plan["prometheus"]))
+        started, seen = time.time(), set()
+        while container and time.time() - started < 120:
+            seen = {sample["metric"].get("source") for sample in prometheus_query(container, "stackc_backup_last_success_timestamp_seconds")}
+            if set(ran) <= seen:
+                break
+            time.sleep(5)
+        if set(ran) <= seen:
+            print("backups: Prometheus (task %s) has the time of the last success of %s, through node-exporter, after %ds"
+                  % (task, ", ".join(sorted(ran)), time.time() - started))
+        else:
+            print("backups: FAILED: Prometheus has no time of the last success of %s after %ds (it has: %s)"
+                  % (", ".join(sorted(set(ran) - seen)), time.time() - started, ", ".join(sorted(filter(None, seen))) or "none"))
+            failed += 1
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
 # MARK: - Builds
 
 
@@ -1266,6 +1364,8 @@ def main(arguments):
         return metrics(arguments[1])
     if arguments[:1] == ["builds"] and len(arguments) == 2:
         return builds(arguments[1])
+    if arguments[:1] == ["backups"] and len(arguments) == 2:
+        return backups(arguments[1])
     print(__doc__, file=sys.stderr)
     return 2
 

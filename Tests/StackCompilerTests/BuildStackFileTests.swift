@@ -339,7 +339,12 @@ struct StackFileExpectations {
     /// each have their own node's volume: it is pinned nowhere.
     func verifyNodeLocalStatePinned() {
         let declared = document["volumes"]?.pairs ?? [:]
-        let local = Set(declared.filter { $0.value["driver_opts"]?["device"] == nil }.keys)
+        // Not on the shared storage, and not a volume each node has its own of.
+        let local = Set(
+            declared.filter {
+                $0.value["driver_opts"]?["device"] == nil
+                    && $0.value["labels"]?[PlatformNames.perNodeVolumeLabel]?.string != "true"
+            }.keys)
         var pinOfVolume: [String: Set<String>] = [:]
         for (name, service) in document["services"]?.pairs ?? [:] {
             if service["deploy"]?["mode"]?.string == "global" {

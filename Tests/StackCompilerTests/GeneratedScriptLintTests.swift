@@ -4,10 +4,11 @@ import Testing
 @testable import StackCompiler
 
 /// Every generated shell script of every committed and synthetic manifest passes shellcheck
-/// (every severity) and its shell's syntax check, in the dialect it runs in: entrypoint wrappers
-/// and Nextcloud hooks are POSIX sh (images may have no bash: checked with `-s sh` and dash), the
-/// database init jobs, Keycloak's realm reconciler and deploy.sh are bash. (DeployScriptTests
-/// checks deploy.sh of the committed manifests, so it is left out for those here.)
+/// (every severity) and its shell's syntax check, in the dialect it runs in: entrypoint wrappers,
+/// Nextcloud hooks and Redis start scripts are POSIX sh (images may have no bash: checked with
+/// `-s sh` and dash), the database init jobs, Keycloak's realm reconciler and deploy.sh are bash.
+/// (DeployScriptTests checks deploy.sh of the committed manifests, so it is left out for those
+/// here.)
 @Suite struct GeneratedScriptLintTests {
     /// The manifests, committed and synthetic, by name.
     static let manifests: [String] = BuildSupport.repoManifestPaths() + SyntheticManifests.all.map(\.name)
@@ -23,7 +24,11 @@ import Testing
 
     /// The dialect a generated script must be written in, from where it goes.
     static func dialect(of path: String) -> String? {
-        if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") { return "sh" }
+        if path.hasPrefix("entrypoints/") || path.hasPrefix("nextcloud/") || path.hasPrefix("redis/")
+            || path.hasPrefix("backup/")
+        {
+            return "sh"
+        }
         if path.hasPrefix("postgres/") || path.hasPrefix("mariadb/") || path.hasPrefix("keycloak/")
             || path == "deploy.sh" || path.hasPrefix("nodes/")
         {
@@ -70,7 +75,7 @@ import Testing
             "deploy.sh", "postgres/pg-init.sh", "mariadb/maria-init.sh", "mariadb/db-init.sh", "entrypoints/my-app.sh",
             "entrypoints/api.sh", "entrypoints/worker.sh", "entrypoints/cloud.sh", "entrypoints/files.sh",
             "entrypoints/tool.sh", "nextcloud/cloud-installed.sh", "nextcloud/files-installed.sh",
-            "nextcloud/files-oidc.sh", "keycloak/realm-sync.sh", "entrypoints/keycloak.sh",
+            "nextcloud/files-oidc.sh", "keycloak/realm-sync.sh", "entrypoints/keycloak.sh", "redis/cache-start.sh",
         ] {
             #expect(paths.contains(expected), "no synthetic manifest makes \(expected)")
         }

@@ -56,7 +56,10 @@ import Testing
             let deploy = service["deploy"]
             let constraints = deploy?["placement"]?["constraints"]?.items?.compactMap(\.string) ?? []
             switch deploy?["mode"]?.string ?? "replicated" {
-            case "replicated": expected.append((key, deploy?["replicas"]?.int ?? 1))
+            case "replicated":
+                // A scheduled job (zero replicas until its scheduler starts it) is not counted.
+                if deploy?["replicas"]?.int == 0 { continue }
+                expected.append((key, deploy?["replicas"]?.int ?? 1))
             case "global":
                 if constraints.contains(where: { $0.hasPrefix("node.labels.stackc.node == ") }) {
                     expected.append((key, 1))

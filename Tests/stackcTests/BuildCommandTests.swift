@@ -43,8 +43,8 @@ import Testing
     @Test func buildWarningsComeInFileOrderWithTheCheckOnes() throws {
         let workspace = try Workspace("warning-order")
         defer { workspace.remove() }
-        // W308 (the worker, line 10) and W309 (sticky without a host, line 12), both after W307
-        // (the backup job and its alert, line 5; monitoring, line 4, is generated whole).
+        // W308 (the build's: the worker, line 10) between two of the check's: W311 (an image
+        // without a tag, line 8) and W309 (sticky without a host, line 12).
         try workspace.write(
             "shop.yml",
             """
@@ -55,7 +55,7 @@ import Testing
             databases: {pg: {backup: daily}}
             apps:
               api:
-                image: nginx:1.27-alpine
+                image: nginx
                 port: 8080
               worker:
                 image: ghcr.io/acme/worker:2.1
@@ -71,7 +71,7 @@ import Testing
         #expect(
             located.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
                 == [
-                    "shop.yml:5:26: warning[W307]:", "shop.yml:10:3: warning[W308]:",
+                    "shop.yml:8:12: warning[W311]:", "shop.yml:10:3: warning[W308]:",
                     "shop.yml:12:13: warning[W309]:",
                 ],
             "\(run)")

@@ -333,6 +333,7 @@ ensure_htpasswd_secret campus_registry-htpasswd-1b158839 campus_registry-htpassw
 ensure_cookie_key_secret campus_prometheus-sso-cookie
 ensure_login_secret campus_grafana-admin-password grafana_admin
 ensure_random_secret campus_grafana-secret-key
+ensure_login_secret campus_backup-password restic
 ensure_certificate campus_tls-certificate campus_tls-key campus.test
 
 # Folders on the shared storage for the volumes of apps.
@@ -340,11 +341,16 @@ ensure_folder /data/campus/nextcloud-data
 ensure_folder /data/campus/registry-data
 ensure_folder /data/campus/registry-mirror-data
 
+# The folder of the backups' repositories on this node; a job runs on the node of what it
+# copies, which needs the folder too (nodes/setup-node.sh makes it on every node).
+(umask 077 && mkdir -p /backups)
+
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.campus.pg
 ensure_pin stackc.pin.campus.prometheus 'node.role == manager'
 ensure_pin stackc.pin.campus.grafana
 ensure_pin stackc.pin.campus.loki 'node.role == manager'
+ensure_pin stackc.pin.campus.backup-nextcloud
 
 log "deploying stack $STACK"
 docker stack deploy --prune --with-registry-auth --resolve-image "$RESOLVE_IMAGE" -c stack.yml "$STACK"

@@ -331,11 +331,16 @@ ensure_htpasswd_secret lab_registry-htpasswd-b7bd55c1 lab_registry-htpasswd depl
 ensure_htpasswd_secret lab_monitoring-htpasswd-8c6976e5 lab_monitoring-htpasswd admin
 ensure_login_secret lab_grafana-admin-password grafana_admin
 ensure_random_secret lab_grafana-secret-key
+ensure_login_secret lab_backup-password restic
 ensure_htpasswd_secret lab_proxy-dashboard-htpasswd-8c6976e5 lab_proxy-dashboard-htpasswd admin
 ensure_certificate lab_tls-certificate lab_tls-key b3.swarm
 
 # Folders on the shared storage for the volumes of apps.
 ensure_folder /data/lab/registry-data
+
+# The folder of the backups' repositories on this node; a job runs on the node of what it
+# copies, which needs the folder too (nodes/setup-node.sh makes it on every node).
+(umask 077 && mkdir -p /data/backups)
 
 # State on a node's disk: each group stays on the one node labelled for it.
 ensure_pin stackc.pin.lab.db 'node.role == manager'

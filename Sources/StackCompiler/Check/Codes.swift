@@ -50,7 +50,6 @@ enum Codes {
     static let acmePrivateDomain = DiagnosticCode("W304", "acme-private-domain")
     static let metricsWithoutMonitoring = DiagnosticCode("W305", "metrics-without-monitoring")
     static let backupWithoutVolumes = DiagnosticCode("W306", "backup-without-volumes")
-    static let notGeneratedYet = DiagnosticCode("W307", "not-generated-yet")
     static let unknownImageStart = DiagnosticCode("W308", "unknown-image-start")
     static let noEffect = DiagnosticCode("W309", "no-effect")
     static let envLooksLikeAppKey = DiagnosticCode("W310", "env-looks-like-app-key")
@@ -79,7 +78,7 @@ enum Codes {
         acmeNeedsTraefik, mountOverlap, portConflict, presetImageMismatch, signInNeedsTraefik,
         loginBypassed, presetNeedsOwnHost, driverNotOnCoreOS, ignitionWithoutKeys,
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
-        backupWithoutVolumes, notGeneratedYet, unknownImageStart, noEffect, envLooksLikeAppKey,
+        backupWithoutVolumes, unknownImageStart, noEffect, envLooksLikeAppKey,
         unpinnedImage, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
         unreadableDockerfile, unreadableDeliveredFile,
         internalConflict,

@@ -18,6 +18,14 @@ enum ReferenceRules: CheckRule {
                         "Nextcloud needs a postgres or mariadb database, but '\(database.value)' is redis",
                         at: database.span, help: "name a database with 'engine: postgres' or 'engine: mariadb'")
                 }
+                // Each consumer of a Redis server is a user of its name there; `default` is
+                // Redis's own, which stackc turns off.
+                if app.name.value == "default", stack.database(database.value)?.engine == .redis {
+                    report.error(
+                        Codes.nameConflict,
+                        "the name 'default' is taken by Redis's built-in user, which stackc turns off on '\(database.value)'; each app of a Redis database signs in as a user of its name",
+                        at: app.name.span, help: "rename the app, for example 'default-app'")
+                }
                 reference(
                     database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
                     help: databaseHint(database.value, databases: databases),

@@ -72,8 +72,7 @@ struct StackResolver {
         let keys = syntax.topKeySpans
         stack.sectionSpans = SectionSpans(
             manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
-            identity: keys["identity"], monitoring: keys["monitoring"],
-            registryBackup: syntax.registry?.backup?.span)
+            identity: keys["identity"], monitoring: keys["monitoring"])
         stack.indexApps()
         bindConsumers(&stack)
         return stack

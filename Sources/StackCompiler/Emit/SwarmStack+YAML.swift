@@ -70,9 +70,11 @@ extension SwarmService {
         if !networks.isEmpty { out.append(("networks", .sequence(networks.map(YAMLValue.string)))) }
         if !volumes.isEmpty || !binds.isEmpty {
             let named: [YAMLValue] = volumes.map { volume in
-                .mapping([
+                var entry: [(key: String, value: YAMLValue)] = [
                     ("type", .string("volume")), ("source", .string(volume.source)), ("target", .string(volume.target)),
-                ])
+                ]
+                if readOnlyVolumeTargets.contains(volume.target) { entry.append(("read_only", .bool(true))) }
+                return .mapping(entry)
             }
             let bound: [YAMLValue] = binds.map { bind in
                 .mapping([
@@ -205,7 +207,9 @@ extension SwarmNetwork {
 
 extension SwarmVolume {
     var yaml: YAMLValue {
-        guard let bindDevice else { return .mapping([]) }
+        guard let bindDevice else {
+            return .mapping(labels.isEmpty ? [] : [("labels", .mapping(labels.map { ($0.key, .string($0.value)) }))])
+        }
         return .mapping([
             ("driver", .string("local")),
             (

@@ -94,6 +94,8 @@ struct SwarmService {
     var labels: [(key: String, value: String)] = []
     var networks: [String] = []
     var volumes: [(source: String, target: String)] = []
+    /// The targets of `volumes` mounted read-only.
+    var readOnlyVolumeTargets: Set<String> = []
     /// Host paths bound in (the Docker socket for the proxy).
     var binds: [(source: String, target: String, readOnly: Bool)] = []
     var secrets: [(source: String, target: String)] = []
@@ -195,6 +197,8 @@ struct SwarmNetwork {
 struct SwarmVolume {
     /// For volumes on the shared folder: the host folder bound in.
     var bindDevice: String?
+    /// Labels of the volume (on each node that makes it).
+    var labels: [(key: String, value: String)] = []
 }
 
 /// A top-level config: a generated file delivered under a content-hashed name.

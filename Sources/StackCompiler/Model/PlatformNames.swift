@@ -43,6 +43,21 @@ enum PlatformNames {
         "\(database)-\(consumer)-password"
     }
 
+    /// The users stackc adds on a Redis server beside one per consumer (named after the app):
+    /// with an underscore, which no app's name (a DNS label) has, so no app becomes one of them.
+    /// Each user's password is the secret `databasePasswordSecret(database:consumer:)` of its name.
+    static let redisAdminUser = "stackc_admin"
+    /// Runs only `PING`: the server's health check.
+    static let redisHealthUser = "stackc_health"
+    /// Runs only what `redis-cli --rdb` needs (`SYNC`, `REPLCONF`): the backup job's snapshot.
+    static let redisBackupUser = "stackc_backup"
+    /// The secret holding the password of the backup user on the Redis server `database`.
+    static func redisBackupSecret(_ database: String) -> String {
+        databasePasswordSecret(database: database, consumer: redisBackupUser)
+    }
+    /// The config holding a Redis server's start script, which writes its users.
+    static func redisStartConfig(_ database: String) -> String { "\(database)-start" }
+
     /// The port each engine serves.
     static func port(of engine: Database.Engine) -> Int {
         switch engine {
@@ -227,6 +242,29 @@ enum PlatformNames {
         static let proxyDashboard = "proxy"
     }
 
+    // MARK: Backups
+
+    /// The scheduler that starts the backup jobs (swarm-cronjob), on a manager.
+    static let backupScheduler = "backup-scheduler"
+    /// The service that puts restic on every node (`backupToolsVolume`) for the jobs.
+    static let backupTools = "backup-tools"
+    /// restic's binary, on each node.
+    static let backupToolsVolume = "backup-tools"
+    /// The files each node's jobs record their last runs in, which node-exporter reads.
+    static let backupMetricsVolume = "backup-metrics"
+    /// The password of the stack's restic repositories.
+    static let backupPasswordSecret = "backup-password"
+    /// The operator's S3 credentials, for an `s3://` target.
+    static let backupS3AccessKeySecret = "backup-s3-access-key-id"
+    static let backupS3SecretKeySecret = "backup-s3-secret-access-key"
+    // The Redis user the backup job copies a server's data as, and its password's secret, are
+    // with the server's users above (`redisBackupUser`, `redisBackupSecret`).
+    /// The label of a volume each node has its own of, which pins nothing (the backup tools,
+    /// the backups' records).
+    static let perNodeVolumeLabel = "stackc.volume.per-node"
+    /// The job that backs up one source (an app, a database, `registry`).
+    static func backupJob(_ source: String) -> String { "backup-\(source)" }
+
     // MARK: Names in the swarm
 
     /// A secret's name in the swarm: `<stack>_<key>`; for htpasswd lines, followed by 8 hex
@@ -349,6 +387,11 @@ extension ResolvedStack {
         }
         if monitoring.runningAlerts != nil { names.append(PlatformService.alertmanager.name) }
         if monitoring.logs { names += [PlatformService.loki.name, PlatformService.fluentBit.name] }
+        let sources = BackupPass.sources(self)
+        if !sources.isEmpty {
+            names += [PlatformNames.backupScheduler, PlatformNames.backupTools]
+            names += sources.map { PlatformNames.backupJob($0.name) }
+        }
         return names
     }
 

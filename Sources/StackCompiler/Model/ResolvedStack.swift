@@ -203,8 +203,6 @@ struct SectionSpans: Sendable {
     var registry: SourceSpan?
     var identity: SourceSpan?
     var monitoring: SourceSpan?
-    /// Keys inside sections: `registry.backup`.
-    var registryBackup: SourceSpan?
 }
 
 /// Defaults for every backup.

@@ -3,13 +3,24 @@
 /// (`postgres/<db>-init.sh` or `mariadb/<db>-init.sh`) and a one-shot job service that runs it.
 /// The script is a config named after its content, so a deploy that adds a consumer runs the
 /// job again; running it again changes nothing else. Each consumer app gets the connection in
-/// the variables its image reads.
+/// the variables its image reads; so does each consumer of a Redis server, whose users the
+/// server's start script makes (`RedisUsers`).
 struct DatabaseInitPass: BuildPass {
     /// Writes scripts and a job nothing waits for: `lint` does not need it.
     var affectsDiagnostics: Bool { false }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
-        for database in stack.databases where database.engine != .redis && !database.consumers.isEmpty {
+        for database in stack.databases where !database.consumers.isEmpty {
+            guard database.engine != .redis else {
+                // The server's start script makes the users (RedisUsers): no job.
+                for app in database.consumers.compactMap(stack.app) {
+                    let secret = plan.requireSecret(
+                        PlatformNames.databasePasswordSecret(database: database.name, consumer: app.name),
+                        recipe: .randomPassword)
+                    handConnection(database, to: app, secret: secret, &plan)
+                }
+                continue
+            }
             let folder = database.engine == .postgres ? "postgres" : "mariadb"
             var service = PlannedService(image: DatabaseServersPass.engine(database).image)
             service.kind = .job
@@ -61,7 +72,9 @@ struct DatabaseInitPass: BuildPass {
             // DATABASE_PASSWORD and DATABASE_URL are made from the file by the entrypoint wrapper.
             variables = [
                 ("DATABASE_ENGINE", database.engine.rawValue), ("DATABASE_HOST", database.name),
-                ("DATABASE_PORT", String(port)), ("DATABASE_NAME", app.name), ("DATABASE_USER", app.name),
+                // Redis: the logical database all consumers share (users do not separate keys).
+                ("DATABASE_PORT", String(port)), ("DATABASE_NAME", database.engine == .redis ? "0" : app.name),
+                ("DATABASE_USER", app.name),
                 ("DATABASE_PASSWORD_FILE", "/run/secrets/\(secret)"),
             ]
         }

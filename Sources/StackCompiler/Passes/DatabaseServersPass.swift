@@ -1,6 +1,7 @@
 /// Reads `databases`; contributes one server service per entry with its data volume, its own
 /// network, a health check the image itself can run, and the administrator password as a
-/// secret. Consumers (apps with `database:`) join the server's network.
+/// secret (a Redis server: its users, `RedisUsers`). Consumers (apps with `database:`) join the
+/// server's network.
 struct DatabaseServersPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let apps = Set(stack.apps.map(\.name))
@@ -20,6 +21,7 @@ struct DatabaseServersPass: BuildPass {
                 service.secrets = [(secret, secret)]
                 service.environment = [(secretVariable, "/run/secrets/\(secret)")]
             }
+            if database.engine == .redis { RedisUsers.configure(&service, database, &plan) }
             service.health = PlannedService.HealthCheck(
                 test: engine.healthTest, interval: TimeSpan(seconds: 10), timeout: TimeSpan(seconds: 5), retries: 5,
                 startPeriod: TimeSpan(seconds: 30))
@@ -60,7 +62,7 @@ struct DatabaseServersPass: BuildPass {
         case .redis:
             return Engine(
                 image: "redis:\(database.version)", dataPath: "/data", passwordFileVariable: nil,
-                healthTest: .exec(["redis-cli", "ping"]))
+                healthTest: RedisUsers.healthTest(database))
         }
     }
 }

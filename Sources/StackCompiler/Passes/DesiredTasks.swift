@@ -52,6 +52,10 @@ enum DesiredTasks {
                 add(PlatformNames.signInProxy(app: guarded.service), 1)
             }
         }
+        if !BackupPass.sources(stack).isEmpty {
+            add(PlatformNames.backupScheduler, 1)
+            add(PlatformNames.backupTools, nodes)
+        }
         if stack.monitoring.logs {
             add(PlatformService.loki.name, 1)
             add(PlatformService.fluentBit.name, nodes)

@@ -8,10 +8,8 @@ struct EntrypointsPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps {
             var steps: [StartupPlan.Step] = []
-            if app.preset == .generic, let name = app.database, let database = stack.database(name),
-                database.engine != .redis
-            {
-                steps.append(.databaseURL(scheme: database.engine == .postgres ? "postgres" : "mysql"))
+            if app.preset == .generic, let name = app.database, let database = stack.database(name) {
+                steps.append(.databaseURL(scheme: Self.urlScheme(database.engine)))
             }
             for dependency in app.dependsOn {
                 guard let target = waitTarget(dependency, stack) else { continue }
@@ -33,6 +31,15 @@ struct EntrypointsPass: BuildPass {
             // The Dockerfile's words only where they say what is missing.
             if startup.start == nil || !startup.hasShell { startup.explanation = image.explanation }
             plan.addStartup(startup)
+        }
+    }
+
+    /// The scheme of `DATABASE_URL` for each engine.
+    static func urlScheme(_ engine: Database.Engine) -> String {
+        switch engine {
+        case .postgres: return "postgres"
+        case .mariadb: return "mysql"
+        case .redis: return "redis"
         }
     }
 

@@ -69,13 +69,22 @@ struct MetricsPass: BuildPass {
         let desired = plan.addConfigFile(
             key: "prometheus-desired-tasks", path: "prometheus/rules/desired-tasks.yml",
             contents: YAMLEmitter.emit(DesiredTasks.document(stack), header: header))
-        addPrometheus(stack, config: config, rules: [(rules, Self.rulesPath), (desired, Self.desiredTasksPath)], &plan)
-        addNodeAgents(&plan)
+        var ruleFiles = [(key: rules, path: Self.rulesPath), (key: desired, path: Self.desiredTasksPath)]
+        let backups = BackupPass.sources(stack).map { BackupPass.job($0, stack) }
+        if !backups.isEmpty {
+            let file = plan.addConfigFile(
+                key: "prometheus-backup-rules", path: "prometheus/rules/backups.yml",
+                contents: YAMLEmitter.emit(BackupAlertRules.document(backups), header: header))
+            ruleFiles.append((file, Self.backupRulesPath))
+        }
+        addPrometheus(stack, config: config, rules: ruleFiles, &plan)
+        addNodeAgents(readsBackupRecords: !backups.isEmpty, &plan)
     }
 
     /// Where Prometheus reads the alert rules, and the desired tasks of each service.
     static let rulesPath = "/etc/prometheus/rules/stackc.yml"
     static let desiredTasksPath = "/etc/prometheus/rules/desired-tasks.yml"
+    static let backupRulesPath = "/etc/prometheus/rules/backups.yml"
 
     func addPrometheus(
         _ stack: ResolvedStack, config: String, rules: [(key: String, path: String)], _ plan: inout BuildPlan
@@ -110,15 +119,23 @@ struct MetricsPass: BuildPass {
     }
 
     /// node-exporter and cAdvisor on every node, reading the host read-only.
-    func addNodeAgents(_ plan: inout BuildPlan) {
+    func addNodeAgents(readsBackupRecords: Bool, _ plan: inout BuildPlan) {
         var exporter = PlannedService(image: Self.nodeExporterImage)
         exporter.kind = .global
         exporter.port = PlatformService.nodeExporter.port
-        exporter.command = .words([
+        var flags = [
             "--path.rootfs=/host",
             // The container's own mounts (the files Docker binds in /etc) are not the host's disks.
             "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|var/lib/docker/.+|etc/(hostname|hosts|resolv\\.conf))($|/)",
-        ])
+        ]
+        if readsBackupRecords {
+            // The files the backup jobs on this node record their runs in.
+            plan.addVolume(PlatformNames.backupMetricsVolume, PlannedVolume(perNode: true))
+            exporter.volumes = [(PlatformNames.backupMetricsVolume, BackupPass.metricsPath)]
+            exporter.readOnlyVolumeTargets = [BackupPass.metricsPath]
+            flags.append("--collector.textfile.directory=\(BackupPass.metricsPath)")
+        }
+        exporter.command = .words(flags)
         exporter.hostPaths = [("/", "/host", true)]
         exporter.networks = [PlatformNames.monitoringNetwork]
         plan.addService(PlatformService.nodeExporter.name, exporter)
@@ -221,7 +238,12 @@ struct MetricsPass: BuildPass {
                 ])
             ),
             // Relative to the configuration's folder: the same in the container and in out/.
-            ("rule_files", .sequence([.string("rules/stackc.yml"), .string("rules/desired-tasks.yml")])),
+            (
+                "rule_files",
+                .sequence(
+                    ["rules/stackc.yml", "rules/desired-tasks.yml"].map(YAMLValue.string)
+                        + (BackupPass.sources(stack).isEmpty ? [] : [.string("rules/backups.yml")]))
+            ),
         ]
         if stack.monitoring.runningAlerts != nil { top.append(("alerting", alerting(stack))) }
         top.append(("scrape_configs", .sequence(jobs)))

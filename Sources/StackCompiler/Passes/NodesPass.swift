@@ -14,7 +14,16 @@ struct NodesPass: BuildPass {
                 virtualRouterID: Self.virtualRouterID(stack: stack.name),
                 engineMetricsPort: cluster.dockerMetrics ? MetricsPass.engineMetricsPort : nil,
                 mirrorURL: cluster.dockerMirror ? stack.registry?.mirrorURL : nil,
-                hosts: Self.hosts(stack), edgeCheckURL: "http://127.0.0.1:80/"))
+                hosts: Self.hosts(stack), edgeCheckURL: "http://127.0.0.1:80/", backupFolder: Self.backupFolder(stack)))
+    }
+
+    /// The folder every node makes for the backups' repositories (a job runs on the node of what
+    /// it copies).
+    static func backupFolder(_ stack: ResolvedStack) -> String? {
+        guard !BackupPass.sources(stack).isEmpty, case .folder(let folder) = BackupPass.target(stack) else {
+            return nil
+        }
+        return folder
     }
 
     /// 1–255 from the stack's name, so that two stacks on one network do not share a router id

@@ -75,8 +75,9 @@ struct BackupJob {
     var source: Source
     var schedule: Schedule
     /// The longest time between two runs of the schedule: the newest snapshot may be this old
-    /// (plus the time a run takes) before the alert on its age fires.
-    var longestGap: TimeSpan
+    /// (plus the time a run takes) before the alert on its age fires; nil for one that never
+    /// fires (the 30th of February), which gets no alert.
+    var longestGap: TimeSpan?
     /// The script the job runs (`backup/<name>.sh`), a config delivered into the job.
     var scriptPath: String
 }

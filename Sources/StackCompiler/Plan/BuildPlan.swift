@@ -257,7 +257,7 @@ extension BuildPlan {
     static func pinNodeLocalState(
         _ services: inout [(name: String, service: PlannedService)], volumes: [(name: String, volume: PlannedVolume)]
     ) -> [String] {
-        let local = Set(volumes.filter { $0.volume.sharedFolder == nil }.map(\.name))
+        let local = Set(volumes.filter { $0.volume.sharedFolder == nil && !$0.volume.perNode }.map(\.name))
         // Union-find over service positions, joined through the local volumes they share.
         var parent = Array(services.indices)
         func root(_ index: Int) -> Int {
@@ -279,6 +279,17 @@ extension BuildPlan {
                     firstUser[volume] = index
                 }
             }
+        }
+        // A service beside one that keeps state joins its group; one that must stay on one node
+        // is a group of its own otherwise.
+        let positions = Dictionary(services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, entry) in services.enumerated() where entry.service.kind != .global {
+            if let other = entry.service.placement.beside.flatMap({ positions[$0] }), stateful.contains(other) {
+                let (a, b) = (root(other), root(index))
+                parent[max(a, b)] = min(a, b)
+                stateful.insert(index)
+            }
+            if entry.service.placement.oneNode { stateful.insert(index) }
         }
         var groups: [Int: [Int]] = [:]
         for index in stateful.sorted() { groups[root(index), default: []].append(index) }
@@ -461,6 +472,9 @@ struct PlannedNetwork {
 struct PlannedVolume {
     /// For volumes on the shared storage: the folder there that holds it.
     var sharedFolder: String?
+    /// Each node has its own, and what is in it belongs to that node (the backup tools, the
+    /// backups' freshness files): services that mount it are not pinned by it.
+    var perNode = false
 }
 
 /// A secret the stack mounts.

@@ -23,6 +23,9 @@ struct NodePlan {
     var hosts: [HostsEntry]
     /// Where a node's edge proxy answers plain HTTP on the node itself (keepalived's check).
     var edgeCheckURL: String
+    /// The folder of the backups' repositories, made on every node; nil without backups to a
+    /// folder.
+    var backupFolder: String? = nil
 
     var nodes: [Node] { cluster.nodes }
     /// The node that initialises the swarm; the others join it.

@@ -12,6 +12,9 @@ struct PlannedService {
         case global
         /// Runs to completion once per deploy (and again when its definition changes).
         case job
+        /// Runs to completion when the stack's scheduler starts it (its labels say when): no
+        /// task until then, and a task that ends is not restarted.
+        case scheduled
     }
 
     var image: String
@@ -33,6 +36,8 @@ struct PlannedService {
     var networks: [String] = []
     /// Named volumes (keys of `BuildPlan.volumes`) and where they are mounted.
     var volumes: [(source: String, target: String)] = []
+    /// The targets of `volumes` mounted read-only.
+    var readOnlyVolumeTargets: Set<String> = []
     /// Host paths bound in (the Docker socket for the proxy).
     var hostPaths: [(source: String, target: String, readOnly: Bool)] = []
     /// Secrets (keys of `BuildPlan.secrets`) and the file name under `/run/secrets`.
@@ -100,7 +105,7 @@ struct PlannedService {
 
     /// When a stopped task is started again.
     struct RestartPolicy {
-        enum Condition { case always, onFailure }
+        enum Condition { case always, onFailure, never }
         var condition: Condition = .always
         var delay = TimeSpan(seconds: 5)
         var maxAttempts: Int?
@@ -141,6 +146,12 @@ struct PlannedPlacement {
     /// The group of services pinned to one node because they keep state on a node-local volume
     /// (set by `BuildPlan.finish()`, never by a pass): the deploy labels one eligible node for it.
     var pin: String?
+    /// A service whose node this one shares when that one keeps state on a node (a backup job
+    /// beside the database it dumps); `finish()` puts both in one pinned group.
+    var beside: String?
+    /// Runs on one node every time even without a node-local volume (a backup job whose
+    /// repository is a folder on its node); `finish()` pins it.
+    var oneNode = false
 
     init(
         role: Node.Role? = nil, labels: [(key: String, value: String)] = [], maxPerNode: Int? = nil,

@@ -30,8 +30,8 @@ struct StartupPlan {
 
     /// One thing the wrapper does.
     enum Step {
-        /// Reads the database password from its file and builds `DATABASE_URL` (`postgres` or
-        /// `mysql` scheme).
+        /// Reads the database password from its file and builds `DATABASE_URL` (`postgres`,
+        /// `mysql` or `redis` scheme).
         case databaseURL(scheme: String)
         /// Reads a secret's file into a variable, for images that read only the environment.
         case exportSecret(variable: String, file: String)

@@ -52,6 +52,14 @@ enum DeployScriptRenderer {
             lines += ["", "# Folders on the shared storage for the volumes of apps."]
             lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
         }
+        if let backups = plan.backups, case .folder(let folder) = backups.target {
+            lines += [
+                "",
+                "# The folder of the backups' repositories on this node; a job runs on the node of what it",
+                "# copies, which needs the folder too (nodes/setup-node.sh makes it on every node).",
+                "(umask 077 && mkdir -p \(ShellQuoting.quote(folder)))",
+            ]
+        }
         let pins = pinLines(services, stackName: plan.context.stackName)
         if !pins.isEmpty {
             lines += ["", "# State on a node's disk: each group stays on the one node labelled for it."]

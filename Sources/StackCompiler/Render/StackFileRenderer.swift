@@ -71,7 +71,13 @@ enum StackFileRenderer {
                     subnet: network.subnet))
         }
         for (name, volume) in plan.volumes {
-            stack.addVolume(name, SwarmVolume(bindDevice: volume.sharedFolder))
+            // What a volume of each node's own holds is that node's: its label says so to
+            // operators (and to the tests that check state is pinned).
+            stack.addVolume(
+                name,
+                SwarmVolume(
+                    bindDevice: volume.sharedFolder,
+                    labels: volume.perNode ? [(PlatformNames.perNodeVolumeLabel, "true")] : []))
         }
         for file in plan.files {
             if let key = file.configKey { stack.addConfig(key, config(file, stackName: plan.context.stackName)) }
@@ -109,6 +115,7 @@ enum StackFileRenderer {
         service.environment = planned.environment
         service.networks = planned.networks
         service.volumes = planned.volumes
+        service.readOnlyVolumeTargets = planned.readOnlyVolumeTargets
         service.binds = planned.hostPaths
         service.secrets = planned.secrets
         service.configs = planned.files
@@ -164,6 +171,11 @@ enum StackFileRenderer {
         case .job:
             deploy.mode = "replicated-job"
             deploy.replicas = 1
+        case .scheduled:
+            // What a scheduler that starts services by their labels expects (swarm-cronjob):
+            // replicated, no task until it scales the service up, and none restarted.
+            deploy.mode = "replicated"
+            deploy.replicas = 0
         }
         deploy.constraints = constraints(planned.placement, stackName: stackName)
         deploy.maxReplicasPerNode = planned.placement.maxPerNode
@@ -171,8 +183,14 @@ enum StackFileRenderer {
             deploy.limits = (resources.cpus, resources.memory)
             deploy.reservations = (resources.reserveCPUs ?? resources.cpus, resources.reserveMemory ?? resources.memory)
         }
+        let condition: String
+        switch planned.restart.condition {
+        case .always: condition = "any"
+        case .onFailure: condition = "on-failure"
+        case .never: condition = "none"
+        }
         deploy.restartPolicy = SwarmRestartPolicy(
-            condition: planned.restart.condition == .always ? "any" : "on-failure", delay: planned.restart.delay,
+            condition: condition, delay: planned.restart.delay,
             maxAttempts: planned.restart.maxAttempts, window: planned.restart.window)
         deploy.updateConfig = planned.update.map(updateConfig)
         deploy.rollbackConfig = planned.rollback.map(updateConfig)

@@ -41,6 +41,11 @@ enum SyntheticManifests {
                 command: "python -m worker --queue 'a b'"
                 database: pg
                 depends_on: [maria, api]
+              queue:
+                image: python:3.12-slim
+                entrypoint: []
+                command: [python3, -m, queue]
+                database: cache
             """
         ),
         (

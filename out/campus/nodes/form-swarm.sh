@@ -32,6 +32,7 @@ labels=(
   'manager-1 stackc.pin.campus.prometheus=true pin'
   'manager-1 stackc.pin.campus.grafana=true pin'
   'manager-1 stackc.pin.campus.loki=true pin'
+  'manager-1 stackc.pin.campus.backup-nextcloud=true pin'
 )
 first_manager=manager-1
 last_manager=manager-1

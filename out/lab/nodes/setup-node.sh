@@ -20,6 +20,7 @@ storage_driver=overlay2
 shared_storage=cephfs
 has_disk=true
 has_vip=true
+backup_folder=/data/backups
 gluster_bricks='manager-1 manager-2 manager-3'
 # The nodes: name, role, address.
 nodes=(
@@ -361,6 +362,8 @@ prepare() {
   install_node_files
   install_docker
   mount_shared_storage "$node"
+  # Where the backup jobs that run on this node keep their repositories.
+  if [ -n "$backup_folder" ]; then (umask 077 && mkdir -p "$backup_folder"); fi
   if [ "$role" = manager ]; then install_label_timer; fi
   systemctl enable docker.service >/dev/null 2>&1
   # Under Ignition Docker starts after this step. Under Vagrant it runs already: it is

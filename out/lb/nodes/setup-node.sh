@@ -20,6 +20,7 @@ storage_driver=zfs
 shared_storage=glusterfs
 has_disk=true
 has_vip=false
+backup_folder=''
 gluster_bricks='manager-1 worker-1 worker-2'
 # The nodes: name, role, address.
 nodes=(
@@ -360,6 +361,8 @@ prepare() {
   install_node_files
   install_docker
   mount_shared_storage "$node"
+  # Where the backup jobs that run on this node keep their repositories.
+  if [ -n "$backup_folder" ]; then (umask 077 && mkdir -p "$backup_folder"); fi
   if [ "$role" = manager ]; then install_label_timer; fi
   systemctl enable docker.service >/dev/null 2>&1
   # Under Ignition Docker starts after this step. Under Vagrant it runs already: it is

@@ -13,6 +13,7 @@ enum NodeSetupScriptRenderer {
             "shared_storage=\(nodes.cluster.sharedStorage.rawValue)",
             "has_disk=\(nodes.cluster.disk != nil)",
             "has_vip=\(nodes.cluster.vip != nil)",
+            "backup_folder=\(ShellQuoting.quote(nodes.backupFolder ?? ""))",
             "gluster_bricks=\(ShellQuoting.quote(bricks))",
         ]
         return """
@@ -348,6 +349,8 @@ enum NodeSetupScriptRenderer {
               install_node_files
               install_docker
               mount_shared_storage "$node"
+              # Where the backup jobs that run on this node keep their repositories.
+              if [ -n "$backup_folder" ]; then (umask 077 && mkdir -p "$backup_folder"); fi
               if [ "$role" = manager ]; then install_label_timer; fi
               systemctl enable docker.service >/dev/null 2>&1
               # Under Ignition Docker starts after this step. Under Vagrant it runs already: it is

@@ -49,7 +49,7 @@ enum RunbookDiagram {
     static func serviceShape(_ name: String, _ service: PlannedService, _ facts: RunbookFacts) -> Shape {
         if case .database = facts.kind(of: name) { return .database }
         switch service.kind {
-        case .job: return .job
+        case .job, .scheduled: return .job
         case .global: return .everyNode
         case .replicated: return .service
         }
@@ -74,6 +74,7 @@ enum RunbookDiagram {
         case .replicated(let count): tasks = count == 1 ? "" : " ×\(count)"
         case .global: tasks = entry.service.placement.role == .manager ? " on every manager" : " on every node"
         case .job: tasks = " (job)"
+        case .scheduled: tasks = " (scheduled)"
         }
         return label("\(entry.name)\(tasks)", second: repository(entry.service.image))
     }

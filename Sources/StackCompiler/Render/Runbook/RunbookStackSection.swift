@@ -65,6 +65,7 @@ enum RunbookStackSection {
         case .replicated(let replicas): count = String(replicas)
         case .global: count = service.placement.role == .manager ? "one on every manager" : "one on every node"
         case .job: count = "a job, run once per deploy"
+        case .scheduled: count = "started on its schedule by `\(PlatformNames.backupScheduler)`"
         }
         return service.placement.maxPerNode.map { "\(count), at most \($0) per node" } ?? count
     }

@@ -17,8 +17,8 @@ import Testing
 
     /// Stacks that reach what the others do not: a cluster provisioned by hand with a virtual IP,
     /// a provided certificate, a registry with two users, a mail relay's password, node labels,
-    /// a named node, published ports, the manifest's own secrets, a route below `/`; and a stack
-    /// that routes nothing.
+    /// a named node, published ports, the manifest's own secrets, a route below `/`, backups of
+    /// every kind of source to S3, Redis users; and a stack that routes nothing.
     static let own: [(name: String, text: String)] = [
         (
             "runbook-ops.yml",
@@ -41,9 +41,11 @@ import Testing
                 email: oncall@ops.example.com
                 smtp: relay.example.net:2525
                 user: alerts@ops.example.com
+            backup: {target: "s3://ops-backups/swarm", keep: 5}
             databases:
               pg: {backup: daily}
-              maria: {engine: mariadb}
+              maria: {engine: mariadb, backup: "30 1 * * *"}
+              cache: {engine: redis, backup: hourly}
             apps:
               front:
                 image: nginx:1.27-alpine
@@ -65,10 +67,15 @@ import Testing
                   cache: /var/cache/api
                 ports: ["5353:53/udp"]
                 placement: {node: worker-2}
+                backup: weekly
               report:
                 image: alpine:3.20
                 command: [sleep, infinity]
                 database: pg
+              worker:
+                image: alpine:3.20
+                command: [sleep, infinity]
+                database: cache
             """
         ),
         (
@@ -203,48 +210,29 @@ import Testing
         #expect(built.runbook.contains("USER_NAME='' # fill in: one of ci, deploy"))
     }
 
-    /// The backups, when the plan has them: each job's source, schedule, repository on its node,
-    /// and where it runs; the restore commands are not written yet, and the runbook says so.
-    @Test func backupJobsAreListedWithTheirRepositories() throws {
-        let text = """
-            stackc: 1
-            name: keep
-            databases:
-              pg: {placement: {role: manager}}
-            apps:
-              api: {image: "alpine:3.20", command: [sleep, infinity], database: pg}
-            """
-        let built = try #require(
-            try Self.build(path: "keep.yml", text: text, passes: BuildPipeline.passes + [StandInBackupPass()]))
+    /// Every backup job is in the runbook with its schedule and its repository as named on its
+    /// node, and its restore block is the one `BackupRestoreSteps` writes for it (which the
+    /// backup tests run), naming that same repository.
+    @Test(arguments: manifests)
+    func everyBackupJobHasItsRepositoryAndRestoreSteps(name: String) throws {
+        let built = try #require(try Self.build(name))
         let section = try #require(RunbookText.section(built.runbook, heading: "### Restore a backup"))
-        #expect(section.contains("`/srv/backups/keep/pg`"), "\(section)")
-        #expect(section.contains("`15 2 * * *`"), "\(section)")
-        #expect(section.contains("`pg_dump` of `api` on `pg`"), "\(section)")
-        #expect(section.contains("a manager"), "\(section)")
-        #expect(section.contains("`keep_backup-password`"), "\(section)")
-        #expect(section.contains("not generated yet"), "\(section)")
-        let problems = try Self.secretProblems(built)
-        #expect(problems.isEmpty, "\(problems)")
-    }
-
-    /// What the backup pass will contribute, for the section above: one job and the plan.
-    struct StandInBackupPass: BuildPass {
-        func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
-            let password = plan.requireSecret("backup-password", recipe: .randomPassword)
-            var job = PlannedService(image: "restic/restic:0.17.3")
-            job.placement.role = .manager
-            job.secrets = [(password, password)]
-            plan.addService("backup-pg", job)
-            plan.setBackups(
-                BackupPlan(
-                    stack: stack.name, target: .folder("/srv/backups"), keep: 7, passwordSecret: password,
-                    s3Secrets: nil,
-                    jobs: [
-                        BackupJob(
-                            name: "pg", service: "backup-pg", source: .postgres(server: "pg", databases: ["api"]),
-                            schedule: Schedule(cron: "15 2 * * *"), longestGap: TimeSpan(seconds: 86_400),
-                            scriptPath: "backup/pg.sh")
-                    ]))
+        guard let backups = built.plan.backups else {
+            #expect(section.contains("nothing of this stack is backed up"), "\(name): \(section)")
+            return
+        }
+        let blocks = RunbookText.blocks(section, language: "sh")
+        for job in backups.jobs {
+            let repository = backups.repositoryOnNode(of: job.name)
+            #expect(section.contains("`\(repository)`"), "\(name): no repository \(repository) for \(job.name)")
+            #expect(section.contains("`\(job.schedule.cron)`"), "\(name): no schedule for \(job.name)")
+            let steps = BackupRestoreSteps.steps(job, backups, built.plan)
+            let block = steps.commands.joined(separator: "\n") + "\n"
+            #expect(blocks.contains(block), "\(name): the restore block of \(job.name) is not in the runbook")
+            #expect(block.contains("RESTIC_REPOSITORY:-\(repository)}"), "\(name): \(job.name) restores elsewhere")
+            let restore = try #require(
+                RunbookText.section(section, heading: "#### Restore `\(job.name)`"), "\(name): \(job.name)")
+            #expect(restore.contains(steps.place), "\(name): \(job.name) does not say where to run")
         }
     }
 

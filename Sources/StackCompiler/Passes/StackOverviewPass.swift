@@ -12,7 +12,7 @@ struct StackOverviewPass: BuildPass {
                 domain: stack.domain, domainIsPrivate: stack.domain.map(TLSRules.isPrivate) ?? true, tls: stack.tls,
                 proxy: stack.proxy, cluster: stack.cluster, apps: stack.apps, databases: stack.databases,
                 registry: stack.registry, identity: stack.identity, monitoring: stack.monitoring,
-                platformRoles: Self.platformRoles(stack), backupRequests: Self.backupRequests(stack)))
+                platformRoles: Self.platformRoles(stack)))
     }
 
     /// What each service stackc adds is for, in words an operator reads in a table. Services a
@@ -86,13 +86,9 @@ struct StackOverviewPass: BuildPass {
             (PlatformService.grafana.name, "dashboards (Grafana)"),
             (PlatformService.loki.name, "the logs (Loki)"),
             (PlatformService.fluentBit.name, "on every node: ships the containers' logs to Loki"),
+            (PlatformNames.backupScheduler, "starts the backup jobs on their schedules (swarm-cronjob), on a manager"),
+            (PlatformNames.backupTools, "on every node: puts restic where the backup jobs find it"),
         ]
         return roles
-    }
-
-    /// The names of what asks for a backup, in manifest order: databases, apps, the registry.
-    static func backupRequests(_ stack: ResolvedStack) -> [String] {
-        stack.databases.filter { $0.backup != nil }.map(\.name) + stack.apps.filter { $0.backup != nil }.map(\.name)
-            + (stack.registry?.backup != nil ? [PlatformService.registry.name] : [])
     }
 }

@@ -19,7 +19,4 @@ struct StackOverview {
     /// What each service stackc adds besides the apps and database servers is for, by service
     /// name, in the order the stack has them; a service missing here is described by its image.
     var platformRoles: [(service: String, role: String)]
-    /// The apps, databases and `registry` whose manifest entry asks for a backup, in manifest
-    /// order (what `plan.backups` covers once backups are generated).
-    var backupRequests: [String]
 }

@@ -41,7 +41,8 @@ enum BackupRestoreSteps {
             lines += container(of: "\(stack)_\(server)")
             lines += [
                 "  # Each database from its own dump (--clean: every object is dropped and made again).",
-                "  for database in \(ShellQuoting.words(databases.isEmpty ? ["postgres"] : databases)); do",
+                "  databases=(\(ShellQuoting.words(databases.isEmpty ? ["postgres"] : databases)))",
+                "  for database in \"${databases[@]}\"; do",
                 "    restic dump --host \(ShellQuoting.quote(job.name)) \"$snapshot\" \"/\(job.name)/$database.sql\" \\",
                 "      | docker exec -i \"$container\" psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -U postgres -d \"$database\"",
                 "  done",
@@ -57,7 +58,8 @@ enum BackupRestoreSteps {
             let admin = "/run/secrets/\(PlatformNames.databaseAdminSecret(server))"
             lines += [
                 "  # Each database from its own dump (it drops and makes each table again).",
-                "  for database in \(ShellQuoting.words(databases.isEmpty ? ["mysql"] : databases)); do",
+                "  databases=(\(ShellQuoting.words(databases.isEmpty ? ["mysql"] : databases)))",
+                "  for database in \"${databases[@]}\"; do",
                 "    restic dump --host \(ShellQuoting.quote(job.name)) \"$snapshot\" \"/\(job.name)/$database.sql\" \\",
                 "      | docker exec -i \"$container\" sh -c 'MYSQL_PWD=$(cat \(admin)) && export MYSQL_PWD && exec mariadb --user=root'",
                 "  done",

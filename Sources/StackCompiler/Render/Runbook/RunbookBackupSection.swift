@@ -1,34 +1,25 @@
 /// The runbook's backups: for each job of the backup plan, what it copies, when, into which
-/// restic repository, and on which node; then how to restore it.
-///
-/// The restore commands are not written here yet: `BackupPlan` will say how each copy is read
-/// back, and this section will call that. Until then it says so instead of guessing.
+/// restic repository, and on which node; how to run one now; and, for each source, the restore
+/// commands `BackupRestoreSteps` writes (the same blocks `BackupRestoreTests` runs).
 enum RunbookBackupSection {
     static func lines(_ facts: RunbookFacts) -> [String] {
         var lines = ["### Restore a backup", ""]
         guard let backups = facts.plan.backups, !backups.jobs.isEmpty else {
-            if facts.overview.backupRequests.isEmpty {
-                lines += ["The manifest asks for no backup: nothing of this stack is backed up.", ""]
-            } else {
-                lines += [
-                    "The manifest asks for backups of \(Markdown.codes(facts.overview.backupRequests)), which this "
-                        + "stackc does not generate yet (`stackc build` warns, W307): nothing is backed up.",
-                    "",
-                ]
-            }
+            lines += ["The manifest asks for no backup: nothing of this stack is backed up.", ""]
             return lines
         }
+        let password = facts.secret(backups.passwordSecret)
         lines += [
-            "Each source has its own restic repository"
-                + targetWords(backups.target)
-                + ", keeping the last \(backups.keep) snapshots. Its password is the secret "
-                + Markdown.code(
-                    facts.secret(backups.passwordSecret)?.name ?? backups.passwordSecret)
-                + ": without it no backup can be read.",
+            "Each source has its own restic repository" + targetWords(backups.target)
+                + ", keeping the last \(backups.keep) snapshots. The repositories' password is the secret "
+                + Markdown.code(password?.name ?? backups.passwordSecret)
+                + (password.flatMap { facts.keptFiles($0).first }.map {
+                    ", kept as `\($0.file)` in the credentials folder"
+                } ?? "") + ": without it no backup can be read.",
             "",
         ]
         lines += Markdown.table(
-            ["source", "what is copied", "schedule", "repository", "runs on"],
+            ["source", "what is copied", "schedule", "repository", "job runs on"],
             backups.jobs.map { job in
                 [
                     Markdown.code(job.name), sourceWords(job.source, facts), Markdown.code(job.schedule.cron),
@@ -36,22 +27,22 @@ enum RunbookBackupSection {
                 ]
             })
         lines.append("")
-        var restored = false
-        for job in backups.jobs {
-            let steps = restoreLines(job, backups, facts)
-            guard !steps.isEmpty else { continue }
-            restored = true
-            lines += ["#### Restore \(Markdown.code(job.name))", ""] + steps + [""]
+        if let job = backups.jobs.first {
+            let service = facts.swarmName(job.service)
+            lines += [
+                "`\(PlatformNames.backupScheduler)` starts each job on its schedule; to run one now (here "
+                    + "\(Markdown.code(job.name))'s) and read what it did:",
+                "",
+            ]
+            lines += Markdown.shell(["docker service scale \(service)=1", "docker service logs \(service)"]) + [""]
         }
-        if !restored {
-            lines += ["The commands that restore each source are not generated yet by this stackc.", ""]
+        for job in backups.jobs {
+            let steps = BackupRestoreSteps.steps(job, backups, facts.plan)
+            lines += ["#### Restore \(Markdown.code(job.name))", "", "\(steps.place):", ""]
+            lines += Markdown.shell(steps.commands) + [""]
+            if let afterwards = steps.afterwards { lines += [afterwards, ""] }
         }
         return lines
-    }
-
-    /// The commands that read `job`'s newest snapshot back, when `BackupPlan` says how: none yet.
-    static func restoreLines(_ job: BackupJob, _ backups: BackupPlan, _ facts: RunbookFacts) -> [String] {
-        []
     }
 
     static func targetWords(_ target: BackupPlan.Target) -> String {

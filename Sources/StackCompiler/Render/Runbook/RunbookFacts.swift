@@ -92,6 +92,10 @@ struct RunbookFacts {
         filesByPath = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var databaseSecrets: [String: (database: Database, consumer: String?)] = [:]
         for database in overview.databases {
+            guard database.engine != .redis else {
+                for user in RedisUsers.users(of: database) { databaseSecrets[user.secret] = (database, user.name) }
+                continue
+            }
             databaseSecrets[PlatformNames.databaseAdminSecret(database.name)] = (database, nil)
             for consumer in database.consumers {
                 databaseSecrets[PlatformNames.databasePasswordSecret(database: database.name, consumer: consumer)] =

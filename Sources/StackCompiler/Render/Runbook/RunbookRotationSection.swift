@@ -24,6 +24,7 @@ enum RunbookRotationSection {
             ("Passwords at the proxy and the registry (htpasswd)", htpasswdIntro, []),
             ("The certificate", certificateIntro(facts), []),
             ("Secrets you provide", providedIntro, []),
+            ("The backups' password", backupIntro, []),
         ]
         for secret in facts.secrets {
             let index: Int
@@ -36,6 +37,7 @@ enum RunbookRotationSection {
             case .selfSignedCertificate: index = 5
             case .providedFile: index = 5
             case .providedValue: index = 6
+            case .backupPassword: index = 7
             }
             groups[index].secrets.append(secret)
         }
@@ -68,8 +70,10 @@ enum RunbookRotationSection {
         "Services read these when they start. For a new value, remove the services that mount it and the secret; "
         + "`deploy.sh` makes a new one."
     static let databaseUserIntro =
-        "The database's init job sets each user's password from its secret on every run. For a new password, remove "
-        + "the consumer, the job and the secret; `deploy.sh` makes a new one, the job sets it, the consumer reads it."
+        "Each user's password is set from its secret again and again: by the server's init job on every deploy "
+        + "(PostgreSQL, MariaDB), or by the server itself each time it starts (Redis, which writes its users from "
+        + "their secrets). For a new password, remove the services that mount the secret (the user, the job or the "
+        + "server) and the secret; `deploy.sh` makes a new one, which is set and read as they start again."
     static let databaseAdminIntro =
         "The server takes its administrator password only when its volume is first initialised, and the init job "
         + "signs in with it: change it inside the server first, on the node that runs it, then replace the secret "
@@ -82,6 +86,10 @@ enum RunbookRotationSection {
         "To give a user a new password, remove the password `deploy.sh` kept for the user and the secret; "
         + "`deploy.sh` makes a new password for that user and keeps the others'. To add or remove users, change "
         + "the manifest instead: the secret's name changes with its users."
+    static let backupIntro =
+        "Every repository holds a key for this password, so the new one goes into each repository first, on the "
+        + "node that holds it; then the secret and the kept file get it. Until then, keep the old one: "
+        + "it still reads every snapshot."
     static let providedIntro =
         "Replace the secret with the new value, after removing the services that mount it."
 
@@ -149,7 +157,7 @@ enum RunbookRotationSection {
                 return " Whoever pushes as \(Markdown.codes(users)) logs in again with the new password."
             }
             return ""
-        case .selfSignedCertificate, .providedFile, .providedValue:
+        case .selfSignedCertificate, .providedFile, .providedValue, .backupPassword:
             return ""
         }
     }
@@ -210,7 +218,49 @@ enum RunbookRotationSection {
             ]
         case .selfSignedCertificate, .providedFile:
             return remove + ["docker secret rm \(name)", "./deploy.sh"]
+        case .backupPassword:
+            return backupPasswordCommands(secret, remove: remove, facts)
         }
+    }
+
+    /// A new password for every repository (`restic key passwd` on each node that holds some,
+    /// anywhere for S3), then the secret and the kept file, from the same file.
+    static func backupPasswordCommands(_ secret: PlannedSecret, remove: [String], _ facts: RunbookFacts) -> [String] {
+        guard let backups = facts.plan.backups, let kept = facts.keptFiles(secret).first?.file else { return [] }
+        let repositories = backups.jobs.map { backups.repositoryOnNode(of: $0.name) }
+        var lines = [
+            "# 1. On each node that holds repositories (the table of the backups), as root:",
+            "(",
+            "  set -euo pipefail",
+            "  export RESTIC_PASSWORD_FILE=\"${RESTIC_PASSWORD_FILE:-$HOME/.config/stackc/\(facts.stack)/\(kept)}\"",
+            "  NEW_PASSWORD_FILE='' # fill in: a file holding the new password, the same on every node",
+        ]
+        if case .s3 = backups.target {
+            lines.append(
+                "  : \"${AWS_ACCESS_KEY_ID:?set AWS_ACCESS_KEY_ID}\" "
+                    + "\"${AWS_SECRET_ACCESS_KEY:?set AWS_SECRET_ACCESS_KEY}\"")
+        }
+        // An array: a loop over one word is a mistake to shellcheck (SC2043).
+        lines += [
+            "  repositories=(\(ShellQuoting.words(repositories)))", "  for repository in \"${repositories[@]}\"; do",
+        ]
+        if case .folder = backups.target { lines.append("    [ -d \"$repository\" ] || continue") }
+        lines += [
+            "    restic --repo \"$repository\" key passwd --new-password-file \"${NEW_PASSWORD_FILE:?fill in above}\"",
+            "  done",
+            ")",
+            "# 2. Then on the manager, in this folder, with the same file:",
+            facts.credentialsDirectoryLine,
+            "NEW_PASSWORD_FILE='' # fill in: the file with the new password",
+            "install -m 600 \"${NEW_PASSWORD_FILE:?fill in NEW_PASSWORD_FILE above}\" "
+                + "\"$CREDENTIALS_DIR\"/\(ShellQuoting.quote(kept))",
+        ]
+        return lines + remove + [
+            "docker secret rm \(ShellQuoting.quote(secret.name))",
+            "head -n 1 \"$CREDENTIALS_DIR\"/\(ShellQuoting.quote(kept)) | tr -d '\\n' "
+                + "| \(facts.createGeneratedSecret(secret.name))",
+            "./deploy.sh",
+        ]
     }
 
     /// The certificate and its key go together.

@@ -13,6 +13,8 @@ enum RunbookSecrets {
         case generated
         /// A person's password, which the application takes once, at its first start.
         case login(user: String)
+        /// The password of the backups' restic repositories, which each repository holds a key for.
+        case backupPassword
         /// htpasswd lines (the proxy's logins, the registry's).
         case htpasswd(users: [String])
         /// The self-signed certificate or its key.
@@ -35,6 +37,7 @@ enum RunbookSecrets {
         case .htpasswd(let users)?:
             return .htpasswd(users: users)
         case .loginPassword(let user)?:
+            if secret.key == facts.plan.backups?.passwordSecret { return .backupPassword }
             return .login(user: user)
         case .randomPassword?, .cookieKey?:
             if let owner = facts.databaseSecrets[secret.key] {
@@ -67,6 +70,8 @@ enum RunbookSecrets {
             return "random value (32 bytes as hex)"
         case .login(let user):
             return "password of \(Markdown.code(user)), also kept in the credentials folder"
+        case .backupPassword:
+            return "password of the backups' restic repositories, also kept in the credentials folder"
         case .htpasswd(let users):
             return "htpasswd lines of \(Markdown.codes(users)), passwords kept in the credentials folder"
         case .selfSignedCertificate:

@@ -794,6 +794,50 @@ import Testing
                 """)
     }
 
+    /// A consumer's password secret is `<database>-<app>-password`: `admin` would be the
+    /// server administrator's; on a Redis server, where secrets are named alike, it is fine.
+    @Test func appNamedAdminUsingADatabase() {
+        expectOnly(
+            Codes.nameConflict,
+            in: """
+                stackc: 1
+                name: shop
+                databases:
+                  pg: {}
+                apps:
+                  1️⃣admin:
+                    image: nginx:1.27
+                    database: pg
+                """)
+        expectOnly(
+            Codes.nameConflict,
+            in: """
+                stackc: 1
+                name: shop
+                databases:
+                  maria: {engine: mariadb}
+                apps:
+                  1️⃣admin:
+                    image: nginx:1.27
+                    database: maria
+                """)
+    }
+
+    /// A backup job's service name is taken like any other stackc adds.
+    @Test func appNamedLikeABackupJob() {
+        expectOnly(
+            Codes.nameConflict,
+            in: """
+                stackc: 1
+                name: shop
+                databases:
+                  pg: {backup: daily}
+                apps:
+                  1️⃣backup-pg:
+                    image: nginx:1.27
+                """)
+    }
+
     @Test func appNamedLikeADatabasesInitJob() {
         expectOnly(
             Codes.nameConflict,

@@ -26,6 +26,14 @@ enum ReferenceRules: CheckRule {
                         "the name 'default' is taken by Redis's built-in user, which stackc turns off on '\(database.value)'; each app of a Redis database signs in as a user of its name",
                         at: app.name.span, help: "rename the app, for example 'default-app'")
                 }
+                // A consumer's password is the secret `<database>-<app>-password`: an app called
+                // `admin` would share the server administrator's (`<database>-admin-password`).
+                if app.name.value == "admin", let engine = stack.database(database.value)?.engine, engine != .redis {
+                    report.error(
+                        Codes.nameConflict,
+                        "an app named 'admin' cannot use the database '\(database.value)': its password secret would be the server administrator's (\(PlatformNames.databaseAdminSecret(database.value)))",
+                        at: app.name.span, help: "rename the app, for example 'admin-ui'")
+                }
                 reference(
                     database, kind: "database", among: databases, in: "app '\(app.name.value)'", &report,
                     help: databaseHint(database.value, databases: databases),

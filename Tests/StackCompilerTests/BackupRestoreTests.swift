@@ -9,6 +9,7 @@ import Testing
 /// server and folders through its documented `STACKC_*` variables and restic's own; the
 /// restore block runs as the runbook shows it, with `docker` replaced by a stand-in that runs
 /// `docker exec`'s command here and answers `docker volume inspect` with the test's folder.
+/// The restore block run is the one `RUNBOOK.md` shows.
 @Suite(.serialized) struct BackupRestoreTests {
     static let keep = 3
 
@@ -84,10 +85,16 @@ import Testing
                 ] + environment + ["sh", script.path])
         }
 
-        /// The runbook's restore block of `job`, run with bash and the stand-in docker first on PATH.
+        /// The runbook's restore block of `job`, taken from `RUNBOOK.md` (it must be there, fenced,
+        /// exactly as the restore steps make it), run with bash and the stand-in docker first on PATH.
         func restore(_ job: BackupJob, _ environment: [String], secretsHere: Bool = false) throws -> ToolRun? {
             let backups = try #require(plan.backups)
-            var block = BackupRestoreSteps.steps(job, backups, plan).commands.joined(separator: "\n")
+            let steps = BackupRestoreSteps.steps(job, backups, plan).commands.joined(separator: "\n")
+            let runbook = try #require(built.tree.file("RUNBOOK.md")?.contents)
+            let blocks = runbook.components(separatedBy: "```sh\n").dropFirst().map {
+                $0.components(separatedBy: "\n```").first ?? ""
+            }
+            var block = try #require(blocks.first { $0 == steps }, "RUNBOOK.md has no restore block of \(job.name)")
             if secretsHere { block = GeneratedScript.rewrite(block, [("/run/secrets/", secrets.path + "/")]) }
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             return try Tools.run(

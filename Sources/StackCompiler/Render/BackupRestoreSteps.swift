@@ -40,7 +40,7 @@ enum BackupRestoreSteps {
         case .postgres(let server, let databases):
             lines += container(of: "\(stack)_\(server)")
             lines += [
-                "  # Each database from its own dump (--clean: every object is dropped and made again).",
+                "  # Each database from its own dump, made with --clean: it drops every object and makes it again.",
                 "  databases=(\(ShellQuoting.words(databases.isEmpty ? ["postgres"] : databases)))",
                 "  for database in \"${databases[@]}\"; do",
                 "    restic dump --host \(ShellQuoting.quote(job.name)) \"$snapshot\" \"/\(job.name)/$database.sql\" \\",

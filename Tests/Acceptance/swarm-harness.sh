@@ -324,7 +324,7 @@ import_root() {
   tar -C "$root" -cf - . | "$docker_cli" import "${changes[@]}" - "$image" >/dev/null
 }
 
-standin_tools="wget (busybox; -T by timeout), curl -fsS -o FILE URL (by busybox wget), nc (busybox; -z connects and closes), redis-cli ping (TCP check), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it), Loki's -health (GET of -health.url), Fluent Bit's start (the stand-in's)"
+standin_tools="wget (busybox; -T by timeout), curl -fsS -o FILE URL (by busybox wget), nc (busybox; -z connects and closes), redis-cli ping (TCP check, where the image is a stand-in), healthcheck.sh of MariaDB (TCP check of 3306), mariadb client (reaches the server, records the SQL), Keycloak's kc.sh (the stand-in's start) and kcadm.sh (reaches the server, records the calls), php of Nextcloud (records the occ calls), oauth2-proxy (302 to its login URL without the cookie stackc_standin_session, 202 with it), Loki's -health (GET of -health.url), Fluent Bit's start (the stand-in's)"
 
 # Makes the root folder of the image of kind $1 and, except for the stand-in (imported per
 # image, with its ports), imports it as stackc-swarm/<kind>. Runs as its own process, so that
@@ -425,6 +425,17 @@ make_image() {
       ln -s /usr/bin/python3 "$root/usr/local/bin/python"
       import_root "$root" stackc-swarm/python 'CMD ["python3"]' 'ENV PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8'
       ;;
+    redis)
+      # Debian's server and client; the entrypoint runs what it is given, as the official
+      # image's does for a command that is not an option.
+      [[ -x /usr/bin/redis-server ]] || { say "no /usr/bin/redis-server: run scripts/setup.sh"; return 1; }
+      add_programs "$root" /usr/bin/redis-server /usr/bin/redis-cli
+      printf '#!/bin/sh\nexec "$@"\n' >"$root/usr/local/bin/docker-entrypoint.sh"
+      chmod 755 "$root/usr/local/bin/docker-entrypoint.sh"
+      mkdir -p "$root/data"
+      import_root "$root" stackc-swarm/redis 'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["redis-server"]' \
+        'WORKDIR /data' 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+      ;;
     restic)
       [[ -x /usr/bin/restic ]] || { say "no /usr/bin/restic: run scripts/setup.sh"; return 1; }
       add_programs "$root" /usr/bin/restic
@@ -468,6 +479,7 @@ describe_image() {
     node-exporter) say "node-exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     alertmanager) say "Alertmanager $(/usr/bin/prometheus-alertmanager --version 2>&1 | awk 'NR == 1 {print $3}') from Debian" ;;
     registry) say "docker-registry from Debian" ;;
+    redis) say "Redis $(/usr/bin/redis-server --version | awk '{print $3}' | cut -d= -f2) from Debian" ;;
     restic) say "restic $(/usr/bin/restic version | awk '{print $2}') from Debian" ;;
     docker-cli) say "the docker CLI $("$docker_cli" --version | awk '{print $3}' | tr -d ,) this harness uses, with busybox (a backup job pauses a volume's writers through it)" ;;
     python) say "Python $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') from Debian (a base image of an app deploy.sh builds)" ;;

@@ -74,6 +74,7 @@ REAL_IMAGES = {
     "prom/alertmanager": "alertmanager",
     "registry": "registry",
     "restic/restic": "restic",
+    "redis": "redis",
     "docker": "docker-cli",
 }
 

@@ -142,6 +142,7 @@ import Testing
             #expect(BackupPass.sources(built.stack).isEmpty, "\(name): sources but no backups")
             return
         }
+        #expect(BackupPass.sourceNames(built.stack) == backups.jobs.map(\.name))
         let services = try Self.services(built)
         let deploy = try #require(built.tree.file("deploy.sh")?.contents)
         let stack = built.stack.name

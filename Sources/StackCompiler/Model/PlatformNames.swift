@@ -387,10 +387,10 @@ extension ResolvedStack {
         }
         if monitoring.runningAlerts != nil { names.append(PlatformService.alertmanager.name) }
         if monitoring.logs { names += [PlatformService.loki.name, PlatformService.fluentBit.name] }
-        let sources = BackupPass.sources(self)
+        let sources = BackupPass.sourceNames(self)
         if !sources.isEmpty {
             names += [PlatformNames.backupScheduler, PlatformNames.backupTools]
-            names += sources.map { PlatformNames.backupJob($0.name) }
+            names += sources.map(PlatformNames.backupJob)
         }
         return names
     }

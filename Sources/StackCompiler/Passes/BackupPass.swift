@@ -58,6 +58,16 @@ struct BackupPass: BuildPass {
         return sources
     }
 
+    /// The names of `sources(stack)`, without copying the apps (the checker reads them for
+    /// every manifest: one job's name per source).
+    static func sourceNames(_ stack: ResolvedStack) -> [String] {
+        var names: [String] = []
+        for app in stack.apps where app.backup != nil && !app.volumes.isEmpty { names.append(app.name) }
+        for database in stack.databases where database.backup != nil { names.append(database.name) }
+        if stack.registry?.backup != nil { names.append(PlatformService.registry.name) }
+        return names
+    }
+
     /// `backup.target` as the plan says it.
     static func target(_ stack: ResolvedStack) -> BackupPlan.Target {
         let target = stack.backup.target

@@ -52,7 +52,7 @@ enum DesiredTasks {
                 add(PlatformNames.signInProxy(app: guarded.service), 1)
             }
         }
-        if !BackupPass.sources(stack).isEmpty {
+        if !BackupPass.sourceNames(stack).isEmpty {
             add(PlatformNames.backupScheduler, 1)
             add(PlatformNames.backupTools, nodes)
         }

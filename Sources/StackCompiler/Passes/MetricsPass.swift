@@ -242,7 +242,7 @@ struct MetricsPass: BuildPass {
                 "rule_files",
                 .sequence(
                     ["rules/stackc.yml", "rules/desired-tasks.yml"].map(YAMLValue.string)
-                        + (BackupPass.sources(stack).isEmpty ? [] : [.string("rules/backups.yml")]))
+                        + (BackupPass.sourceNames(stack).isEmpty ? [] : [.string("rules/backups.yml")]))
             ),
         ]
         if stack.monitoring.runningAlerts != nil { top.append(("alerting", alerting(stack))) }

@@ -20,7 +20,7 @@ struct NodesPass: BuildPass {
     /// The folder every node makes for the backups' repositories (a job runs on the node of what
     /// it copies).
     static func backupFolder(_ stack: ResolvedStack) -> String? {
-        guard !BackupPass.sources(stack).isEmpty, case .folder(let folder) = BackupPass.target(stack) else {
+        guard !BackupPass.sourceNames(stack).isEmpty, case .folder(let folder) = BackupPass.target(stack) else {
             return nil
         }
         return folder

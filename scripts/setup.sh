@@ -19,7 +19,7 @@ deb_packages=(
   docker-registry         # /usr/bin/docker-registry: serves the generated registry config
   postgresql              # /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}: init scripts
   mariadb-server          # /usr/sbin/mariadbd, mariadb-install-db, mariadb: the MariaDB init script
-  redis-server            # /usr/bin/redis-server, redis-cli (redis-tools): the Redis start script's users
+  redis-server            # /usr/bin/redis-server, redis-cli (redis-tools): the Redis start script's users, the swarm test's Redis image
   apache2-utils           # /usr/bin/htpasswd: bcrypt entries as deploy.sh writes them
   openssl                 # /usr/bin/openssl: certificates as deploy.sh makes them
   ruby                    # /usr/bin/ruby: `ruby -c` on the generated Vagrantfile

@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "stackc", targets: ["stackc"]),
         .library(name: "StackCompiler", targets: ["StackCompiler"]),
+        // What a `stack.swift` imports: the manifest as Swift types, emitted as versioned JSON.
+        .library(name: "StackDescription", targets: ["StackDescription"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -24,6 +26,7 @@ let package = Package(
         .target(name: "StackDiagnostics"),
         .target(name: "YAML", dependencies: ["CYAML", "StackDiagnostics"]),
         .target(name: "StackCompiler", dependencies: ["YAML", "StackDiagnostics"]),
+        .target(name: "StackDescription"),
         .executableTarget(
             name: "stackc",
             dependencies: [
@@ -45,5 +48,6 @@ let package = Package(
             exclude: ["Support/Scripts"]
         ),
         .testTarget(name: "stackcTests", dependencies: ["StackCompiler"]),
+        .testTarget(name: "StackDescriptionTests", dependencies: ["StackDescription"]),
     ]
 )

@@ -11,7 +11,10 @@
 /// the manifest's order (`stackc` and `name` always; `apps` always, empty when the stack has
 /// no `Apps`). `locations` names, for every key and list item of the manifest (path elements
 /// are keys and list indices), the Swift call that wrote it: the innermost initialiser that
-/// holds the value, so a literal is located at the call around it.
+/// holds the value, so a literal is located at the call around it. `file` is the call's
+/// `#filePath`, `fileID` its `#fileID`; `line` and `column` are where Swift puts a default
+/// `#line` and `#column`: the line and the column of the opening parenthesis of the call's
+/// arguments (`App(` → the `(`).
 ///
 /// A description that cannot be a manifest (no stack, two stacks, a section or a name given
 /// twice) is instead `{"stackDescription": 1, "errors": [{"message": …, "file": …, "fileID": …,

@@ -66,8 +66,9 @@ struct DescriptionJSON {
     }
 }
 
-/// Where a marker comment (`// 1️⃣`) stands in a source file: the line, and the column of
-/// `call` on that line (1-based, as `#column`).
+/// Where a marker comment (`// 1️⃣`) stands in a source file: the line, and the column of the
+/// opening parenthesis of `call` (`"App("`) on that line, 1-based: where a default `#column`
+/// of an initialiser points.
 func markedPosition(_ marker: String, call: String, in filePath: String = #filePath) throws -> (line: Int, column: Int)
 {
     let source = try String(contentsOfFile: filePath, encoding: .utf8)
@@ -75,5 +76,5 @@ func markedPosition(_ marker: String, call: String, in filePath: String = #fileP
     let index = try #require(lines.firstIndex { $0.contains("// " + marker) && !$0.contains("markedPosition") })
     let line = lines[index]
     let start = try #require(line.range(of: call))
-    return (index + 1, line.utf8.distance(from: line.startIndex, to: start.lowerBound) + 1)
+    return (index + 1, line.utf8.distance(from: line.startIndex, to: start.upperBound))
 }

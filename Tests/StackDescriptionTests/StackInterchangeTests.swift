@@ -62,6 +62,6 @@ import Testing
 }
 
 /// A position for stacks made without registering them.
-func here(line: UInt = #line) -> SourcePosition {
-    SourcePosition(fileID: #fileID, filePath: #filePath, line: line, column: 1)
+func here(fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line) -> SourcePosition {
+    SourcePosition(fileID: fileID, filePath: filePath, line: line, column: 1)
 }

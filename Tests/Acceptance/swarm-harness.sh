@@ -521,11 +521,11 @@ EOF
 }
 
 # Prints a field of plan $1: a string, each string of a list, each key=value of a mapping; the
-# number of routes for `routes`.
+# number of entries for `routes`, `builds` and `backups`.
 plan_field() {
   "$python" -c 'import json, sys
 value = json.load(open(sys.argv[1]))[sys.argv[2]]
-if sys.argv[2] in ("routes", "builds"):
+if sys.argv[2] in ("routes", "builds", "backups"):
     value = len(value)
 print("\n".join(value) if isinstance(value, list) else "\n".join("%s=%s" % kv for kv in value.items()) if isinstance(value, dict) else value)' "$1" "$2"
 }
@@ -611,7 +611,7 @@ run_stack() {
     say "asked Prometheus for its targets in $((SECONDS - asked))s"
   fi
   local backed=0
-  if ((converged == 0)) && [[ $("$python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["backups"]))' "$plan") != 0 ]]; then
+  if ((converged == 0)) && (("$(plan_field "$plan" backups)" > 0)); then
     started=$SECONDS
     "$python" "$here/swarm_stack.py" backups "$plan" || backed=$?
     say "ran the backup jobs in $((SECONDS - started))s"

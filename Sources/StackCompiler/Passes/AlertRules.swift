@@ -15,6 +15,17 @@ enum AlertRules {
         var duration: String
         var severity: String
         var summary: String
+
+        /// The rule as Prometheus reads it, with `labels` beside its severity.
+        func yaml(labels: [(key: String, value: String)] = []) -> YAMLValue {
+            .mapping([
+                ("alert", .string(name)),
+                ("expr", .string(expression)),
+                ("for", .string(duration)),
+                ("labels", .mapping([("severity", .string(severity))] + labels.map { ($0.key, .string($0.value)) })),
+                ("annotations", .mapping([("summary", .string(summary))])),
+            ])
+        }
     }
 
     /// A recording rule the alerts read.
@@ -108,15 +119,7 @@ enum AlertRules {
             records.map { record in
                 .mapping([("record", .string(record.name)), ("expr", .string(record.expression))])
             }
-            + rules.map { rule in
-                .mapping([
-                    ("alert", .string(rule.name)),
-                    ("expr", .string(rule.expression)),
-                    ("for", .string(rule.duration)),
-                    ("labels", .mapping([("severity", .string(rule.severity))])),
-                    ("annotations", .mapping([("summary", .string(rule.summary))])),
-                ])
-            }
+            + rules.map { $0.yaml() }
         return .mapping([
             ("groups", .sequence([.mapping([("name", .string("stackc")), ("rules", .sequence(entries))])]))
         ])

@@ -44,15 +44,7 @@ enum BackupAlertRules {
 
     static func document(_ jobs: [BackupJob]) -> YAMLValue {
         let entries: [YAMLValue] = jobs.flatMap { job in
-            rules(job).map { rule in
-                YAMLValue.mapping([
-                    ("alert", .string(rule.name)),
-                    ("expr", .string(rule.expression)),
-                    ("for", .string(rule.duration)),
-                    ("labels", .mapping([("severity", .string(rule.severity)), ("source", .string(job.name))])),
-                    ("annotations", .mapping([("summary", .string(rule.summary))])),
-                ])
-            }
+            rules(job).map { $0.yaml(labels: [("source", job.name)]) }
         }
         return .mapping([
             ("groups", .sequence([.mapping([("name", .string("stackc-backups")), ("rules", .sequence(entries))])]))

@@ -115,7 +115,7 @@ struct BackupPass: BuildPass {
         switch source.kind {
         case .app(let app):
             kind = .volumes(
-                app.volumes.map { PlatformNames.appVolume(app: app.name, volume: $0.name) }, pausing: app.name)
+                app.volumes.map { PlatformNames.appVolume(app: app.name, volume: $0.name) }, owner: app.name)
         case .database(let database):
             switch database.engine {
             case .postgres: kind = .postgres(server: database.name, databases: database.consumers)
@@ -123,7 +123,7 @@ struct BackupPass: BuildPass {
             case .redis: kind = .redis(server: database.name)
             }
         case .registry:
-            kind = .volumes([PlatformNames.registryVolume], pausing: PlatformService.registry.name)
+            kind = .volumes([PlatformNames.registryVolume], owner: PlatformService.registry.name)
         }
         return BackupJob(
             name: source.name, service: PlatformNames.backupJob(source.name), source: kind, schedule: source.schedule,

@@ -55,10 +55,10 @@ struct BackupPlan {
 struct BackupJob {
     /// What is copied, and how a copy stays consistent.
     enum Source {
-        /// Named volumes (keys of the plan's volumes) of `service`, whose tasks on the job's
-        /// node are paused for the copy. Each volume is a folder named after its key at the root
+        /// Named volumes (keys of the plan's volumes) of `owner` (an app, the registry); every
+        /// container on the job's node that mounts one of them is paused for the copy. Each volume is a folder named after its key at the root
         /// of the snapshot.
-        case volumes([String], pausing: String)
+        case volumes([String], owner: String)
         /// `pg_dumpall --globals-only` (`globals.sql`) and one `pg_dump` per database
         /// (`<database>.sql`), from the server `server`.
         case postgres(server: String, databases: [String])

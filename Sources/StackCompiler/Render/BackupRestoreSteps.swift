@@ -14,9 +14,10 @@ enum BackupRestoreSteps {
 
     static func steps(_ job: BackupJob, _ backups: BackupPlan, _ plan: FinishedPlan) -> Steps {
         let stack = plan.context.stackName
+        let secret = plan.secrets.first { $0.key == backups.passwordSecret }
         let keptPassword =
-            PlannedSecret(key: backups.passwordSecret, name: "", recipe: nil)
-            .keptPasswords(stack: stack) + "." + BackupPass.passwordKeeper
+            (secret?.keptPasswords(stack: stack) ?? PlatformNames.fitted("\(stack)_\(backups.passwordSecret)")) + "."
+            + BackupPass.passwordKeeper
         var lines = [
             "(",
             "  set -euo pipefail",

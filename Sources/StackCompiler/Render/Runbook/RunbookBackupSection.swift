@@ -56,9 +56,9 @@ enum RunbookBackupSection {
 
     static func sourceWords(_ source: BackupJob.Source, _ facts: RunbookFacts) -> String {
         switch source {
-        case .volumes(let volumes, let pausing):
-            return "the volumes \(Markdown.codes(volumes.map(facts.swarmName))), with "
-                + "\(Markdown.code(pausing))'s tasks on that node paused for the copy"
+        case .volumes(let volumes, let owner):
+            return "the volumes \(Markdown.codes(volumes.map(facts.swarmName))) of \(Markdown.code(owner)), with "
+                + "the containers on that node that mount them paused for the copy"
         case .postgres(let server, let databases):
             return
                 "`pg_dumpall --globals-only` and `pg_dump` of \(Markdown.codes(databases)) on \(Markdown.code(server))"

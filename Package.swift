@@ -12,7 +12,9 @@ let package = Package(
         .executable(name: "stackc", targets: ["stackc"]),
         .library(name: "StackCompiler", targets: ["StackCompiler"]),
         // What a `stack.swift` imports: the manifest as Swift types, emitted as versioned JSON.
-        .library(name: "StackDescription", targets: ["StackDescription"]),
+        // Static: stackc links it into each compiled description with the Swift runtime, so a
+        // cached description starts as one self-contained process (see docs/swift.md).
+        .library(name: "StackDescription", type: .static, targets: ["StackDescription"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")

@@ -45,7 +45,7 @@ struct DescriptionToolchain {
 
     /// Where the library may be, in order.
     static func libraryFolders() -> [String] {
-        if let override = getenv("STACKC_DESCRIPTION_LIBRARY") { return [String(cString: override)] }
+        if let override = DescriptionCache.environment("STACKC_DESCRIPTION_LIBRARY") { return [override] }
         guard let binary = DeliveredFiles.realPath("/proc/self/exe"), let slash = binary.lastIndex(of: "/") else {
             return []
         }
@@ -56,7 +56,7 @@ struct DescriptionToolchain {
 
     /// `STACKC_SWIFTC`, or `swiftc` on `PATH`.
     static func swiftcPath() -> String? {
-        if let override = getenv("STACKC_SWIFTC") { return String(cString: override) }
+        if let override = DescriptionCache.environment("STACKC_SWIFTC") { return override }
         let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         for folder in path.split(separator: ":") where !folder.isEmpty {
             let candidate = String(folder) + "/swiftc"
@@ -65,15 +65,16 @@ struct DescriptionToolchain {
         return nil
     }
 
-    /// What identifies this library and compiler in the cache: the digest of the archive and
-    /// the module (a rebuilt or reinstalled library compiles descriptions again), and the
-    /// compiler's path.
+    /// What identifies this library in the cache: the digest of the archive and the module (a
+    /// rebuilt or reinstalled library compiles descriptions again). The compiler is not part of
+    /// it: a module only loads in the compiler that built it, and the compiled program carries
+    /// the Swift runtime it was linked with.
     func identity() -> String? {
         guard let archive = DescriptionFileBytes.read(archive),
             let module = DescriptionFileBytes.read(
                 modules + "/StackDescription.swiftmodule")
         else { return nil }
-        return swiftc + "\n" + SHA256.hex(archive) + "\n" + SHA256.hex(module)
+        return SHA256.hex(archive) + "\n" + SHA256.hex(module)
     }
 }
 

@@ -36,10 +36,10 @@ enum StackcCLI {
 
     /// Runs `stackc arguments…` in `folder`, its streams captured through files.
     static func run(
-        _ arguments: [String], in folder: URL, environment extra: [String: String] = [:],
+        _ arguments: [String], in folder: URL, environment extra: [String: String] = [:], executable: URL? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> CLIRun {
-        let executable = try binary(sourceLocation: sourceLocation)
+        let executable = try executable ?? binary(sourceLocation: sourceLocation)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

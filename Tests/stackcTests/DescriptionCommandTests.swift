@@ -191,3 +191,47 @@ import Testing
         #expect(compiler.stderr.contains("no swiftc on PATH"), "\(compiler)")
     }
 }
+
+/// `make install`'s layout: stackc finds StackDescription relative to its own binary.
+@Suite struct DescriptionInstallTests {
+    @Test func anInstalledStackcCompilesAgainstItsOwnLibrary() throws {
+        let workspace = try Workspace("description-install")
+        defer { workspace.remove() }
+        let buildFolder = try StackcCLI.binary().deletingLastPathComponent()
+        let prefix = workspace.url("prefix")
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/bin/bash")
+        install.arguments = [
+            StackcCLI.repoRoot.appendingPathComponent("scripts/install.sh").path, buildFolder.path, prefix.path,
+        ]
+        install.standardOutput = FileHandle.nullDevice
+        try install.run()
+        install.waitUntilExit()
+        #expect(install.terminationStatus == 0)
+        for file in [
+            "bin/stackc", "lib/stackc/libStackDescription.a", "lib/stackc/Modules/StackDescription.swiftmodule",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(file).path), "\(file)")
+        }
+
+        try workspace.write("stack.swift", DescriptionCommandTests.clean)
+        func run(_ arguments: [String]) throws -> CLIRun {
+            try StackcCLI.run(
+                arguments, in: workspace.root,
+                environment: [
+                    "STACKC_CACHE_DIR": workspace.url(".stackc-cache").path, "STACKC_DESCRIPTION_LIBRARY": "",
+                ],
+                executable: prefix.appendingPathComponent("bin/stackc"))
+        }
+        let build = try run(["build", "stack.swift"])
+        #expect(build.status == 0, "\(build)")
+        #expect(workspace.exists("out/demo/stack.yml"))
+
+        // Without the library beside it, the installed stackc says where it looked.
+        try FileManager.default.removeItem(at: prefix.appendingPathComponent("lib/stackc"))
+        try FileManager.default.removeItem(at: workspace.url(".stackc-cache"))
+        let missing = try run(["lint", "stack.swift"])
+        #expect(missing.status == 2, "\(missing)")
+        #expect(missing.stderr.contains(prefix.appendingPathComponent("lib/stackc").path), "\(missing)")
+    }
+}

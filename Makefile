@@ -64,6 +64,7 @@ lint: setup
 
 bench: setup
 	$(SWIFT) build $(RELEASE) --product stackc
+	$(SWIFT) build $(RELEASE) --product StackDescription
 	$(SWIFT) build $(RELEASE) --product stackc-bench
 	"$(BIN)/stackc-bench"
 

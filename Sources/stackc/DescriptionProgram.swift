@@ -27,11 +27,11 @@ enum DescriptionProgram {
         case .failure(let error): return .failure(error)
         case .success(let found): toolchain = found
         }
-        guard let identity = toolchain.identity() else {
+        let cache = DescriptionCache.folder()
+        guard let identity = toolchain.identity(cache: cache) else {
             return .failure(
                 DescriptionSetupError(reason: "cannot read the StackDescription library at \(toolchain.archive)"))
         }
-        let cache = DescriptionCache.folder()
         let program = cache + "/" + SHA256.hex(Array(identity.utf8) + [0] + source.bytes)
         if access(program, X_OK) != 0 {
             guard DescriptionCache.makeFolder(cache) else {

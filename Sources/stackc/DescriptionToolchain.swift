@@ -69,12 +69,40 @@ struct DescriptionToolchain {
     /// rebuilt or reinstalled library compiles descriptions again). The compiler is not part of
     /// it: a module only loads in the compiler that built it, and the compiled program carries
     /// the Swift runtime it was linked with.
-    func identity() -> String? {
-        guard let archive = DescriptionFileBytes.read(archive),
-            let module = DescriptionFileBytes.read(
-                modules + "/StackDescription.swiftmodule")
-        else { return nil }
-        return SHA256.hex(archive) + "\n" + SHA256.hex(module)
+    ///
+    /// Hashing the archive (2 MB) took half of a cached run, so the digest is kept in `cache`
+    /// under a name made of both files' paths, sizes, inodes and modification times: a changed
+    /// file is hashed again.
+    func identity(cache: String) -> String? {
+        let files = [archive, modules + "/StackDescription.swiftmodule"]
+        var stamp = ""
+        for file in files {
+            var status = stat()
+            guard stat(file, &status) == 0 else { return nil }
+            stamp +=
+                "\(file)\n\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)\n"
+        }
+        let remembered = cache + "/library-" + SHA256.hex(Array(stamp.utf8))
+        if let kept = DescriptionFileBytes.read(remembered), kept.count == 129 {
+            return String(decoding: kept, as: UTF8.self)
+        }
+        var digests: [String] = []
+        for file in files {
+            guard let bytes = DescriptionFileBytes.read(file) else { return nil }
+            digests.append(SHA256.hex(bytes))
+        }
+        let identity = digests.joined(separator: "\n")
+        // Best effort: without it, the next run hashes again.
+        if DescriptionCache.makeFolder(cache) {
+            let temporary = remembered + ".\(getpid()).tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                Terminal.write(identity, to: descriptor)
+                close(descriptor)
+                if rename(temporary, remembered) != 0 { unlink(temporary) }
+            }
+        }
+        return identity
     }
 }
 

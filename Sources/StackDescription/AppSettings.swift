@@ -7,7 +7,7 @@
 /// health: Health(command: ["pg_isready", "-q"])
 /// health: .off
 /// ```
-public struct Health: Sendable, ManifestValue, ExpressibleByStringLiteral {
+public struct Health: Sendable, ManifestValue, ExpressibleByStringInterpolation {
     let manifestNode: ManifestNode
 
     /// No health check, not even a preset's (`health: none`).
@@ -63,7 +63,7 @@ public struct Metrics: Sendable, ManifestValue, ExpressibleByIntegerLiteral {
 /// ```swift
 /// ports: ["5432:5432", Port(target: 53, published: 53, protocol: .udp, mode: .host)]
 /// ```
-public struct Port: Sendable, ManifestValue, ExpressibleByStringLiteral {
+public struct Port: Sendable, ManifestValue, ExpressibleByStringInterpolation {
     /// The transport protocol.
     public enum Transport: String, Sendable, ManifestValue {
         /// TCP (the default).

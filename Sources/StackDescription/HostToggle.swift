@@ -5,7 +5,7 @@
 /// Proxy(dashboard: true)          // at proxy.<domain>
 /// Registry(mirror: "hub-cache")   // at hub-cache.<domain>
 /// ```
-public enum HostToggle: Sendable, Equatable, ExpressibleByBooleanLiteral, ExpressibleByStringLiteral {
+public enum HostToggle: Sendable, Equatable, ExpressibleByBooleanLiteral, ExpressibleByStringInterpolation {
     /// Off (the default).
     case off
     /// On, at the service's default host.

@@ -48,11 +48,12 @@ extension Mapping: ManifestValue where Value: ManifestValue {
     }
 }
 
-/// The value of an environment variable: a string, or a number or boolean literal, which the
-/// container sees as the text written.
+/// The value of an environment variable: a string, or an integer or boolean literal, which the
+/// container sees as the text written. A decimal number is written as a string (`"1e3"`,
+/// `"0.10"`): Swift keeps a float literal's value, not its spelling, so `1e3` would reach the
+/// container as `1000.0`.
 public struct EnvironmentValue: Sendable, Equatable, ExpressibleByStringLiteral,
-    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByStringInterpolation
+    ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByStringInterpolation
 {
     /// The text the container sees.
     public var text: String
@@ -66,9 +67,6 @@ public struct EnvironmentValue: Sendable, Equatable, ExpressibleByStringLiteral,
     /// `8080` is `"8080"`.
     public init(integerLiteral value: Int) { text = String(value) }
 
-    /// `1.5` is `"1.5"`.
-    public init(floatLiteral value: Double) { text = String(value) }
-
     /// `true` is `"true"`.
     public init(booleanLiteral value: Bool) { text = String(value) }
 }
@@ -79,7 +77,7 @@ extension EnvironmentValue: ManifestValue {
 
 /// A command: a string handed to Docker as one string (`"nginx -g 'daemon off;'"`), or a list of
 /// arguments (`["sh", "-c", "a && b"]`).
-public enum Command: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
+public enum Command: Sendable, Equatable, ExpressibleByStringInterpolation, ExpressibleByArrayLiteral {
     /// One string.
     case string(String)
     /// The argument vector.

@@ -76,6 +76,10 @@ public enum StackBuilder {
     public static func buildExpression(_ backup: Backup) -> [StackSection] { [backup.section] }
     /// `apps`.
     public static func buildExpression(_ apps: Apps) -> [StackSection] { [apps.section] }
+    /// A section made elsewhere, for example kept in a constant.
+    public static func buildExpression(_ section: StackSection) -> [StackSection] { [section] }
+    /// Sections from a function of your own marked `@StackBuilder`.
+    public static func buildExpression(_ sections: [StackSection]) -> [StackSection] { sections }
     /// The statements of the block, in order.
     public static func buildBlock(_ parts: [StackSection]...) -> [StackSection] { parts.flatMap { $0 } }
     /// An `if` without `else`.

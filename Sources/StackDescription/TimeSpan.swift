@@ -1,6 +1,6 @@
 /// A duration as the manifest writes it: `.seconds(30)`, `.minutes(5)`, `.hours(1)`,
 /// `.days(7)`, or the text itself as a string literal (`"1h30m"`).
-public struct TimeSpan: Sendable, Equatable, ExpressibleByStringLiteral {
+public struct TimeSpan: Sendable, Equatable, ExpressibleByStringInterpolation {
     /// The manifest's text, such as `30s` or `1h30m`.
     public var text: String
 
@@ -26,7 +26,7 @@ extension TimeSpan: ManifestValue {
 
 /// A size as the manifest writes it, in binary multiples: `.megabytes(512)` (`512M`),
 /// `.gigabytes(2)` (`2G`), or the text as a string literal (`"1.5G"`, `"256MiB"`).
-public struct Size: Sendable, Equatable, ExpressibleByStringLiteral {
+public struct Size: Sendable, Equatable, ExpressibleByStringInterpolation {
     /// The manifest's text, such as `512M`.
     public var text: String
 

@@ -22,7 +22,7 @@ struct BuildOptions: ParsableArguments {
     /// manifest has errors or cannot be read.
     func compile() throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
         let input: ManifestInput
-        switch ManifestInput.load(file) {
+        switch ManifestInput.load(file, echoCompiler: format == .text) {
         case .failure(let error):
             Terminal.err(error.message)
             throw ExitCode(2)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 import StackCompiler
 import StackDiagnostics
@@ -21,137 +20,109 @@ enum DescriptionProgram {
     static let maxInterchangeBytes = 64 * 1024 * 1024
 
     /// Compiles (or finds in the cache) and runs the description `source`, read from `path`.
-    static func evaluate(_ source: SourceFile, path: String) -> Result<Outcome, DescriptionSetupError> {
+    /// With `echoCompiler`, swiftc's diagnostics are printed as it wrote them (text output);
+    /// without, each of its errors becomes a located `E110` (JSON output).
+    static func evaluate(_ source: SourceFile, path: String, echoCompiler: Bool) -> Result<
+        Outcome, DescriptionSetupError
+    > {
         let toolchain: DescriptionToolchain
-        switch DescriptionToolchain.find() {
-        case .failure(let error): return .failure(error)
-        case .success(let found): toolchain = found
+        let timeout: Int
+        switch (DescriptionToolchain.find(), DescriptionCache.timeoutSeconds()) {
+        case (.failure(let error), _), (_, .failure(let error)): return .failure(error)
+        case (.success(let found), .success(let seconds)):
+            toolchain = found
+            timeout = seconds
         }
         let cache = DescriptionCache.folder()
+        guard DescriptionCache.makeFolder(cache) else {
+            return .failure(
+                DescriptionSetupError(reason: "cannot make the cache folder \(cache): \(ManifestFile.reason(errno))"))
+        }
         guard let identity = toolchain.identity(cache: cache) else {
             return .failure(
                 DescriptionSetupError(reason: "cannot read the StackDescription library at \(toolchain.archive)"))
         }
         let program = cache + "/" + SHA256.hex(Array(identity.utf8) + [0] + source.bytes)
-        if access(program, X_OK) != 0 {
-            guard DescriptionCache.makeFolder(cache) else {
-                return .failure(
-                    DescriptionSetupError(
-                        reason: "cannot make the cache folder \(cache): \(ManifestFile.reason(errno))"))
-            }
-            let temporary = program + ".\(getpid()).tmp"
-            let status = compile(path, to: temporary, with: toolchain)
-            guard status == 0 else {
-                unlink(temporary)
-                if status < 0 { return .failure(DescriptionSetupError(reason: "cannot start \(toolchain.swiftc)")) }
+        let run = {
+            DescriptionRun.run(
+                program, fileName: Self.fileName(path), displayPath: path, timeoutSeconds: timeout,
+                limit: maxInterchangeBytes)
+        }
+        if access(program, X_OK) == 0 {
+            DescriptionCache.markUsed(program)
+            let cached = run()
+            // A cached program that cannot start, or dies of a bad memory access (a Swift
+            // runtime error is SIGILL or SIGTRAP), may be a damaged file: compile it again once,
+            // and believe the second run.
+            let damaged =
+                !cached.timedOut && (cached.ending == nil || [SIGBUS, SIGSEGV].contains(cached.ending?.signal))
+            guard damaged else { return .success(outcome(of: cached, source: source, timeout: timeout)) }
+            unlink(program)
+        }
+        let compiled = DescriptionCompile.compile(path, into: program, cache: cache, toolchain: toolchain)
+        if echoCompiler, !compiled.output.isEmpty { Terminal.err(String(decoding: compiled.output, as: UTF8.self)) }
+        guard let status = compiled.status else {
+            return .failure(DescriptionSetupError(reason: "cannot compile with \(toolchain.swiftc) in \(cache)"))
+        }
+        guard status == 0 else {
+            if echoCompiler || compiled.errors.isEmpty {
                 return .success(.problems([DescriptionProblems.doesNotCompile(source, status: status)]))
             }
-            // Whole or not at all, also when two runs compile the same description at once.
-            guard rename(temporary, program) == 0 else {
-                unlink(temporary)
-                return .failure(DescriptionSetupError(reason: "cannot write \(program): \(ManifestFile.reason(errno))"))
-            }
+            return .success(
+                .problems(
+                    compiled.errors.map {
+                        DescriptionProblems.compilerError(source, line: $0.line, column: $0.column, message: $0.message)
+                    }))
         }
-        return .success(run(program, source: source))
+        DescriptionCache.tidy(cache)
+        return .success(outcome(of: run(), source: source, timeout: timeout))
     }
 
-    /// `swiftc`'s exit status, or -1 when it could not start. Its diagnostics go to standard
-    /// error as it writes them, naming the file as the user did.
-    static func compile(_ path: String, to output: String, with toolchain: DescriptionToolchain) -> Int32 {
-        var arguments = [
-            toolchain.swiftc, "-module-name", "StackFile", "-I", toolchain.modules, toolchain.archive, path,
-            "-o", output,
-        ]
-        #if os(Linux)
-            // A self-contained program: a cached description keeps running after the
-            // toolchain changes, and starts without loading the Swift runtime's libraries.
-            arguments.insert("-static-stdlib", at: 1)
-        #endif
-        guard let pid = ChildProcess.spawn(arguments, descriptorFor3: nil, stdoutToStderr: true) else { return -1 }
-        return ChildProcess.wait(pid).exitStatus ?? 1
+    /// The file name the runtime's messages use (`StackFile/<name>`).
+    static func fileName(_ path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     }
 
-    /// Runs the compiled description and reads what it hands over.
-    static func run(_ program: String, source: SourceFile) -> Outcome {
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0, fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC) == 0 else {
-            return .problems([DescriptionProblems.failed(source, "cannot make a pipe: \(ManifestFile.reason(errno))")])
-        }
-        let readEnd = pipeEnds[0]
-        defer { close(readEnd) }
-        let spawned = ChildProcess.spawn(
-            [program, "--stackc-fd", "3"], descriptorFor3: pipeEnds[1], stdoutToStderr: true)
-        close(pipeEnds[1])
-        guard let pid = spawned else {
-            return .problems([DescriptionProblems.failed(source, "cannot start its program \(program)")])
-        }
-        let limit = DescriptionCache.timeoutSeconds()
-        let read = ChildProcess.readAll(readEnd, limit: maxInterchangeBytes, timeoutSeconds: limit)
-        if read.timedOut { kill(pid, SIGKILL) }
-        let ended = ChildProcess.wait(pid)
-        if read.timedOut {
+    /// The JSON form a run handed over, or why it handed over none.
+    static func outcome(of run: DescriptionRun, source: SourceFile, timeout: Int) -> Outcome {
+        if run.timedOut {
             return .problems([
                 DescriptionProblems.failed(
-                    source, "it did not finish within \(limit) s and was stopped",
+                    source, "it did not finish within \(timeout) s and was stopped",
                     help:
-                        "a description only builds values: look for a loop that never ends (or set STACKC_DESCRIPTION_TIMEOUT)"
+                        "a description only builds values: look for a loop that never ends (STACKC_DESCRIPTION_TIMEOUT sets the limit)"
                 )
             ])
         }
-        if let signal = ended.signal {
+        guard let ending = run.ending else {
+            return .problems([DescriptionProblems.failed(source, "its compiled program cannot start")])
+        }
+        if let crash = run.crash {
+            return .problems([DescriptionProblems.crashed(source, line: crash.line, message: crash.message)])
+        }
+        if let signal = ending.signal {
+            let what =
+                run.fatalMessage.map { ": \($0)" } ?? " (signal \(signal), \(String(cString: strsignal(signal))))"
             return .problems([
                 DescriptionProblems.failed(
-                    source, "it crashed (signal \(signal), \(String(cString: strsignal(signal))))",
+                    source, "it crashed\(what)",
                     help:
-                        "a Swift runtime error (a failed precondition, a fatalError, an index out of range) prints its line above"
+                        "the Swift runtime names no line of the description for an error inside the standard library: look for subscripts out of range, '!' on nil and arithmetic overflow"
                 )
             ])
         }
-        if let status = ended.exitStatus, status != 0 {
+        if let status = ending.exitStatus, status != 0 {
             return .problems([DescriptionProblems.failed(source, "it exited with status \(status)")])
         }
-        if read.bytes.count > maxInterchangeBytes {
+        if run.interchange.count > maxInterchangeBytes {
             return .problems([
-                DescriptionProblems.failed(source, "it handed over more than \(maxInterchangeBytes / 1024 / 1024) MiB")
+                DescriptionProblems.failed(
+                    source, "it handed over more than \(maxInterchangeBytes / 1024 / 1024) MiB")
             ])
         }
-        if read.bytes.allSatisfy({ $0 == 0x0A || $0 == 0x20 }) {
+        if run.interchange.allSatisfy({ $0 == 0x0A || $0 == 0x20 }) {
             return .problems([DescriptionProblems.noStack(source)])
         }
-        return .interchange(read.bytes)
-    }
-}
-
-/// Where compiled descriptions are kept, and how long one may run.
-enum DescriptionCache {
-    /// `STACKC_CACHE_DIR`, else `$XDG_CACHE_HOME/stackc/descriptions`, else
-    /// `~/.cache/stackc/descriptions`.
-    static func folder() -> String {
-        if let override = environment("STACKC_CACHE_DIR") { return override }
-        if let cache = environment("XDG_CACHE_HOME"), cache.hasPrefix("/") { return cache + "/stackc/descriptions" }
-        if let home = environment("HOME") { return home + "/.cache/stackc/descriptions" }
-        return "/tmp/stackc-\(getuid())/descriptions"
-    }
-
-    /// Makes `folder` and its parents (private to the user); true when it exists.
-    static func makeFolder(_ folder: String) -> Bool {
-        var path = folder.hasPrefix("/") ? "" : "."
-        for component in folder.split(separator: "/") {
-            path += "/" + component
-            if mkdir(path, 0o700) != 0 && errno != EEXIST { return false }
-        }
-        var status = stat()
-        return stat(folder, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-    }
-
-    /// `STACKC_DESCRIPTION_TIMEOUT` (seconds), else 60.
-    static func timeoutSeconds() -> Int {
-        environment("STACKC_DESCRIPTION_TIMEOUT").flatMap { Int($0) }.map { max($0, 1) } ?? 60
-    }
-
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        let text = String(cString: value)
-        return text.isEmpty ? nil : text
+        return .interchange(run.interchange)
     }
 }

@@ -32,7 +32,7 @@ struct LintCommand: ParsableCommand {
         var printer = DiagnosticPrinter(format: format)
         var status: Int32 = 0
         for path in files {
-            switch ManifestInput.load(path) {
+            switch ManifestInput.load(path, echoCompiler: format == .text) {
             case .failure(let error):
                 Terminal.err(error.message)
                 if format == .json {

@@ -11,14 +11,16 @@ enum ManifestInput {
     case failed(SourceFile, [Diagnostic])
 
     /// The manifest at `path`, or what keeps it from being read (exit status 2).
-    static func load(_ path: String) -> Result<ManifestInput, ManifestReadError> {
+    /// A description's compile errors are swiftc's own text with `echoCompiler` (text output),
+    /// located diagnostics without (JSON output).
+    static func load(_ path: String, echoCompiler: Bool) -> Result<ManifestInput, ManifestReadError> {
         let source: SourceFile
         switch ManifestFile.read(path) {
         case .failure(let error): return .failure(error)
         case .success(let read): source = read
         }
         guard path.hasSuffix(".swift") else { return .success(.yaml(source)) }
-        switch DescriptionProgram.evaluate(source, path: path) {
+        switch DescriptionProgram.evaluate(source, path: path, echoCompiler: echoCompiler) {
         case .failure(let error):
             return .failure(ManifestReadError(path: path, reason: error.reason, verb: "compile"))
         case .success(.problems(let problems)):

@@ -25,6 +25,17 @@ import Testing
                   web: {image: nginx:1.27, port: 80, health: {path: /status.php}}
                 """),
         Pair(
+            // The form a stack.swift's `health: .off` reaches the checker in (JSON quotes strings).
+            name: "health none quoted",
+            short: """
+                apps:
+                  web: {image: nginx:1.27, port: 80, health: none}
+                """,
+            long: """
+                apps:
+                  web: {image: nginx:1.27, port: 80, health: "none"}
+                """),
+        Pair(
             name: "metrics port",
             short: """
                 monitoring: {metrics: true}

@@ -76,4 +76,37 @@ import Testing
         #expect(json.manifest.keys.sorted() == ["apps", "name", "stackc"])
         #expect((json.value("apps") as? [String: Any])?.isEmpty == true)
     }
+
+    /// Sections a function of one's own builds, as a team would share its platform part.
+    @StackBuilder func platform(monitored: Bool) -> [StackSection] {
+        Proxy(kind: .traefik)
+        if monitored { Monitoring(metrics: true) }
+    }
+
+    @Test func sectionFunctionsAndInterpolatedValues() throws {
+        let port = 8080
+        let seconds = 15
+        let json = try DescriptionJSON(
+            StackInterchange.encode(
+                Stack("shop") {
+                    platform(monitored: true)
+                    Apps {
+                        App(
+                            "api", image: "api:1.0", port: port, host: "api-\(port)", health: "/health/\(port)",
+                            ports: ["\(port + 1):\(port)"], command: "serve --port \(port)")
+                        App(
+                            "worker", image: "api:1.0",
+                            resources: Resources(memory: "\(seconds * 16)M"),
+                            update: Update(delay: "\(seconds)s"))
+                    }
+                }))
+        #expect(json.value("proxy", "kind") as? String == "traefik")
+        #expect(json.value("monitoring", "metrics") as? Bool == true)
+        #expect(json.value("apps", "api", "host") as? String == "api-8080")
+        #expect(json.value("apps", "api", "health") as? String == "/health/8080")
+        #expect(json.value("apps", "api", "ports") as? [String] == ["8081:8080"])
+        #expect(json.value("apps", "api", "command") as? String == "serve --port 8080")
+        #expect(json.value("apps", "worker", "update", "delay") as? String == "15s")
+        #expect(json.value("apps", "worker", "resources", "memory") as? String == "240M")
+    }
 }

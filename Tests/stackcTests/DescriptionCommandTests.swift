@@ -56,6 +56,22 @@ import Testing
         #expect(items.allSatisfy { $0["file"] as? String == "stack.swift" && $0["line"] as? Int == 6 })
     }
 
+    @Test func aCompileErrorIsLocatedInJSON() throws {
+        let workspace = try Workspace("description-compile-json")
+        defer { workspace.remove() }
+        try workspace.write(
+            "stack.swift",
+            "import StackDescription\nlet stack = Stack(\"demo\") { Apps { App(\"a\", imag: \"x:1\") } }\n")
+        let run = try workspace.stackc(["lint", "--format", "json", "stack.swift"], environment: [:])
+        #expect(run.status == 1, "\(run)")
+        let items = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
+        #expect(items.count == 1)
+        #expect(items.first?["code"] as? String == "E110")
+        #expect(items.first?["line"] as? Int == 2 && items.first?["column"] as? Int == 39)
+        #expect((items.first?["message"] as? String)?.hasPrefix("swiftc: incorrect argument label in call") == true)
+    }
+
     @Test func aCompileErrorIsSwiftcsOwnDiagnostic() throws {
         let workspace = try Workspace("description-compile")
         defer { workspace.remove() }
@@ -86,9 +102,59 @@ import Testing
             """)
         let crash = try workspace.stackc(["build", "crash.swift"], environment: [:])
         #expect(crash.status == 1, "\(crash)")
-        #expect(crash.stderr.contains("crash.swift:3: Fatal error: need two regions"), "\(crash)")
+        // The runtime's line, naming the file as the user did (not the module), then E111 at
+        // that line; the address-only stack trace is left out.
+        #expect(crash.stderr.hasPrefix("crash.swift:3: Fatal error: need two regions\n"), "\(crash)")
         #expect(
-            crash.stderr.contains("crash.swift: error[E111]: the description failed: it crashed (signal"), "\(crash)")
+            crash.stderr.contains(
+                "crash.swift:3:1: error[E111]: the description failed: it crashed: Fatal error: need two regions"),
+            "\(crash)")
+        #expect(!crash.stderr.contains("Current stack trace"), "\(crash)")
+
+        // A runtime error inside the standard library names no line of the description.
+        try workspace.write(
+            "index.swift",
+            "import StackDescription\nlet names = [\"a\"]\nlet stack = Stack(\"demo\") { Apps { App(names[3], image: \"x:1\") } }\n"
+        )
+        let index = try workspace.stackc(["lint", "index.swift"], environment: [:])
+        #expect(index.status == 1, "\(index)")
+        #expect(
+            index.stderr.contains(
+                "index.swift: error[E111]: the description failed: it crashed: Fatal error: Index out of range"),
+            "\(index)")
+
+        // A process the description leaves running holds neither stackc nor the descriptor
+        // (else the run would end at the time limit, with E111), and is ended with it.
+        try workspace.write(
+            "fork.swift",
+            """
+            import Glibc
+            import StackDescription
+            if fork() == 0 {
+                let file = fopen("child.tmp", "w")
+                fputs("\\(getpid())", file)
+                fclose(file)
+                rename("child.tmp", "child.pid")
+                sleep(30)
+                _exit(0)
+            }
+            while access("child.pid", F_OK) != 0 { usleep(1000) }
+            let stack = Stack("demo") { Apps { App("a", image: "nginx:1.27-alpine") } }
+
+            """)
+        let forked = try workspace.stackc(["lint", "fork.swift"], environment: ["STACKC_DESCRIPTION_TIMEOUT": "20"])
+        #expect(forked.status == 0, "\(forked)")
+        if let leftover = Int32(try workspace.read("child.pid")) {
+            var attempts = 0
+            while kill(leftover, 0) == 0 && attempts < 100 {
+                usleep(50_000)
+                attempts += 1
+            }
+            #expect(kill(leftover, 0) != 0, "the description's leftover process \(leftover) still runs")
+            if kill(leftover, 0) == 0 { kill(leftover, SIGKILL) }
+        } else {
+            Issue.record("the forked child wrote no pid")
+        }
 
         try workspace.write("loop.swift", "import StackDescription\nwhile true {}\n")
         let loop = try workspace.stackc(["lint", "loop.swift"], environment: ["STACKC_DESCRIPTION_TIMEOUT": "1"])
@@ -179,6 +245,38 @@ import Testing
         #expect(stale.stderr.contains("stale:   out/demo/stack.yml"), "\(stale)")
     }
 
+    @Test func theCacheRecoversAndStaysSmall() throws {
+        let workspace = try Workspace("description-cache-tidy")
+        defer { workspace.remove() }
+        try workspace.write("stack.swift", Self.clean)
+        let cache = workspace.url(".stackc-cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        // Thirty programs used long ago, and the folder of a compile that was stopped.
+        let old = Date(timeIntervalSinceNow: -7200)
+        for index in 0..<30 {
+            let url = cache.appendingPathComponent(String(repeating: "0", count: 62) + String(format: "%02d", index))
+            try Data("old".utf8).write(to: url)
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
+        }
+        let stopped = cache.appendingPathComponent("compile-AbC123")
+        try FileManager.default.createDirectory(at: stopped, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: stopped.path)
+        let first = try workspace.stackc(["lint", "stack.swift"], environment: [:])
+        #expect(first.status == 0, "\(first)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        let programs = names.filter { $0.count == 64 }
+        #expect(programs.count == 24, "\(names.sorted())")
+        #expect(!names.contains("compile-AbC123"))
+        // The new program is among the ones kept. Damage it: it is compiled again.
+        let compiled = try #require(programs.first { !$0.hasPrefix("0000000000") }, "\(programs)")
+        let compiledURL = cache.appendingPathComponent(compiled)
+        try Data(count: 100).write(to: compiledURL)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: compiledURL.path)
+        let again = try workspace.stackc(["lint", "stack.swift"], environment: [:])
+        #expect(again.status == 0, "\(again)")
+        #expect(((try? Data(contentsOf: compiledURL))?.count ?? 0) > 1000)
+    }
+
     @Test func aMissingLibraryOrCompilerIsASetupError() throws {
         let workspace = try Workspace("description-setup")
         defer { workspace.remove() }
@@ -192,6 +290,13 @@ import Testing
             ["lint", "stack.swift"], environment: ["PATH": "/nonexistent", "STACKC_SWIFTC": ""])
         #expect(compiler.status == 2, "\(compiler)")
         #expect(compiler.stderr.contains("no swiftc on PATH"), "\(compiler)")
+        let timeout = try workspace.stackc(["lint", "stack.swift"], environment: ["STACKC_DESCRIPTION_TIMEOUT": "1.5"])
+        #expect(timeout.status == 2, "\(timeout)")
+        #expect(timeout.stderr.contains("STACKC_DESCRIPTION_TIMEOUT is '1.5'; it takes a whole number of seconds"))
+        // The library's folder is not written to (swiftc leaves a file beside the archive it
+        // is given: it is given a link in a folder of its own).
+        let buildFolder = try StackcCLI.binary().deletingLastPathComponent()
+        #expect(!FileManager.default.fileExists(atPath: buildFolder.appendingPathComponent("StackFile.autolink").path))
     }
 }
 

@@ -99,6 +99,29 @@ public enum DescriptionProblems {
             span: nil, help: "the Swift compiler's diagnostics above point at the lines to fix")
     }
 
+    /// `E110` for one error swiftc reported at `line`:`column` (for `--format json`, where
+    /// swiftc's own text is not shown).
+    public static func compilerError(_ source: SourceFile, line: Int, column: Int, message: String) -> Diagnostic {
+        Diagnostic(
+            code: Codes.descriptionDoesNotCompile, severity: .error, message: "swiftc: \(message)",
+            path: source.path,
+            span: SourceSpan(file: source.id, start: SourceLocation(line: max(line, 1), column: max(column, 1))))
+    }
+
+    /// `E111`: the program stopped at a runtime error its own `line` raised (a `fatalError`, a
+    /// failed `precondition`), with the runtime's `message`.
+    public static func crashed(_ source: SourceFile, line: Int, message: String) -> Diagnostic {
+        let text = source.lineText(line) ?? ""
+        let indent = text.prefix { $0 == " " || $0 == "\t" }.count
+        let statement = text.dropFirst(indent).trimmingSuffixSpaces()
+        return Diagnostic(
+            code: Codes.descriptionFailed, severity: .error, message: "the description failed: it crashed: \(message)",
+            path: source.path,
+            span: SourceSpan(
+                file: source.id, start: SourceLocation(line: max(line, 1), column: indent + 1),
+                length: max(1, statement.count)))
+    }
+
     /// `E111`: the description's program did not hand over a stack: `what` happened.
     public static func failed(_ source: SourceFile, _ what: String, help: String? = nil) -> Diagnostic {
         Diagnostic(
@@ -111,6 +134,17 @@ public enum DescriptionProblems {
         Diagnostic(
             code: Codes.descriptionInvalid, severity: .error, message: "the description makes no Stack",
             path: source.path, span: SourceSpan(file: source.id, start: SourceLocation(line: 1, column: 1)),
-            help: "write 'let stack = Stack(\"name\") { … }' at the top level of the file")
+            help:
+                "write 'let stack = Stack(\"name\") { … }' at the top level of the file; a program that ends with _exit or abort hands over nothing either"
+        )
+    }
+}
+
+extension Substring {
+    /// Without trailing spaces, tabs and a carriage return.
+    func trimmingSuffixSpaces() -> Substring {
+        var text = self
+        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
+        return text
     }
 }

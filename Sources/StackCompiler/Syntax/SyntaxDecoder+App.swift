@@ -388,7 +388,8 @@ extension SyntaxDecoder {
                 help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
-        if let scalar = node.scalar, scalar.kind == .string, !scalar.quoted, scalar.text == "none" {
+        // Quoted too: `"none"` is no path, and a description's JSON form quotes every string.
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text == "none" {
             health.isNone = true
             return health
         }

@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build out out-all test lint bench bench-instructions check swarm swarm-nodes format format-check
+.PHONY: all setup build install out out-all test lint bench bench-instructions check swarm swarm-nodes format format-check
 
 all: build
 
@@ -25,6 +25,15 @@ setup:
 
 build: setup
 	$(SWIFT) build $(RELEASE)
+
+# stackc, and the StackDescription library that `stackc build stack.swift` compiles against,
+# under PREFIX (stackc finds the library relative to its own binary; see docs/swift.md).
+PREFIX ?= /usr/local
+
+install: setup
+	$(SWIFT) build $(RELEASE) --product stackc
+	$(SWIFT) build $(RELEASE) --product StackDescription
+	bash scripts/install.sh "$(BIN)" "$(DESTDIR)$(PREFIX)"
 
 out: setup
 	$(SWIFT) build $(RELEASE) --product stackc
@@ -55,6 +64,7 @@ lint: setup
 
 bench: setup
 	$(SWIFT) build $(RELEASE) --product stackc
+	$(SWIFT) build $(RELEASE) --product StackDescription
 	$(SWIFT) build $(RELEASE) --product stackc-bench
 	"$(BIN)/stackc-bench"
 

@@ -23,6 +23,11 @@ public enum StackCompiler {
 
         /// True when any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        /// The result of a manifest that could not be read at all: `diagnostics` only.
+        public static func unread(_ diagnostics: [Diagnostic]) -> CheckResult {
+            CheckResult(diagnostics: diagnostics, stack: nil, resolved: nil)
+        }
     }
 
     /// Reads, decodes, resolves and checks one manifest.
@@ -39,14 +44,21 @@ public enum StackCompiler {
             }
             return CheckResult(diagnostics: bag.sorted, stack: nil, resolved: nil)
         }
-        var decoder = SyntaxDecoder(path: source.path)
+        return check(root, path: source.path, already: bag)
+    }
+
+    /// Decodes, resolves and checks a manifest already read into `root` (from YAML, or from
+    /// the JSON a `stack.swift` hands over), adding to what reading it reported in `bag`.
+    static func check(_ root: YAMLNode, path: String, already bag: DiagnosticBag = DiagnosticBag()) -> CheckResult {
+        var bag = bag
+        var decoder = SyntaxDecoder(path: path)
         guard let syntax = decoder.manifest(root) else {
             bag.report(contentsOf: decoder.sink.diagnostics)
             return CheckResult(diagnostics: bag.sorted, stack: nil, resolved: nil)
         }
         // The rules report after the decoder, into the same sink.
         var sink = decoder.sink
-        let stack = StackResolver(syntax: syntax, path: source.path).resolve()
+        let stack = StackResolver(syntax: syntax, path: path).resolve()
         for rule in CheckRules.all {
             rule.check(syntax, stack, &sink)
         }
@@ -60,7 +72,12 @@ public enum StackCompiler {
     /// files beside the manifest that the build needs (delivered files, Dockerfiles; the
     /// caller's job: the compiler reads no file); without it they are not checked.
     public static func lint(_ source: SourceFile, files: ((ResolvedStack) -> FilesRead)? = nil) -> CheckResult {
-        var result = check(source, files: files)
+        lint(checked: check(source), files: files)
+    }
+
+    /// `lint` of a manifest `checked` already.
+    static func lint(checked: CheckResult, files: ((ResolvedStack) -> FilesRead)?) -> CheckResult {
+        var result = withFiles(checked, files: files)
         guard let stack = result.stack else { return result }
         let built = BuildPipeline.diagnostics(stack, files: files?(stack))
         guard !built.isEmpty else { return result }
@@ -72,7 +89,12 @@ public enum StackCompiler {
     /// `check`, and for a manifest with errors (which the build does not run for) also the
     /// problems of the files beside it, read by `files`: every problem in one run.
     public static func check(_ source: SourceFile, files: ((ResolvedStack) -> FilesRead)?) -> CheckResult {
-        var result = check(source)
+        withFiles(check(source), files: files)
+    }
+
+    /// `checked`, with the problems of the files beside the manifest when it has errors.
+    static func withFiles(_ checked: CheckResult, files: ((ResolvedStack) -> FilesRead)?) -> CheckResult {
+        var result = checked
         if result.stack == nil, let resolved = result.resolved, let files {
             let read = files(resolved)
             result.diagnostics = merged(

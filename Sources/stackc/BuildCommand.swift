@@ -6,7 +6,7 @@ import StackDiagnostics
 
 /// Options shared by `build` and `check`.
 struct BuildOptions: ParsableArguments {
-    @Argument(help: "The manifest.")
+    @Argument(help: "The manifest (YAML, or a stack.swift description).")
     var file: String
 
     @Option(name: .shortAndLong, help: "The folder that holds one folder per stack.")
@@ -21,16 +21,17 @@ struct BuildOptions: ParsableArguments {
     /// Lints and compiles the manifest; prints the diagnostics. Nil (after printing) when the
     /// manifest has errors or cannot be read.
     func compile() throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
-        let source: SourceFile
-        switch ManifestFile.read(file) {
+        let input: ManifestInput
+        switch ManifestInput.load(file) {
         case .failure(let error):
             Terminal.err(error.message)
             throw ExitCode(2)
         case .success(let read):
-            source = read
+            input = read
         }
+        let source = input.source
         // The manifest's errors stop the build; the files beside it are still checked.
-        let checked = StackCompiler.check(source) { FilesBesideManifest.read($0, manifest: file) }
+        let checked = input.check { FilesBesideManifest.read($0, manifest: file) }
         var printer = DiagnosticPrinter(format: format)
         guard var stack = checked.stack else {
             printer.add(checked.diagnostics, source: source)
@@ -49,7 +50,7 @@ struct BuildOptions: ParsableArguments {
             files: FilesBesideManifest.read(stack, manifest: file))
         // The build's warnings among the check's, in file order as every diagnostic is.
         var all = DiagnosticBag()
-        all.report(contentsOf: checked.diagnostics + result.diagnostics)
+        all.report(contentsOf: checked.diagnostics + input.located(result.diagnostics))
         printer.add(all.sorted, source: source)
         printer.finish()
         // Contributions that contradict each other: a mistake in stackc; write nothing. With

@@ -13,7 +13,7 @@ struct LintCommand: ParsableCommand {
             "Exit status: 0 when clean (warnings allowed unless --strict), 1 when a manifest has errors, 2 for usage or I/O errors."
     )
 
-    @Argument(help: "The manifests to check.")
+    @Argument(help: "The manifests to check (YAML, or stack.swift descriptions).")
     var files: [String]
 
     @Flag(help: "Treat warnings as errors.")
@@ -32,7 +32,7 @@ struct LintCommand: ParsableCommand {
         var printer = DiagnosticPrinter(format: format)
         var status: Int32 = 0
         for path in files {
-            switch ManifestFile.read(path) {
+            switch ManifestInput.load(path) {
             case .failure(let error):
                 Terminal.err(error.message)
                 if format == .json {
@@ -40,14 +40,14 @@ struct LintCommand: ParsableCommand {
                         [
                             Diagnostic(
                                 code: .unreadableFile, severity: .error,
-                                message: "cannot read the file: \(error.reason)",
+                                message: "cannot \(error.verb) the file: \(error.reason)",
                                 path: path, span: nil)
                         ], source: nil)
                 }
                 status = max(status, 2)
-            case .success(let source):
-                let result = StackCompiler.lint(source) { FilesBesideManifest.read($0, manifest: path) }
-                printer.add(result.diagnostics, source: source)
+            case .success(let input):
+                let result = input.lint { FilesBesideManifest.read($0, manifest: path) }
+                printer.add(result.diagnostics, source: input.source)
                 if result.hasErrors || (strict && !result.diagnostics.isEmpty) { status = max(status, 1) }
             }
         }

@@ -104,6 +104,8 @@ extension ManifestFile {
 struct ManifestReadError: Error {
     let path: String
     let reason: String
+    /// What could not be done with it: `read`, or `compile` for a `stack.swift`.
+    var verb = "read"
 
-    var message: String { "stackc: cannot read '\(path)': \(reason)\n" }
+    var message: String { "stackc: cannot \(verb) '\(path)': \(reason)\n" }
 }

@@ -35,10 +35,11 @@ enum StackcCLI {
     enum CLIError: Error { case noBinary }
 
     /// Runs `stackc arguments…` in `folder`, its streams captured through files.
-    static func run(_ arguments: [String], in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) throws
-        -> CLIRun
-    {
-        let executable = try binary(sourceLocation: sourceLocation)
+    static func run(
+        _ arguments: [String], in folder: URL, environment extra: [String: String] = [:], executable: URL? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIRun {
+        let executable = try executable ?? binary(sourceLocation: sourceLocation)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stackc-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -57,6 +58,7 @@ enum StackcCLI {
         process.standardError = err
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
         process.waitUntilExit()
@@ -108,7 +110,17 @@ struct Workspace {
 
     /// `stackc arguments…` run here.
     func stackc(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRun {
-        try StackcCLI.run(arguments, in: root, sourceLocation: sourceLocation)
+        try stackc(arguments, environment: [:], sourceLocation: sourceLocation)
+    }
+
+    /// `stackc arguments…` run here with `environment` added. Compiled `stack.swift`
+    /// descriptions are cached in this folder's `.stackc-cache`, never in the user's cache.
+    func stackc(
+        _ arguments: [String], environment: [String: String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIRun {
+        var environment = environment
+        if environment["STACKC_CACHE_DIR"] == nil { environment["STACKC_CACHE_DIR"] = url(".stackc-cache").path }
+        return try StackcCLI.run(arguments, in: root, environment: environment, sourceLocation: sourceLocation)
     }
 
     /// Every file and folder under `path` (hidden ones included), with what identifies its

@@ -65,6 +65,11 @@ enum Codes {
     // Build: a file an app delivers that cannot be (read by the command line, checked by the build).
     static let unreadableDeliveredFile = DiagnosticCode("F002", "unreadable-delivered-file")
 
+    // Swift descriptions: a `stack.swift` that gives no manifest.
+    static let descriptionDoesNotCompile = DiagnosticCode("E110", "description-does-not-compile")
+    static let descriptionFailed = DiagnosticCode("E111", "description-failed")
+    static let descriptionInvalid = DiagnosticCode("E112", "description-invalid")
+
     // Build: contributions that contradict each other, a mistake in stackc itself.
     static let internalConflict = DiagnosticCode("E900", "internal-conflict")
 
@@ -80,7 +85,7 @@ enum Codes {
         stickySingleReplica, managerCount, plainHTTP, acmePrivateDomain, metricsWithoutMonitoring,
         backupWithoutVolumes, unknownImageStart, noEffect, envLooksLikeAppKey,
         unpinnedImage, userWithoutEmail, longScrapeInterval, missingImageTool, unknownImageTools,
-        unreadableDockerfile, unreadableDeliveredFile,
-        internalConflict,
+        unreadableDockerfile, unreadableDeliveredFile, descriptionDoesNotCompile, descriptionFailed,
+        descriptionInvalid, internalConflict,
     ]
 }

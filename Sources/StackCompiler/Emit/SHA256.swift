@@ -1,8 +1,9 @@
 /// SHA-256 (FIPS 180-4) in pure Swift, for content hashes in generated files (config names that
-/// change when their content does) without a dependency on a crypto library.
-enum SHA256 {
+/// change when their content does, the cache key of a compiled `stack.swift`) without a
+/// dependency on a crypto library.
+public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         digest(bytes).map { byte in
             let digits = String(byte, radix: 16)
             return byte < 0x10 ? "0" + digits : digits

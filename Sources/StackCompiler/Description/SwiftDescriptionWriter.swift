@@ -199,8 +199,7 @@ struct SwiftDescriptionWriter {
             if node.scalar != nil { return try value(node, .integer, at: path) }
             return try callCode(node, call, at: path)
         case .health(let call):
-            // Only the plain word is no check; a quoted 'none' is refused by the checker.
-            if let scalar = node.scalar, scalar.kind == .string, !scalar.quoted, scalar.text == "none" {
+            if let scalar = node.scalar, scalar.kind == .string, scalar.text == "none" {
                 return .text(".off")
             }
             if node.scalar != nil { return try value(node, .text, at: path) }

@@ -388,7 +388,9 @@ extension SyntaxDecoder {
                 help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
-        if let scalar = node.scalar, scalar.kind == .string, !scalar.quoted, scalar.text == "none" {
+        // Quoted or not: YAML reads both as the same string, and JSON, the form a stack.swift hands
+        // over, quotes every string (`health: .off` is `"health": "none"`).
+        if let scalar = node.scalar, scalar.kind == .string, scalar.text == "none" {
             health.isNone = true
             return health
         }

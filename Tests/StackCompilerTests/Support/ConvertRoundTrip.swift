@@ -15,13 +15,21 @@ enum ConvertRoundTrip {
     static func descriptionJSON(
         ofManifest text: String, path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> String? {
+        try converted(text, path: path, sourceLocation: sourceLocation)?.json
+    }
+
+    /// The converted Swift of the manifest `text` and the JSON form it hands over (see
+    /// `descriptionJSON`).
+    static func converted(
+        _ text: String, path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> (swift: String, json: String)? {
         let converted = StackCompiler.convert(SourceFile(path: path, text: text))
         guard let swift = converted.swift else {
             Issue.record(
                 "\(path) does not convert: \(converted.diagnostics.map(\.message))", sourceLocation: sourceLocation)
             return nil
         }
-        return try SwiftDescriptions.json(swift, sourceLocation: sourceLocation)
+        return try SwiftDescriptions.json(swift, sourceLocation: sourceLocation).map { (swift, $0) }
     }
 
     /// The node of `manifest` in a description's JSON form; records an issue when there is none.
@@ -33,27 +41,6 @@ enum ConvertRoundTrip {
         let manifest = root?.pairs?.value(forKey: "manifest")
         if manifest == nil { Issue.record("no manifest in the JSON form:\n\(json)", sourceLocation: sourceLocation) }
         return manifest
-    }
-
-    /// The manifest of a JSON form as a YAML manifest's text, for the checker.
-    static func manifestText(_ manifest: YAMLNode) -> String { YAMLEmitter.emit(yamlValue(manifest)) }
-
-    /// A node read as a value to write.
-    static func yamlValue(_ node: YAMLNode) -> YAMLValue {
-        switch node.content {
-        case .scalar(let scalar):
-            switch scalar.kind {
-            case .null: return .null
-            case .bool: return .bool(scalar.bool ?? false)
-            case .int: return scalar.int.map(YAMLValue.int) ?? .string(scalar.text)
-            case .float: return .double(scalar.number ?? .nan)
-            case .string: return .string(scalar.text)
-            }
-        case .mapping(let pairs):
-            return .mapping(pairs.map { (key: $0.keyText, value: yamlValue($0.value)) })
-        case .sequence(let items):
-            return .sequence(items.map(yamlValue))
-        }
     }
 
     // MARK: Comparing the manifests as data
@@ -156,11 +143,28 @@ enum ConvertRoundTrip {
 
     // MARK: Comparing the checks
 
-    /// The check's diagnostics as severity, code and message, sorted: what must be the same for
-    /// a manifest and its converted description (their places differ until stackc maps a
-    /// description's locations back to the Swift).
+    /// The diagnostics of checking `text` as a YAML manifest, as severity, code and message,
+    /// sorted: what must be the same for the description (their places differ).
     static func checkSummary(_ text: String, path: String) -> [String] {
-        StackCompiler.check(SourceFile(path: path, text: text)).diagnostics
-            .map { "\($0.severity.rawValue)[\($0.code.rawValue)] \($0.message)" }.sorted()
+        summary(StackCompiler.check(SourceFile(path: path, text: text)).diagnostics)
+    }
+
+    /// The diagnostics of checking the description `swift` that handed over `json`, as stackc
+    /// checks a `stack.swift`; nil (after an issue) when the JSON form does not read.
+    static func checkSummary(
+        swift: String, json: String, path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> [String]? {
+        switch SwiftDescription.read(interchange: Array(json.utf8), source: SourceFile(path: path, text: swift)) {
+        case .success(let description):
+            return summary(StackCompiler.check(description, files: nil).diagnostics)
+        case .failure(let failure):
+            Issue.record(
+                "the JSON form does not read: \(failure.diagnostics.map(\.message))", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+
+    static func summary(_ diagnostics: [Diagnostic]) -> [String] {
+        diagnostics.map { "\($0.severity.rawValue)[\($0.code.rawValue)] \($0.message)" }.sorted()
     }
 }

@@ -344,7 +344,10 @@ import Testing
         #expect(stack?.apps[1].health?.command == .words(["redis-cli", "ping"]))
     }
 
-    @Test func healthNoneDropsThePresetsCheck() {
+    /// `none` quoted is the same string to YAML, and the form a `stack.swift` hands over (JSON)
+    /// quotes every string.
+    @Test(arguments: ["none", "\"none\""])
+    func healthNoneDropsThePresetsCheck(none: String) {
         let stack = resolved(
             """
             stackc: 1
@@ -352,7 +355,7 @@ import Testing
             domain: shop.test
             databases: {pg: {}}
             apps:
-              cloud: {image: nextcloud:30-apache, preset: nextcloud, host: cloud, database: pg, health: none}
+              cloud: {image: nextcloud:30-apache, preset: nextcloud, host: cloud, database: pg, health: \(none)}
             """)
         #expect(stack?.apps.first.map { $0.health == nil } == true)
     }

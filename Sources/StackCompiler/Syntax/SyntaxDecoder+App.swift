@@ -388,7 +388,8 @@ extension SyntaxDecoder {
                 help: "the check is sent to the app's 'port'; write the path here, for example 'health: /healthz'")
             return nil
         }
-        // Quoted too: `"none"` is no path, and a description's JSON form quotes every string.
+        // Quoted or not: YAML reads both as the same string, and JSON, the form a stack.swift hands
+        // over, quotes every string (`health: .off` is `"health": "none"`).
         if let scalar = node.scalar, scalar.kind == .string, scalar.text == "none" {
             health.isNone = true
             return health

@@ -22,8 +22,12 @@ final class RunningProcess {
     private let outURL: URL
     private let errURL: URL
 
-    /// Starts `executable` with `arguments`; `environment` is added to the test's own.
-    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `executable` with `arguments`; `environment` is added to the test's own. Each of
+    /// `outputs` is a descriptor above 2 that the child gets open for writing on a file (created
+    /// or emptied), as `stackc` hands a description the descriptor of `--stackc-fd`.
+    init(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], outputs: [Int32: URL] = [:]
+    ) throws {
         scratch = try BuildSupport.makeTemporaryFolder("process")
         outURL = scratch.appendingPathComponent("stdout")
         errURL = scratch.appendingPathComponent("stderr")
@@ -39,6 +43,11 @@ final class RunningProcess {
             Int32($0)
         }
         for descriptor in open where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        // After the closes: the actions run in order, and a descriptor asked for may be open here.
+        for (descriptor, file) in outputs.sorted(by: { $0.key < $1.key }) {
+            precondition(descriptor > 2, "internal error: descriptor \(descriptor) is a standard stream")
+            posix_spawn_file_actions_addopen(&actions, descriptor, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -1,0 +1,99 @@
+import Foundation
+import StackDiagnostics
+import Testing
+import YAML
+
+@testable import StackCompiler
+
+/// Every manifest the build tests compile, converted to Swift, compiled and run: the manifest
+/// its description hands over is the YAML manifest again, as data, and checks the same.
+@Suite struct ConvertRoundTripTests {
+    /// The build cases, the acceptance manifests, the synthetic manifests of the generated-file
+    /// tests, and those of `ConvertTests` that give every key, the YAML features and every
+    /// section empty.
+    static var cases: [BuildCase] {
+        BuildCase.all + acceptanceManifests
+            + SyntheticManifests.all.map { BuildCase(path: "synthetic/\($0.name)", text: $0.text) }
+            + [
+                BuildCase(path: "synthetic/every-key.yml", text: ConvertTests.everyKey.text),
+                BuildCase(path: "synthetic/yaml-features.yml", text: ConvertTests.yamlFeatures),
+                BuildCase(path: "synthetic/empty-sections.yml", text: ConvertTests.emptySections),
+            ]
+    }
+
+    /// `Tests/Acceptance/manifests/*.yml`.
+    static var acceptanceManifests: [BuildCase] {
+        let folder = "Tests/Acceptance/manifests"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Repository.root.path + "/" + folder)) ?? []
+        return names.filter { $0.hasSuffix(".yml") }.sorted().map { name in
+            BuildCase(path: "\(folder)/\(name)", text: (try? Repository.text("\(folder)/\(name)")) ?? "")
+        }
+    }
+
+    @Test(arguments: cases)
+    func theDescriptionIsTheManifest(_ manifest: BuildCase) throws {
+        #expect(!manifest.text.isEmpty, "\(manifest.path) is empty")
+        let yaml = try #require(
+            YAMLTestReading.root(manifest.text, path: manifest.path), "\(manifest.path) does not read")
+        let (swift, json) = try #require(try ConvertRoundTrip.converted(manifest.text, path: manifest.path))
+        let described = try #require(ConvertRoundTrip.manifestNode(ofDescriptionJSON: json))
+        let differences = ConvertRoundTrip.differences(yaml: yaml, json: described)
+        #expect(differences.isEmpty, "\(manifest.path):\n\(differences.joined(separator: "\n"))")
+        // Checked as stackc checks a stack.swift, the description has the manifest's diagnostics.
+        let swiftPath = String(manifest.path.dropLast(".yml".count)) + ".swift"
+        #expect(
+            ConvertRoundTrip.checkSummary(swift: swift, json: json, path: swiftPath)
+                == ConvertRoundTrip.checkSummary(manifest.text, path: manifest.path),
+            "\(manifest.path): the description checks differently:\n\(swift)")
+    }
+
+    /// The comparison finds what a wrong conversion would change, and allows only what it says.
+    @Test func theComparisonFindsEveryChange() throws {
+        let yaml = """
+            stackc: 1
+            name: s
+            x-note: ignored
+            identity: {users: []}
+            databases: {pg: ~, db: {version: 16}}
+            apps:
+              a: {image: "a:1", port: 80, env: {A: 1, B: true, C: x}, command: [echo, 1], volumes: ~}
+              b: {image: "b:1", replicas: 2}
+
+            """
+        func differences(_ json: String) throws -> [String] {
+            let left = try #require(YAMLTestReading.root(yaml, path: "a.yml"))
+            let right = try #require(YAMLTestReading.root(json, path: "b.json"))
+            return ConvertRoundTrip.differences(yaml: left, json: right)
+        }
+        let same = """
+            {"stackc": 1, "name": "s", "identity": {}, "databases": {"pg": {}, "db": {"version": "16"}},
+             "apps": {"a": {"port": 80, "image": "a:1", "env": {"A": "1", "B": "true", "C": "x"},
+                            "command": ["echo", "1"], "volumes": {}},
+                      "b": {"replicas": 2.0, "image": "b:1"}}}
+            """
+        #expect(try differences(same) == [])
+        let changes = [
+            ("\"port\": 80", "\"port\": \"80\""), ("\"replicas\": 2.0", "\"replicas\": 3"),
+            ("\"C\": \"x\"", "\"C\": \"y\""),
+            ("\"name\": \"s\"", "\"name\": \"t\""), ("\"a\": {", "\"a\": {\"https\": false, "),
+            ("\"A\": \"1\", \"B\": \"true\"", "\"B\": \"true\", \"A\": \"1\""),
+            ("\"pg\": {}, \"db\": {\"version\": \"16\"}", "\"db\": {\"version\": \"16\"}, \"pg\": {}"),
+            ("[\"echo\", \"1\"]", "[\"1\", \"echo\"]"), ("\"volumes\": {}", "\"volumes\": {\"v\": \"/v\"}"),
+            ("\"identity\": {}", "\"identity\": {\"users\": [{\"name\": \"u\"}]}"),
+        ]
+        for (from, to) in changes {
+            let changed = same.replacingOccurrences(of: from, with: to)
+            #expect(changed != same, "\(from) is in the JSON")
+            #expect(try !differences(changed).isEmpty, "\(from) → \(to) goes unnoticed")
+        }
+    }
+}
+
+/// Reading YAML text in tests.
+enum YAMLTestReading {
+    /// The root node of `text`, or nil when it does not read.
+    static func root(_ text: String, path: String) -> YAMLNode? {
+        var bag = DiagnosticBag()
+        return YAMLReader().read(SourceFile(path: path, text: text), into: &bag)
+    }
+}

@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build install out out-all test lint bench bench-instructions check swarm swarm-nodes format format-check
+.PHONY: all setup build install out out-all twins test lint bench bench-instructions check swarm swarm-nodes format format-check
 
 all: build
 
@@ -43,6 +43,13 @@ out-all: setup
 	$(SWIFT) build $(RELEASE) --product stackc
 	@set -e; for m in $(MANIFESTS); do \
 	  echo "stackc build $$m"; "$(BIN)/stackc" build "$$m"; \
+	done
+
+# The Swift twin of every manifest (manifests/X.swift, what `stackc convert` prints for X.yml).
+twins: setup
+	$(SWIFT) build $(RELEASE) --product stackc
+	@set -e; for m in $(MANIFESTS); do \
+	  echo "stackc convert $$m -o $${m%.yml}.swift"; "$(BIN)/stackc" convert "$$m" -o "$${m%.yml}.swift"; \
 	done
 
 # Nothing may print after swift test: CI reads its closing summary.

@@ -6,7 +6,8 @@ import YAML
 @testable import StackCompiler
 
 /// Every manifest the build tests compile, converted to Swift, compiled and run: the manifest
-/// its description hands over is the YAML manifest again, as data, and checks the same.
+/// its description hands over is the YAML manifest again, as data, checks the same, and builds
+/// the same output tree.
 @Suite struct ConvertRoundTripTests {
     /// The build cases, the acceptance manifests, the synthetic manifests of the generated-file
     /// tests, and those of `ConvertTests` that give every key, the YAML features and every
@@ -45,6 +46,46 @@ import YAML
             ConvertRoundTrip.checkSummary(swift: swift, json: json, path: swiftPath)
                 == ConvertRoundTrip.checkSummary(manifest.text, path: manifest.path),
             "\(manifest.path): the description checks differently:\n\(swift)")
+        try expectSameOutput(manifest, swift: swift, json: json, swiftPath: swiftPath)
+    }
+
+    /// The description builds the YAML's output tree: byte for byte under the same source path;
+    /// under its own, the lines that name the source and the config names hashed from their
+    /// contents (headers included) are all that differ.
+    func expectSameOutput(_ manifest: BuildCase, swift: String, json: String, swiftPath: String) throws {
+        let checked = StackCompiler.check(SourceFile(path: manifest.path, text: manifest.text))
+        guard let yamlStack = checked.stack else { return }  // a manifest with errors builds nothing
+        let source = SourceFile(path: swiftPath, text: swift)
+        let description = try SwiftDescription.read(interchange: Array(json.utf8), source: source).get()
+        var swiftStack = try #require(
+            StackCompiler.check(description, files: nil).stack, "\(manifest.path): the description has errors")
+        #expect(swiftStack.sourcePath == swiftPath)
+        let ownTree = BuildPipeline.build(swiftStack).tree
+        swiftStack.sourcePath = yamlStack.sourcePath
+        let yamlTree = BuildPipeline.build(yamlStack).tree
+        let sameSourceTree = BuildPipeline.build(swiftStack).tree
+        #expect(sameSourceTree.files.map(\.path) == yamlTree.files.map(\.path), "\(manifest.path)")
+        for file in yamlTree.files {
+            let other = sameSourceTree.file(file.path)
+            #expect(other == file, "\(manifest.path): \(file.path) differs when built from the Swift description")
+        }
+        // Under its own path: only the source's name (also as Ignition's data URLs encode it)
+        // and the hashed config names change.
+        func normalized(_ text: String, naming path: String) -> String {
+            text.replacingOccurrences(of: path, with: "SOURCE")
+                .replacingOccurrences(of: path.replacingOccurrences(of: "/", with: "%2F"), with: "SOURCE")
+                .replacing(/_[0-9a-f]{12}\b/, with: "_HASH")
+        }
+        #expect(ownTree.files.map(\.path) == yamlTree.files.map(\.path), "\(manifest.path)")
+        var namingSource = 0
+        for file in yamlTree.files {
+            guard let own = ownTree.file(file.path) else { continue }
+            if own.contents.contains(swiftPath) { namingSource += 1 }
+            #expect(
+                normalized(own.contents, naming: swiftPath) == normalized(file.contents, naming: manifest.path),
+                "\(manifest.path): \(file.path) differs beyond the source's name")
+        }
+        #expect(namingSource > 0, "\(manifest.path): no file names the Swift source")
     }
 
     /// The comparison finds what a wrong conversion would change, and allows only what it says.

@@ -514,7 +514,7 @@ import YAML
 
             """)
         let entries = [
-            #""PORT": 8080"#, #""MODE": "0777""#, #""ON": true"#, #""OFF": "False""#, #""RATIO": 1.5"#,
+            #""PORT": 8080"#, #""MODE": "0777""#, #""ON": true"#, #""OFF": "False""#, #""RATIO": "1.5""#,
             #""VERSION": "1.10""#, #""NONE": """#, #""HEX": "0x1F""#,
         ]
         #expect(swift.contains("env: [\n" + entries.map { "                \($0),\n" }.joined() + "            ]\n"))

@@ -214,9 +214,10 @@ struct SwiftDescriptionWriter {
         }
     }
 
-    /// An environment value as a literal whose text is the YAML scalar's text: an integer,
-    /// decimal or boolean literal where Swift writes that literal back as the same text
-    /// (`8080`, `1.5`, `true`), a string literal otherwise (`"0777"`, `"1.10"`); a null is empty.
+    /// An environment value as a literal whose text is the YAML scalar's text: an integer or
+    /// boolean literal where Swift writes that literal back as the same text (`8080`, `true`),
+    /// a string literal otherwise (`"0777"`, `"1.5"`: the library takes no decimal literal,
+    /// whose spelling Swift does not keep); a null is empty.
     func environmentValue(_ node: YAMLNode, at path: String) throws -> String {
         guard let scalar = node.scalar else { throw problem("\(path) is not a scalar", at: node) }
         let text = scalar.text
@@ -226,8 +227,6 @@ struct SwiftDescriptionWriter {
         case .int where scalar.int.map(String.init) == text:
             return text
         case .bool where text == "true" || text == "false":
-            return text
-        case .float where Double(text).map({ $0.isFinite && String($0) == text }) == true:
             return text
         default:
             return SwiftLiteral.string(text)

@@ -1,9 +1,9 @@
 /// `identity`: single sign-on with Keycloak, its realm roles, groups and users.
 ///
 /// ```swift
-/// Identity(roles: ["staff", "admin"], groups: ["admins": ["admin", "staff"]]) {
-///     User("alice", email: "alice@campus.test", roles: ["admin"])
-///     for name in interns { User(name, groups: ["staff"]) }
+/// Identity(roles: ["staff", "admin"], groups: ["admins": ["admin", "staff"], "interns": ["staff"]]) {
+///     User("alice", email: "alice@campus.test", groups: ["admins"])
+///     for name in interns { User(name, email: "\(name)@campus.test", groups: ["interns"]) }
 /// }
 /// ```
 public struct Identity: Sendable {

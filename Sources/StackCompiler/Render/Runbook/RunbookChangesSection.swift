@@ -12,14 +12,27 @@ enum RunbookChangesSection {
         let source = facts.plan.context.sourcePath
         let name = exampleName(facts)
         var lines = ["### Add an app", ""]
-        lines += ["1. Add it under `apps:` in \(Markdown.code(source)), for example:", ""]
-        var yaml = ["  \(name):", "    image: nginx:1.27-alpine", "    replicas: 2", "    port: 80"]
-        if facts.overview.domain != nil { yaml.append("    host: \(name)") }
-        yaml.append("    health: /")
-        if let database = facts.overview.databases.first(where: { $0.engine != .redis }) {
-            yaml.append("    # database: \(database.name)  # a database and user of its own on '\(database.name)'")
+        let database = facts.overview.databases.first(where: { $0.engine != .redis })
+        if isSwift(source) {
+            // A stack.swift: the same app as a call in its `Apps { … }` block.
+            lines += ["1. Add it to `Apps { … }` in \(Markdown.code(source)), for example:", ""]
+            var arguments = "\"\(name)\", image: \"nginx:1.27-alpine\", replicas: 2, port: 80"
+            if facts.overview.domain != nil { arguments += ", host: \"\(name)\"" }
+            var swift = ["App(\(arguments), health: \"/\")"]
+            if let database {
+                swift.append("// database: \"\(database.name)\" (after host) gives it a database and user of its own")
+            }
+            lines += Markdown.block("swift", swift) + [""]
+        } else {
+            lines += ["1. Add it under `apps:` in \(Markdown.code(source)), for example:", ""]
+            var yaml = ["  \(name):", "    image: nginx:1.27-alpine", "    replicas: 2", "    port: 80"]
+            if facts.overview.domain != nil { yaml.append("    host: \(name)") }
+            yaml.append("    health: /")
+            if let database {
+                yaml.append("    # database: \(database.name)  # a database and user of its own on '\(database.name)'")
+            }
+            lines += Markdown.block("yaml", yaml) + [""]
         }
-        lines += Markdown.block("yaml", yaml) + [""]
         if let domain = facts.overview.domain {
             lines += [
                 "   `host: \(name)` serves it at that name under \(Markdown.code(domain)), over HTTPS; the name "
@@ -52,6 +65,9 @@ enum RunbookChangesSection {
         return lines
     }
 
+    /// Whether the stack is described by a `stack.swift` rather than a YAML manifest.
+    static func isSwift(_ source: String) -> Bool { source.hasSuffix(".swift") }
+
     /// A name for the example app that no service of the stack has.
     static func exampleName(_ facts: RunbookFacts) -> String {
         let taken = Set(facts.services.map(\.name))
@@ -78,7 +94,8 @@ enum RunbookChangesSection {
         let name = "worker-\(cluster.workers + 1)"
         let address = nextAddress(nodes.nodes.last?.address)
         lines += [
-            "1. In \(Markdown.code(facts.plan.context.sourcePath)), raise `cluster.workers` to "
+            "1. In \(Markdown.code(facts.plan.context.sourcePath)), raise "
+                + (isSwift(facts.plan.context.sourcePath) ? "`workers:` of `Cluster(…)`" : "`cluster.workers`") + " to "
                 + "\(cluster.workers + 1): the new node is \(Markdown.code(name))"
                 + (address.map { " at \(Markdown.code($0))" } ?? "")
                 + ". Add workers: nodes are numbered managers first, so a new manager would take the first "

@@ -56,6 +56,29 @@ import Testing
         #expect(items.allSatisfy { $0["file"] as? String == "stack.swift" && $0["line"] as? Int == 6 })
     }
 
+    /// Apps made by one helper share their Swift line: each still gets its own diagnostic,
+    /// naming it (two at one place would otherwise read as one repeated).
+    @Test func appsFromOneHelperLineEachGetTheirDiagnostics() throws {
+        let workspace = try Workspace("description-helper")
+        defer { workspace.remove() }
+        try workspace.write(
+            "stack.swift",
+            """
+            import StackDescription
+            func site(_ name: String) -> App { App(name, image: "nginx:1.27-alpine", env: ["bad-name": "x"]) }
+            let stack = Stack("demo") { Apps { site("a"); site("b") } }
+
+            """)
+        let run = try workspace.stackc(["lint", "stack.swift"], environment: [:])
+        #expect(run.status == 1, "\(run)")
+        for app in ["a", "b"] {
+            #expect(
+                run.stderr.contains(
+                    "stack.swift:2:36: error[E105]: 'bad-name' in 'env' of app '\(app)' is not a valid environment variable name"
+                ), "\(run)")
+        }
+    }
+
     @Test func aCompileErrorIsLocatedInJSON() throws {
         let workspace = try Workspace("description-compile-json")
         defer { workspace.remove() }

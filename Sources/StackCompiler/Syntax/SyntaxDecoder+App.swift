@@ -241,7 +241,8 @@ extension SyntaxDecoder {
             let name = pair.keyText
             guard Self.isEnvName(name) else {
                 error(
-                    Codes.invalidName, "'\(clip(name))' is not a valid environment variable name", at: pair.key.span,
+                    Codes.invalidName,
+                    "'\(clip(name))' in \(context()) is not a valid environment variable name", at: pair.key.span,
                     expected: "letters, digits and '_', not starting with a digit")
                 continue
             }

@@ -12,7 +12,7 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The folder that holds one folder per stack.")
     var output = "out"
 
-    @Option(help: "Output format for diagnostics: text or json.")
+    @Option(help: "Output format for diagnostics: text, json, sarif (code scanning) or github (Actions annotations).")
     var format: OutputFormat = .text
 
     @Flag(help: "Treat warnings as errors: exit 1 and write nothing (for CI).")

@@ -21,6 +21,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the Swift to this file instead of standard output.")
     var output: String?
 
+    @Option(help: "Output format for diagnostics (on standard error): text, json, sarif or github.")
+    var format: OutputFormat = .text
+
     func run() throws {
         let source: SourceFile
         switch ManifestFile.read(file) {
@@ -31,8 +34,10 @@ struct ConvertCommand: ParsableCommand {
             source = read
         }
         let result = StackCompiler.convert(source, headerPath: ManifestFile.headerPath(file))
-        var printer = DiagnosticPrinter(format: .text)
+        // Standard output is the Swift's, so the diagnostics go to standard error in every format.
+        var printer = DiagnosticPrinter(format: format, toolDescriptor: 2)
         printer.add(result.diagnostics, source: source)
+        printer.finish()
         guard let swift = result.swift else { throw ExitCode(1) }
         guard let output else {
             Terminal.out(swift)

@@ -19,7 +19,7 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
-    @Option(help: "Output format: text (for people) or json (for tools).")
+    @Option(help: "Output format: text (for people), json, sarif (code scanning) or github (Actions annotations).")
     var format: OutputFormat = .text
 
     func run() throws {
@@ -35,7 +35,7 @@ struct LintCommand: ParsableCommand {
             switch ManifestInput.load(path, echoCompiler: format == .text) {
             case .failure(let error):
                 Terminal.err(error.message)
-                if format == .json {
+                if format != .text {
                     printer.add(
                         [
                             Diagnostic(

@@ -27,27 +27,40 @@ enum Terminal {
         }
     }
 
-    /// True when standard error is a terminal and NO_COLOR is not set.
+    /// True when standard error is a terminal and NO_COLOR is not set (set to an empty string
+    /// counts as not set, as no-color.org says).
     static var colorsErrors: Bool {
-        isatty(2) == 1 && getenv("NO_COLOR") == nil
+        guard isatty(2) == 1 else { return false }
+        guard let noColor = getenv("NO_COLOR") else { return true }
+        return noColor.pointee == 0
     }
 }
 
-/// How diagnostics are printed.
+/// How diagnostics are printed: text for people (on standard error, coloured on a terminal),
+/// and for tools JSON, SARIF 2.1.0 (code scanning) or GitHub Actions workflow commands
+/// (annotations), on standard output (see docs/tools.md).
 enum OutputFormat: String, CaseIterable {
-    case text, json
+    case text, json, sarif, github
 }
 
 /// Prints the diagnostics of one or more manifests.
 struct DiagnosticPrinter {
     let format: OutputFormat
+    /// Where the tools' formats go: standard output, unless the command prints its result there.
+    let toolDescriptor: Int32
     private(set) var collected: [Diagnostic] = []
 
-    init(format: OutputFormat) {
+    init(format: OutputFormat, toolDescriptor: Int32 = 1) {
         self.format = format
+        self.toolDescriptor = toolDescriptor
     }
 
-    /// Prints (text) or collects (JSON) the diagnostics of one file.
+    /// What SARIF says of stackc. It has no public address: the links are relative to the
+    /// repository's root, where README.md and docs/diagnostics.md are.
+    static let sarifTool = DiagnosticSARIF.Tool(
+        name: "stackc", informationURI: "README.md", codesDocument: "docs/diagnostics.md")
+
+    /// Prints (text) or collects (the tools' formats) the diagnostics of one file.
     mutating func add(_ diagnostics: [Diagnostic], source: SourceFile?) {
         switch format {
         case .text:
@@ -58,14 +71,20 @@ struct DiagnosticPrinter {
             if let path = source?.path ?? diagnostics.first?.path, !diagnostics.isEmpty {
                 Terminal.err("\(path): \(Self.count(errors, "error")), \(Self.count(warnings, "warning"))\n")
             }
-        case .json:
+        case .json, .sarif, .github:
             collected += diagnostics
         }
     }
 
-    /// Prints what was collected (JSON only).
+    /// Prints what was collected, in one piece (the tools' formats); a SARIF log or a JSON
+    /// array also when empty.
     func finish() {
-        if format == .json { Terminal.out(DiagnosticJSON.render(collected)) }
+        switch format {
+        case .text: return
+        case .json: Terminal.write(DiagnosticJSON.render(collected), to: toolDescriptor)
+        case .sarif: Terminal.write(DiagnosticSARIF.render(collected, tool: Self.sarifTool), to: toolDescriptor)
+        case .github: Terminal.write(DiagnosticGitHub.render(collected), to: toolDescriptor)
+        }
     }
 
     static func count(_ number: Int, _ noun: String) -> String {

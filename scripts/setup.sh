@@ -31,6 +31,7 @@ deb_packages=(
   systemd                 # /usr/bin/systemd-analyze: `verify` on the units the Ignition configs install
   iproute2                # /usr/sbin/ip: the namespaces, bridges and addresses of the multi-node and VIP tests
   restic                  # /usr/bin/restic: runs the generated backup jobs and restore steps, and the swarm test's restic image
+  graphviz                # /usr/bin/dot: `dot -Tsvg` on `stackc graph --format dot`, and what `stackc graph --svg` runs
 )
 
 # PyPI packages, pinned, each with what the project uses from it.

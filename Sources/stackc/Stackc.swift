@@ -6,7 +6,10 @@ struct Stackc: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stackc",
         abstract: "Compile a Docker Swarm stack manifest into the files that deploy it.",
-        subcommands: [LintCommand.self, BuildCommand.self, CheckCommand.self, ConvertCommand.self]
+        subcommands: [
+            LintCommand.self, BuildCommand.self, CheckCommand.self, ConvertCommand.self, GraphCommand.self,
+            InitCommand.self,
+        ]
     )
 }
 

@@ -8,7 +8,8 @@ import Testing
 /// output folder; every host it names is one the proxy serves, and it names each of them;
 /// every secret it names is one of `stack.yml`, every secret the operator provides has its
 /// `docker secret create` command; the credentials folder is the one `deploy.sh` uses; the
-/// Mermaid diagram declares every node an edge uses and shows every service of `stack.yml`.
+/// Mermaid diagram is the stack's graph (`stackc graph`), follows `MermaidFlowchart`'s strict
+/// grammar, declares every node an edge uses and shows every service of `stack.yml`.
 /// Each check is also run on a runbook with a mistake planted, which it must find.
 @Suite struct RunbookTests {
     /// The manifests, by name: the repository's, the shared synthetic ones, then this suite's.
@@ -164,6 +165,14 @@ import Testing
         for problem in try Self.diagramProblems(built) {
             Issue.record("\(name): \(problem)")
         }
+    }
+
+    /// The diagram is the stack's graph as `stackc graph` prints it: one renderer, not two.
+    @Test(arguments: manifests)
+    func theDiagramIsTheGraphOfStackcGraph(name: String) throws {
+        let built = try #require(try Self.build(name))
+        let graph = StackGraph(plan: built.plan, edge: RenderedEdge.render(built.plan))
+        #expect(RunbookText.blocks(built.runbook, language: "mermaid") == [graph.mermaid], "\(name)")
     }
 
     @Test(arguments: own.map(\.name))
@@ -378,45 +387,15 @@ import Testing
         guard diagrams.count == 1, let diagram = diagrams.first else {
             return ["the runbook has \(diagrams.count) Mermaid blocks, not one"]
         }
-        var lines = diagram.split(separator: "\n").map(String.init)
-        guard lines.first == "flowchart LR" else { return ["the diagram does not start with 'flowchart LR'"] }
-        lines.removeFirst()
-        let declaration = try NSRegularExpression(
-            pattern: #"^  ([a-z][0-9]+)(\(\[|\[\(|\[\[|\[/|\{\{|\[)"([^"]*)"(\]\)|\)\]|\]\]|/\]|\}\}|\])$"#)
-        let edge = try NSRegularExpression(pattern: #"^  ([a-z][0-9]+) (-->|-\.-)(?:\|"[^"]*"\|)? ([a-z][0-9]+)$"#)
-        var labels: [String: String] = [:]
-        var problems: [String] = []
-        var edges: [(String, String)] = []
-        for line in lines {
-            let range = NSRange(line.startIndex..., in: line)
-            if let match = declaration.firstMatch(in: line, range: range) {
-                let id = String(line[Range(match.range(at: 1), in: line)!])
-                if labels[id] != nil { problems.append("the diagram declares '\(id)' twice") }
-                labels[id] = String(line[Range(match.range(at: 3), in: line)!])
-            } else if let match = edge.firstMatch(in: line, range: range) {
-                edges.append(
-                    (
-                        String(line[Range(match.range(at: 1), in: line)!]),
-                        String(line[Range(match.range(at: 3), in: line)!])
-                    ))
-            } else {
-                problems.append("the diagram's line '\(line)' is neither a node nor an edge")
-            }
-        }
-        for (from, to) in edges {
-            for id in [from, to] where labels[id] == nil {
-                problems.append("an edge of the diagram names '\(id)', which it does not declare")
-            }
-        }
-        let shown = Set(
-            labels.values.map {
-                String($0.split(separator: "<").first ?? "").split(separator: " ").first.map(String.init) ?? ""
-            })
+        let chart = MermaidFlowchart(diagram)
+        var problems = chart.problems
+        let shown = Set(chart.nodes.values.compactMap { $0.lines.first?.split(separator: " ").first.map(String.init) })
         for service in (built.stackFile["services"]?.pairs ?? [:]).keys.sorted() where !shown.contains(service) {
             problems.append("the diagram does not show the service '\(service)'")
         }
+        let labels = Set(chart.nodes.values.map { $0.lines.joined(separator: "\n") })
         let hosts = built.plan.routes.map(\.host) + [built.plan.edge?.dashboardHost].compactMap { $0 }
-        for host in Set(hosts).sorted() where !labels.values.contains(host) {
+        for host in Set(hosts).sorted() where !labels.contains(host) {
             problems.append("the diagram does not show the host '\(host)'")
         }
         return problems

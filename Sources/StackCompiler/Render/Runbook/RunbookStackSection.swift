@@ -1,5 +1,6 @@
 /// The runbook's first section, what the stack is: its apps, database servers and platform
-/// services in tables, the hosts the edge proxy serves, and the diagram (`RunbookDiagram`).
+/// services in tables, the hosts the edge proxy serves, and the stack's graph as Mermaid (the
+/// `StackGraph` of `stackc graph`, written by the same `MermaidGraphRenderer`).
 enum RunbookStackSection {
     static func lines(_ facts: RunbookFacts) -> [String] {
         var lines = ["## What the stack is", ""]
@@ -8,14 +9,22 @@ enum RunbookStackSection {
         lines += platformLines(facts)
         lines += hostLines(facts)
         lines += ["### Services, networks and routes", ""]
-        lines += [
-            (facts.hosts.isEmpty ? "A" : "Hosts lead to the edge proxy, which sends each to its service; a")
-                + " dotted line joins a service to a network it is on (services reach each other only over a "
-                + "network they share).",
-            "",
-        ]
-        lines += RunbookDiagram.lines(facts) + [""]
+        lines += [legend(routed: !facts.hosts.isEmpty), ""]
+        let graph = StackGraph(plan: facts.plan, edge: facts.edge)
+        lines += Markdown.block("mermaid", MermaidGraphRenderer.lines(graph)) + [""]
         return lines
+    }
+
+    /// What the diagram's arrows and lines mean.
+    static func legend(routed: Bool) -> String {
+        let hosts =
+            routed
+            ? "Hosts lead to the edge proxy, which sends each to its service (the host and path on the arrow). " : ""
+        return hosts
+            + "A dotted arrow leads from an app to what it waits for (`depends_on`), an arrow labelled database to the "
+            + "server a service has its database on, and a dotted line joins a service to a network it is on "
+            + "(services reach each other only over a network they share). `stackc graph` prints the same graph, as "
+            + "Mermaid or as DOT for Graphviz."
     }
 
     // MARK: Apps

@@ -27,12 +27,15 @@ build: setup
 	$(SWIFT) build $(RELEASE)
 
 # stackc, and the StackDescription library that `stackc build stack.swift` compiles against,
-# under PREFIX (stackc finds the library relative to its own binary; see docs/swift.md).
+# under PREFIX (stackc finds the library relative to its own binary; see docs/swift.md), with
+# its bash, zsh and fish completions and its man page, generated from the installed stackc's
+# argument parser (the man page by swift-argument-parser's generate-manual).
 PREFIX ?= /usr/local
 
 install: setup
 	$(SWIFT) build $(RELEASE) --product stackc
 	$(SWIFT) build $(RELEASE) --product StackDescription
+	$(SWIFT) build $(RELEASE) --product generate-manual
 	bash scripts/install.sh "$(BIN)" "$(DESTDIR)$(PREFIX)"
 
 out: setup
@@ -52,8 +55,10 @@ twins: setup
 	  echo "stackc convert $$m -o $${m%.yml}.swift"; "$(BIN)/stackc" convert "$$m" -o "$${m%.yml}.swift"; \
 	done
 
-# Nothing may print after swift test: CI reads its closing summary.
+# Nothing may print after swift test: CI reads its closing summary. generate-manual (from
+# swift-argument-parser) is for the test of scripts/install.sh's man page.
 test: setup
+	$(SWIFT) build $(SWIFT_FLAGS) --product generate-manual
 	$(SWIFT) test $(SWIFT_FLAGS) $(SWIFT_TEST_FLAGS)
 
 # The layout of every Swift file, as .swift-format says (swift format ships with the toolchain).

@@ -30,6 +30,7 @@ deb_packages=(
   curl                    # /usr/bin/curl: the harnesses' requests, and keepalived's track script in the VIP test
   systemd                 # /usr/bin/systemd-analyze: `verify` on the units the Ignition configs install
   iproute2                # /usr/sbin/ip: the namespaces, bridges and addresses of the multi-node and VIP tests
+  groff-base              # /usr/bin/groff: renders the man page make install generates (InstalledCompletionTests)
   restic                  # /usr/bin/restic: runs the generated backup jobs and restore steps, and the swarm test's restic image
   graphviz                # /usr/bin/dot: `dot -Tsvg` on `stackc graph --format dot`, and what `stackc graph --svg` runs
 )

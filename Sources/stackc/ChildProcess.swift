@@ -89,6 +89,18 @@ enum ChildProcess {
         return true
     }
 
+    /// Everything written to the non-blocking `descriptor` until its end, up to one byte past
+    /// `limit`.
+    static func readToEnd(_ descriptor: Int32, limit: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while drain(descriptor, into: &bytes, limit: limit) {
+            if bytes.count > limit { break }
+            _ = poll(&watched, 1, 1000)
+        }
+        return bytes
+    }
+
     /// Milliseconds on the monotonic clock.
     static func milliseconds() -> Int {
         var now = timespec()

@@ -45,10 +45,7 @@ struct DescriptionCompile {
         let pid = ChildProcess.spawn(arguments, descriptors: [(output.write, 1), (output.write, 2)])
         close(output.write)
         guard let pid else { return result }
-        var watched = pollfd(fd: output.read, events: Int16(POLLIN), revents: 0)
-        while ChildProcess.drain(output.read, into: &result.output, limit: 16 << 20) {
-            _ = poll(&watched, 1, 1000)
-        }
+        result.output = ChildProcess.readToEnd(output.read, limit: 16 << 20)
         result.status = ChildProcess.wait(pid).exitStatus ?? 1
         result.errors = errors(in: result.output, path: path)
         if result.status == 0, rename(folder + "/program", program) != 0 { result.status = nil }

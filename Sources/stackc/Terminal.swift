@@ -82,9 +82,28 @@ struct DiagnosticPrinter {
         switch format {
         case .text: return
         case .json: Terminal.write(DiagnosticJSON.render(collected), to: toolDescriptor)
-        case .sarif: Terminal.write(DiagnosticSARIF.render(collected, tool: Self.sarifTool), to: toolDescriptor)
-        case .github: Terminal.write(DiagnosticGitHub.render(collected), to: toolDescriptor)
+        case .sarif:
+            Terminal.write(
+                DiagnosticSARIF.render(collected, tool: Self.sarifTool, repositoryPath: ManifestFile.repositoryPath),
+                to: toolDescriptor)
+        case .github:
+            Terminal.write(
+                DiagnosticGitHub.render(collected, repositoryPath: ManifestFile.repositoryPath), to: toolDescriptor)
         }
+    }
+
+    /// A manifest that cannot be read: the reason in text on standard error, and in the tools'
+    /// formats also an `F001` diagnostic, so that a tool does not take a missing file for a
+    /// clean one.
+    mutating func add(unreadable error: ManifestReadError) {
+        Terminal.err(error.message)
+        guard format != .text else { return }
+        add(
+            [
+                Diagnostic(
+                    code: .unreadableFile, severity: .error, message: "cannot \(error.verb) the file: \(error.reason)",
+                    path: error.path, span: nil)
+            ], source: nil)
     }
 
     static func count(_ number: Int, _ noun: String) -> String {

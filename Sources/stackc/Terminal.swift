@@ -55,6 +55,10 @@ struct DiagnosticPrinter {
         self.toolDescriptor = toolDescriptor
     }
 
+    /// The most diagnostics of one file that text shows; the rest are counted. Fixing the first
+    /// ones usually fixes many of the others, and a terminal is no place for thousands.
+    static let textLimit = 100
+
     /// What SARIF says of stackc. It has no public address: the links are relative to the
     /// repository's root, where README.md and docs/diagnostics.md are.
     static let sarifTool = DiagnosticSARIF.Tool(
@@ -65,9 +69,19 @@ struct DiagnosticPrinter {
         switch format {
         case .text:
             let renderer = DiagnosticRenderer(colored: Terminal.colorsErrors)
-            Terminal.err(diagnostics.map { renderer.render($0, source: source) + "\n" }.joined())
+            // One at a time, so that a long report is never held whole.
+            for diagnostic in diagnostics.prefix(Self.textLimit) {
+                Terminal.err(renderer.render(diagnostic, source: source) + "\n")
+            }
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
+            if diagnostics.count > Self.textLimit {
+                let rest = diagnostics.dropFirst(Self.textLimit)
+                let restErrors = rest.filter { $0.severity == .error }.count
+                Terminal.err(
+                    "… and \(rest.count) more (\(Self.count(restErrors, "error")), \(Self.count(rest.count - restErrors, "warning"))); --format json lists every one\n"
+                )
+            }
             if let path = source?.path ?? diagnostics.first?.path, !diagnostics.isEmpty {
                 Terminal.err("\(path): \(Self.count(errors, "error")), \(Self.count(warnings, "warning"))\n")
             }

@@ -36,6 +36,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The invariants every input must keep, for the fuzzer and its regression tests.
+        .target(name: "StackFuzzing", dependencies: ["StackCompiler", "YAML", "StackDiagnostics"]),
+        // libFuzzer's target when built with -sanitize=fuzzer -DFUZZING (`make fuzz`); else a
+        // replay of the files it is given through the same invariants.
+        .executableTarget(name: "stackc-fuzz", dependencies: ["StackFuzzing", "CFuzzerDriver"]),
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "stackc-bench",
             dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
@@ -45,7 +51,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "StackDiagnostics"]),
         .testTarget(
             name: "StackCompilerTests",
-            dependencies: ["StackCompiler", "YAML", "StackDiagnostics"],
+            dependencies: ["StackCompiler", "YAML", "StackDiagnostics", "StackFuzzing"],
             // Scripts the tests run as stand-ins (a Docker API, DNS, HTTP backends, a docker CLI).
             exclude: ["Support/Scripts"]
         ),

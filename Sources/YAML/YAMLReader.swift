@@ -55,6 +55,8 @@ private struct ReaderSession {
     }
 
     let source: SourceFile
+    /// The last line a place can be on: the empty one after a final line break counts.
+    let lastLine: Int
     let limits: YAMLReader.Limits
     var sink: DiagnosticSink
     var document: YAMLDocument.Storage
@@ -71,6 +73,7 @@ private struct ReaderSession {
 
     init(source: SourceFile, limits: YAMLReader.Limits) {
         self.source = source
+        lastLine = source.lineCount + (source.bytes.last == 0x0A ? 1 : 0)
         self.limits = limits
         sink = DiagnosticSink(path: source.path)
         document = YAMLDocument.Storage(file: source.id)
@@ -529,7 +532,11 @@ private struct ReaderSession {
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let line = Int(mark.line) + 1
+        // At the end of a file without a final line break, libyaml counts one line more than
+        // there is (found by fuzzing): the place is then the end of the last line.
+        guard line <= max(lastLine, 1) else { return locationOfByte(source.bytes.count) }
+        return SourceLocation(line: line, column: Int(mark.column) + 1)
     }
 
     /// A scalar's span: its length on the line it starts, or for one that spans lines its

@@ -8,8 +8,8 @@ extension CodeExplanation {
             DiagnosticCode.unreadableFile,
             documentation: """
                 the file named on the command line cannot be read (it does not exist, is a folder, or is not
-                readable). `stackc lint` exits with 2; the message goes to standard error, and with `--format json`
-                also into the array (no line or column).
+                readable). Every command exits with 2; the message goes to standard error, and with `--format json`,
+                `sarif` or `github` also into that output (no line or column).
                 """,
             withoutExample:
                 "it is about the file named on the command line, which stackc cannot read; no manifest text can show it"
@@ -52,6 +52,17 @@ extension CodeExplanation {
                         """
                     )
                 ])),
+        CodeExplanation(
+            DiagnosticCode.staleOutput,
+            documentation: """
+                reported by `stackc check` in the tools' formats (`--format json`, `sarif`, `github`), one per file of
+                `out/<stack>/` that is not what `stackc build` writes now, is missing, or is left from an earlier
+                build that wrote it; at that file, without a line, with the exit status 1 of a stale check. In text,
+                `check` lists the files on standard error instead. Run `stackc build` and commit the result.
+                """,
+            withoutExample:
+                "it is about the files in the output folder, which differ from what the manifest builds, not about the manifest"
+        ),
         CodeExplanation(
             YAMLDiagnostics.syntax,
             documentation: """
@@ -103,8 +114,9 @@ extension CodeExplanation {
         CodeExplanation(
             YAMLDiagnostics.duplicateKey,
             documentation: """
-                the same key twice in one mapping (for example two apps with the same name). A note points at the
-                first; keep one of them.
+                the same key twice in one mapping (for example two apps with the same name), the merge key `<<`
+                included (merge several mappings with one list, `<<: [*a, *b]`). A note points at the first; keep one
+                of them.
                 """,
             fails: """
                 stackc: 1

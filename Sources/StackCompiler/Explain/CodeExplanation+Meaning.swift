@@ -35,8 +35,12 @@ extension CodeExplanation {
         CodeExplanation(
             Codes.dependencyCycle,
             documentation: """
-                `depends_on` loops (`web` → `api` → `web`, or an app on itself). Each entrypoint would wait for the
-                other forever: remove one of the dependencies. Reported once per cycle, at the entry that closes it.
+                `depends_on` loops (`web` → `api` → `web`, or an app on itself). One error per group of apps that wait
+                for each other, however many loops the group holds, with its shortest loop through the group's first
+                app as the example (a loop of more than 12 apps is shortened in the middle) and, when the group is
+                larger, how many apps it has; at the dependency that closes the example. Each entrypoint would wait
+                for the other forever: remove one of the dependencies. Reported once per cycle, at the entry that
+                closes it.
                 """,
             fails: """
                 stackc: 1

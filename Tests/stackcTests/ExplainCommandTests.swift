@@ -80,6 +80,31 @@ import Testing
         #expect(run.stdout.contains("  stack.swift:\n    import StackDescription\n"), "\(run)")
     }
 
+    /// The scratch folder a `stack.swift` example is compiled in is removed again; without a
+    /// Swift toolchain the example is shown with the reason it could not run.
+    @Test func aDescriptionExampleLeavesNothingBehind() throws {
+        let workspace = try Workspace("explain-scratch")
+        defer { workspace.remove() }
+        try FileManager.default.createDirectory(at: workspace.url("tmp"), withIntermediateDirectories: true)
+        let run = try workspace.stackc(["explain", "E112"], environment: ["TMPDIR": workspace.url("tmp").path])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("error[E112]: 'apps' has 'web' twice"), "\(run)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.url("tmp").path).isEmpty)
+
+        let missing = workspace.url("no-swiftc").path
+        let without = try workspace.stackc(
+            ["explain", "E112"],
+            environment: [
+                "TMPDIR": workspace.url("tmp").path, "STACKC_SWIFTC": missing,
+                // A cache of its own: the cached programs of the first run need no swiftc.
+                "STACKC_CACHE_DIR": workspace.url("empty-cache").path,
+            ])
+        #expect(without.status == 0, "\(without)")
+        #expect(without.stdout.contains("stackc could not run this example here: "), "\(without)")
+        #expect(without.stdout.contains("  stack.swift:\n    import StackDescription\n"), "\(without)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.url("tmp").path).isEmpty)
+    }
+
     @Test func aCodeIsFoundInAnyCaseAndByName() throws {
         let workspace = try Workspace("explain-names")
         defer { workspace.remove() }

@@ -14,6 +14,7 @@ struct ExampleRun {
     /// Why the example could not be run here (no Swift toolchain for a `stack.swift`).
     var failure: String?
 
+    /// What stackc says of `input` now.
     static func run(_ input: ExampleInput) -> ExampleRun {
         let source = SourceFile(path: input.fileName, text: input.manifest)
         if let result = StackCompiler.lint(input) {

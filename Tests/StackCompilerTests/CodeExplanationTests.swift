@@ -69,6 +69,22 @@ import YAML
         #expect(!built.tree.files.isEmpty)
     }
 
+    /// A failing example that passes the check (a warning, or a problem only the build finds)
+    /// gets its code from the full build too, with its files, and nothing else.
+    @Test(arguments: yamlExamples.map(\.code))
+    func theBuildAgreesWithLintOnTheFailingExample(code: DiagnosticCode) throws {
+        let failing = try #require(CodeExplanation.named(code.rawValue)?.example?.failing)
+        let checked = StackCompiler.check(SourceFile(path: failing.fileName, text: failing.manifest))
+        guard let stack = checked.stack else {
+            #expect(checked.diagnostics.contains { $0.code == code }, "\(code): the check stops before the build")
+            return
+        }
+        let built = BuildPipeline.build(stack, files: failing.filesRead(for: stack))
+        let all = checked.diagnostics + built.diagnostics
+        #expect(
+            !all.isEmpty && all.allSatisfy { $0.code == code }, "\(code): \(all.map { "\($0.code): \($0.message)" })")
+    }
+
     /// Only the Swift descriptions' codes need a `stack.swift`, and their examples are one.
     @Test func theSwiftExamplesAreTheDescriptionCodes() {
         let swift = CodeExplanation.all.filter { $0.example?.failing.kind == .swift }

@@ -33,7 +33,9 @@ struct ExplainCommand: ParsableCommand {
         if let explanation = CodeExplanation.named(subject) {
             let failing = explanation.example.map { ExampleRun.run($0.failing) }
             let fixed = explanation.example.map { ExampleRun.run($0.fixed) }
-            Terminal.out(ExplanationPrinter(explanation, failing: failing, fixed: fixed).render(format))
+            let printer = ExplanationPrinter(
+                explanation, failing: failing, fixed: fixed, colored: format == .text && Terminal.colorsOutput)
+            Terminal.out(printer.render(format))
         } else if let retired = CodeExplanation.retiredDocumentation(subject) {
             Terminal.out(ExplanationPrinter.retired(subject.uppercased(), retired, format: format))
         } else if subject.contains(":") {

@@ -7,11 +7,14 @@ struct ExplanationPrinter {
     let explanation: CodeExplanation
     let failing: ExampleRun?
     let fixed: ExampleRun?
+    /// Whether diagnostics are coloured (on a terminal, as `stackc lint` colours them).
+    let colored: Bool
 
-    init(_ explanation: CodeExplanation, failing: ExampleRun?, fixed: ExampleRun?) {
+    init(_ explanation: CodeExplanation, failing: ExampleRun?, fixed: ExampleRun?, colored: Bool = false) {
         self.explanation = explanation
         self.failing = failing
         self.fixed = fixed
+        self.colored = colored
     }
 
     /// The width documentation is wrapped at in text.
@@ -30,8 +33,8 @@ struct ExplanationPrinter {
         guard let example = explanation.example, let failing, let fixed else {
             return out + "\n" + Self.wrapped("No example: \(explanation.withoutExample ?? "none is given").") + "\n"
         }
-        out += "\nFails:\n\n" + Self.shown(example.failing) + "\n" + Self.says(failing)
-        out += "\nFixed:\n\n" + Self.shown(example.fixed) + "\n" + Self.says(fixed)
+        out += "\nFails:\n\n" + Self.shown(example.failing) + "\n" + says(failing)
+        out += "\nFixed:\n\n" + Self.shown(example.fixed) + "\n" + says(fixed)
         return out
     }
 
@@ -51,11 +54,11 @@ struct ExplanationPrinter {
             }.joined(separator: "\n") + "\n"
     }
 
-    /// What stackc said of an example, as `stackc lint` prints it (without colour).
-    static func says(_ run: ExampleRun) -> String {
+    /// What stackc said of an example, as `stackc lint` prints it.
+    func says(_ run: ExampleRun) -> String {
         if let failure = run.failure { return "stackc could not run this example here: \(failure)\n" }
         guard !run.diagnostics.isEmpty else { return "stackc says nothing: no error, no warning.\n" }
-        let renderer = DiagnosticRenderer(colored: false)
+        let renderer = DiagnosticRenderer(colored: colored)
         let errors = run.diagnostics.filter { $0.severity == .error }.count
         // As `stackc lint` prints them: a blank line after each.
         let rendered = run.diagnostics.map { renderer.render($0, source: run.source) + "\n" }.joined()

@@ -105,6 +105,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.url("tmp").path).isEmpty)
     }
 
+    /// The diagnostics are coloured on a terminal (a pseudo-terminal from util-linux's
+    /// `script`) as `stackc lint` colours them, unless NO_COLOR is set; never in a pipe.
+    @Test(arguments: [nil, "1"] as [String?])
+    func colourOnlyOnATerminalWithoutNoColor(noColor: String?) throws {
+        let script = try #require(
+            ChildProcess.locate("script"), "no 'script' (util-linux, in Debian's bsdutils) to give stackc a terminal")
+        let workspace = try Workspace("explain-colour")
+        defer { workspace.remove() }
+        try FileManager.default.createDirectory(at: workspace.url("logs"), withIntermediateDirectories: true)
+        let stackc = try StackcCLI.binary().path
+        let terminal = try ChildProcess.run(
+            [script, "-qec", "'\(stackc)' explain E203", "/dev/null"], in: workspace.root,
+            set: noColor.map { ["NO_COLOR": $0] } ?? [:], unset: noColor == nil ? ["NO_COLOR"] : [],
+            logs: workspace.url("logs"))
+        #expect(terminal.status == 0, "\(terminal)")
+        #expect(terminal.stdout.contains("E203 duplicate-route (error)"), "\(terminal)")
+        #expect(terminal.stdout.contains("\u{1B}[1;31merror[E203]\u{1B}[0m") == (noColor == nil), "\(terminal)")
+        let pipe = try workspace.stackc("explain", "E203")
+        #expect(pipe.status == 0 && !pipe.stdout.contains("\u{1B}"), "\(pipe)")
+    }
+
     @Test func aCodeIsFoundInAnyCaseAndByName() throws {
         let workspace = try Workspace("explain-names")
         defer { workspace.remove() }

@@ -92,7 +92,7 @@ struct BuildCommand: ParsableCommand {
         let folder = options.folder(for: stack)
         let changes: OutputFolder.Changes
         do {
-            changes = try folder.write(result.tree)
+            changes = try folder.write(result.tree) { Self.sayWaiting(folder) }
         } catch {
             let reason = (error as? OutputFolderError)?.description ?? Self.describe(error)
             Terminal.err("stackc: cannot write '\(folder.root.path)': \(reason)\n")
@@ -125,7 +125,7 @@ struct CheckCommand: ParsableCommand {
         var printer = DiagnosticPrinter(format: options.format)
         let (stack, result) = try options.compile(into: &printer)
         let folder = options.folder(for: stack)
-        let staleness = folder.compare(result.tree)
+        let staleness = folder.compare(result.tree) { BuildCommand.sayWaiting(folder) }
         let prefix = "\(options.output)/\(stack.name)/"
         // In the tools' formats, each file that differs is an F003 error of its own, after the
         // manifest's diagnostics: a CI annotation or code-scanning alert names the file.
@@ -155,6 +155,11 @@ struct CheckCommand: ParsableCommand {
 }
 
 extension BuildCommand {
+    /// Another stackc is writing the output: say so once, then wait for it.
+    static func sayWaiting(_ folder: OutputFolder) {
+        Terminal.err("stackc: busy: another stackc is writing '\(folder.root.path)'; waiting for it\n")
+    }
+
     /// An error from writing files, for the user: the C library's words for a system error.
     static func describe(_ error: Error) -> String {
         if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }

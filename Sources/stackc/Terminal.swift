@@ -30,7 +30,17 @@ enum Terminal {
     /// True when standard error is a terminal and NO_COLOR is not set (set to an empty string
     /// counts as not set, as no-color.org says).
     static var colorsErrors: Bool {
-        guard isatty(2) == 1 else { return false }
+        colors(2)
+    }
+
+    /// The same for standard output, where `stackc explain` prints diagnostics.
+    static var colorsOutput: Bool {
+        colors(1)
+    }
+
+    /// True when `descriptor` is a terminal and NO_COLOR is not set (or set to nothing).
+    static func colors(_ descriptor: Int32) -> Bool {
+        guard isatty(descriptor) == 1 else { return false }
         guard let noColor = getenv("NO_COLOR") else { return true }
         return noColor.pointee == 0
     }

@@ -40,10 +40,14 @@ struct LanguageKey: Sendable {
     /// Top-level YAML the example needs besides its section's frame (`identity` for
     /// `auth: oidc`), not shown in the reference.
     var needs: String
+    /// A frame of its own for the example, where the section's does not fit (`build` in an
+    /// app without an image).
+    var frame: String?
 
     init(
         _ name: String, _ type: LanguageType, _ requirement: LanguageRequirement = .optional,
-        default defaultValue: LanguageDefault, meaning: String, example: String, needs: String = ""
+        default defaultValue: LanguageDefault, meaning: String, example: String, needs: String = "",
+        frame: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -52,6 +56,7 @@ struct LanguageKey: Sendable {
         self.meaning = meaning
         self.example = example
         self.needs = needs
+        self.frame = frame
     }
 }
 

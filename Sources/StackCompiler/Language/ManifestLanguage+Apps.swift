@@ -13,7 +13,7 @@ extension ManifestLanguage {
                 "build", .string(.buildContext), default: .none,
                 meaning:
                     "A folder with a Dockerfile: `deploy.sh` builds the image, tags it `<registry host>/<stack>/<app>` with its content and pushes it; needs `registry`.",
-                example: "build: ./api", needs: "registry: {}"),
+                example: "build: ./api", needs: "registry: {}", frame: "apps:\n  web:\n    {{KEYS}}"),
             LanguageKey(
                 "preset", .word(["generic", "nextcloud"]), default: .value(.string("generic")),
                 meaning:

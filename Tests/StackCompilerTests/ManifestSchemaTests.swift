@@ -100,6 +100,21 @@ import Testing
             "a port shorthand without a target", Codes.invalidFormat,
             "apps:\n  web:\n    image: nginx:1.27\n    ports: [\"5432\"]\n"
         ),
+        // Rules between keys that the schema holds too.
+        ("acme without an e-mail", Codes.acmeWithoutEmail, "tls: {mode: acme}\n"),
+        (
+            "a health check with path and command", Codes.invalidValue,
+            "apps:\n  web:\n    image: nginx:1.27\n    port: 80\n    health: {path: /, command: [true]}\n"
+        ),
+        (
+            "a health check with neither", Codes.missingKey,
+            "apps:\n  web:\n    image: nginx:1.27\n    port: 80\n    health: {interval: 5s}\n"
+        ),
+        ("an app without image or build", Codes.imageOrBuild, "apps:\n  web: {port: 80}\n"),
+        (
+            "an app with image and build", Codes.imageOrBuild,
+            "registry: {}\napps:\n  web: {image: \"nginx:1.27\", build: ./web}\n"
+        ),
         (
             "backup: true", Codes.invalidValue,
             "apps:\n  web:\n    image: nginx:1.27\n    volumes: {data: /data}\n    backup: true\n"

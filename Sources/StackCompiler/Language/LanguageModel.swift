@@ -17,6 +17,8 @@ struct LanguageSection: Sendable {
     /// A manifest in which the examples of the keys are valid: a line `{{KEYS}}` stands where
     /// the key's example lines go, indented as that line is.
     var frame: String
+    /// Rules between its keys that the schema holds too (the checker holds all of them).
+    var rules: [LanguageRule] = []
 
     /// The key named `name`.
     func key(_ name: String) -> LanguageKey? { keys.first { $0.name == name } }
@@ -58,6 +60,19 @@ struct LanguageKey: Sendable {
         self.needs = needs
         self.frame = frame
     }
+}
+
+/// A rule between keys of one mapping, simple enough for the schema to hold as well.
+enum LanguageRule: Sendable {
+    /// Exactly one of the keys is written (`health`: `path` or `command`).
+    case exactlyOne([String])
+    /// When `key` is `word`, `required` is written too (`tls`: `acme` needs `email`).
+    case whenWord(key: String, word: String, required: String)
+    /// One of the keys is written, or `key` is `word` (an app's `image`, `build`, or a preset
+    /// that gives an image).
+    case oneOfKeys([String], orWord: (key: String, word: String))
+    /// The keys are not written together.
+    case notTogether([String])
 }
 
 /// Whether a key must be written.

@@ -126,7 +126,11 @@ extension ManifestLanguage {
                     "The image's own entrypoint, for images stackc does not know: stackc's start-up wrapper (waiting for `depends_on`, secrets, run-once installs) runs first, then hands over to it.",
                 example: "entrypoint: /docker-entrypoint.sh"),
         ],
-        frame: appFrame)
+        frame: appFrame,
+        rules: [
+            .oneOfKeys(["image", "build"], orWord: (key: "preset", word: "nextcloud")),
+            .notTogether(["image", "build"]),
+        ])
 
     static let health = LanguageSection(
         id: "health", path: "apps.<app>.health", placement: ["apps", "web", "health"],
@@ -155,7 +159,7 @@ extension ManifestLanguage {
                 meaning: "Time after start during which failures do not count.",
                 example: "path: /healthz\nstart_period: 2m"),
         ],
-        frame: appFrame(with: "port: 80\n    health:\n      {{KEYS}}"))
+        frame: appFrame(with: "port: 80\n    health:\n      {{KEYS}}"), rules: [.exactlyOne(["path", "command"])])
 
     static let metrics = LanguageSection(
         id: "metrics", path: "apps.<app>.metrics", placement: ["apps", "web", "metrics"],

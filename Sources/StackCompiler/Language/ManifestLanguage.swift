@@ -96,7 +96,7 @@ enum ManifestLanguage {
                 meaning: "The ACME account's e-mail address.",
                 example: "mode: acme\nemail: ops@example.org"),
         ],
-        frame: "tls:\n  {{KEYS}}")
+        frame: "tls:\n  {{KEYS}}", rules: [.whenWord(key: "mode", word: "acme", required: "email")])
 
     static let proxy = LanguageSection(
         id: "proxy", path: "proxy", placement: ["proxy"],
@@ -407,9 +407,9 @@ enum ManifestLanguage {
         frame: "databases:\n  pg:\n    {{KEYS}}")
 
     static let placement = LanguageSection(
-        id: "placement", path: "apps.<app>.placement, databases.<db>.placement",
-        placement: ["apps", "web", "placement"],
-        summary: "Which nodes a service's tasks may run on.",
+        id: "placement", path: "apps.<app>.placement", placement: ["apps", "web", "placement"],
+        summary:
+            "Which nodes a service's tasks may run on: an app's, or a database server's (`databases.<db>.placement`).",
         keys: [
             LanguageKey(
                 "role", .word(["manager", "worker"]), default: .none, meaning: "Only on nodes of this role.",

@@ -63,7 +63,29 @@ enum ManifestSchemaRenderer {
         if !required.isEmpty { members.append(("required", .array(required))) }
         members.append(("patternProperties", .object([("^x-", .object([]))])))
         members.append(("additionalProperties", .bool(false)))
+        if !section.rules.isEmpty { members.append(("allOf", .array(section.rules.map(ruleSchema)))) }
         return members
+    }
+
+    /// A rule between keys as a schema the mapping must match too.
+    static func ruleSchema(_ rule: LanguageRule) -> JSONValue {
+        func required(_ keys: [String]) -> JSONValue { .object([("required", .array(keys.map(JSONValue.string)))]) }
+        func word(_ key: String, _ word: String) -> JSONValue {
+            .object([
+                ("properties", .object([(key, .object([("const", .string(word))]))])),
+                ("required", .array([.string(key)])),
+            ])
+        }
+        switch rule {
+        case .exactlyOne(let keys):
+            return .object([("oneOf", .array(keys.map { required([$0]) }))])
+        case .whenWord(let key, let value, let then):
+            return .object([("if", word(key, value)), ("then", required([then]))])
+        case .oneOfKeys(let keys, let alternative):
+            return .object([("anyOf", .array(keys.map { required([$0]) } + [word(alternative.key, alternative.word)]))])
+        case .notTogether(let keys):
+            return .object([("not", required(keys))])
+        }
     }
 
     /// One key: its type, its text for hover, its default and its example's value.

@@ -33,6 +33,7 @@ enum ReferenceRenderer {
             out += "\n" + render(section)
         }
         out += "\n## Formats\n\n| format | what it is |\n| --- | --- |\n"
+        out += "| scalar | a string, number or boolean, kept as the text written (`16`, `1e3`, `no`) |\n"
         for format in LanguageFormat.all {
             out += "| \(format.words) | \(format.description.replacing("|", with: "\\|")) |\n"
         }
@@ -46,6 +47,9 @@ enum ReferenceRenderer {
         for key in section.keys {
             out +=
                 "| [`\(key.name)`](#\(anchor(section, key))) | \(typeWords(key.type)) | \(requirementWords(key.requirement)) | \(key.defaultValue.words) |\n"
+        }
+        if !section.rules.isEmpty {
+            out += "\n" + section.rules.map { "- " + ruleWords($0) + "\n" }.joined()
         }
         for key in section.keys {
             out +=
@@ -83,6 +87,21 @@ enum ReferenceRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// A rule between keys, as a sentence.
+    static func ruleWords(_ rule: LanguageRule) -> String {
+        func keys(_ names: [String], _ conjunction: String) -> String {
+            let quoted = names.map { "`\($0)`" }
+            return quoted.dropLast().joined(separator: ", ") + " \(conjunction) " + (quoted.last ?? "")
+        }
+        switch rule {
+        case .exactlyOne(let names): return "Exactly one of \(keys(names, "or")) is written."
+        case .whenWord(let key, let word, let required): return "`\(key): \(word)` needs `\(required)`."
+        case .oneOfKeys(let names, let alternative):
+            return "\(keys(names, "or")) is written, unless `\(alternative.key): \(alternative.word)` gives an image."
+        case .notTogether(let names): return "Not \(keys(names, "and")) together."
+        }
+    }
+
     /// "yes", "no" or "when …".
     static func requirementWords(_ requirement: LanguageRequirement) -> String {
         switch requirement {
@@ -98,8 +117,7 @@ enum ReferenceRenderer {
         case .string(let format):
             return format.id == nil ? "string" : "[\(format.words)](#formats)"
         case .scalar(let format):
-            return format.id == nil
-                ? "string, number or boolean (as written)" : "[\(format.words)](#formats) (a string or number)"
+            return format.id == nil ? "[scalar](#formats)" : "[\(format.words)](#formats) (a string or number)"
         case .integer(let range):
             return range.lowerBound == range.upperBound
                 ? "`\(range.lowerBound)`" : "integer \(range.lowerBound)–\(range.upperBound)"
@@ -108,6 +126,7 @@ enum ReferenceRenderer {
         case .word(let words):
             return words.count == 1 ? "`\(words[0])`" : "one of " + words.map { "`\($0)`" }.joined(separator: ", ")
         case .constant(let value): return "`\(LanguageType.yamlText(of: value))`"
+        case .list(.either(let types)): return "list, each " + types.map(typeWords).joined(separator: " or ")
         case .list(let element): return "list of \(typeWords(element))"
         case .map(let key, let value):
             return "mapping of \(typeWords(.string(key))) → \(typeWords(value))"

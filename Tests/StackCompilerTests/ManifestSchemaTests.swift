@@ -151,6 +151,9 @@ import Testing
                 if case .integer(let range) = key.type, range.lowerBound < range.upperBound {
                     values = [String(range.lowerBound - 1), String(range.upperBound + 1)]
                 }
+                if case .number(let minimum, let maximum) = key.type {
+                    values = [String(minimum / 2), String(maximum + 1)]
+                }
                 for value in values {
                     let text = LanguageReferenceTests.manifest(section.frame, lines: "\(key.name): \(value)")
                     let name = "\(section.id).\(key.name): \(value)"

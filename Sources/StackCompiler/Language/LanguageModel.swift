@@ -113,8 +113,8 @@ indirect enum LanguageType: Sendable {
     case scalar(LanguageFormat)
     /// An integer within a range.
     case integer(ClosedRange<Int>)
-    /// A number greater than 0 and at most the maximum; fractions allowed.
-    case number(maximum: Int)
+    /// A number from the minimum to the maximum; fractions allowed.
+    case number(minimum: Double, maximum: Int)
     /// `true` or `false`.
     case boolean
     /// One word of a closed set.

@@ -203,7 +203,8 @@ extension ManifestLanguage {
         summary: "Limits of each task; reservations equal the limits unless `reserve` says otherwise.",
         keys: [
             LanguageKey(
-                "cpus", .number(maximum: 1024), default: .none, meaning: "The CPUs a task may use; fractions allowed.",
+                "cpus", .number(minimum: 0.01, maximum: 1024), default: .none,
+                meaning: "The CPUs a task may use; fractions allowed.",
                 example: "cpus: 0.5"),
             LanguageKey(
                 "memory", .string(.size), default: .none, meaning: "The memory a task may use, at least `6M`.",
@@ -220,7 +221,8 @@ extension ManifestLanguage {
         summary: "What Swarm sets aside for each task; at most the limits.",
         keys: [
             LanguageKey(
-                "cpus", .number(maximum: 1024), default: .words("`resources.cpus`"), meaning: "CPUs set aside.",
+                "cpus", .number(minimum: 0.01, maximum: 1024), default: .words("`resources.cpus`"),
+                meaning: "CPUs set aside.",
                 example: "cpus: 0.25"),
             LanguageKey(
                 "memory", .string(.size), default: .words("`resources.memory`"), meaning: "Memory set aside.",

@@ -131,8 +131,8 @@ enum ManifestSchemaRenderer {
             return [
                 ("type", .string("integer")), ("minimum", .int(range.lowerBound)), ("maximum", .int(range.upperBound)),
             ]
-        case .number(let maximum):
-            return [("type", .string("number")), ("exclusiveMinimum", .int(0)), ("maximum", .int(maximum))]
+        case .number(let minimum, let maximum):
+            return [("type", .string("number")), ("minimum", .double(minimum)), ("maximum", .int(maximum))]
         case .boolean:
             return [("type", .string("boolean"))]
         case .word(let words):

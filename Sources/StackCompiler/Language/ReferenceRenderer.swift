@@ -121,7 +121,8 @@ enum ReferenceRenderer {
         case .integer(let range):
             return range.lowerBound == range.upperBound
                 ? "`\(range.lowerBound)`" : "integer \(range.lowerBound)–\(range.upperBound)"
-        case .number(let maximum): return "number above 0, at most \(maximum)"
+        case .number(let minimum, let maximum):
+            return "number \(SyntaxDecoder.formatNumber(minimum))–\(maximum), fractions allowed"
         case .boolean: return "boolean"
         case .word(let words):
             return words.count == 1 ? "`\(words[0])`" : "one of " + words.map { "`\($0)`" }.joined(separator: ", ")

@@ -103,6 +103,43 @@ import Testing
         }
     }
 
+    /// Every default the model gives as a value is the compiler's: a manifest that writes it
+    /// builds the same files, byte for byte, as one that leaves the key out (the key's example
+    /// without the key, for what the key needs beside it).
+    @Test(arguments: ManifestLanguage.sections.map(\.id))
+    func writingADefaultChangesNothing(_ id: String) throws {
+        let section = try #require(ManifestLanguage.section(id))
+        for key in section.keys {
+            guard let value = key.defaultValue.value else { continue }
+            var others: [String] = []
+            var inKey = false
+            for line in key.example.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("\(key.name):") {
+                    inKey = true
+                } else if !inKey || !(line.hasPrefix(" ") || line.hasPrefix("-")) {
+                    inKey = false
+                    others.append(line)
+                }
+            }
+            let base = others.isEmpty ? ["x-nothing: 1"] : others
+            let written = base + ["\(key.name): \(LanguageType.yamlText(of: value))"]
+            let frame = key.frame ?? section.frame
+            let left = Self.manifest(frame, lines: base.joined(separator: "\n"), needs: key.needs)
+            let given = Self.manifest(frame, lines: written.joined(separator: "\n"), needs: key.needs)
+            let name = "\(section.path).\(key.name)"
+            guard let leftOut = BuildSupport.build(path: "manifests/example.yml", text: left),
+                let writtenOut = BuildSupport.build(path: "manifests/example.yml", text: given)
+            else {
+                Issue.record("\(name): does not build\n\(left)\n\(given)")
+                continue
+            }
+            let changed = Set(writtenOut.tree.files.map(\.path) + leftOut.tree.files.map(\.path)).sorted().filter {
+                writtenOut.tree.file($0) != leftOut.tree.file($0)
+            }
+            #expect(changed.isEmpty, "\(name): writing the default changes \(changed)\n\(given)")
+        }
+    }
+
     /// Every key has a meaning and an example that gives the key itself.
     @Test func everyKeyIsDocumented() throws {
         for section in ManifestLanguage.sections {

@@ -119,7 +119,7 @@ enum ManifestLanguage {
                     "How many proxies run, on managers, one per node with host ports: `global` is one on every manager; at most `cluster.managers`, and 0 only when nothing is routed.",
                 example: "replicas: 1"),
         ],
-        frame: "proxy:\n  {{KEYS}}")
+        frame: "proxy:\n  {{KEYS}}\n" + appFrame(with: "port: 80\n    host: www"))
 
     static let cluster = LanguageSection(
         id: "cluster", path: "cluster", placement: ["cluster"],
@@ -440,5 +440,5 @@ enum ManifestLanguage {
                 "keep", .integer(1...10_000), default: .value(.int(7)), meaning: "Archives kept per source.",
                 example: "keep: 14"),
         ],
-        frame: "backup:\n  {{KEYS}}")
+        frame: "databases:\n  pg: {backup: daily}\nbackup:\n  {{KEYS}}")
 }

@@ -20,6 +20,39 @@ import Testing
         #expect(schema?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
     }
 
+    /// The schema uses only keywords that draft-07 readers know too, besides `$defs` (which
+    /// they reach as a JSON pointer) and `markdownDescription` (VS Code's hover text):
+    /// yaml-language-server validates with draft-07 semantics and says 2020-12 is not fully
+    /// supported, so nothing of the schema may depend on what only 2019-09 and later have.
+    @Test func theSchemaUsesKeywordsDraft07ReadersKnow() throws {
+        let draft07: Set<String> = [
+            "$schema", "$id", "$ref", "title", "description", "default", "examples", "type", "enum", "const",
+            "pattern", "maxLength", "minimum", "maximum", "exclusiveMinimum", "items", "properties",
+            "patternProperties", "additionalProperties", "propertyNames", "required", "allOf", "anyOf", "oneOf",
+            "not", "if", "then",
+        ]
+        var used = Set<String>()
+        func walk(_ schema: Any) {
+            guard let object = schema as? [String: Any] else { return }
+            for (keyword, value) in object {
+                used.insert(keyword)
+                switch keyword {
+                case "properties", "patternProperties", "$defs":
+                    for member in (value as? [String: Any] ?? [:]).values { walk(member) }
+                case "allOf", "anyOf", "oneOf":
+                    for member in value as? [Any] ?? [] { walk(member) }
+                case "items", "additionalProperties", "propertyNames", "not", "if", "then":
+                    walk(value)
+                default:
+                    break
+                }
+            }
+        }
+        walk(try JSONSerialization.jsonObject(with: Data(StackCompiler.manifestSchema().utf8)))
+        #expect(used.subtracting(draft07.union(["$defs", "markdownDescription"])).isEmpty)
+        #expect(used.isSuperset(of: ["enum", "pattern", "minimum", "maximum", "default", "examples", "required"]))
+    }
+
     /// Every manifest of the repository and of the build cases, the manifests of the convert
     /// tests (merge keys, `x-` keys at every level, every key given, every section empty) and
     /// every key's example of the reference validate.

@@ -8,7 +8,8 @@ import YAML
 /// Each mapping is a definition under `$defs`, named by its section's `id`, and so is each format
 /// of text, by the format's `id`. Every mapping refuses keys it does not know, except those
 /// starting with `x-`. Rules between keys (a route needs a port, `acme` needs an e-mail) are
-/// the checker's, not the schema's.
+/// the checker's, not the schema's. Only keywords draft-07 has too are used (besides `$defs`
+/// and `markdownDescription`): yaml-language-server validates with draft-07 semantics.
 enum ManifestSchemaRenderer {
     /// The schema's own identifier: stackc has no public address, so a URN.
     static let identifier = "urn:stackc:manifest:1"

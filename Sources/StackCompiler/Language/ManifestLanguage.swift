@@ -265,7 +265,8 @@ enum ManifestLanguage {
                 "name", .string(.name), .required, default: .none, meaning: "The user name.", example: "name: alice"),
             LanguageKey(
                 "email", .string(.email), default: .none,
-                meaning: "The e-mail address; one user per address (in any case).",
+                meaning:
+                    "The e-mail address, one user per address (in any case); a sign-in proxy and Grafana admit only users with one (`W313` otherwise).",
                 example: "name: alice\nemail: alice@example.org"),
             LanguageKey(
                 "first_name", .string(.text), default: .none, meaning: "The given name.",

@@ -7,8 +7,9 @@ import YAML
 ///
 /// Each mapping is a definition under `$defs`, named by its section's `id`, and so is each format
 /// of text, by the format's `id`. Every mapping refuses keys it does not know, except those
-/// starting with `x-`. Rules between keys (a route needs a port, `acme` needs an e-mail) are
-/// the checker's, not the schema's. Only keywords draft-07 has too are used (besides `$defs`
+/// starting with `x-`. Of the rules between keys, the schema holds only the simplest, within one
+/// mapping (`LanguageRule`: `acme` needs an e-mail); the rest (a route needs a port, references,
+/// placement) are the checker's. Only keywords draft-07 has too are used (besides `$defs`
 /// and `markdownDescription`): yaml-language-server validates with draft-07 semantics.
 enum ManifestSchemaRenderer {
     /// The schema's own identifier: stackc has no public address, so a URN.

@@ -53,11 +53,18 @@ import Testing
         #expect(used.isSuperset(of: ["enum", "pattern", "minimum", "maximum", "default", "examples", "required"]))
     }
 
-    /// Every manifest of the repository and of the build cases, the manifests of the convert
+    /// Every manifest of the repository, of the build cases, the synthetic ones and the
+    /// acceptance stacks, the manifests of the convert
     /// tests (merge keys, `x-` keys at every level, every key given, every section empty) and
     /// every key's example of the reference validate.
     @Test func everyValidManifestValidates() throws {
         var manifests: [(name: String, text: String)] = BuildCase.all.map { ($0.path, $0.text) }
+        manifests += SyntheticManifests.all
+        for name in ["cluster", "features", "identity", "routing"] {
+            let path = "Tests/Acceptance/manifests/\(name).yml"
+            let text = try String(contentsOf: Repository.root.appendingPathComponent(path), encoding: .utf8)
+            manifests.append((path, text))
+        }
         manifests += [
             ("everyKey", ConvertTests.everyKey.text), ("yamlFeatures", ConvertTests.yamlFeatures),
             ("emptySections", ConvertTests.emptySections),

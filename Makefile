@@ -16,7 +16,7 @@ MANIFESTS := $(wildcard manifests/*.yml)
 RELEASE = -c release --static-swift-stdlib $(SWIFT_FLAGS)
 BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 
-.PHONY: all setup build install out out-all twins test lint bench bench-instructions check swarm swarm-nodes format format-check
+.PHONY: all setup build install out out-all twins reference test lint bench bench-instructions check swarm swarm-nodes format format-check
 
 all: build
 
@@ -54,6 +54,15 @@ twins: setup
 	@set -e; for m in $(MANIFESTS); do \
 	  echo "stackc convert $$m -o $${m%.yml}.swift"; "$(BIN)/stackc" convert "$$m" -o "$${m%.yml}.swift"; \
 	done
+
+# The language reference and the editor schema, rendered from the compiler's model of the
+# manifest language (Sources/StackCompiler/Language); tests fail when the committed files differ.
+reference: setup
+	$(SWIFT) build $(RELEASE) --product stackc
+	"$(BIN)/stackc" schema > schema/stackc-manifest.schema.json.new
+	mv schema/stackc-manifest.schema.json.new schema/stackc-manifest.schema.json
+	"$(BIN)/stackc" schema --reference > docs/reference.md.new
+	mv docs/reference.md.new docs/reference.md
 
 # Nothing may print after swift test: CI reads its closing summary. generate-manual (from
 # swift-argument-parser) is for the test of scripts/install.sh's man page.

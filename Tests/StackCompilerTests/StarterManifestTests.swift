@@ -75,7 +75,7 @@ import Testing
         let text = try StackCompiler.starterManifest(name: "shop", domain: "shop.example", path: "infra/shop.yml").get()
         #expect(text.contains("#   stackc build infra/shop.yml "))
         #expect(text.contains("out/shop/RUNBOOK.md"))
-        for doc in ["docs/manifest.md", "docs/diagnostics.md", "docs/tools.md"] {
+        for doc in ["docs/reference.md", "docs/manifest.md", "docs/diagnostics.md", "docs/tools.md"] {
             #expect(text.contains(doc), "no pointer to \(doc)")
             #expect(
                 FileManager.default.fileExists(atPath: BuildSupport.repoRoot.appendingPathComponent(doc).path),

@@ -13,7 +13,7 @@ import Testing
     ]
     static let manual = "share/man/man1/stackc.1"
     /// The subcommands as the users know them; the test also takes every one the parser lists.
-    static let knownSubcommands = ["lint", "build", "check", "convert", "graph", "init", "explain"]
+    static let knownSubcommands = ["lint", "build", "check", "convert", "graph", "init", "explain", "schema"]
 
     @Test func theCompletionsAndTheManPageComeFromTheParser() throws {
         let workspace = try Workspace("install-completions")

@@ -25,8 +25,8 @@ struct StarterManifest {
 
     /// Where a reader learns more.
     static let documentation = [
-        "The language, key by key: the specification (manifest-v1.md) and docs/manifest.md in stackc's",
-        "repository; every diagnostic code: docs/diagnostics.md; the commands: docs/tools.md.",
+        "The language, key by key: docs/reference.md in stackc's repository (its decisions:",
+        "docs/manifest.md); every diagnostic code: docs/diagnostics.md; the commands: docs/tools.md.",
     ]
 
     /// The text; with `optionsEnabled`, every option is written as YAML instead of a comment.

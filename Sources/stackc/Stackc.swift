@@ -8,7 +8,7 @@ struct Stackc: ParsableCommand {
         abstract: "Compile a Docker Swarm stack manifest into the files that deploy it.",
         subcommands: [
             LintCommand.self, BuildCommand.self, CheckCommand.self, ConvertCommand.self, GraphCommand.self,
-            InitCommand.self,
+            InitCommand.self, ExplainLineCommand.self,
         ]
     )
 }

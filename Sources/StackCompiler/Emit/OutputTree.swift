@@ -29,8 +29,8 @@ public struct OutputTree: Sendable, Equatable {
     public init() {}
 
     /// Adds a file; a second file at the same path is an internal error of the passes. `origins`
-    /// says where each line comes from; without it, or when it does not have one origin per line
-    /// (a mistake in stackc), every line has `whole`.
+    /// says where each line comes from; without it, every line has `whole` (and when it does not
+    /// have one origin per line, a mistake in stackc, every line says so).
     mutating func add(
         _ path: String, _ contents: String, executable: Bool = false, origins: LineOrigins? = nil,
         whole: OutputOrigin
@@ -40,7 +40,12 @@ public struct OutputTree: Sendable, Equatable {
             !path.hasPrefix("/") && !path.split(separator: "/").contains(".."),
             "internal error: bad output path '\(path)'")
         let lines = LineOrigins.lineCount(contents)
-        let map = origins.flatMap { $0.count == lines ? $0 : nil } ?? LineOrigins(whole, lines: lines)
+        var map = origins ?? LineOrigins(whole, lines: lines)
+        if map.count != lines {
+            // A map that does not fit its text is a mistake in stackc: said so, line by line.
+            map = LineOrigins(
+                OutputOrigin(producer: "\(whole.producer) (lost its line map)", keys: whole.keys), lines: lines)
+        }
         let index = files.firstIndex { $0.path > path } ?? files.endIndex
         files.insert(
             File(path: path, contents: contents, executable: executable, origins: map), at: index)

@@ -1,0 +1,155 @@
+import Foundation
+import StackDiagnostics
+import Testing
+
+@testable import StackCompiler
+
+/// The source map (`OutputTree.File.origins`) on the campus stack: every line has an origin
+/// whose producer is a pass or a renderer and whose keys are written in the manifest; the lines
+/// users ask about name the keys that made them; and what is attributed to an app alone is gone
+/// when the app is.
+@Suite struct SourceMapTests {
+    static let manifestPath = "manifests/campus.yml"
+
+    static func campusText() throws -> String {
+        try String(contentsOf: BuildSupport.repoRoot.appendingPathComponent(manifestPath), encoding: .utf8)
+    }
+
+    /// The manifest built as `stackc build` builds it from the repository's root.
+    static func build(_ text: String) throws -> OutputTree {
+        let source = SourceFile(path: manifestPath, bytes: Array(text.utf8))
+        var stack = try #require(StackCompiler.check(source).stack)
+        stack.sourcePath = manifestPath
+        let result = BuildPipeline.build(stack, sourceDirectory: "../../manifests")
+        #expect(!result.hasErrors)
+        return result.tree
+    }
+
+    /// The renderers that write lines of their own.
+    static let renderers: Set<String> = [
+        "StackFileRenderer", "DeployScriptRenderer", "RunbookRenderer", "TraefikRenderer", "HAProxyRenderer",
+        "EntrypointWrapperRenderer", "DaemonConfigRenderer", "KeepalivedRenderer", "IgnitionRenderer",
+        "SwarmFormingScriptRenderer", "NodeSetupScriptRenderer", "VagrantfileRenderer", "JoinNodesScriptRenderer",
+        "NodeFilesRenderer",
+    ]
+
+    static func lines(_ text: String) -> [Substring] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        return lines
+    }
+
+    @Test func everyLineOfCampusHasAnOriginInTheManifest() throws {
+        let text = try Self.campusText()
+        let source = SourceFile(path: Self.manifestPath, bytes: Array(text.utf8))
+        let tree = try Self.build(text)
+        let producers = Set(BuildPipeline.passes.map(\.name)).union(Self.renderers)
+        var located: [ManifestKeyPath: ManifestKeyLocation?] = [:]
+        var lineCount = 0
+        #expect(tree.files.count >= 30)
+        for file in tree.files {
+            let lines = Self.lines(file.contents)
+            #expect(file.origins.count == lines.count, "\(file.path)")
+            for number in 1...max(lines.count, 1) where !lines.isEmpty {
+                lineCount += 1
+                guard let origin = file.origin(ofLine: number) else {
+                    Issue.record("\(file.path):\(number) has no origin")
+                    continue
+                }
+                #expect(producers.contains(origin.producer), "\(file.path):\(number): \(origin.producer)")
+                #expect(!origin.keys.isEmpty, "\(file.path):\(number)")
+                for key in origin.keys {
+                    if located[key] == nil { located[key] = ManifestKeyLocation.find(key, in: source) }
+                    #expect(located[key]! != nil, "\(file.path):\(number): \(key) is not in \(Self.manifestPath)")
+                }
+            }
+        }
+        #expect(lineCount > 4000)
+    }
+
+    /// The origin of the first line of `path` that contains `text` after `after` (if given).
+    static func origin(_ tree: OutputTree, _ path: String, _ text: String, after: String? = nil) throws -> OutputOrigin
+    {
+        let file = try #require(tree.file(path))
+        let lines = Self.lines(file.contents)
+        let start = after.flatMap { marker in lines.firstIndex { $0.contains(marker) } } ?? 0
+        let index = try #require(lines[start...].firstIndex { $0.contains(text) }, "\(path): no line with \(text)")
+        return try #require(file.origin(ofLine: index + 1))
+    }
+
+    @Test func linesNameTheKeysThatMadeThem() throws {
+        let tree = try Self.build(try Self.campusText())
+        let replicas = try Self.origin(tree, "stack.yml", "replicas:", after: "  nextcloud:")
+        #expect(replicas.producer == "AppServicesPass")
+        #expect(replicas.keys == ["apps.nextcloud.replicas"])
+
+        let rule = try Self.origin(tree, "stack.yml", "traefik.http.routers.nextcloud.rule: Host(")
+        #expect(rule.keys == ["apps.nextcloud.host"])
+        #expect(!rule.isStructure)
+
+        // The database's variables in the app's environment are the database pass's.
+        let host = try Self.origin(tree, "stack.yml", "POSTGRES_HOST:", after: "  nextcloud:")
+        #expect(host.producer == "DatabaseInitPass")
+        #expect(Set(host.keys) == ["databases.pg", "apps.nextcloud.database"])
+
+        let ensure = try Self.origin(tree, "postgres/pg-init.sh", "ensure_database nextcloud")
+        #expect(ensure.producer == "DatabaseInitPass")
+        #expect(ensure.keys.contains("databases.pg") && ensure.keys.contains("apps.nextcloud.database"))
+        let library = try Self.origin(tree, "postgres/pg-init.sh", "wait_for_server")
+        #expect(library.keys == ["databases.pg"])
+
+        let client = try Self.origin(tree, "keycloak/campus-realm.json", "\"clientId\": \"nextcloud\"")
+        #expect(client.producer == "IdentityPass")
+        #expect(Set(client.keys) == ["apps.nextcloud.auth", "identity"])
+        let user = try Self.origin(tree, "keycloak/campus-realm.json", "\"username\": \"bob\"")
+        #expect(user.keys == ["identity.users[1]"])
+
+        let heading = try Self.origin(tree, "stack.yml", "services:")
+        #expect(heading.isStructure && heading.producer == "StackFileRenderer")
+
+        let scrape = try Self.origin(tree, "prometheus/prometheus.yml", "scrape_configs:")
+        #expect(scrape.producer == "MetricsPass")
+        #expect(scrape.keys == ["monitoring"])
+    }
+
+    /// Removing the manifest text of `apps.<name>` (campus's apps are the last section, and
+    /// nothing else names them).
+    static func withoutApps(_ text: String) -> String {
+        let lines = Self.lines(text)
+        let start = lines.firstIndex { $0 == "apps:" }!
+        return lines[..<start].joined(separator: "\n") + "\napps: {}\n"
+    }
+
+    /// Not guessed: a line attributed to the app alone is one the app makes, so a build without
+    /// the app has each such text at most as often as the full build minus those lines.
+    @Test func linesOfAnAppAloneGoWithTheApp() throws {
+        let text = try Self.campusText()
+        let full = try Self.build(text)
+        let smaller = try Self.build(Self.withoutApps(text))
+        var attributed = 0
+        for file in full.files {
+            let lines = Self.lines(file.contents)
+            var fullCount: [Substring: Int] = [:]
+            var appOnly: [Substring: Int] = [:]
+            for (index, line) in lines.enumerated() {
+                fullCount[line, default: 0] += 1
+                let origin = file.origins[index]
+                let onlyApp =
+                    !origin.isStructure
+                    && origin.keys.allSatisfy {
+                        $0.components.first == .key("apps") && $0.components.dropFirst().first == .key("nextcloud")
+                    }
+                if onlyApp { appOnly[line, default: 0] += 1 }
+            }
+            attributed += appOnly.values.reduce(0, +)
+            var smallerCount: [Substring: Int] = [:]
+            for line in Self.lines(smaller.file(file.path)?.contents ?? "") { smallerCount[line, default: 0] += 1 }
+            for (line, count) in appOnly {
+                #expect(
+                    smallerCount[line, default: 0] <= fullCount[line, default: 0] - count,
+                    "\(file.path): '\(line)' is attributed to apps.nextcloud alone, yet stays without it")
+            }
+        }
+        #expect(attributed > 50)
+    }
+}

@@ -112,6 +112,27 @@ import Testing
         #expect(scrape.keys == ["monitoring"])
     }
 
+    /// An app that is scraped: the job that finds it, its labels and its dashboard name its
+    /// `metrics` key (campus's app has none, so it gets one here).
+    @Test func aScrapedAppsLinesNameItsMetricsKey() throws {
+        let text = try Self.campusText().replacingOccurrences(
+            of: "    replicas: 2\n", with: "    replicas: 2\n    metrics: 9205\n")
+        let tree = try Self.build(text)
+        let job = try Self.origin(tree, "prometheus/prometheus.yml", "job_name: apps")
+        #expect(job.producer == "MetricsPass")
+        #expect(job.keys.contains("apps.nextcloud.metrics"))
+        let label = try Self.origin(tree, "stack.yml", "9205", after: "  nextcloud:")
+        #expect(label.producer == "MetricsPass")
+        #expect(label.keys == ["apps.nextcloud.metrics"])
+        let dashboard = try #require(
+            tree.files.first { $0.path.hasSuffix("nextcloud.json") && $0.path.contains("grafana") })
+        #expect(dashboard.origin(ofLine: 1)?.keys == ["apps.nextcloud.metrics"])
+        // Without the key, the job is the monitoring section's alone.
+        let plain = try Self.origin(
+            try Self.build(try Self.campusText()), "prometheus/prometheus.yml", "job_name: apps")
+        #expect(plain.keys == ["monitoring"])
+    }
+
     /// Removing the manifest text of `apps.<name>` (campus's apps are the last section, and
     /// nothing else names them).
     static func withoutApps(_ text: String) -> String {

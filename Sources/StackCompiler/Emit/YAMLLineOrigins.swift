@@ -61,7 +61,8 @@ struct YAMLLineOrigins {
         }
     }
 
-    /// How an item is found in a map: its text, or its mapping's `source` or `target`.
+    /// How an item is found in a map: its text, or its mapping's `source` or `target`, else its
+    /// first string value (a scrape job's `job_name`).
     private static func itemKey(_ item: YAMLValue) -> String? {
         switch item {
         case .string(let text): return text
@@ -71,8 +72,18 @@ struct YAMLLineOrigins {
                     return text
                 }
             }
+            for pair in pairs { if case .string(let text) = pair.value { return text } }
             return nil
         default: return nil
         }
+    }
+}
+
+extension OriginText {
+    /// A YAML document as `YAMLEmitter.emit` writes it, each line with its origin from `map`.
+    init(yaml value: YAMLValue, header: [String], map: OriginMap, root: OutputOrigin) {
+        self.init(
+            text: YAMLEmitter.emit(value, header: header),
+            origins: YAMLLineOrigins.lines(of: value, header: header, map: map, root: root))
     }
 }

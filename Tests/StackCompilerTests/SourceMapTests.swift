@@ -104,6 +104,15 @@ import Testing
         let user = try Self.origin(tree, "keycloak/campus-realm.json", "\"username\": \"bob\"")
         #expect(user.keys == ["identity.users[1]"])
 
+        let folder = try Self.origin(tree, "deploy.sh", "ensure_folder /data/campus/nextcloud-data")
+        #expect(folder.producer == "AppServicesPass")
+        #expect(folder.keys == ["apps.nextcloud.volumes.data"])
+        let password = try Self.origin(tree, "deploy.sh", "ensure_random_secret campus_pg-nextcloud")
+        #expect(password.producer == "DatabaseInitPass")
+        #expect(password.keys.contains("databases.pg"))
+        let deploy = try Self.origin(tree, "deploy.sh", "docker stack deploy")
+        #expect(deploy.isStructure && deploy.producer == "DeployScriptRenderer")
+
         let heading = try Self.origin(tree, "stack.yml", "services:")
         #expect(heading.isStructure && heading.producer == "StackFileRenderer")
 

@@ -7,13 +7,25 @@ public struct ManifestKeyPath: Hashable, Sendable, CustomStringConvertible, Expr
         case index(Int)
     }
 
+    /// The path as written: keys separated by dots, positions in brackets (`a.b[2].c`). Kept as
+    /// text, read into `components` only when asked (a build names many keys and explains few).
+    public let text: String
+
+    public init(_ components: [Component]) {
+        var text = ""
+        for component in components {
+            switch component {
+            case .key(let key): text += text.isEmpty ? key : ".\(key)"
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        self.text = text
+    }
+
+    public init(_ text: String) { self.text = text }
+
     /// The steps from the top of the manifest.
-    public let components: [Component]
-
-    public init(_ components: [Component]) { self.components = components }
-
-    /// Reads `a.b[2].c`: keys separated by dots, positions in brackets.
-    public init(_ text: String) {
+    public var components: [Component] {
         var components: [Component] = []
         for part in text.split(separator: ".", omittingEmptySubsequences: false) {
             var rest = Substring(part)
@@ -28,7 +40,7 @@ public struct ManifestKeyPath: Hashable, Sendable, CustomStringConvertible, Expr
                 components.append(.key(String(rest)))
             }
         }
-        self.components = components
+        return components
     }
 
     public init(stringLiteral text: String) { self.init(text) }
@@ -38,21 +50,12 @@ public struct ManifestKeyPath: Hashable, Sendable, CustomStringConvertible, Expr
     }
 
     /// The path with one more key.
-    public func appending(_ key: String) -> ManifestKeyPath { ManifestKeyPath(components + [.key(key)]) }
+    public func appending(_ key: String) -> ManifestKeyPath { ManifestKeyPath("\(text).\(key)") }
 
     /// The path with one more position.
-    public func appending(index: Int) -> ManifestKeyPath { ManifestKeyPath(components + [.index(index)]) }
+    public func appending(index: Int) -> ManifestKeyPath { ManifestKeyPath("\(text)[\(index)]") }
 
-    public var description: String {
-        var text = ""
-        for component in components {
-            switch component {
-            case .key(let key): text += text.isEmpty ? key : ".\(key)"
-            case .index(let index): text += "[\(index)]"
-            }
-        }
-        return text
-    }
+    public var description: String { text }
 }
 
 /// Where a line of a generated file comes from: the pass (or renderer) that wrote it, and the

@@ -63,14 +63,17 @@ struct BuildPlan {
     }
 
     /// Says which manifest keys what the pass contributes next comes from.
-    mutating func reading(_ keys: [ManifestKeyPath]) {
-        origin.keys = keys
+    /// (Nothing for `lint`, which renders nothing.)
+    mutating func reading(_ keys: @autoclosure () -> [ManifestKeyPath]) {
+        guard context.renders else { return }
+        origin.keys = keys()
     }
 
     /// The current pass with other keys: for a part of a contribution (a service's replicas, an
-    /// entry of a file) made from narrower keys.
-    func origin(_ keys: [ManifestKeyPath]) -> OutputOrigin {
-        OutputOrigin(producer: origin.producer, keys: keys)
+    /// entry of a file) made from narrower keys. (The pass's own for `lint`.)
+    func origin(_ keys: @autoclosure () -> [ManifestKeyPath]) -> OutputOrigin {
+        guard context.renders else { return origin }
+        return OutputOrigin(producer: origin.producer, keys: keys())
     }
 
     // MARK: Contributions

@@ -29,9 +29,10 @@ enum SwarmBackend {
                 "stack.platform.yml", platform.text, origins: platform.origins,
                 whole: .structure(StackFileOrigins.renderer))
         }
+        let deploy = DeployScriptRenderer.render(plan, edge: edge, origins: true)
         tree.add(
-            "deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true,
-            whole: .structure("DeployScriptRenderer"))
+            "deploy.sh", deploy.text, executable: true, origins: deploy.origins,
+            whole: .structure(DeployScriptRenderer.name))
         for file in NodeFilesRenderer.render(plan) {
             tree.add(
                 file.path, file.contents, executable: file.executable, origins: file.lineOrigins, whole: file.origin)

@@ -28,6 +28,10 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     /// A file that could not be read (missing, a folder, no permission): exit status 2. It
     /// reaches `--format json` too, so that a tool does not take a missing file for a clean one.
     public static let unreadableFile = DiagnosticCode("F001", "unreadable-file")
+
+    /// A file of the committed output that is not what `build` writes (`check`, in the tools'
+    /// formats; text lists the files instead).
+    public static let staleOutput = DiagnosticCode("F003", "stale-output")
 }
 
 /// One problem found in one input, with where it is and how to fix it.

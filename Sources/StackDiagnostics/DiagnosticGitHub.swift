@@ -3,19 +3,26 @@
 ///
 ///     ::error file=shop.yml,line=8,col=5,title=E101 unknown-key::unknown key 'replica' in app 'web'%0Ahelp: …
 ///
-/// `warning` for a warning. The file is the one the span is in, as the user named it; a
+/// `warning` for a warning. The file is the one the span is in, relative to the root of its
+/// repository when the caller can say so (`repositoryPath`; the runner resolves paths against
+/// the checkout), else as the user named it; a
 /// diagnostic without a place has no line or column. The message carries `expected:`, `help:`
 /// and each note (with its place) on lines of their own. Values are escaped as GitHub's
 /// toolkit does: `%`, CR and LF as `%25`, `%0D` and `%0A` everywhere, and in the properties
 /// also `:` and `,` as `%3A` and `%2C`, so that no value can end a property or the command.
 public enum DiagnosticGitHub {
     /// One workflow command per diagnostic, each ending in a newline; nothing for none.
-    public static func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map(command).joined()
+    /// `repositoryPath` gives a file's path relative to the root of its repository, or nil
+    /// outside one.
+    public static func render(
+        _ diagnostics: [Diagnostic], repositoryPath: (String) -> String? = { _ in nil }
+    ) -> String {
+        diagnostics.map { command($0, repositoryPath: repositoryPath) }.joined()
     }
 
-    private static func command(_ diagnostic: Diagnostic) -> String {
-        var properties = [("file", diagnostic.span?.file.path ?? diagnostic.path)]
+    private static func command(_ diagnostic: Diagnostic, repositoryPath: (String) -> String?) -> String {
+        let path = diagnostic.span?.file.path ?? diagnostic.path
+        var properties = [("file", repositoryPath(path) ?? path)]
         if let span = diagnostic.span {
             properties += [("line", String(span.start.line)), ("col", String(span.start.column))]
         }
@@ -24,7 +31,11 @@ public enum DiagnosticGitHub {
         if let expected = diagnostic.expected { lines.append("expected: \(expected)") }
         if let help = diagnostic.help { lines.append("help: \(help)") }
         for note in diagnostic.notes {
-            let place = note.span.map { " (\($0.file.path):\($0.start.line):\($0.start.column))" } ?? ""
+            let place =
+                note.span.map {
+                    " (\(repositoryPath($0.file.path) ?? $0.file.path):\($0.start.line):\($0.start.column))"
+                }
+                ?? ""
             lines.append("note: \(note.message)\(place)")
         }
         let name = diagnostic.severity == .error ? "error" : "warning"

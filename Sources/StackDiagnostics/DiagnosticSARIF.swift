@@ -3,8 +3,10 @@
 /// the diagnostics use, and one result per diagnostic.
 ///
 /// A result has its code (`ruleId`), level (`error` or `warning`), message, and one location:
-/// the file as the user named it (a relative URI reference, percent-encoded; an absolute path
-/// becomes a `file:` URI) and the region from the span's line and column to the column after
+/// the file relative to the root of the repository it is in, with `uriBaseId` `%SRCROOT%`
+/// (what code scanning resolves against its checkout), when the caller can say so
+/// (`repositoryPath`); otherwise the file as the user named it (a relative URI reference,
+/// percent-encoded; an absolute path becomes a `file:` URI); and the region from the span's line and column to the column after
 /// its last character (columns count Unicode code points, as stackc's do: `columnKind`). The
 /// message carries `expected:` and `help:` on lines of their own, and one line per note; a note
 /// with a place is a related location, which its line links to (`[message](id)`, SARIF's
@@ -35,8 +37,14 @@ public enum DiagnosticSARIF {
     public static let schemaURI =
         "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    /// The SARIF log of `diagnostics` (in their order), with a final newline.
-    public static func render(_ diagnostics: [Diagnostic], tool: Tool) -> String {
+    /// The base of URIs relative to the repository's root, as code scanning names it.
+    public static let sourceRoot = "%SRCROOT%"
+
+    /// The SARIF log of `diagnostics` (in their order), with a final newline. `repositoryPath`
+    /// gives a file's path relative to the root of its repository, or nil outside one.
+    public static func render(
+        _ diagnostics: [Diagnostic], tool: Tool, repositoryPath: (String) -> String? = { _ in nil }
+    ) -> String {
         var codes: [DiagnosticCode] = []
         for diagnostic in diagnostics where !codes.contains(diagnostic.code) { codes.append(diagnostic.code) }
         codes.sort { $0.rawValue < $1.rawValue }
@@ -44,7 +52,8 @@ public enum DiagnosticSARIF {
             rule(code, tool: tool, level: diagnostics.first { $0.code == code }?.severity ?? .error)
         }
         let results = diagnostics.map { diagnostic in
-            result(diagnostic, ruleIndex: codes.firstIndex(of: diagnostic.code) ?? 0)
+            result(
+                diagnostic, ruleIndex: codes.firstIndex(of: diagnostic.code) ?? 0, repositoryPath: repositoryPath)
         }
         var driver: [(String, Node)] = [("name", .string(tool.name))]
         if let version = tool.version { driver.append(("version", .string(version))) }
@@ -78,7 +87,9 @@ public enum DiagnosticSARIF {
         return .object(members)
     }
 
-    private static func result(_ diagnostic: Diagnostic, ruleIndex: Int) -> Node {
+    private static func result(
+        _ diagnostic: Diagnostic, ruleIndex: Int, repositoryPath: (String) -> String?
+    ) -> Node {
         var lines = [diagnostic.message]
         if let expected = diagnostic.expected { lines.append("expected: \(expected)") }
         if let help = diagnostic.help { lines.append("help: \(help)") }
@@ -92,9 +103,10 @@ public enum DiagnosticSARIF {
             lines.append("note: [\(linkText(note.message))](\(id))")
             related.append(
                 .object(
-                    [("id", .int(id))] + physicalLocation(path: span.file.path, span: span) + [
-                        ("message", .object([("text", .string(note.message))]))
-                    ]))
+                    [("id", .int(id))]
+                        + physicalLocation(path: span.file.path, span: span, repositoryPath: repositoryPath) + [
+                            ("message", .object([("text", .string(note.message))]))
+                        ]))
         }
         var members: [(String, Node)] = [
             ("ruleId", .string(diagnostic.code.rawValue)),
@@ -105,7 +117,9 @@ public enum DiagnosticSARIF {
                 "locations",
                 .array([
                     .object(
-                        physicalLocation(path: diagnostic.span?.file.path ?? diagnostic.path, span: diagnostic.span))
+                        physicalLocation(
+                            path: diagnostic.span?.file.path ?? diagnostic.path, span: diagnostic.span,
+                            repositoryPath: repositoryPath))
                 ])
             ),
         ]
@@ -114,8 +128,16 @@ public enum DiagnosticSARIF {
     }
 
     /// A location's `physicalLocation` member: the file, and the span's region when there is one.
-    private static func physicalLocation(path: String, span: SourceSpan?) -> [(String, Node)] {
-        var location: [(String, Node)] = [("artifactLocation", .object([("uri", .string(uri(path)))]))]
+    private static func physicalLocation(
+        path: String, span: SourceSpan?, repositoryPath: (String) -> String?
+    ) -> [(String, Node)] {
+        let artifact: Node
+        if let relative = repositoryPath(path) {
+            artifact = .object([("uri", .string(uri(relative))), ("uriBaseId", .string(sourceRoot))])
+        } else {
+            artifact = .object([("uri", .string(uri(path)))])
+        }
+        var location: [(String, Node)] = [("artifactLocation", artifact)]
         if let span {
             location.append(
                 (

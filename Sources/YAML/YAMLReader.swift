@@ -244,6 +244,9 @@ private struct ReaderSession {
             guard seenBits & bit(of: pair) != 0 else { return nil }
             return document.pairs[first..<explicitEnd].firstIndex { document.sameKey($0, pair) }
         }
+        // The first merge key, for a second: `<<` is a key like any other, and twice is a
+        // duplicate (YAML's merge-key type takes a list for several sources).
+        var firstMerge: SourceSpan?
         var index = frame.start
         while index + 1 < pending.count {
             let keyIndex = pending[index]
@@ -258,6 +261,14 @@ private struct ReaderSession {
             }
             let head = document.head(of: keyRecord)
             if keyRecord.count == 2 && head == Self.mergeKey && !keyRecord.quoted {
+                if let firstMerge {
+                    error(
+                        YAMLDiagnostics.duplicateKey, "the merge key '<<' appears twice in this mapping",
+                        at: span(of: keyRecord), help: "merge several mappings with one list: '<<: [*a, *b]'",
+                        notes: [Diagnostic.Note("the first '<<' is here", at: firstMerge)])
+                    continue
+                }
+                firstMerge = span(of: keyRecord)
                 let valueSpan = frame.aliasSpans[index - 1 - frame.start] ?? span(of: document.records[Int(value)])
                 guard let sources = mergeSources(value, at: valueSpan) else { continue }
                 for source in sources {

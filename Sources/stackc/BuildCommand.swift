@@ -18,13 +18,23 @@ struct BuildOptions: ParsableArguments {
     @Flag(help: "Treat warnings as errors: exit 1 and write nothing (for CI).")
     var strict = false
 
-    /// Lints and compiles the manifest; prints the diagnostics. Nil (after printing) when the
+    /// Lints and compiles the manifest; prints the diagnostics. Throws (after printing) when the
     /// manifest has errors or cannot be read.
     func compile() throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
+        var printer = DiagnosticPrinter(format: format)
+        let compiled = try compile(into: &printer)
+        printer.finish()
+        return compiled
+    }
+
+    /// The same, leaving the tools' formats open for what the caller adds (`check`'s stale
+    /// files) when the build succeeds; finished when it throws.
+    func compile(into printer: inout DiagnosticPrinter) throws -> (stack: ResolvedStack, result: BuildPipeline.Result) {
         let input: ManifestInput
         switch ManifestInput.load(file, echoCompiler: format == .text) {
         case .failure(let error):
-            Terminal.err(error.message)
+            printer.add(unreadable: error)
+            printer.finish()
             throw ExitCode(2)
         case .success(let read):
             input = read
@@ -32,7 +42,6 @@ struct BuildOptions: ParsableArguments {
         let source = input.source
         // The manifest's errors stop the build; the files beside it are still checked.
         let checked = input.check { FilesBesideManifest.read($0, manifest: file) }
-        var printer = DiagnosticPrinter(format: format)
         guard var stack = checked.stack else {
             printer.add(checked.diagnostics, source: source)
             printer.finish()
@@ -52,10 +61,12 @@ struct BuildOptions: ParsableArguments {
         var all = DiagnosticBag()
         all.report(contentsOf: checked.diagnostics + input.located(result.diagnostics))
         printer.add(all.sorted, source: source)
-        printer.finish()
         // Contributions that contradict each other: a mistake in stackc; write nothing. With
         // --strict, a warning stops the build as well.
-        if result.hasErrors || (strict && !all.sorted.isEmpty) { throw ExitCode(1) }
+        if result.hasErrors || (strict && !all.sorted.isEmpty) {
+            printer.finish()
+            throw ExitCode(1)
+        }
         return (stack, result)
     }
 
@@ -81,7 +92,7 @@ struct BuildCommand: ParsableCommand {
         let folder = options.folder(for: stack)
         let changes: OutputFolder.Changes
         do {
-            changes = try folder.write(result.tree)
+            changes = try folder.write(result.tree) { Self.sayWaiting(folder) }
         } catch {
             let reason = (error as? OutputFolderError)?.description ?? Self.describe(error)
             Terminal.err("stackc: cannot write '\(folder.root.path)': \(reason)\n")
@@ -111,11 +122,16 @@ struct CheckCommand: ParsableCommand {
     var diff = false
 
     func run() throws {
-        let (stack, result) = try options.compile()
+        var printer = DiagnosticPrinter(format: options.format)
+        let (stack, result) = try options.compile(into: &printer)
         let folder = options.folder(for: stack)
-        let staleness = folder.compare(result.tree)
-        guard !staleness.isClean else { return }
+        let staleness = folder.compare(result.tree) { BuildCommand.sayWaiting(folder) }
         let prefix = "\(options.output)/\(stack.name)/"
+        // In the tools' formats, each file that differs is an F003 error of its own, after the
+        // manifest's diagnostics: a CI annotation or code-scanning alert names the file.
+        printer.add(staleness.diagnostics(prefix: prefix, manifest: options.file), source: nil)
+        printer.finish()
+        guard !staleness.isClean else { return }
         var report = "stackc: \(prefix) is not what 'stackc build \(options.file)' writes:\n"
         report += staleness.stale.map { "  stale:   \(prefix)\($0)\n" }.joined()
         report += staleness.missing.map { "  missing: \(prefix)\($0)\n" }.joined()
@@ -139,6 +155,11 @@ struct CheckCommand: ParsableCommand {
 }
 
 extension BuildCommand {
+    /// Another stackc is writing the output: say so once, then wait for it.
+    static func sayWaiting(_ folder: OutputFolder) {
+        Terminal.err("stackc: busy: another stackc is writing '\(folder.root.path)'; waiting for it\n")
+    }
+
     /// An error from writing files, for the user: the C library's words for a system error.
     static func describe(_ error: Error) -> String {
         if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }

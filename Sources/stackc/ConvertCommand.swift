@@ -25,17 +25,18 @@ struct ConvertCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
+        // Standard output is the Swift's, so the diagnostics go to standard error in every format.
+        var printer = DiagnosticPrinter(format: format, toolDescriptor: 2)
         let source: SourceFile
         switch ManifestFile.read(file) {
         case .failure(let error):
-            Terminal.err(error.message)
+            printer.add(unreadable: error)
+            printer.finish()
             throw ExitCode(2)
         case .success(let read):
             source = read
         }
         let result = StackCompiler.convert(source, headerPath: ManifestFile.headerPath(file))
-        // Standard output is the Swift's, so the diagnostics go to standard error in every format.
-        var printer = DiagnosticPrinter(format: format, toolDescriptor: 2)
         printer.add(result.diagnostics, source: source)
         printer.finish()
         guard let swift = result.swift else { throw ExitCode(1) }

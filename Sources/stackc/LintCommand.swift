@@ -34,16 +34,7 @@ struct LintCommand: ParsableCommand {
         for path in files {
             switch ManifestInput.load(path, echoCompiler: format == .text) {
             case .failure(let error):
-                Terminal.err(error.message)
-                if format != .text {
-                    printer.add(
-                        [
-                            Diagnostic(
-                                code: .unreadableFile, severity: .error,
-                                message: "cannot \(error.verb) the file: \(error.reason)",
-                                path: path, span: nil)
-                        ], source: nil)
-                }
+                printer.add(unreadable: error)
                 status = max(status, 2)
             case .success(let input):
                 let result = input.lint { FilesBesideManifest.read($0, manifest: path) }

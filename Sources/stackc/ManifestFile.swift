@@ -63,12 +63,18 @@ extension ManifestFile {
     /// it is in (the nearest folder above it with a `.git`), whatever the working directory;
     /// outside a repository, as `displayPath` names it.
     static func headerPath(_ path: String) -> String {
-        guard let real = DeliveredFiles.realPath(path), let slash = real.lastIndex(of: "/") else {
-            return displayPath(path)
-        }
+        repositoryPath(path) ?? displayPath(path)
+    }
+
+    /// `path` relative to the root of the repository it is in (the nearest folder above it
+    /// with a `.git`), or nil when it is in none or does not exist. The tools' formats name files
+    /// so (`--format sarif`, `--format github`): code scanning and the Actions runner resolve
+    /// paths against the checkout, whichever folder stackc ran in.
+    static func repositoryPath(_ path: String) -> String? {
+        guard let real = DeliveredFiles.realPath(path), let slash = real.lastIndex(of: "/") else { return nil }
         let root = DeliveredFiles.repositoryRoot(of: slash == real.startIndex ? "/" : String(real[..<slash]))
         let prefix = root == "/" ? "/" : root + "/"
-        guard access(root + "/.git", F_OK) == 0, real.hasPrefix(prefix) else { return displayPath(path) }
+        guard access(root + "/.git", F_OK) == 0, real.hasPrefix(prefix) else { return nil }
         return String(real.dropFirst(prefix.count))
     }
 

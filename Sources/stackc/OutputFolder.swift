@@ -3,7 +3,7 @@ import Glibc
 import StackCompiler
 
 /// The `out/<stack>/` folder on disk: what is there, and how to bring it in line with an
-/// `OutputTree` without ever leaving it half-written.
+/// `OutputTree` without ever leaving it half-written (`OutputFolder+Write.swift`).
 ///
 /// stackc records the files it wrote in `.stackc-files`; only those are ever removed, so files
 /// the user put there are left alone.
@@ -57,8 +57,11 @@ struct OutputFolder {
         ]
     }
 
-    /// Compares the folder with `tree`.
-    func compare(_ tree: OutputTree) -> Staleness {
+    /// Compares the folder with `tree`, under a shared lock on its parent (when there is one),
+    /// so that a build writing it at the same time is waited for, never seen half-way.
+    func compare(_ tree: OutputTree, waiting: () -> Void = {}) -> Staleness {
+        let lock = try? OutputFolderLock(root.deletingLastPathComponent(), exclusive: false, waiting: waiting)
+        defer { lock?.release() }
         var result = Staleness()
         let entries = Self.entries(tree)
         for entry in entries {
@@ -76,89 +79,14 @@ struct OutputFolder {
         return result
     }
 
-    /// Writes `tree`: every changed file is first written beside its target under a temporary
-    /// name; only when all are staged are they renamed into place and stale files removed.
-    /// Unchanged files are not touched. On an error before the renames (a file that cannot be
-    /// written, a folder where a file belongs) the folder is left as it was.
-    func write(_ tree: OutputTree) throws -> Changes {
-        var changes = Changes()
-        var staged: [(temporary: URL, final: URL, path: String)] = []
-        var createdFolders: [URL] = []
-        let fileManager = FileManager.default
-        do {
-            for entry in Self.entries(tree) {
-                let url = root.appendingPathComponent(entry.path)
-                if let existing = try? Data(contentsOf: url), existing == entry.contents,
-                    isExecutable(url) == entry.executable || entry.path == Self.recordName
-                {
-                    if entry.path != Self.recordName { changes.unchanged.append(entry.path) }
-                    continue
-                }
-                // rename(2) would fail on a folder only after other files had been replaced.
-                if isFolder(url) { throw OutputFolderError.folderInTheWay(entry.path) }
-                createdFolders += try createFolders(url.deletingLastPathComponent())
-                let temporary = url.deletingLastPathComponent().appendingPathComponent(
-                    ".\(url.lastPathComponent).stackc-tmp")
-                try entry.contents.write(to: temporary)
-                staged.append((temporary, url, entry.path))
-                try fileManager.setAttributes(
-                    [.posixPermissions: entry.executable ? 0o755 : 0o644], ofItemAtPath: temporary.path)
-            }
-        } catch {
-            for item in staged { try? fileManager.removeItem(at: item.temporary) }
-            for folder in createdFolders.reversed() { try? fileManager.removeItem(at: folder) }
-            throw error
-        }
-        let produced = Set(tree.files.map(\.path))
-        let stale = recordedPaths().filter { !produced.contains($0) }
-        for (index, item) in staged.enumerated() {
-            guard rename(item.temporary.path, item.final.path) == 0 else {
-                let code = errno
-                for rest in staged[index...] { try? fileManager.removeItem(at: rest.temporary) }
-                throw OutputFolderError.renameFailed(item.path, String(cString: strerror(code)))
-            }
-            if item.path != Self.recordName { changes.written.append(item.path) }
-        }
-        for path in stale {
-            let url = root.appendingPathComponent(path)
-            // A folder there now is the user's, not a file stackc wrote.
-            guard !isFolder(url) else { continue }
-            if (try? fileManager.removeItem(at: url)) != nil { changes.removed.append(path) }
-            removeEmptyParents(of: url)
-        }
-        return changes
-    }
-
-    /// Creates `folder` and its missing parents; returns the ones it created, outermost first.
-    private func createFolders(_ folder: URL) throws -> [URL] {
-        var missing: [URL] = []
-        var current = folder
-        while !FileManager.default.fileExists(atPath: current.path), current.path != "/" {
-            missing.insert(current, at: 0)
-            current = current.deletingLastPathComponent()
-        }
-        for url in missing { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false) }
-        return missing
-    }
-
     /// True when `url` is a folder (not following a final symbolic link).
-    private func isFolder(_ url: URL) -> Bool {
+    func isFolder(_ url: URL) -> Bool {
         var info = stat()
         return lstat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    private func isExecutable(_ url: URL) -> Bool {
+    func isExecutable(_ url: URL) -> Bool {
         FileManager.default.isExecutableFile(atPath: url.path)
-    }
-
-    private func removeEmptyParents(of url: URL) {
-        var parent = url.deletingLastPathComponent()
-        while parent.path.count > root.path.count,
-            let contents = try? FileManager.default.contentsOfDirectory(atPath: parent.path), contents.isEmpty
-        {
-            try? FileManager.default.removeItem(at: parent)
-            parent = parent.deletingLastPathComponent()
-        }
     }
 }
 
@@ -166,13 +94,19 @@ struct OutputFolder {
 enum OutputFolderError: Error, CustomStringConvertible {
     /// A folder stands where the build writes a file.
     case folderInTheWay(String)
-    /// A staged file could not be renamed into place.
-    case renameFailed(String, String)
+    /// Something that is not a folder stands where the output folder (or a folder above it) is.
+    case notAFolder(String)
+    /// The output folder cannot be written (read-only, or no permission): the reason.
+    case notWritable(String)
+    /// A system call failed: what was being done, and the C library's words for why.
+    case failed(String, String)
 
     var description: String {
         switch self {
         case .folderInTheWay(let path): return "'\(path)' is a folder, but stackc writes a file there; move it away"
-        case .renameFailed(let path, let reason): return "cannot replace '\(path)': \(reason)"
+        case .notAFolder(let path): return "'\(path)' is not a folder"
+        case .notWritable(let reason): return "the folder cannot be written: \(reason)"
+        case .failed(let action, let reason): return "\(action): \(reason)"
         }
     }
 }

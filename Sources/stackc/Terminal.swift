@@ -55,6 +55,10 @@ struct DiagnosticPrinter {
         self.toolDescriptor = toolDescriptor
     }
 
+    /// The most diagnostics of one file that text shows; the rest are counted. Fixing the first
+    /// ones usually fixes many of the others, and a terminal is no place for thousands.
+    static let textLimit = 100
+
     /// What SARIF says of stackc. It has no public address: the links are relative to the
     /// repository's root, where README.md and docs/diagnostics.md are.
     static let sarifTool = DiagnosticSARIF.Tool(
@@ -65,9 +69,19 @@ struct DiagnosticPrinter {
         switch format {
         case .text:
             let renderer = DiagnosticRenderer(colored: Terminal.colorsErrors)
-            Terminal.err(diagnostics.map { renderer.render($0, source: source) + "\n" }.joined())
+            // One at a time, so that a long report is never held whole.
+            for diagnostic in diagnostics.prefix(Self.textLimit) {
+                Terminal.err(renderer.render(diagnostic, source: source) + "\n")
+            }
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
+            if diagnostics.count > Self.textLimit {
+                let rest = diagnostics.dropFirst(Self.textLimit)
+                let restErrors = rest.filter { $0.severity == .error }.count
+                Terminal.err(
+                    "… and \(rest.count) more (\(Self.count(restErrors, "error")), \(Self.count(rest.count - restErrors, "warning"))); --format json lists every one\n"
+                )
+            }
             if let path = source?.path ?? diagnostics.first?.path, !diagnostics.isEmpty {
                 Terminal.err("\(path): \(Self.count(errors, "error")), \(Self.count(warnings, "warning"))\n")
             }
@@ -82,9 +96,28 @@ struct DiagnosticPrinter {
         switch format {
         case .text: return
         case .json: Terminal.write(DiagnosticJSON.render(collected), to: toolDescriptor)
-        case .sarif: Terminal.write(DiagnosticSARIF.render(collected, tool: Self.sarifTool), to: toolDescriptor)
-        case .github: Terminal.write(DiagnosticGitHub.render(collected), to: toolDescriptor)
+        case .sarif:
+            Terminal.write(
+                DiagnosticSARIF.render(collected, tool: Self.sarifTool, repositoryPath: ManifestFile.repositoryPath),
+                to: toolDescriptor)
+        case .github:
+            Terminal.write(
+                DiagnosticGitHub.render(collected, repositoryPath: ManifestFile.repositoryPath), to: toolDescriptor)
         }
+    }
+
+    /// A manifest that cannot be read: the reason in text on standard error, and in the tools'
+    /// formats also an `F001` diagnostic, so that a tool does not take a missing file for a
+    /// clean one.
+    mutating func add(unreadable error: ManifestReadError) {
+        Terminal.err(error.message)
+        guard format != .text else { return }
+        add(
+            [
+                Diagnostic(
+                    code: .unreadableFile, severity: .error, message: "cannot \(error.verb) the file: \(error.reason)",
+                    path: error.path, span: nil)
+            ], source: nil)
     }
 
     static func count(_ number: Int, _ noun: String) -> String {

@@ -62,7 +62,7 @@ import YAML
         Codes.all + [
             YAMLDiagnostics.syntax, YAMLDiagnostics.multipleDocuments, YAMLDiagnostics.duplicateKey,
             YAMLDiagnostics.unsupportedTag, YAMLDiagnostics.limit, YAMLDiagnostics.unknownAnchor,
-            YAMLDiagnostics.badKey, YAMLDiagnostics.empty, .unreadableFile,
+            YAMLDiagnostics.badKey, YAMLDiagnostics.empty, .unreadableFile, .staleOutput,
         ]
 
     @Test func everyCodeIsDocumented() throws {

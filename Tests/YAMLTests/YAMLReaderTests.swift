@@ -228,6 +228,19 @@ import Testing
         #expect(root["c", "z"]?.scalar?.int == 2)
     }
 
+    /// `<<` is a key like any other: twice in one mapping is a duplicate (found by fuzzing,
+    /// issue 20), and the first is kept, as the first of two equal keys is.
+    @Test func aSecondMergeKeyIsADuplicateKey() throws {
+        let result = read("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n")
+        let duplicate = try #require(result.diagnostics.first, "\(result.diagnostics)")
+        #expect(result.diagnostics.count == 1)
+        #expect(duplicate.code == YAMLDiagnostics.duplicateKey)
+        #expect(duplicate.span?.start.line == 5)
+        #expect(duplicate.notes.first?.span?.start.line == 4)
+        #expect(result.root?["c", "x"]?.scalar?.int == 1)
+        #expect(result.root?["c", "y"] == nil)
+    }
+
     @Test func quotedMergeKeyIsAnOrdinaryKey() throws {
         let root = try #require(read("a: &a {x: 1}\nb: {'<<': *a}\n").root)
         #expect(root["b"]?.pairs?.map(\.keyText) == ["<<"])

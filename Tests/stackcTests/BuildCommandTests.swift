@@ -228,33 +228,6 @@ import Testing
         #expect(!workspace.exists("out"))
     }
 
-    /// A file that cannot be staged (here the record's temporary name is taken by a folder)
-    /// fails the build before anything is renamed into place.
-    @Test func aWriteFailureLeavesTheOutputUntouched() throws {
-        let workspace = try Workspace("write-failure")
-        defer { workspace.remove() }
-        try workspace.write("shop.yml", Self.manifest)
-        try #require(try workspace.stackc("build", "shop.yml").status == 0)
-        try FileManager.default.createDirectory(
-            at: workspace.url("out/shop/..stackc-files.stackc-tmp"), withIntermediateDirectories: false)
-        // A change to the tree's files, so that stack.yml is staged before the record fails.
-        try workspace.write("shop.yml", Self.manifest.replacingOccurrences(of: "replicas: 2", with: "replicas: 3"))
-        // The record changes only when the set of files does: add a file to the old record.
-        let record = try workspace.read("out/shop/.stackc-files")
-        try workspace.write("out/shop/.stackc-files", record + "gone.txt\n")
-        let before = try workspace.snapshot()
-
-        let build = try workspace.stackc("build", "shop.yml")
-        #expect(build.status == 2, "\(build)")
-        #expect(build.stderr.contains("cannot write"), "\(build)")
-        var after = try workspace.snapshot()
-        after["shop.yml"] = before["shop.yml"]
-        #expect(
-            after == before,
-            "changed: \(Set(after.keys).symmetricDifference(before.keys)) \(before.filter { after[$0.key] != $0.value }.keys.sorted())"
-        )
-    }
-
     /// A folder where stackc writes a file is an error, reported before any file is replaced
     /// (rename(2) would fail on it only after the others were in place).
     @Test func aFolderWhereAFileBelongsFailsTheBuild() throws {

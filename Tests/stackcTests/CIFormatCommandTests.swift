@@ -131,11 +131,14 @@ import Testing
                 let run = try workspace.stackc(arguments + ["--format", format], environment: [:])
                 #expect(run.status == text.status, "\(run)\nwith text: \(text)")
                 // convert prints the Swift on standard output, so its diagnostics go to standard
-                // error. An unreadable manifest stops build, check and convert before any
-                // diagnostic: the reason in text on standard error, nothing else.
-                let unread = text.status == 2 && arguments[0] != "lint"
-                if unread { #expect(run.stdout.isEmpty, "\(run)") }
-                let report = unread ? "" : arguments[0] == "convert" ? run.stderr : run.stdout
+                // error. An unreadable manifest is an F001 in every command and format, beside
+                // the reason in text on standard error.
+                if text.status == 2 { #expect(run.stderr.contains("cannot read 'missing.yml'"), "\(run)") }
+                let report =
+                    arguments[0] == "convert"
+                    ? run.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+                        .filter { !$0.hasPrefix("stackc: cannot ") }.joined(separator: "\n") : run.stdout
+                if text.status == 2 { #expect(report.contains("F001"), "\(run)") }
                 switch format {
                 case "json":
                     count = 0
@@ -154,9 +157,8 @@ import Testing
                 }
             }
         }
-        // Every outcome but an unreadable manifest for build, check and convert (which stop
-        // before any diagnostic, as with JSON) gives a log.
-        #expect(sarifFiles.count == cases.count - 3, "\(sarifFiles)")
+        // Every outcome gives a log.
+        #expect(sarifFiles.count == cases.count, "\(sarifFiles)")
         let valid = try validate(sarifFiles, in: workspace)
         #expect(valid.status == 0, "\(valid.output)")
     }
@@ -191,6 +193,73 @@ import Testing
             #expect(command.message.hasPrefix(message + (diagnostic["help"] == nil ? "" : "\n")), "\(command.message)")
             if let help = diagnostic["help"] as? String { #expect(command.message.contains("\nhelp: \(help)")) }
         }
+    }
+
+    /// `check` in the tools' formats: each file of `out/<stack>/` that differs is an F003 error
+    /// at that file (stale, missing, left over), after the manifest's own diagnostics, and the
+    /// exit status is 1 as with text; a fresh output gives none.
+    @Test func checkReportsStaleFilesInEveryFormat() throws {
+        let workspace = try workspace("ci-stale")
+        defer { workspace.remove() }
+        try workspace.write("warns.yml", Self.warns)
+        #expect(try workspace.stackc("build", "warns.yml").status == 0)
+        let fresh = try workspace.stackc("check", "--format", "json", "warns.yml")
+        #expect(fresh.status == 0, "\(fresh)")
+        #expect(!fresh.stdout.contains("F003"), "\(fresh)")
+        let folder = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: workspace.url("out").path).first)
+        try workspace.write("out/\(folder)/stack.yml", try workspace.read("out/\(folder)/stack.yml") + "# edited\n")
+        try FileManager.default.removeItem(at: workspace.url("out/\(folder)/deploy.sh"))
+        let json = try workspace.stackc("check", "--format", "json", "warns.yml")
+        #expect(json.status == 1, "\(json)")
+        let diagnostics = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json)")
+        let stale = diagnostics.filter { $0["code"] as? String == "F003" }
+        #expect(
+            Set(stale.compactMap { $0["file"] as? String }) == ["out/\(folder)/stack.yml", "out/\(folder)/deploy.sh"],
+            "\(diagnostics)")
+        #expect(stale.allSatisfy { $0["severity"] as? String == "error" && $0["line"] is NSNull }, "\(stale)")
+        #expect(diagnostics.first?["code"] as? String == "W308", "the manifest's warning first: \(diagnostics)")
+        let github = try workspace.stackc("check", "--format", "github", "warns.yml")
+        #expect(github.status == 1)
+        #expect(github.stdout.contains("::error file=out/\(folder)/stack.yml,title=F003 stale-output::"), "\(github)")
+        let sarif = try workspace.stackc("check", "--format", "sarif", "warns.yml")
+        #expect(sarif.status == 1)
+        try workspace.write("stale.sarif", sarif.stdout)
+        #expect(try validate(["stale.sarif"], in: workspace).status == 0)
+        #expect(sarif.stdout.contains("\"uri\": \"out/\(folder)/deploy.sh\""), "\(sarif.stdout)")
+    }
+
+    /// In a repository, SARIF and annotations name files relative to its root (SARIF with
+    /// `uriBaseId` `%SRCROOT%`), as code scanning and the Actions runner resolve them, whichever
+    /// folder stackc runs in; outside one, as the user named them.
+    @Test func toolFormatsNameFilesFromTheRepositoryRoot() throws {
+        let workspace = try workspace("ci-repo-paths")
+        defer { workspace.remove() }
+        try FileManager.default.createDirectory(at: workspace.url(".git"), withIntermediateDirectories: true)
+        try workspace.write("manifests/shop.yml", Self.broken)
+        let inside = workspace.url("manifests")
+        let sarif = try StackcCLI.run(["lint", "--format", "sarif", "shop.yml"], in: inside)
+        #expect(sarif.status == 1, "\(sarif)")
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        #expect(!results.isEmpty)
+        for result in results {
+            let physical = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            let artifact = physical?["artifactLocation"] as? [String: Any]
+            #expect(artifact?["uri"] as? String == "manifests/shop.yml", "\(result)")
+            #expect(artifact?["uriBaseId"] as? String == "%SRCROOT%", "\(result)")
+        }
+        try workspace.write("run.sarif", sarif.stdout)
+        #expect(try validate(["run.sarif"], in: workspace).status == 0)
+        let github = try StackcCLI.run(["lint", "--format", "github", "shop.yml"], in: inside)
+        let lines = github.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" file=manifests/shop.yml,") }, "\(github)")
+        // Outside a repository: as named, with no base.
+        try FileManager.default.removeItem(at: workspace.url(".git"))
+        let plain = try StackcCLI.run(["lint", "--format", "sarif", "shop.yml"], in: inside)
+        #expect(plain.stdout.contains("\"uri\": \"shop.yml\""), "\(plain.stdout)")
+        #expect(!plain.stdout.contains("uriBaseId"), "\(plain.stdout)")
     }
 
     /// A workflow command as GitHub's runner reads it: `::name key=value,…::message`, the

@@ -141,4 +141,37 @@ import Testing
         #expect(
             result.text.stderr.utf8.count < 4096, "message and excerpt are cut: \(result.text.stderr.utf8.count) bytes")
     }
+
+    /// Text shows the first 100 diagnostics of a file and counts the rest; JSON lists every
+    /// one, and the summary counts them all.
+    @Test func textShowsAHundredDiagnosticsAndCountsTheRest() throws {
+        let apps = (0..<130).map { "  a\($0): {image: 'nginx:1.27', replica: 2}\n" }.joined()
+        let result = try lint("stackc: 1\nname: t\napps:\n" + apps + "  w: {image: nginx, port: 80}\n")
+        #expect(result.text.status == 1)
+        let shown = result.text.stderr.split(separator: "\n").filter {
+            $0.contains(": error[") || $0.contains(": warning[")
+        }
+        #expect(shown.count == 100, "\(shown.count)")
+        #expect(
+            result.text.stderr.contains("… and 31 more (30 errors, 1 warning); --format json lists every one\n"),
+            "\(result.text.stderr.suffix(300))")
+        #expect(
+            result.text.stderr.hasSuffix("hostile.yml: 130 errors, 1 warning\n"), "\(result.text.stderr.suffix(300))")
+        #expect(result.json.count == 131)
+    }
+
+    /// The issue's manifest (issue 20): 450 apps sharing one aliased `depends_on` list of all
+    /// 450. The first fuzzing run printed 208 MB for it; now one E202 and one W311 per app.
+    @Test func appsThatAllWaitForEachOtherAreOneCycle() throws {
+        let names = (0..<450).map { "a\($0)" }
+        let manifest =
+            "stackc: 1\nname: t\nx-d: &d [" + names.joined(separator: ",") + "]\n"
+            + "x-a: &a {image: nginx, depends_on: *d}\napps:\n" + names.map { " \($0): *a\n" }.joined()
+        let result = try lint(manifest)
+        #expect(result.text.status == 1)
+        #expect(result.json.filter { $0["code"] as? String == "E202" }.count == 1)
+        #expect(result.json.count == 451, "\(result.json.count)")
+        #expect(result.text.stderr.utf8.count < 100_000, "\(result.text.stderr.utf8.count) bytes")
+    }
+
 }

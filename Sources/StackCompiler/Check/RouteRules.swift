@@ -24,6 +24,15 @@ enum RouteRules: CheckRule {
                 continue
             }
             let full = host.utf8.contains(0x2E) ? host : "\(host).\(domain)"
+            // Each is a DNS name on its own; together they may be too long for one.
+            guard full.utf8.count <= 253 else {
+                report.error(
+                    Codes.invalidValue,
+                    "\(owner) is routed at a name of \(full.utf8.count) characters, '\(host)' under the domain '\(domain)'",
+                    at: span, expected: "a full host name of at most 253 characters (DNS's limit)",
+                    help: "shorten the host or the domain")
+                continue
+            }
             placed.append((full, path, owner, span))
             let key = RouteKey(host: full, path: path)
             if let first = routes[key] {

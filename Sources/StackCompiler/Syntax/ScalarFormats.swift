@@ -292,19 +292,21 @@ extension SyntaxDecoder {
                 node, text.value, in: context(), expected: expected,
                 help: suggestion.map { "did you mean '\($0)'?" }
                     ?? (fields.count == 5
-                        ? "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read"
+                        ? "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday), a step at most the field's range; names such as MON are not read"
                         : "a cron expression has five fields: minute, hour, day of month, month, weekday"))
             return nil
         }
         return Located(value: Schedule(cron: fields.joined(separator: " ")), span: text.span)
     }
 
-    /// `*`, `*/n`, `a`, `a-b`, `a-b/n`, and comma lists of those, within `range`.
+    /// `*`, `*/n`, `a`, `a-b`, `a-b/n`, and comma lists of those, within `range`; a step is at
+    /// least 1 and at most the number of values in the range (`*/60` for minutes fires at 0
+    /// only; anything larger says nothing more, and cron implementations refuse it).
     static func isCronField(_ field: String, range: ClosedRange<Int>) -> Bool {
         field.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
             guard pieces.count <= 2 else { return false }
-            if pieces.count == 2, Int(pieces[1]).map({ $0 < 1 }) ?? true { return false }
+            if pieces.count == 2, Int(pieces[1]).map({ !(1...range.count).contains($0) }) ?? true { return false }
             if pieces[0] == "*" { return true }
             let bounds = pieces[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
             guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.map(range.contains) ?? false }) else {

@@ -186,11 +186,13 @@ struct SyntaxDecoder {
                 })
             return nil
         }
-        guard value > 0, value <= maximum else {
+        // Docker counts CPUs in billionths and refuses less than a hundredth (`--cpus 0.001`);
+        // a smaller number in a stack file rounds to 0, which is no limit at all.
+        guard value >= 0.01, value <= maximum else {
             error(
                 Codes.invalidValue,
-                "\(context()) must be greater than 0 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
-                at: node.span, expected: "a number such as 0.5 or 2")
+                "\(context()) must be at least 0.01 and at most \(Int(maximum)), not \(clip(node.scalar?.text ?? ""))",
+                at: node.span, expected: "a number of CPUs from 0.01 to \(Int(maximum)), such as 0.5 or 2")
             return nil
         }
         return Located(value: value, span: node.span)

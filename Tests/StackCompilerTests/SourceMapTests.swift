@@ -125,6 +125,10 @@ import Testing
         let deploy = try Self.origin(tree, "deploy.sh", "docker stack deploy")
         #expect(deploy.isStructure && deploy.producer == "DeployScriptRenderer")
 
+        let backup = try Self.origin(tree, "backup/pg.sh", "#!/")
+        #expect(backup.producer == "BackupPass")
+        #expect(backup.keys == ["databases.pg.backup"])
+
         let heading = try Self.origin(tree, "stack.yml", "services:")
         #expect(heading.isStructure && heading.producer == "StackFileRenderer")
 
@@ -185,7 +189,9 @@ import Testing
             }
             attributed += appOnly.values.reduce(0, +)
             var smallerCount: [Substring: Int] = [:]
-            for line in Self.lines(smaller.file(file.path)?.contents ?? "") { smallerCount[line, default: 0] += 1 }
+            for line in smaller.file(file.path).map({ Self.lines($0.contents) }) ?? [] {
+                smallerCount[line, default: 0] += 1
+            }
             for (line, count) in appOnly {
                 #expect(
                     smallerCount[line, default: 0] <= fullCount[line, default: 0] - count,

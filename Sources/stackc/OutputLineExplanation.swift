@@ -171,6 +171,8 @@ extension OutputLineExplanation.Explanation {
         for key in keys {
             if let location = key.location {
                 out += "  from \(key.path)  \(manifest):\(location.line):\(location.column)  \(location.text)\n"
+            } else if manifest.hasSuffix(".swift") {
+                out += "  from \(key.path)  (in the manifest \(manifest) describes)\n"
             } else {
                 out += "  from \(key.path)  (not written in \(manifest): a default)\n"
             }

@@ -40,7 +40,8 @@ enum SwarmBackend {
         if let runbook = RunbookRenderer.render(
             plan, edge: edge, wrappers: wrappers, paths: tree.files.map(\.path))
         {
-            tree.add(RunbookRenderer.path, runbook, whole: .structure("RunbookRenderer"))
+            // Written from the whole stack, and mapped no finer (yet).
+            tree.add(RunbookRenderer.path, runbook, whole: OutputOrigin(producer: "RunbookRenderer", keys: ["name"]))
         }
         return (tree, warnings)
     }

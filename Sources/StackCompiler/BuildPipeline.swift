@@ -97,6 +97,7 @@ public enum BuildPipeline {
         context.renders = renders
         var plan = BuildPlan(context: context)
         for pass in passes {
+            plan.begin(pass: pass.name, keys: pass.manifestKeys(stack))
             pass.contribute(stack, to: &plan)
         }
         return plan.finish()

@@ -4,16 +4,18 @@ import StackDiagnostics
 
 /// `stackc explain CODE`: prints what a diagnostic code means, with a manifest that gets it,
 /// what stackc says of that manifest (checked now, by this stackc), and the manifest fixed.
-/// `stackc explain --list` lists every code.
+/// `stackc explain --list` lists every code. `stackc explain out/<stack>/FILE:LINE` says which
+/// manifest keys and which pass produced that line of the output.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Explain a diagnostic code, with a manifest that gets it and the same manifest fixed.",
+        abstract:
+            "Explain a diagnostic code (with a manifest that gets it and the same manifest fixed), or a line of out/.",
         discussion:
-            "CODE is a code in any case (E203, e203) or its name (duplicate-route). Exit status: 0 when explained, 2 for a word that is not a code or other usage errors."
+            "CODE is a code in any case (E203, e203) or its name (duplicate-route). out/<stack>/FILE:LINE names a line of the generated output: stackc builds the manifest its stack.yml names again, and says which pass and which manifest keys made the line. Exit status: 0 when explained, 1 for a line that is stale (the output is not what the manifest builds now) or that the manifest no longer makes, 2 for a word that is not a code, an unreadable file, or other usage errors."
     )
 
-    @Argument(help: ArgumentHelp("The diagnostic code, or its name.", valueName: "code"))
+    @Argument(help: ArgumentHelp("The diagnostic code or its name, or out/<stack>/FILE:LINE.", valueName: "code"))
     var subject: String?
 
     @Flag(help: "List every code with a summary.")
@@ -47,12 +49,13 @@ struct ExplainCommand: ParsableCommand {
 
     // MARK: `stackc explain out/<stack>/FILE:LINE`
 
-    /// Explains a line of a generated file: which manifest keys and which pass produced it.
-    /// The source map that answers this is built apart from the codes; it is wired in here, the
-    /// one place an argument with a `:` that is not a code goes. Until then it is answered as
-    /// a word that is not a code.
+    /// Explains a line of a generated file: which manifest keys and which pass produced it, from
+    /// the source map the output tree keeps (`OutputLineExplanation`). An argument with a `:`
+    /// that is not `PATH:LINE` is a word that is not a code.
     static func explainOutputLine(_ argument: String, format: ExplainFormat) throws {
-        throw notACode(argument)
+        guard OutputLineExplanation.isFileLine(argument) else { throw notACode(argument) }
+        let status = OutputLineExplanation.run(argument, format: format == .json ? .json : .text)
+        if status != 0 { throw ExitCode(status) }
     }
 
     // MARK: Not a code

@@ -8,6 +8,18 @@ public struct OutputTree: Sendable, Equatable {
         public let contents: String
         /// True for scripts that must be executable.
         public let executable: Bool
+        /// Where each line comes from (the source map), recorded as the file was made. Not part
+        /// of what makes two files equal: that is their bytes.
+        public let origins: LineOrigins
+
+        /// The origin of line `number` (from 1), if the file has that line.
+        public func origin(ofLine number: Int) -> OutputOrigin? {
+            number >= 1 && number <= origins.count ? origins[number - 1] : nil
+        }
+
+        public static func == (lhs: File, rhs: File) -> Bool {
+            lhs.path == rhs.path && lhs.contents == rhs.contents && lhs.executable == rhs.executable
+        }
     }
 
     /// The files, sorted by path.
@@ -16,14 +28,27 @@ public struct OutputTree: Sendable, Equatable {
     /// An empty tree.
     public init() {}
 
-    /// Adds a file; a second file at the same path is an internal error of the passes.
-    mutating func add(_ path: String, _ contents: String, executable: Bool = false) {
+    /// Adds a file; a second file at the same path is an internal error of the passes. `origins`
+    /// says where each line comes from; without it, every line has `whole` (and when it does not
+    /// have one origin per line, a mistake in stackc, every line says so).
+    mutating func add(
+        _ path: String, _ contents: String, executable: Bool = false, origins: LineOrigins? = nil,
+        whole: OutputOrigin
+    ) {
         precondition(!files.contains { $0.path == path }, "internal error: two passes wrote '\(path)'")
         precondition(
             !path.hasPrefix("/") && !path.split(separator: "/").contains(".."),
             "internal error: bad output path '\(path)'")
+        let lines = LineOrigins.lineCount(contents)
+        var map = origins ?? LineOrigins(whole, lines: lines)
+        if map.count != lines {
+            // A map that does not fit its text is a mistake in stackc: said so, line by line.
+            map = LineOrigins(
+                OutputOrigin(producer: "\(whole.producer) (lost its line map)", keys: whole.keys), lines: lines)
+        }
         let index = files.firstIndex { $0.path > path } ?? files.endIndex
-        files.insert(File(path: path, contents: contents, executable: executable), at: index)
+        files.insert(
+            File(path: path, contents: contents, executable: executable, origins: map), at: index)
     }
 
     /// The file at `path`, if generated.

@@ -8,8 +8,14 @@ struct AppServicesPass: BuildPass {
             plan.addNetwork(PlatformNames.publicNetwork, .edge(stack: stack.name))
         }
         for app in stack.apps {
+            plan.reading(["apps.\(app.name)"])
             var service = PlannedService(image: app.image)
             service.kind = Self.kind(app.replicas)
+            // One replica is the default: another count, or `global`, is written in the manifest.
+            if case .count(1) = app.replicas {
+            } else {
+                service.origins.fields[.replicas] = plan.origin(["apps.\(app.name).replicas"])
+            }
             service.port = app.port
             service.readinessPath = app.port != nil ? app.health?.path : nil
             if let command = app.command {
@@ -20,10 +26,13 @@ struct AppServicesPass: BuildPass {
                 app.route != nil
                 ? [PlatformNames.appsNetwork, PlatformNames.publicNetwork] : [PlatformNames.appsNetwork]
             addVolumes(app, stack, &service, &plan)
-            for secret in app.secrets {
+            for (index, secret) in app.secrets.enumerated() {
+                plan.reading(["apps.\(app.name).secrets[\(index)]"])
                 plan.declareOperatorSecret(secret)
                 service.secrets.append((secret, secret))
+                service.origins.fields[.secret(secret)] = plan.origin
             }
+            plan.reading(["apps.\(app.name)"])
             let tools = app.build == nil ? KnownImages.tools(of: app.image) : nil
             service.health = app.health.flatMap { Self.healthCheck($0, port: app.port, tools: tools) }
             if let health = app.health, service.health != nil { checkTools(app, health, tools, &plan) }
@@ -54,7 +63,8 @@ struct AppServicesPass: BuildPass {
                     ProxyRoute(
                         service: app.name, host: route.host, path: route.path, port: port, https: route.https,
                         sticky: route.sticky, auth: auth, healthPath: app.health?.path,
-                        healthInterval: app.health?.interval, expectedTasks: stack.taskCount(app.replicas)))
+                        healthInterval: app.health?.interval, expectedTasks: stack.taskCount(app.replicas),
+                        origin: plan.origin(["apps.\(app.name).host"])))
             }
         }
     }
@@ -68,8 +78,10 @@ struct AppServicesPass: BuildPass {
     func addVolumes(_ app: App, _ stack: ResolvedStack, _ service: inout PlannedService, _ plan: inout BuildPlan) {
         for volume in app.volumes {
             let key = PlatformNames.appVolume(app: app.name, volume: volume.name)
+            plan.reading(["apps.\(app.name).volumes.\(volume.name)"])
             plan.addVolume(key, PlannedVolume(sharedFolder: PlatformNames.sharedFolder(stack, volume: key)))
             service.volumes.append((key, volume.path))
+            service.origins.fields[.volume(key)] = plan.origin
         }
     }
 

@@ -98,17 +98,30 @@ struct BackupPass: BuildPass {
         plan.addVolume(PlatformNames.backupMetricsVolume, PlannedVolume(perNode: true))
         addScheduler(&plan)
         addTools(&plan)
+        let keys = plan.origin.keys
         for source in sources {
+            plan.reading(Self.manifestKeys(of: source))
             let job = Self.job(source, stack)
             backups.jobs.append(job)
             addJobService(job, source, backups, stack, &plan)
         }
+        plan.reading(keys)
         plan.setBackups(backups)
     }
 
     /// The account name under which `deploy.sh` keeps the repositories' password in the
     /// operator's credentials folder.
     static let passwordKeeper = "restic"
+
+    /// The key that asks for a source's backup (its `backup`, when written; else the source).
+    static func manifestKeys(of source: Source) -> [ManifestKeyPath] {
+        switch source.kind {
+        case .app(let app): return [app.keySpans.backup != nil ? "apps.\(app.name).backup" : "apps.\(app.name)"]
+        case .database(let database):
+            return [database.backupSpan != nil ? "databases.\(database.name).backup" : "databases.\(database.name)"]
+        case .registry: return ["registry"]
+        }
+    }
 
     static func job(_ source: Source, _ stack: ResolvedStack) -> BackupJob {
         let kind: BackupJob.Source

@@ -12,8 +12,17 @@ protocol BuildPass {
     /// pass that reports diagnostics or adds services other passes wait for; false only for a
     /// pass that writes files and adds services nothing names.
     var affectsDiagnostics: Bool { get }
+
+    /// The manifest keys the pass reads, for what it contributes without narrower keys (the
+    /// source map); `name` (the whole stack) unless the pass says.
+    func manifestKeys(_ stack: ResolvedStack) -> [ManifestKeyPath]
 }
 
 extension BuildPass {
     var affectsDiagnostics: Bool { true }
+
+    func manifestKeys(_ stack: ResolvedStack) -> [ManifestKeyPath] { ["name"] }
+
+    /// The pass's name in the source map: its type's.
+    var name: String { String(describing: type(of: self)) }
 }

@@ -11,6 +11,7 @@ struct DatabaseInitPass: BuildPass {
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for database in stack.databases where !database.consumers.isEmpty {
+            plan.reading(["databases.\(database.name)"])
             guard database.engine != .redis else {
                 // The server's start script makes the users (RedisUsers): no job.
                 for app in database.consumers.compactMap(stack.app) {
@@ -37,13 +38,17 @@ struct DatabaseInitPass: BuildPass {
             // The script is written only when the plan is rendered.
             let header = plan.context.headerLines
             let passwords = zip(database.consumers, service.secrets.dropFirst().map(\.source))
+            let databaseOrigin = plan.origin
+            let calls = passwords.map { consumer, secret in
+                (
+                    "ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))",
+                    plan.origin(Self.consumerKeys(database, consumer, stack))
+                )
+            }
             let key = plan.addConfigFile(
                 key: name, path: "\(folder)/\(database.name)-init.sh",
-                contents: Self.script(
-                    database,
-                    calls: passwords.map { consumer, secret in
-                        "ensure_database \(ShellQuoting.words([consumer, "/run/secrets/\(secret)"]))"
-                    }, header: header), executable: true)
+                annotated: Self.script(database, calls: calls, header: header, origin: databaseOrigin),
+                executable: true)
             service.files = [(key, "/stackc/db-init.sh", 0o555)]
             service.entrypoint = ["bash", "/stackc/db-init.sh"]
             service.networks = [PlatformNames.databaseNetwork(database.name)]
@@ -55,6 +60,9 @@ struct DatabaseInitPass: BuildPass {
 
     /// Mounts the password and sets the variables the app's image reads.
     func handConnection(_ database: Database, to app: App, secret: String, _ plan: inout BuildPlan) {
+        let keys = plan.origin.keys
+        plan.reading(["databases.\(database.name)", "apps.\(app.name).database"])
+        defer { plan.reading(keys) }
         let port = PlatformNames.port(of: database.engine)
         let variables: [(String, String)]
         switch (app.preset, database.engine) {
@@ -80,6 +88,31 @@ struct DatabaseInitPass: BuildPass {
         }
         plan.amend(app.name, .environment(variables))
         plan.amend(app.name, .mountSecret(source: secret, target: secret))
+    }
+
+    /// The keys a consumer of `database` names it with: an app's `database`, or the identity's.
+    static func consumerKeys(_ database: Database, _ consumer: String, _ stack: ResolvedStack) -> [ManifestKeyPath] {
+        let named: ManifestKeyPath = stack.app(consumer) != nil ? "apps.\(consumer).database" : "identity.database"
+        return ["databases.\(database.name)", named]
+    }
+
+    /// The script, each consumer's call with that consumer's origin, every other line the
+    /// database's.
+    static func script(
+        _ database: Database, calls: [(line: String, origin: OutputOrigin)], header: [String], origin: OutputOrigin
+    ) -> () -> OriginText {
+        {
+            let text = script(database, calls: calls.map(\.line), header: header)
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            var annotated = OriginText()
+            // The calls are the lines before the last.
+            let tail = lines.suffix(calls.count + 1)
+            lines.removeLast(calls.count + 1)
+            annotated.append(lines.map { $0 + "\n" }.joined(), origin)
+            for (line, call) in zip(tail, calls) { annotated.append(line + "\n", call.origin) }
+            annotated.append(tail.last.map { $0 + "\n" } ?? "", origin)
+            return annotated
+        }
     }
 
     static func script(_ database: Database, calls: [String], header: [String]) -> String {

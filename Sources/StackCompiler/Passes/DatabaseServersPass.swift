@@ -6,6 +6,7 @@ struct DatabaseServersPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let apps = Set(stack.apps.map(\.name))
         for database in stack.databases {
+            plan.reading(["databases.\(database.name)"])
             let network = PlatformNames.databaseNetwork(database.name)
             plan.addNetwork(network, PlannedNetwork(attachable: true, internal: true, encrypted: true))
             let engine = Self.engine(database)
@@ -34,6 +35,7 @@ struct DatabaseServersPass: BuildPass {
             service.stopGracePeriod = TimeSpan(seconds: 60)
             plan.addService(database.name, service)
             for consumer in database.consumers where apps.contains(consumer) {
+                plan.reading(["databases.\(database.name)", "apps.\(consumer).database"])
                 plan.amend(consumer, .joinNetwork(network))
             }
         }

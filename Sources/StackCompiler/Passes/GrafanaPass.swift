@@ -191,7 +191,10 @@ struct GrafanaPass: BuildPass {
             key: PlatformNames.grafanaClusterDashboardConfig, path: PlatformNames.grafanaClusterDashboardFile,
             contents: JSONWriter.write(GrafanaDashboards.cluster(stack)))
         files.append((cluster, "\(dashboardsFolder)/cluster.json", 0o444))
+        let keys = plan.origin.keys
+        defer { plan.reading(keys) }
         for app in stack.apps where app.metrics != nil {
+            plan.reading(["apps.\(app.name).metrics"])
             let config = plan.addConfigFile(
                 key: PlatformNames.grafanaAppDashboardConfig(app: app.name),
                 path: PlatformNames.grafanaAppDashboardFile(app: app.name),

@@ -26,9 +26,14 @@ struct IdentityPass: BuildPass {
         let clients = plan.context.renders ? SingleSignOn.clients(stack) : []
         let header = plan.context.headerLines
 
+        let origins = KeycloakRealm.origins(identity, clients: clients, origin: plan.origin)
+        let root = plan.origin
         let realm = plan.addConfigFile(
             key: PlatformNames.realmConfig, path: PlatformNames.realmFile(identity.realm),
-            contents: KeycloakRealm.render(identity, clients: clients))
+            annotated: {
+                OriginText(
+                    json: KeycloakRealm.realm(identity, clients: clients), map: origins, root: root)
+            })
         let admin = plan.requireSecret(
             PlatformNames.keycloakAdminSecret, recipe: .loginPassword(user: Self.adminUser))
         let databasePassword = plan.requireSecret(
@@ -144,12 +149,18 @@ struct IdentityPass: BuildPass {
         let script = plan.addConfigFile(
             key: PlatformNames.realmSyncConfig, path: PlatformNames.realmSyncFile,
             contents: RealmSyncScript.render(identity, clients: clients, header: header), executable: true)
+        let origins = KeycloakRealm.origins(identity, clients: clients, origin: plan.origin)
+        let root = plan.origin
         let additions = plan.addConfigFile(
             key: PlatformNames.realmAdditionsConfig, path: PlatformNames.realmAdditionsFile(identity.realm),
-            contents: KeycloakRealm.additions(identity))
+            annotated: {
+                OriginText(json: KeycloakRealm.additionsDocument(identity), map: origins, root: root)
+            })
         let clientUpdate = plan.addConfigFile(
             key: PlatformNames.realmClientsConfig, path: PlatformNames.realmClientsFile(identity.realm),
-            contents: KeycloakRealm.clientUpdate(clients))
+            annotated: {
+                OriginText(json: KeycloakRealm.clientUpdateDocument(clients), map: origins, root: root)
+            })
         var job = PlannedService(image: Self.image)
         job.kind = .job
         job.entrypoint = ["bash", RealmSyncScript.Paths.script]

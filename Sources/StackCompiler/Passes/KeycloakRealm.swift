@@ -5,6 +5,29 @@
 enum KeycloakRealm {
     /// The realm file `--import-realm` reads at Keycloak's first start.
     static func render(_ identity: IdentitySettings, clients: [RealmClient]) -> String {
+        JSONWriter.write(realm(identity, clients: clients))
+    }
+
+    /// Where each part of the realm and of the partial imports comes from: each user from its
+    /// entry in `identity.users`, each role from `identity.roles`, each client from what asks
+    /// for it; the rest from `identity` (`origin`).
+    static func origins(_ identity: IdentitySettings, clients: [RealmClient], origin: OutputOrigin) -> OriginMap {
+        let map = OriginMap(origin)
+        let pass = origin.producer
+        for (index, user) in identity.users.enumerated() {
+            map.set(["users", user.name], OutputOrigin(producer: pass, keys: ["identity.users[\(index)]"]))
+        }
+        for (index, role) in identity.roles.enumerated() {
+            map.set(["roles", "realm", role], OutputOrigin(producer: pass, keys: ["identity.roles[\(index)]"]))
+        }
+        for client in clients {
+            map.set(["clients", client.id], OutputOrigin(producer: pass, keys: client.manifestKeys))
+        }
+        return map
+    }
+
+    /// The realm file's document.
+    static func realm(_ identity: IdentitySettings, clients: [RealmClient]) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("realm", .string(identity.realm)),
             ("enabled", .bool(true)),
@@ -15,22 +38,26 @@ enum KeycloakRealm {
             ("bruteForceProtected", .bool(true)),
         ]
         members += contents(identity, clients: clients)
-        return JSONWriter.write(.object(members))
+        return .object(members)
     }
 
     /// The partial import of what may be new: roles, groups and users Keycloak skips when it
     /// has them already.
     static func additions(_ identity: IdentitySettings) -> String {
-        JSONWriter.write(
-            .object(
-                [("ifResourceExists", .string("SKIP"))]
-                    + contents(identity, clients: []).filter { $0.0 != "clients" }))
+        JSONWriter.write(additionsDocument(identity))
+    }
+
+    static func additionsDocument(_ identity: IdentitySettings) -> JSONValue {
+        .object([("ifResourceExists", .string("SKIP"))] + contents(identity, clients: []).filter { $0.0 != "clients" })
     }
 
     /// The partial import of the clients: each replaced by the manifest's version.
     static func clientUpdate(_ clients: [RealmClient]) -> String {
-        JSONWriter.write(
-            .object([("ifResourceExists", .string("OVERWRITE")), ("clients", .array(clients.map(client)))]))
+        JSONWriter.write(clientUpdateDocument(clients))
+    }
+
+    static func clientUpdateDocument(_ clients: [RealmClient]) -> JSONValue {
+        .object([("ifResourceExists", .string("OVERWRITE")), ("clients", .array(clients.map(client)))])
     }
 
     /// Roles, groups, users and clients, as both the realm file and the partial imports say them.

@@ -50,8 +50,10 @@ struct MetricsPass: BuildPass {
         // Not internal: Prometheus reaches each node's engine metrics at the node's own address,
         // through the host's gateway bridge, which internal networks do not get.
         plan.addNetwork(network)
+        let keys = plan.origin.keys
         for app in stack.apps {
             guard let metrics = app.metrics else { continue }
+            plan.reading(["apps.\(app.name).metrics"])
             var labels: [(key: String, value: String)] = [
                 (Label.port, String(metrics.port)), (Label.path, metrics.path), (Label.job, app.name),
             ]
@@ -59,10 +61,17 @@ struct MetricsPass: BuildPass {
             plan.amend(app.name, .labels(labels))
             plan.amend(app.name, .joinNetwork(network))
         }
+        plan.reading(keys)
         let header = plan.context.headerLines
+        // The job that finds the apps is made from every app's `metrics`.
+        let origins = OriginMap(plan.origin)
+        let scraped = stack.apps.filter { $0.metrics != nil }.map { ManifestKeyPath("apps.\($0.name).metrics") }
+        if !scraped.isEmpty { origins.set(["scrape_configs", "apps"], plan.origin(keys + scraped)) }
         let config = plan.addConfigFile(
             key: "prometheus-config", path: "prometheus/prometheus.yml",
-            contents: YAMLEmitter.emit(Self.configuration(stack), header: header))
+            annotated: {
+                OriginText(yaml: Self.configuration(stack), header: header, map: origins, root: origins.origin!)
+            })
         let rules = plan.addConfigFile(
             key: "prometheus-rules", path: "prometheus/rules/stackc.yml",
             contents: YAMLEmitter.emit(AlertRules.document(stack), header: header))

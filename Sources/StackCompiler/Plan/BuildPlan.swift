@@ -11,7 +11,7 @@ struct BuildPlan {
 
     private(set) var services: [(name: String, service: PlannedService)] = []
     private var serviceIndex: [String: Int] = [:]
-    private(set) var amendments: [(service: String, change: Amendment)] = []
+    private(set) var amendments: [(service: String, change: Amendment, origin: OutputOrigin)] = []
     private(set) var companions: [Companion] = []
     private(set) var startups: [StartupPlan] = []
     private(set) var routes: [ProxyRoute] = []
@@ -36,6 +36,11 @@ struct BuildPlan {
     /// mistakes in stackc, reported by `finish()` instead of stopping the process.
     private(set) var conflicts: [String] = []
     private var declared: Set<Declaration> = []
+    /// The pass contributing now and the manifest keys it reads: every contribution is stamped
+    /// with it (the source map of `stackc explain FILE:LINE`).
+    private(set) var origin = OutputOrigin(producer: "BuildPlan", keys: ["name"])
+    /// Where the networks, volumes and secrets come from, by name (key for secrets).
+    private(set) var origins = DeclarationOrigins()
 
     /// A top-level name, by kind.
     private enum Declaration: Hashable {
@@ -50,6 +55,27 @@ struct BuildPlan {
         self.context = context
     }
 
+    // MARK: Origins
+
+    /// Sets the pass that contributes next, reading `keys` (the pipeline, before each pass).
+    mutating func begin(pass: String, keys: [ManifestKeyPath]) {
+        origin = OutputOrigin(producer: pass, keys: keys)
+    }
+
+    /// Says which manifest keys what the pass contributes next comes from.
+    /// (Nothing for `lint`, which renders nothing.)
+    mutating func reading(_ keys: @autoclosure () -> [ManifestKeyPath]) {
+        guard context.renders else { return }
+        origin.keys = keys()
+    }
+
+    /// The current pass with other keys: for a part of a contribution (a service's replicas, an
+    /// entry of a file) made from narrower keys. (The pass's own for `lint`.)
+    func origin(_ keys: @autoclosure () -> [ManifestKeyPath]) -> OutputOrigin {
+        guard context.renders else { return origin }
+        return OutputOrigin(producer: origin.producer, keys: keys())
+    }
+
     // MARK: Contributions
 
     /// Adds a service the calling pass owns.
@@ -59,13 +85,19 @@ struct BuildPlan {
             return
         }
         serviceIndex[name] = services.count
-        services.append((name, context.renders ? service : PlannedService(image: service.image)))
+        guard context.renders else {
+            services.append((name, PlannedService(image: service.image)))
+            return
+        }
+        var service = service
+        if service.origins.whole == nil { service.origins.whole = origin }
+        services.append((name, service))
     }
 
     /// Records a change to a service that another pass adds (before or after this one).
     mutating func amend(_ service: String, _ change: Amendment) {
         guard context.renders else { return }
-        amendments.append((service, change))
+        amendments.append((service, change, origin))
     }
 
     /// Adds a service made from another one as it is once every amendment is applied. It
@@ -77,25 +109,35 @@ struct BuildPlan {
 
     /// Asks for a start-up wrapper in front of a service's own start.
     mutating func addStartup(_ startup: StartupPlan) {
+        var startup = startup
+        if startup.origin == nil { startup.origin = origin }
         startups.append(startup)
     }
 
     /// Asks the edge proxy to route a host (and path) to a service.
     mutating func addRoute(_ route: ProxyRoute) {
         guard context.renders else { return }
+        var route = route
+        if route.origin == nil { route.origin = origin }
         routes.append(route)
     }
 
     /// Declares a network once.
     mutating func addNetwork(_ name: String, _ network: PlannedNetwork = PlannedNetwork()) {
         guard context.renders else { return }
-        if declared.insert(.network(name)).inserted { networks.append((name, network)) }
+        if declared.insert(.network(name)).inserted {
+            networks.append((name, network))
+            origins.networks[name] = origin
+        }
     }
 
     /// Declares a volume once.
     mutating func addVolume(_ name: String, _ volume: PlannedVolume = PlannedVolume()) {
         guard context.renders else { return }
-        if declared.insert(.volume(name)).inserted { volumes.append((name, volume)) }
+        if declared.insert(.volume(name)).inserted {
+            volumes.append((name, volume))
+            origins.volumes[name] = origin
+        }
     }
 
     /// Declares a secret the stack makes, and how `deploy.sh` makes it when it is missing.
@@ -104,6 +146,7 @@ struct BuildPlan {
     mutating func requireSecret(_ key: String, recipe: DeploySecret.Recipe) -> String {
         guard context.renders else { return key }
         if declared.insert(.secret(key)).inserted {
+            origins.secrets[key] = origin
             secrets.append(
                 PlannedSecret(
                     key: key, name: PlatformNames.secretName(stack: context.stackName, key: key, recipe: recipe),
@@ -116,6 +159,7 @@ struct BuildPlan {
     mutating func declareOperatorSecret(_ name: String) {
         guard context.renders else { return }
         if declared.insert(.secret(name)).inserted {
+            origins.secrets[name] = origin
             secrets.append(PlannedSecret(key: name, name: name, recipe: nil))
         }
     }
@@ -127,7 +171,8 @@ struct BuildPlan {
             conflicts.append("two passes write '\(path)'")
             return
         }
-        files.append(PlannedFile(path: path, make: contents, executable: executable, configKey: nil))
+        files.append(
+            PlannedFile(path: path, make: contents, executable: executable, configKey: nil, origin: origin))
     }
 
     /// Adds a generated file that is also delivered into containers (a config named after its
@@ -140,7 +185,21 @@ struct BuildPlan {
             conflicts.append("two passes write '\(path)' or the config '\(key)'")
             return key
         }
-        files.append(PlannedFile(path: path, make: contents, executable: executable, configKey: key))
+        files.append(PlannedFile(path: path, make: contents, executable: executable, configKey: key, origin: origin))
+        return key
+    }
+
+    /// The same for a file whose maker records the origin of each of its lines.
+    mutating func addConfigFile(
+        key: String, path: String, annotated: @escaping () -> OriginText, executable: Bool = false
+    ) -> String {
+        guard context.renders else { return key }
+        guard declared.insert(.file(path)).inserted, declared.insert(.config(key)).inserted else {
+            conflicts.append("two passes write '\(path)' or the config '\(key)'")
+            return key
+        }
+        files.append(
+            PlannedFile(path: path, annotated: annotated, executable: executable, configKey: key, origin: origin))
         return key
     }
 
@@ -154,6 +213,7 @@ struct BuildPlan {
     mutating func setEdge(_ edge: EdgePlan) {
         if self.edge != nil { conflicts.append("two passes set the edge proxy") }
         self.edge = edge
+        origins.edge = origin
     }
 
     /// Says how every service of the stack logs, the edge proxy's included, unless a service
@@ -161,12 +221,14 @@ struct BuildPlan {
     mutating func setLogging(_ logging: ServiceLogging) {
         if self.logging != nil { conflicts.append("two passes set how services log") }
         self.logging = logging
+        origins.logging = origin
     }
 
     /// Says what the nodes of the cluster are given.
     mutating func setNodes(_ nodes: NodePlan) {
         if self.nodes != nil { conflicts.append("two passes set the nodes") }
         self.nodes = nodes
+        origins.nodes = origin
     }
 
     /// Says what the stack backs up.
@@ -207,19 +269,21 @@ struct BuildPlan {
         var services = self.services
         self.services = []
         var conflicts = self.conflicts
-        for (name, change) in amendments {
+        for (name, change, origin) in amendments {
             guard let index = serviceIndex[name] else {
                 conflicts.append("a pass changes the service '\(name)', which no pass adds")
                 continue
             }
-            change.apply(to: &services[index].service)
+            change.apply(to: &services[index].service, origin: origin)
         }
         for companion in companions {
             guard let position = serviceIndex[companion.of], let slot = serviceIndex[companion.name] else {
                 conflicts.append("the companion '\(companion.name)' is made from '\(companion.of)', which no pass adds")
                 continue
             }
+            let whole = services[slot].service.origins.whole
             services[slot].service = companion.make(from: services[position].service)
+            services[slot].service.origins.whole = whole
         }
         if context.renders { conflicts += Self.pinNodeLocalState(&services, volumes: volumes) }
         for route in routes where serviceIndex[route.service] == nil {
@@ -242,7 +306,7 @@ struct BuildPlan {
             startups: startups.filter { serviceIndex[$0.service] != nil },
             routes: routes.filter { serviceIndex[$0.service] != nil }, networks: networks,
             volumes: volumes, secrets: secrets, files: files, deploySteps: deploySteps, edge: edge,
-            logging: logging, nodes: nodes, backups: backups, overview: overview, warnings: warnings,
+            logging: logging, nodes: nodes, backups: backups, overview: overview, origins: origins, warnings: warnings,
             conflicts: conflicts)
     }
 }
@@ -332,6 +396,8 @@ struct FinishedPlan {
     let nodes: NodePlan?
     let backups: BackupPlan?
     let overview: StackOverview?
+    /// Where the networks, volumes, secrets and the logging settings come from.
+    let origins: DeclarationOrigins
     let warnings: [Diagnostic]
     let conflicts: [String]
 
@@ -407,23 +473,32 @@ enum Amendment {
     case labels([(key: String, value: String)])
     case stopGracePeriod(TimeSpan)
 
-    func apply(to service: inout PlannedService) {
+    /// Applies the change; what it sets has `origin`, the amending pass's.
+    func apply(to service: inout PlannedService, origin: OutputOrigin? = nil) {
         switch self {
         case .environment(let variables):
-            for (key, value) in variables { service.setEnvironment(key, value) }
+            for (key, value) in variables {
+                service.setEnvironment(key, value)
+                service.origins.fields[.environment(key)] = origin
+            }
         case .joinNetwork(let network):
+            if !service.networks.contains(network) { service.origins.fields[.network(network)] = origin }
             service.join(network)
         case .mountSecret(let source, let target):
             service.mountSecret(source, at: target)
+            service.origins.fields[.secret(source)] = origin
         case .mountFile(let source, let target, let mode):
             service.files.append((source, target, mode))
+            service.origins.fields[.file(source)] = origin
         case .labels(let labels):
             for (key, value) in labels {
                 service.labels.removeAll { $0.key == key }
                 service.labels.append((key, value))
+                service.origins.fields[.label(key)] = origin
             }
         case .stopGracePeriod(let period):
             service.stopGracePeriod = period
+            service.origins.fields[.stopGracePeriod] = origin
         }
     }
 }
@@ -445,6 +520,14 @@ struct Companion {
         service.networks = other.networks.filter { !leavesNetworks.contains($0) }
         service.volumes = other.volumes
         service.secrets = other.secrets
+        // What is copied keeps the origins it has in the other service.
+        service.origins.fields = other.origins.fields.filter { field, _ in
+            switch field {
+            case .environment, .secret, .volume, .network: return true
+            default: return false
+            }
+        }
+        service.origins.whole = other.origins.whole
         // Beside the other on the same nodes, so that node-local volumes are the same ones.
         service.placement = other.placement.nodesOnly
         return service
@@ -501,18 +584,46 @@ final class PlannedFile {
     let executable: Bool
     /// Set when the file is delivered into containers: the key services mount it by.
     let configKey: String?
-    private let make: () -> String
-    private(set) lazy var contents: String = make()
+    /// The pass that added it and the keys it is made from: the origin of every line the
+    /// file's own map (`lineOrigins`) does not give.
+    let origin: OutputOrigin
+    private let make: () -> (String, LineOrigins?)
+    private lazy var made: (text: String, origins: LineOrigins?) = make()
+    var contents: String { made.text }
+    /// The origin of each line, when the pass recorded them; nil: every line has `origin`.
+    var lineOrigins: LineOrigins? { made.origins }
 
-    init(path: String, make: @escaping () -> String, executable: Bool, configKey: String?) {
+    init(
+        path: String, make: @escaping () -> String, executable: Bool, configKey: String?,
+        origin: OutputOrigin = .structure("BuildPlan")
+    ) {
         self.path = path
-        self.make = make
+        self.make = { (make(), nil) }
         self.executable = executable
         self.configKey = configKey
+        self.origin = origin
     }
 
-    convenience init(path: String, contents: String, executable: Bool, configKey: String?) {
-        self.init(path: path, make: { contents }, executable: executable, configKey: configKey)
+    /// A file whose maker says where each of its lines comes from.
+    init(
+        path: String, annotated: @escaping () -> OriginText, executable: Bool, configKey: String?,
+        origin: OutputOrigin
+    ) {
+        self.path = path
+        self.make = {
+            let text = annotated()
+            return (text.text, text.origins)
+        }
+        self.executable = executable
+        self.configKey = configKey
+        self.origin = origin
+    }
+
+    convenience init(
+        path: String, contents: String, executable: Bool, configKey: String?,
+        origin: OutputOrigin = .structure("BuildPlan")
+    ) {
+        self.init(path: path, make: { contents }, executable: executable, configKey: configKey, origin: origin)
     }
 }
 

@@ -59,6 +59,8 @@ struct PlannedService {
     /// How the engine keeps the service's output, when not the node's default (the plan's
     /// `logging` applies to every service without its own).
     var logging: ServiceLogging?
+    /// Where it and its parts come from, for the source map.
+    var origins = ServiceOrigins()
 
     /// Sets an environment variable, replacing an earlier value.
     mutating func setEnvironment(_ key: String, _ value: String) {

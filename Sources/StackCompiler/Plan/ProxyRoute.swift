@@ -18,6 +18,8 @@ struct ProxyRoute {
     var healthInterval: TimeSpan?
     /// How many tasks the service may have, so HAProxy reserves enough server slots.
     var expectedTasks: Int
+    /// The pass and keys it comes from (stamped by `BuildPlan.addRoute` when nil).
+    var origin: OutputOrigin? = nil
 
     /// What the proxy asks of a request before it forwards it.
     enum Auth: Equatable {

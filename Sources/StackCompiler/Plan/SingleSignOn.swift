@@ -118,7 +118,8 @@ enum SingleSignOn {
             let (origin, path) = base(route)
             var client = RealmClient(
                 id: app.name, name: app.name, rootURL: origin + path, redirectURIs: [], webOrigins: [origin],
-                postLogoutRedirectURIs: [origin + path + "/"], backchannelLogoutURL: nil)
+                postLogoutRedirectURIs: [origin + path + "/"], backchannelLogoutURL: nil,
+                manifestKeys: ["apps.\(app.name).auth", "identity"])
             switch mechanism {
             case .native:
                 client.redirectURIs = [
@@ -137,7 +138,8 @@ enum SingleSignOn {
                 RealmClient(
                     id: PlatformNames.grafanaClient, name: "Grafana", rootURL: origin,
                     redirectURIs: [origin + "/login/generic_oauth"], webOrigins: [origin],
-                    postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil))
+                    postLogoutRedirectURIs: [origin + "/login"], backchannelLogoutURL: nil,
+                    manifestKeys: ["monitoring.grafana.auth", "identity"]))
         }
         if stack.identity != nil, guardsWithSignIn(stack) {
             for guarded in guardedServices(stack) {
@@ -146,7 +148,8 @@ enum SingleSignOn {
                     RealmClient(
                         id: guarded.service, name: guarded.title, rootURL: origin,
                         redirectURIs: [origin + "/oauth2/callback"], webOrigins: [origin],
-                        postLogoutRedirectURIs: [origin + "/"], backchannelLogoutURL: nil))
+                        postLogoutRedirectURIs: [origin + "/"], backchannelLogoutURL: nil,
+                        manifestKeys: ["monitoring", "identity"]))
             }
         }
         return clients
@@ -171,6 +174,8 @@ struct RealmClient: Equatable {
     var webOrigins: [String]
     var postLogoutRedirectURIs: [String]
     var backchannelLogoutURL: String?
+    /// The manifest keys that ask for the client (an app's `auth`, Grafana's), and `identity`.
+    var manifestKeys: [ManifestKeyPath] = ["identity"]
 
     /// The secret's key in the plan (Keycloak and the client mount it).
     var secret: String { PlatformNames.oidcClientSecret(client: id) }

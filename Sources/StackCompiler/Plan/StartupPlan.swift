@@ -7,6 +7,8 @@ struct StartupPlan {
     /// The service the wrapper runs in.
     var service: String
     var steps: [Step]
+    /// The pass and keys that asked for it (stamped by `BuildPlan.addStartup` when nil).
+    var origin: OutputOrigin? = nil
     /// The image's entrypoint and command, when stackc or the manifest knows them.
     var start: KnownImages.Start?
     /// The manifest's command as one string, which the wrapper passes on to a shell.

@@ -5,7 +5,17 @@
 /// service has its replicas, or says which did not. Running it again changes only what is
 /// missing.
 enum DeployScriptRenderer {
+    static let name = "DeployScriptRenderer"
+
     static func render(_ plan: FinishedPlan, edge: RenderedEdge?) -> String {
+        render(plan, edge: edge, origins: false).text
+    }
+
+    /// The script, and with `origins` the origin of each line: a secret's calls the secret's
+    /// (the pass that declared it), a volume's folder the volume's, the rest this renderer's.
+    static func render(
+        _ plan: FinishedPlan, edge: RenderedEdge?, origins: Bool
+    ) -> (text: String, origins: LineOrigins?) {
         let layers = [plan] + (edge.map { [$0.plan] } ?? [])
         let secrets = layers.flatMap(\.secrets)
         let services = layers.flatMap(\.services)
@@ -47,10 +57,22 @@ enum DeployScriptRenderer {
             lines += preflight
         }
         lines += ["", "# Secrets: created only when missing."]
-        lines += secretLines(secrets, stack: plan.context.stackName)
+        var marked: [Int: OutputOrigin] = [:]
+        let secretOrigins = Dictionary(
+            layers.flatMap(\.origins.secrets), uniquingKeysWith: { first, _ in first })
+        for (line, keys) in secretCalls(secrets, stack: plan.context.stackName) {
+            if origins, let origin = keys.compactMap({ secretOrigins[$0] }).first { marked[lines.count] = origin }
+            lines.append(line)
+        }
         if !folders.isEmpty {
             lines += ["", "# Folders on the shared storage for the volumes of apps."]
-            lines += folders.map { "ensure_folder \(ShellQuoting.quote($0))" }
+            let volumeOrigins = Dictionary(
+                layers.flatMap(\.origins.volumes), uniquingKeysWith: { first, _ in first })
+            for (name, volume) in layers.flatMap(\.volumes) {
+                guard let folder = volume.sharedFolder else { continue }
+                if origins, let origin = volumeOrigins[name] { marked[lines.count] = origin }
+                lines.append("ensure_folder \(ShellQuoting.quote(folder))")
+            }
         }
         if let backups = plan.backups, case .folder(let folder) = backups.target {
             lines += [
@@ -97,11 +119,19 @@ enum DeployScriptRenderer {
         }
         if !versioned.isEmpty {
             lines += ["", "# Earlier versions of the secrets named after their users or hosts, no longer used."]
-            lines += versioned.map {
-                "remove_superseded \(ShellQuoting.words([$0.name, $0.keptPasswords(stack: plan.context.stackName)]))"
+            for secret in versioned {
+                if origins, let origin = secretOrigins[secret.key] { marked[lines.count] = origin }
+                lines.append(
+                    "remove_superseded \(ShellQuoting.words([secret.name, secret.keptPasswords(stack: plan.context.stackName)]))"
+                )
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        let text = lines.joined(separator: "\n") + "\n"
+        guard origins else { return (text, nil) }
+        var map = LineOrigins()
+        let structure = OutputOrigin.structure(name)
+        for index in lines.indices { map.append(marked[index] ?? structure) }
+        return (text, map)
     }
 
     /// Checks of what the operator provides: the manifest's own secrets, nodes with the labels
@@ -166,29 +196,34 @@ enum DeployScriptRenderer {
         return lines
     }
 
-    static func secretLines(_ secrets: [PlannedSecret], stack: String) -> [String] {
-        var lines: [String] = []
+    /// The calls that make the secrets, each with the keys of the secrets it makes.
+    static func secretCalls(_ secrets: [PlannedSecret], stack: String) -> [(line: String, keys: [String])] {
+        var lines: [(line: String, keys: [String])] = []
         var certificates: [String: (certificate: String?, key: String?, names: [String])] = [:]
         var domains: [String] = []
+        var certificateKeys: [String: [String]] = [:]
         for secret in secrets {
             guard let recipe = secret.recipe else { continue }
             switch recipe {
             case .randomPassword:
-                lines.append("ensure_random_secret \(ShellQuoting.quote(secret.name))")
+                lines.append(("ensure_random_secret \(ShellQuoting.quote(secret.name))", [secret.key]))
             case .cookieKey:
-                lines.append("ensure_cookie_key_secret \(ShellQuoting.quote(secret.name))")
+                lines.append(("ensure_cookie_key_secret \(ShellQuoting.quote(secret.name))", [secret.key]))
             case .loginPassword(let user):
-                lines.append("ensure_login_secret \(ShellQuoting.words([secret.name, user]))")
+                lines.append(("ensure_login_secret \(ShellQuoting.words([secret.name, user]))", [secret.key]))
             case .htpasswd(let users):
                 lines.append(
-                    "ensure_htpasswd_secret \(ShellQuoting.words([secret.name, secret.keptPasswords(stack: stack)] + users))"
-                )
+                    (
+                        "ensure_htpasswd_secret \(ShellQuoting.words([secret.name, secret.keptPasswords(stack: stack)] + users))",
+                        [secret.key]
+                    ))
             case .provided:
                 break  // checked with what the operator provides, before anything changes
             case .selfSignedCertificate(let domain, let names, let part):
                 if certificates[domain] == nil { domains.append(domain) }
                 var pair = certificates[domain] ?? (nil, nil, names)
                 if part == .certificate { pair.certificate = secret.name } else { pair.key = secret.name }
+                certificateKeys[domain, default: []].append(secret.key)
                 certificates[domain] = pair
             }
         }
@@ -196,7 +231,11 @@ enum DeployScriptRenderer {
             guard let pair = certificates[domain], let certificate = pair.certificate, let key = pair.key else {
                 preconditionFailure("internal error: a certificate for \(domain) without its key")
             }
-            lines.append("ensure_certificate \(ShellQuoting.words([certificate, key, domain] + pair.names))")
+            lines.append(
+                (
+                    "ensure_certificate \(ShellQuoting.words([certificate, key, domain] + pair.names))",
+                    certificateKeys[domain] ?? []
+                ))
         }
         return lines
     }

@@ -11,6 +11,8 @@ struct RenderedEdge {
     var plan: FinishedPlan
     /// Service labels for routed services, in route order.
     var labels: [(service: String, labels: [(key: String, value: String)])]
+    /// Where each service's labels come from: the route's origin, by service (in route order).
+    var labelOrigins: [(service: String, origin: OutputOrigin)] = []
 
     /// The edge of the plan, rendered by the proxy it names; nil when nothing is routed and no
     /// dashboard is exposed.

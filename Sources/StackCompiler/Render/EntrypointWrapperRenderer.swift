@@ -44,7 +44,8 @@ struct EntrypointWrapperRenderer {
                 Wrapper(
                     service: startup.service, configKey: key,
                     file: PlannedFile(
-                        path: "entrypoints/\(startup.service).sh", contents: script, executable: true, configKey: key),
+                        path: "entrypoints/\(startup.service).sh", contents: script, executable: true, configKey: key,
+                        origin: startup.origin ?? .structure("EntrypointWrapperRenderer")),
                     entrypoint: ["/bin/sh", Self.path], command: command))
         }
         return (wrappers, warnings)

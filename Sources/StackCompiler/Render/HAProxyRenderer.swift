@@ -19,6 +19,7 @@ enum HAProxyRenderer: EdgeProxyRenderer {
 
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
+        own.begin(pass: "HAProxyRenderer", keys: plan.origins.edge?.keys ?? ["name"])
         let certificate = EdgeCertificate.require(edge, hosts: edge.hosts(plan.routes), &own)
         var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
         if let certificate {

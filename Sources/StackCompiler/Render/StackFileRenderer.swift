@@ -14,6 +14,13 @@ enum StackFileRenderer {
 
     /// `stack.yml` of the stack made by `stack(_:edge:wrappers:)`.
     static func render(_ plan: FinishedPlan, _ stack: SwarmStack) -> String {
+        render(plan, stack, origins: nil).text
+    }
+
+    /// The same, and with `origins` (`StackFileOrigins.map`) the origin of each line.
+    static func render(
+        _ plan: FinishedPlan, _ stack: SwarmStack, origins: OriginMap?
+    ) -> (text: String, origins: LineOrigins?) {
         // The images it builds are tagged by deploy.sh, which `docker stack deploy` alone would
         // refuse without (`${STACKC_TAG_...:?}`).
         let deploy =
@@ -21,12 +28,27 @@ enum StackFileRenderer {
             ? "Deploy: ./deploy.sh (it builds the images and sets their tags)"
             : "Deploy: docker stack deploy -c stack.yml \(plan.context.stackName)"
         let header = plan.context.headerLines + [deploy]
-        return YAMLEmitter.emit(stack.yaml, header: header)
+        let document = stack.yaml
+        let text = YAMLEmitter.emit(document, header: header)
+        return (
+            text,
+            origins.map {
+                YAMLLineOrigins.lines(
+                    of: document, header: header, map: $0, root: .structure(StackFileOrigins.renderer))
+            }
+        )
     }
 
     /// `stack.platform.yml`, when a deploy step asks for services first: those and the edge
     /// proxy's, as `stack.yml` has them; nil otherwise.
     static func renderPlatformPart(_ plan: FinishedPlan, edge: RenderedEdge?, _ stack: SwarmStack) -> String? {
+        renderPlatformPart(plan, edge: edge, stack, origins: nil)?.text
+    }
+
+    /// The same, and with `origins` the origin of each line.
+    static func renderPlatformPart(
+        _ plan: FinishedPlan, edge: RenderedEdge?, _ stack: SwarmStack, origins: OriginMap?
+    ) -> (text: String, origins: LineOrigins?)? {
         let first = plan.deployedFirst(edge: edge?.plan)
         guard !first.isEmpty else { return nil }
         let names = Set(first)
@@ -35,7 +57,15 @@ enum StackFileRenderer {
                 "The part of stack.yml that deploy.sh deploys first (the proxy and the registry the",
                 "images it builds are pushed to), under the same stack name and exactly as stack.yml has it.",
             ]
-        return YAMLEmitter.emit(stack.only(names).yaml, header: header)
+        let document = stack.only(names).yaml
+        let text = YAMLEmitter.emit(document, header: header)
+        return (
+            text,
+            origins.map {
+                YAMLLineOrigins.lines(
+                    of: document, header: header, map: $0, root: .structure(StackFileOrigins.renderer))
+            }
+        )
     }
 
     static func stack(

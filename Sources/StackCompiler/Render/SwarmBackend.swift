@@ -6,27 +6,42 @@ import StackDiagnostics
 /// as they are; `RUNBOOK.md`, which names every other file, comes last.
 /// A second backend (Kubernetes manifests, say) would be another such type reading the same
 /// plan; no contributing pass would change.
+///
+/// Every file goes into the tree with the origin of each of its lines (the source map): the
+/// plan's files with what their pass recorded, the stack file with `StackFileOrigins`, the
+/// files only a renderer writes with that renderer's name.
 enum SwarmBackend {
     static func render(_ plan: FinishedPlan) -> (tree: OutputTree, warnings: [Diagnostic]) {
         let edge = RenderedEdge.render(plan)
         let (wrappers, warnings) = EntrypointWrapperRenderer.render(plan)
         var tree = OutputTree()
         for file in plan.files + (edge?.plan.files ?? []) + wrappers.map(\.file) {
-            tree.add(file.path, file.contents, executable: file.executable)
+            tree.add(
+                file.path, file.contents, executable: file.executable, origins: file.lineOrigins, whole: file.origin)
         }
         let stack = StackFileRenderer.stack(plan, edge: edge, wrappers: wrappers)
-        tree.add("stack.yml", StackFileRenderer.render(plan, stack))
-        if let platform = StackFileRenderer.renderPlatformPart(plan, edge: edge, stack) {
-            tree.add("stack.platform.yml", platform)
+        let map = StackFileOrigins.map(plan, edge: edge, wrappers: wrappers)
+        let stackFile = StackFileRenderer.render(plan, stack, origins: map)
+        tree.add(
+            "stack.yml", stackFile.text, origins: stackFile.origins, whole: .structure(StackFileOrigins.renderer))
+        if let platform = StackFileRenderer.renderPlatformPart(plan, edge: edge, stack, origins: map) {
+            tree.add(
+                "stack.platform.yml", platform.text, origins: platform.origins,
+                whole: .structure(StackFileOrigins.renderer))
         }
-        tree.add("deploy.sh", DeployScriptRenderer.render(plan, edge: edge), executable: true)
+        let deploy = DeployScriptRenderer.render(plan, edge: edge, origins: true)
+        tree.add(
+            "deploy.sh", deploy.text, executable: true, origins: deploy.origins,
+            whole: .structure(DeployScriptRenderer.name))
         for file in NodeFilesRenderer.render(plan) {
-            tree.add(file.path, file.contents, executable: file.executable)
+            tree.add(
+                file.path, file.contents, executable: file.executable, origins: file.lineOrigins, whole: file.origin)
         }
         if let runbook = RunbookRenderer.render(
             plan, edge: edge, wrappers: wrappers, paths: tree.files.map(\.path))
         {
-            tree.add(RunbookRenderer.path, runbook)
+            // Written from the whole stack, and mapped no finer (yet).
+            tree.add(RunbookRenderer.path, runbook, whole: OutputOrigin(producer: "RunbookRenderer", keys: ["name"]))
         }
         return (tree, warnings)
     }

@@ -17,6 +17,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
 
     static func render(_ plan: FinishedPlan, _ edge: EdgePlan) -> RenderedEdge {
         var own = BuildPlan(context: plan.context)
+        own.begin(pass: "TraefikRenderer", keys: plan.origins.edge?.keys ?? ["name"])
         let certificate = EdgeCertificate.require(edge, hosts: edge.hosts(plan.routes), &own)
         let network = "\(edge.stackName)_\(PlatformNames.publicNetwork)"
         var service = EdgeDeployment.service(image: Self.image, edge, in: &own)
@@ -43,12 +44,14 @@ enum TraefikRenderer: EdgeProxyRenderer {
             service.secrets.append((secret, secret))
         }
         var labels: [(service: String, labels: [(key: String, value: String)])] = []
+        var labelOrigins: [(service: String, origin: OutputOrigin)] = []
         for route in plan.routes {
             if let secret = route.basicAuthSecret {
                 // Traefik reads a usersFile itself, so the secret is mounted on Traefik, not on the app.
                 service.mountSecret(secret, at: secret)
             }
             labels.append((route.service, Self.labels(route, network: network, edge: edge)))
+            labelOrigins.append((route.service, route.origin ?? .structure("TraefikRenderer")))
         }
         if edge.tls.mode == .acme {
             own.addVolume(PlatformNames.acmeVolume, PlannedVolume(sharedFolder: edge.sharedFolder))
@@ -58,7 +61,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
             .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]))
         own.addService(PlatformService.traefik.name, service)
         EdgeCertificate.addTrust(certificate, edge, &own)
-        return RenderedEdge(plan: own.finish(), labels: labels)
+        return RenderedEdge(plan: own.finish(), labels: labels, labelOrigins: labelOrigins)
     }
 
     /// Request headers whose names alias another's (`X_Auth_Request_User` for

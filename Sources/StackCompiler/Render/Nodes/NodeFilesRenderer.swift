@@ -6,6 +6,10 @@ enum NodeFilesRenderer {
         var path: String
         var contents: String
         var executable = false
+        /// The renderer that wrote it, with the keys of the cluster (the node plan's origin).
+        var origin = OutputOrigin.structure("NodeFilesRenderer")
+        /// Each line's origin, when the renderer recorded them; nil: every line has `origin`.
+        var lineOrigins: LineOrigins? = nil
     }
 
     static func render(_ plan: FinishedPlan) -> [File] {
@@ -53,7 +57,26 @@ enum NodeFilesRenderer {
         case .none:
             break
         }
+        // Each file's origin: its renderer's name, reading the keys the node plan came from.
+        let keys = plan.origins.nodes?.keys ?? ["cluster"]
+        for index in files.indices {
+            files[index].origin = OutputOrigin(producer: renderer(of: files[index].path), keys: keys)
+        }
         return files
+    }
+
+    /// The renderer of the file at `path`.
+    static func renderer(of path: String) -> String {
+        if path.hasPrefix("nodes/daemon") { return "DaemonConfigRenderer" }
+        if path.hasPrefix("nodes/keepalived/") { return "KeepalivedRenderer" }
+        if path.hasPrefix("nodes/ignition/") { return "IgnitionRenderer" }
+        switch path {
+        case "nodes/form-swarm.sh": return "SwarmFormingScriptRenderer"
+        case "nodes/setup-node.sh": return "NodeSetupScriptRenderer"
+        case "nodes/Vagrantfile": return "VagrantfileRenderer"
+        case "nodes/join-nodes.sh": return "JoinNodesScriptRenderer"
+        default: return "NodeFilesRenderer"
+        }
     }
 
     /// Where the daemon settings of `node` are: `nodes/daemon.json` when every node has the same,

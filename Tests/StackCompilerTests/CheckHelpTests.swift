@@ -350,7 +350,7 @@ import Testing
         #expect(
             diagnostics.map(\.help) == [
                 "groups map a name to the roles it carries: 'admins: [role, …]'",
-                "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday); names such as MON are not read",
+                "cron fields are numbers: minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–7 (0 and 7 are Sunday), a step at most the field's range; names such as MON are not read",
                 "an S3 bucket name has lowercase letters, digits, '-' and '.' only: 's3://my-bucket/…'",
                 "the tag after ':' is empty: write one, such as 'nginx:1.27'",
                 "node labels map a name to a value: {zone: eu}",

@@ -65,10 +65,32 @@ reference: setup
 	mv docs/reference.md.new docs/reference.md
 
 # Nothing may print after swift test: CI reads its closing summary. generate-manual (from
-# swift-argument-parser) is for the test of scripts/install.sh's man page.
-test: setup
+# swift-argument-parser) is for the test of scripts/install.sh's man page. A short fuzzing run
+# with a fixed seed comes first (fuzz-ci), so that a regression it finds stops the run.
+test: setup fuzz-ci
 	$(SWIFT) build $(SWIFT_FLAGS) --product generate-manual
 	$(SWIFT) test $(SWIFT_FLAGS) $(SWIFT_TEST_FLAGS)
+
+# The front end under libFuzzer (docs/fuzzing.md): stackc-fuzz built with the fuzzer and
+# AddressSanitizer in a build folder of its own (linked with ld.bfd: gold fails on it), run for
+# FUZZ_SECONDS on the corpus in .fuzz/corpus (kept between runs), findings in .fuzz/findings.
+FUZZ_SECONDS ?= 3600
+FUZZ_SEED ?= 0
+FUZZ_BUILD = $(SWIFT) build -c release --scratch-path .build-fuzz --product stackc-fuzz \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=bfd
+FUZZ_BIN = .build-fuzz/release/stackc-fuzz
+
+fuzz-build: setup
+	$(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	bash scripts/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_SEED) .fuzz/corpus .fuzz/findings
+
+# CI's run: 60 s, seed 1, from the seeds alone (a fresh corpus), so the same submission fuzzes
+# the same way; a finding fails it (and is left in .fuzz/ci-findings).
+fuzz-ci: fuzz-build
+	rm -rf .fuzz/ci-corpus
+	bash scripts/fuzz.sh $(FUZZ_BIN) 60 1 .fuzz/ci-corpus .fuzz/ci-findings
 
 # The layout of every Swift file, as .swift-format says (swift format ships with the toolchain).
 FORMATTED = Sources Tests Benchmarks Package.swift

@@ -45,16 +45,23 @@ public enum BuildPipeline {
     /// Compiles a checked stack into its output files. `sourceDirectory` is the manifest's folder
     /// relative to the output folder (`../../manifests` for `out/<stack>/`), where `deploy.sh`
     /// finds build contexts. `files` holds the files beside the manifest the build needs
-    /// (delivered files, Dockerfiles), read by the caller.
-    public static func build(_ stack: ResolvedStack, sourceDirectory: String = ".", files: FilesRead) -> Result {
-        build(stack, sourceDirectory: sourceDirectory, files: files, passes: passes)
+    /// (delivered files, Dockerfiles), read by the caller. With `sourceMap`, each file keeps the
+    /// origin of every line (`OutputTree.File.origins`, for `stackc explain FILE:LINE`); without
+    /// it, the files only (what `build` writes, at no cost for the map).
+    public static func build(
+        _ stack: ResolvedStack, sourceDirectory: String = ".", files: FilesRead, sourceMap: Bool = false
+    ) -> Result {
+        build(stack, sourceDirectory: sourceDirectory, files: files, passes: passes, sourceMap: sourceMap)
     }
 
     /// The same with only the files apps deliver.
     public static func build(
-        _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:]
+        _ stack: ResolvedStack, sourceDirectory: String = ".", deliveredFiles: [String: DeliveredFileContents] = [:],
+        sourceMap: Bool = false
     ) -> Result {
-        build(stack, sourceDirectory: sourceDirectory, files: FilesRead(deliveredFiles: deliveredFiles))
+        build(
+            stack, sourceDirectory: sourceDirectory, files: FilesRead(deliveredFiles: deliveredFiles),
+            sourceMap: sourceMap)
     }
 
     /// What `build` would report, without rendering any file: the passes' contributions and the
@@ -77,10 +84,10 @@ public enum BuildPipeline {
     /// The same with other passes (tests add their own).
     static func build(
         _ stack: ResolvedStack, sourceDirectory: String = ".", files: FilesRead = FilesRead(),
-        passes: [any BuildPass]
+        passes: [any BuildPass], sourceMap: Bool = true
     ) -> Result {
         let finished = contribute(stack, sourceDirectory: sourceDirectory, files: files, passes: passes)
-        let (tree, renderWarnings) = SwarmBackend.render(finished)
+        let (tree, renderWarnings) = SwarmBackend.render(finished, sourceMap: sourceMap)
         return Result(tree: tree, diagnostics: conflicts(finished) + renderWarnings + finished.warnings)
     }
 

@@ -11,6 +11,7 @@ import YAML
 /// - a manifest has a stack exactly when it has no error;
 /// - a clean manifest builds, without contributions that contradict each other (`E900`);
 /// - a build is deterministic: twice, the same files, byte for byte;
+/// - with the source map, the same files, and one origin for each of their lines;
 /// - the generated `stack.yml` (and every other YAML or JSON file) reads back with stackc's own
 ///   YAML reader without a problem.
 public enum FrontEndInvariants {
@@ -38,6 +39,18 @@ public enum FrontEndInvariants {
                 "two builds differ: \(differing) (\(first.tree.files.count) and \(second.tree.files.count) files)")
         }
         if first.tree.file("stack.yml") == nil { problems.append("a clean build has no stack.yml") }
+        // The source map: the same files, and one origin for each of their lines.
+        let mapped = BuildPipeline.build(stack, files: FilesRead(), sourceMap: true).tree
+        if mapped != first.tree { problems.append("a build with the source map writes other files") }
+        for file in mapped.files {
+            // Lines as an editor numbers them: a last line without a line break counts.
+            let breaks = file.contents.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let lines = breaks + (file.contents.utf8.last.map { $0 != 0x0A } ?? false ? 1 : 0)
+            if file.origins.count != lines || file.origin(ofLine: 1)?.producer.hasSuffix("(lost its line map)") == true
+            {
+                problems.append("out/\(file.path): \(file.origins.count) origins for \(lines) lines")
+            }
+        }
         for file in first.tree.files
         where file.path.hasSuffix(".yml") || file.path.hasSuffix(".yaml") || file.path.hasSuffix(".json") {
             var bag = DiagnosticBag()

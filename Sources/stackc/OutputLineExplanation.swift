@@ -140,7 +140,7 @@ enum OutputLineExplanation {
         let manifestFolder = URL(fileURLWithPath: manifest).deletingLastPathComponent().standardizedFileURL.path
         let result = BuildPipeline.build(
             stack, sourceDirectory: ManifestFile.displayPath(manifestFolder, workingDirectory: outputFolder),
-            files: FilesBesideManifest.read(stack, manifest: manifest))
+            files: FilesBesideManifest.read(stack, manifest: manifest), sourceMap: true)
         guard !result.hasErrors else { throw Failure(message: "\(manifest) does not build", status: 1) }
         return result.tree
     }

@@ -2,6 +2,7 @@ import Foundation
 import StackDiagnostics
 import Testing
 
+@testable import StackCompiler
 @testable import StackFuzzing
 
 /// Every input a fuzzer found (`Tests/Fuzz/regressions`, minimised) and every seed of the corpus
@@ -28,6 +29,17 @@ import Testing
     func keepsEveryInvariant(_ path: String) throws {
         let problems = FrontEndInvariants.violations(of: try Repository.bytes(path))
         #expect(problems.isEmpty, "\(path):\n\(problems.joined(separator: "\n"))")
+    }
+
+    /// The fuzzer's dictionary holds every key of the language as `key: `, so that mutations
+    /// reach every section.
+    @Test func theDictionaryHoldsEveryKey() throws {
+        let dictionary = String(decoding: try Repository.bytes("Tests/Fuzz/manifest.dict"), as: UTF8.self)
+        let entries = Set(dictionary.split(separator: "\n").filter { $0.hasPrefix("\"") })
+        let keys = Set(ManifestLanguage.sections.flatMap { $0.keys.map(\.name) })
+        #expect(keys.count > 50)
+        let missing = keys.filter { !entries.contains("\"\($0): \"") }.sorted()
+        #expect(missing.isEmpty, "not in Tests/Fuzz/manifest.dict: \(missing)")
     }
 
     /// A place past the input's end, a note in another file, and an order that is not the one

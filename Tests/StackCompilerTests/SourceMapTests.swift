@@ -20,9 +20,22 @@ import Testing
         let source = SourceFile(path: path, bytes: Array(text.utf8))
         var stack = try #require(StackCompiler.check(source).stack)
         stack.sourcePath = path
-        let result = BuildPipeline.build(stack, sourceDirectory: "../../manifests")
+        let result = BuildPipeline.build(stack, sourceDirectory: "../../manifests", sourceMap: true)
         #expect(!result.hasErrors)
         return result.tree
+    }
+
+    /// A build without the map writes the same files, and keeps no origins.
+    @Test func aBuildWithoutTheMapWritesTheSameFiles() throws {
+        let text = String(decoding: try Repository.bytes(Self.manifestPath), as: UTF8.self)
+        let source = SourceFile(path: Self.manifestPath, bytes: Array(text.utf8))
+        var stack = try #require(StackCompiler.check(source).stack)
+        stack.sourcePath = Self.manifestPath
+        let plain = BuildPipeline.build(stack, sourceDirectory: "../../manifests").tree
+        let mapped = try Self.build(text)
+        #expect(plain.files.map(\.contents) == mapped.files.map(\.contents))
+        #expect(plain.files.allSatisfy { $0.origins.count == 0 })
+        #expect(mapped.files.allSatisfy { $0.origins.count > 0 })
     }
 
     /// The renderers that write lines of their own.

@@ -25,8 +25,15 @@ public struct OutputTree: Sendable, Equatable {
     /// The files, sorted by path.
     public private(set) var files: [File] = []
 
-    /// An empty tree.
-    public init() {}
+    /// Two trees are equal when their files are (path, bytes, mode), with a source map or not.
+    public static func == (lhs: OutputTree, rhs: OutputTree) -> Bool { lhs.files == rhs.files }
+
+    /// Whether the files keep the origin of each line (the source map); without it, `origins`
+    /// of each file is empty.
+    public let keepsSourceMap: Bool
+
+    /// An empty tree, keeping the source map or not.
+    public init(sourceMap: Bool = true) { keepsSourceMap = sourceMap }
 
     /// Adds a file; a second file at the same path is an internal error of the passes. `origins`
     /// says where each line comes from; without it, every line has `whole` (and when it does not
@@ -39,6 +46,12 @@ public struct OutputTree: Sendable, Equatable {
         precondition(
             !path.hasPrefix("/") && !path.split(separator: "/").contains(".."),
             "internal error: bad output path '\(path)'")
+        guard keepsSourceMap else {
+            let index = files.firstIndex { $0.path > path } ?? files.endIndex
+            files.insert(
+                File(path: path, contents: contents, executable: executable, origins: LineOrigins()), at: index)
+            return
+        }
         let lines = LineOrigins.lineCount(contents)
         var map = origins ?? LineOrigins(whole, lines: lines)
         if map.count != lines {

@@ -7,20 +7,21 @@ import StackDiagnostics
 /// A second backend (Kubernetes manifests, say) would be another such type reading the same
 /// plan; no contributing pass would change.
 ///
-/// Every file goes into the tree with the origin of each of its lines (the source map): the
+/// With `sourceMap`, every file goes into the tree with the origin of each of its lines: the
 /// plan's files with what their pass recorded, the stack file with `StackFileOrigins`, the
-/// files only a renderer writes with that renderer's name.
+/// files only a renderer writes with that renderer's name. Without it, the files alone.
 enum SwarmBackend {
-    static func render(_ plan: FinishedPlan) -> (tree: OutputTree, warnings: [Diagnostic]) {
+    static func render(_ plan: FinishedPlan, sourceMap: Bool = true) -> (tree: OutputTree, warnings: [Diagnostic]) {
         let edge = RenderedEdge.render(plan)
         let (wrappers, warnings) = EntrypointWrapperRenderer.render(plan)
-        var tree = OutputTree()
+        var tree = OutputTree(sourceMap: sourceMap)
         for file in plan.files + (edge?.plan.files ?? []) + wrappers.map(\.file) {
             tree.add(
-                file.path, file.contents, executable: file.executable, origins: file.lineOrigins, whole: file.origin)
+                file.path, file.contents, executable: file.executable,
+                origins: sourceMap ? file.lineOrigins : nil, whole: file.origin)
         }
         let stack = StackFileRenderer.stack(plan, edge: edge, wrappers: wrappers)
-        let map = StackFileOrigins.map(plan, edge: edge, wrappers: wrappers)
+        let map = sourceMap ? StackFileOrigins.map(plan, edge: edge, wrappers: wrappers) : nil
         let stackFile = StackFileRenderer.render(plan, stack, origins: map)
         tree.add(
             "stack.yml", stackFile.text, origins: stackFile.origins, whole: .structure(StackFileOrigins.renderer))
@@ -29,13 +30,14 @@ enum SwarmBackend {
                 "stack.platform.yml", platform.text, origins: platform.origins,
                 whole: .structure(StackFileOrigins.renderer))
         }
-        let deploy = DeployScriptRenderer.render(plan, edge: edge, origins: true)
+        let deploy = DeployScriptRenderer.render(plan, edge: edge, origins: sourceMap)
         tree.add(
             "deploy.sh", deploy.text, executable: true, origins: deploy.origins,
             whole: .structure(DeployScriptRenderer.name))
         for file in NodeFilesRenderer.render(plan) {
             tree.add(
-                file.path, file.contents, executable: file.executable, origins: file.lineOrigins, whole: file.origin)
+                file.path, file.contents, executable: file.executable,
+                origins: sourceMap ? file.lineOrigins : nil, whole: file.origin)
         }
         if let runbook = RunbookRenderer.render(
             plan, edge: edge, wrappers: wrappers, paths: tree.files.map(\.path))

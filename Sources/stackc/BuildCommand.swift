@@ -129,7 +129,9 @@ struct CheckCommand: ParsableCommand {
         let prefix = "\(options.output)/\(stack.name)/"
         // In the tools' formats, each file that differs is an F003 error of its own, after the
         // manifest's diagnostics: a CI annotation or code-scanning alert names the file.
-        printer.add(staleness.diagnostics(prefix: prefix, manifest: options.file), source: nil)
+        if options.format != .text {
+            printer.add(staleness.diagnostics(prefix: prefix, manifest: options.file), source: nil)
+        }
         printer.finish()
         guard !staleness.isClean else { return }
         var report = "stackc: \(prefix) is not what 'stackc build \(options.file)' writes:\n"

@@ -220,6 +220,10 @@ import Testing
             "\(diagnostics)")
         #expect(stale.allSatisfy { $0["severity"] as? String == "error" && $0["line"] is NSNull }, "\(stale)")
         #expect(diagnostics.first?["code"] as? String == "W308", "the manifest's warning first: \(diagnostics)")
+        // In text, the files are listed on standard error instead (no F003 there).
+        let text = try workspace.stackc("check", "warns.yml")
+        #expect(text.status == 1)
+        #expect(!text.stderr.contains("F003") && text.stderr.contains("  stale:   out/\(folder)/stack.yml"), "\(text)")
         let github = try workspace.stackc("check", "--format", "github", "warns.yml")
         #expect(github.status == 1)
         #expect(github.stdout.contains("::error file=out/\(folder)/stack.yml,title=F003 stale-output::"), "\(github)")

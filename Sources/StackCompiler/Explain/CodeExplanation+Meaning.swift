@@ -39,8 +39,7 @@ extension CodeExplanation {
                 for each other, however many loops the group holds, with its shortest loop through the group's first
                 app as the example (a loop of more than 12 apps is shortened in the middle) and, when the group is
                 larger, how many apps it has; at the dependency that closes the example. Each entrypoint would wait
-                for the other forever: remove one of the dependencies. Reported once per cycle, at the entry that
-                closes it.
+                for the other forever: remove dependencies until no app waits for itself.
                 """,
             fails: """
                 stackc: 1

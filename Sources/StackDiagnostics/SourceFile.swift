@@ -8,7 +8,9 @@ public struct SourceFile: Sendable {
     public let id: SourceFileID
     /// The raw bytes of the file.
     public let bytes: [UInt8]
-    /// Byte offsets at which each line starts (line 1 starts at offset 0).
+    /// Byte offsets at which each line starts (line 1 starts at offset 0). Lines end as YAML
+    /// ends them, and as libyaml counts the lines of its places: at a line feed, a carriage
+    /// return and line feed, or a carriage return alone.
     private let lineStarts: [Int]
 
     /// Wraps the bytes of `path`.
@@ -20,6 +22,18 @@ public struct SourceFile: Sendable {
         // a hundred thousand lines); memchr finds each line break many bytes at a time.
         self.lineStarts = bytes.withUnsafeBufferPointer { all -> [Int] in
             guard let base = all.baseAddress else { return [0] }
+            // A carriage return alone is rare (a file from an old Mac, a stray byte pasted in):
+            // only a file that has one is read byte by byte.
+            if memchr(base, 0x0D, all.count) != nil {
+                var starts = [0]
+                for index in 0..<all.count {
+                    let byte = all[index]
+                    if byte == 0x0A || (byte == 0x0D && (index + 1 == all.count || all[index + 1] != 0x0A)) {
+                        starts.append(index + 1)
+                    }
+                }
+                return starts
+            }
             func eachLineBreak(_ body: (Int) -> Void) {
                 var offset = 0
                 while offset < all.count, let found = memchr(base + offset, 0x0A, all.count - offset) {
@@ -45,7 +59,7 @@ public struct SourceFile: Sendable {
 
     /// The number of lines (a final newline does not start a new line).
     public var lineCount: Int {
-        if let last = bytes.last, last == 0x0A { return lineStarts.count - 1 }
+        if let last = bytes.last, last == 0x0A || last == 0x0D { return lineStarts.count - 1 }
         return lineStarts.count
     }
 

@@ -66,10 +66,16 @@ public enum FrontEndInvariants {
 
     /// Places outside the input: a line past its last, a column past its line's end.
     static func placeProblems(_ diagnostics: [Diagnostic], in bytes: [UInt8]) -> [String] {
-        // Each line's length in bytes (a column counts characters, never more than bytes).
+        // Each line's length in bytes (a column counts characters, never more than bytes); lines
+        // end as YAML ends them: a line feed, a carriage return and line feed, or a carriage
+        // return alone.
         var lineLengths: [Int] = [0]
-        for byte in bytes {
-            if byte == 0x0A { lineLengths.append(0) } else { lineLengths[lineLengths.count - 1] += 1 }
+        for (index, byte) in bytes.enumerated() {
+            if byte == 0x0A || (byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A)) {
+                lineLengths.append(0)
+            } else if byte != 0x0D {
+                lineLengths[lineLengths.count - 1] += 1
+            }
         }
         var problems: [String] = []
         func check(_ span: SourceSpan?, _ what: String) {

@@ -73,7 +73,7 @@ private struct ReaderSession {
 
     init(source: SourceFile, limits: YAMLReader.Limits) {
         self.source = source
-        lastLine = source.lineCount + (source.bytes.last == 0x0A ? 1 : 0)
+        lastLine = source.lineCount + (source.bytes.last == 0x0A || source.bytes.last == 0x0D ? 1 : 0)
         self.limits = limits
         sink = DiagnosticSink(path: source.path)
         document = YAMLDocument.Storage(file: source.id)
@@ -523,7 +523,11 @@ private struct ReaderSession {
         var line = 1
         var lineStart = 0
         let end = min(offset, source.bytes.count)
-        for index in 0..<end where source.bytes[index] == 0x0A {
+        // Line breaks as YAML has them: a line feed, or a carriage return not before one.
+        for index in 0..<end
+        where source.bytes[index] == 0x0A
+            || (source.bytes[index] == 0x0D && (index + 1 == source.bytes.count || source.bytes[index + 1] != 0x0A))
+        {
             line += 1
             lineStart = index + 1
         }

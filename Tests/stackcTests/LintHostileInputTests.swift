@@ -172,6 +172,15 @@ import Testing
         #expect(result.json.filter { $0["code"] as? String == "E202" }.count == 1)
         #expect(result.json.count == 451, "\(result.json.count)")
         #expect(result.text.stderr.utf8.count < 100_000, "\(result.text.stderr.utf8.count) bytes")
+        // The same with 2000 apps: 4 million dependencies once the aliases are expanded, past
+        // the reader's limit of a million nodes, so one error says so.
+        let more = (0..<2000).map { "a\($0)" }
+        let large =
+            "stackc: 1\nname: t\nx-d: &d [" + more.joined(separator: ",") + "]\n"
+            + "x-a: &a {image: nginx, depends_on: *d}\napps:\n" + more.map { " \($0): *a\n" }.joined()
+        let bomb = try lint(large)
+        #expect(bomb.text.status == 1)
+        #expect(bomb.json.map { $0["code"] as? String } == ["Y005"], "\(bomb.json.count)")
     }
 
 }

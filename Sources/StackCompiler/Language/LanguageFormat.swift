@@ -33,7 +33,7 @@ struct LanguageFormat: Sendable {
     static let host = LanguageFormat(
         id: "host", words: "host",
         description:
-            "one label (`cloud`, meaning `cloud.<domain>`) or a full name (`cloud.example.org`): labels of letters, digits and `-`, at most 253 characters; lowercased",
+            "one label (`cloud`, meaning `cloud.<domain>`) or a full name (`cloud.example.org`): labels of letters, digits and `-`, at most 253 characters; lowercased; a YAML string, so a name of digits only is quoted (`\"8080\"`)",
         pattern: "^\(hostName)$", maxLength: 253)
     static let email = LanguageFormat(
         id: "email", words: "e-mail address",

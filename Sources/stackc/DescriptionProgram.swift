@@ -22,9 +22,12 @@ enum DescriptionProgram {
     /// Compiles (or finds in the cache) and runs the description `source`, read from `path`.
     /// With `echoCompiler`, swiftc's diagnostics are printed as it wrote them (text output);
     /// without, each of its errors becomes a located `E110` (JSON output).
-    static func evaluate(_ source: SourceFile, path: String, echoCompiler: Bool) -> Result<
-        Outcome, DescriptionSetupError
-    > {
+    /// With `forwardOutput` false, the program's own output is not passed on to stderr.
+    static func evaluate(_ source: SourceFile, path: String, echoCompiler: Bool, forwardOutput: Bool = true)
+        -> Result<
+            Outcome, DescriptionSetupError
+        >
+    {
         let toolchain: DescriptionToolchain
         let timeout: Int
         switch (DescriptionToolchain.find(), DescriptionCache.timeoutSeconds()) {
@@ -46,7 +49,7 @@ enum DescriptionProgram {
         let run = {
             DescriptionRun.run(
                 program, fileName: Self.fileName(path), displayPath: path, timeoutSeconds: timeout,
-                limit: maxInterchangeBytes)
+                limit: maxInterchangeBytes, forwardOutput: forwardOutput)
         }
         if access(program, X_OK) == 0 {
             DescriptionCache.markUsed(program)

@@ -18,9 +18,11 @@ struct DescriptionRun {
     var fatalMessage: String?
 
     /// Runs `program`, whose runtime messages name the description as `StackFile/<fileName>`,
-    /// shown to the user as `displayPath`.
+    /// shown to the user as `displayPath`; with `forwardOutput` false (`stackc explain`'s
+    /// examples) its output is only read, for the crash it names, and not passed on.
     static func run(
-        _ program: String, fileName: String, displayPath: String, timeoutSeconds: Int, limit: Int
+        _ program: String, fileName: String, displayPath: String, timeoutSeconds: Int, limit: Int,
+        forwardOutput: Bool = true
     ) -> DescriptionRun {
         var run = DescriptionRun()
         guard let handover = ChildProcess.pipeForChild() else { return run }
@@ -36,7 +38,7 @@ struct DescriptionRun {
         close(handover.write)
         close(output.write)
         guard let pid = spawned else { return run }
-        var forwarder = RuntimeOutput(fileName: fileName, displayPath: displayPath)
+        var forwarder = RuntimeOutput(fileName: fileName, displayPath: displayPath, forwards: forwardOutput)
         let deadline = ChildProcess.milliseconds() + timeoutSeconds * 1000
         var open = (handover: true, output: true)
         func drainBoth() {
@@ -88,14 +90,17 @@ struct DescriptionRun {
 struct RuntimeOutput {
     let fileName: String
     let displayPath: String
+    /// Whether lines are passed on to stderr; without, they are only read.
+    let forwards: Bool
     var crash: (line: Int, message: String)?
     var fatalMessage: String?
     private var pending: [UInt8] = []
     private var inTrace = false
 
-    init(fileName: String, displayPath: String) {
+    init(fileName: String, displayPath: String, forwards: Bool = true) {
         self.fileName = fileName
         self.displayPath = displayPath
+        self.forwards = forwards
     }
 
     mutating func feed(_ bytes: [UInt8]) {
@@ -107,7 +112,7 @@ struct RuntimeOutput {
         }
         // A very long line without a break is passed on as it is.
         if pending.count > 64 * 1024 {
-            Terminal.err(String(decoding: pending, as: UTF8.self))
+            if forwards { Terminal.err(String(decoding: pending, as: UTF8.self)) }
             pending = []
         }
     }
@@ -135,10 +140,10 @@ struct RuntimeOutput {
             if let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]) {
                 crash = (number, rest[rest.index(after: colon)...].trimmingPrefixSpaces())
             }
-            Terminal.err(displayPath + ":" + rest + "\n")
+            if forwards { Terminal.err(displayPath + ":" + rest + "\n") }
             return
         }
-        Terminal.err(line + "\n")
+        if forwards { Terminal.err(line + "\n") }
     }
 
     /// `3    program-name 0x00005578de1ff4e1 <unavailable> + 402657`.

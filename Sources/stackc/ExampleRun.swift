@@ -5,7 +5,8 @@ import StackDiagnostics
 
 /// What stackc says of one side of a code's example, found now by this stackc: a YAML manifest
 /// is linted in memory with its files; a `stack.swift` is written to a scratch folder and
-/// compiled and run as `stackc lint stack.swift` would there.
+/// compiled and run as `stackc lint stack.swift` would there, its own output (a crash's message,
+/// which the diagnostics repeat) kept from stderr.
 struct ExampleRun {
     /// What stackc reported, errors before warnings.
     var diagnostics: [Diagnostic]
@@ -43,7 +44,7 @@ struct ExampleRun {
         else {
             return ExampleRun(diagnostics: [], source: source, failure: "cannot write the example into \(folder)")
         }
-        switch ManifestInput.load(input.fileName, echoCompiler: false) {
+        switch ManifestInput.load(input.fileName, echoCompiler: false, forwardOutput: false) {
         case .failure(let error):
             return ExampleRun(diagnostics: [], source: source, failure: error.reason)
         case .success(let manifest):

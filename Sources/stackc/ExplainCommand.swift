@@ -24,6 +24,14 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output format: text (for people) or json.")
     var format: ExplainFormat = .text
 
+    /// Nothing to explain is explain's own usage error (thrown here, ArgumentParser shows
+    /// explain's usage; thrown from `run`, the top-level one).
+    func validate() throws {
+        if subject == nil, !list {
+            throw ValidationError("give a diagnostic code (E203), its name (duplicate-route), or --list")
+        }
+    }
+
     func run() throws {
         if list {
             Terminal.out(format == .json ? ExplanationPrinter.listJSON() : ExplanationPrinter.listText())

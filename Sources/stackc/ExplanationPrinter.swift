@@ -136,6 +136,8 @@ struct ExplanationPrinter {
         return (codes + retired).joined()
     }
 
+    /// Every code as the text list has it, retired ones last (`"retired": true`, without a
+    /// name or severity); each summary is the whole first sentence.
     static func listJSON() -> String {
         let codes = CodeExplanation.all.map { explanation in
             "  "
@@ -144,10 +146,24 @@ struct ExplanationPrinter {
                         ("code", JSONQuoting.quote(explanation.code.rawValue)),
                         ("name", JSONQuoting.quote(explanation.code.name)),
                         ("severity", JSONQuoting.quote(explanation.severity.rawValue)),
-                        ("summary", JSONQuoting.quote(explanation.summary)),
+                        ("summary", JSONQuoting.quote(explanation.firstSentence)), ("retired", "false"),
                     ], indent: "  ")
         }
-        return "[\n" + codes.joined(separator: ",\n") + "\n]\n"
+        let retired = CodeExplanation.retired.map { retired in
+            "  "
+                + object(
+                    [
+                        ("code", JSONQuoting.quote(retired.code)), ("name", "null"), ("severity", "null"),
+                        (
+                            "summary",
+                            JSONQuoting.quote(
+                                CodeExplanation.firstSentence(
+                                    of: CodeExplanation.retiredDocumentation(retired.code) ?? ""))
+                        ),
+                        ("retired", "true"),
+                    ], indent: "  ")
+        }
+        return "[\n" + (codes + retired).joined(separator: ",\n") + "\n]\n"
     }
 
     /// A code stackc no longer reports.

@@ -13,14 +13,20 @@ enum ManifestInput {
     /// The manifest at `path`, or what keeps it from being read (exit status 2).
     /// A description's compile errors are swiftc's own text with `echoCompiler` (text output),
     /// located diagnostics without (JSON output).
-    static func load(_ path: String, echoCompiler: Bool) -> Result<ManifestInput, ManifestReadError> {
+    /// With `forwardOutput` false, a description's own output (a crash's message) is not passed
+    /// on to stderr: the diagnostics say what it said.
+    static func load(_ path: String, echoCompiler: Bool, forwardOutput: Bool = true) -> Result<
+        ManifestInput, ManifestReadError
+    > {
         let source: SourceFile
         switch ManifestFile.read(path) {
         case .failure(let error): return .failure(error)
         case .success(let read): source = read
         }
         guard path.hasSuffix(".swift") else { return .success(.yaml(source)) }
-        switch DescriptionProgram.evaluate(source, path: path, echoCompiler: echoCompiler) {
+        switch DescriptionProgram.evaluate(
+            source, path: path, echoCompiler: echoCompiler, forwardOutput: forwardOutput)
+        {
         case .failure(let error):
             return .failure(ManifestReadError(path: path, reason: error.reason, verb: "compile"))
         case .success(.problems(let problems)):

@@ -194,6 +194,55 @@ import Testing
                 """) == "did you mean 'my-app'? host names have no '_'")
     }
 
+    @Test func aHostWithASpace() {
+        #expect(
+            help(
+                Codes.invalidFormat,
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                apps:
+                  web: {image: nginx:1.27, port: 80, host: 1️⃣"my host"}
+                """) == "did you mean 'my-host'? host names have no spaces")
+    }
+
+    /// A domain is not "one label under the domain".
+    @Test func aDomainWithASpace() {
+        let manifest = """
+            stackc: 1
+            name: shop
+            domain: 1️⃣"bad domain"
+            apps: {}
+            """
+        #expect(help(Codes.invalidFormat, manifest) == "did you mean 'bad-domain'? host names have no spaces")
+        let diagnostic = StackCompiler.check(SourceFile(path: "t.yml", text: manifest.replacing("1️⃣", with: "")))
+            .diagnostics.first { $0.code == Codes.invalidFormat }
+        #expect(diagnostic?.expected == "a domain name such as 'example.org'")
+    }
+
+    /// A number is not a host (`host: 8080` is most likely a port); quoted, it is a name.
+    @Test func aNumberForAHost() {
+        #expect(
+            help(
+                Codes.wrongType,
+                """
+                stackc: 1
+                name: shop
+                domain: example.org
+                apps:
+                  web: {image: nginx:1.27, port: 80, host: 1️⃣8080}
+                """) == "quote it if it is meant as a name: \"8080\"; a port goes in 'port'")
+        let quoted = """
+            stackc: 1
+            name: shop
+            domain: example.org
+            apps:
+              web: {image: nginx:1.27, port: 80, host: "8080"}
+            """
+        #expect(StackCompiler.check(SourceFile(path: "t.yml", text: quoted)).diagnostics.isEmpty)
+    }
+
     @Test func otherNamesOfAChoice() {
         #expect(
             help(

@@ -242,6 +242,21 @@ import Testing
         #expect(diagnostic?.help == "give one of them another host")
     }
 
+    /// A platform service takes its whole host: another path would be refused too, so the
+    /// help says only to move the app.
+    @Test func anAppOnGrafanasHost() {
+        let manifest = """
+            stackc: 1
+            name: shop
+            domain: example.org
+            monitoring: {metrics: true, grafana: {host: dash, auth: basic}}
+            apps:
+              web: {image: nginx:1.27, port: 80, host: 1️⃣dash}
+            """
+        let diagnostic = expectOnly(Codes.duplicateRoute, in: manifest)
+        #expect(diagnostic?.help == "give app 'web' another host: Grafana takes the whole host")
+    }
+
     @Test func twoAppsOnTheSameHostAndPath() {
         expectOnly(
             Codes.duplicateRoute,

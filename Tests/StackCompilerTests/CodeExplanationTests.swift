@@ -85,6 +85,40 @@ import YAML
             !all.isEmpty && all.allSatisfy { $0.code == code }, "\(code): \(all.map { "\($0.code): \($0.message)" })")
     }
 
+    /// A code documented as reported by `stackc build` alone is not reported by `lint`, and
+    /// every warning documented as the build's that `lint` reports too is in the lists of
+    /// README.md and docs/tools.md of what `lint` adds (`W308, W319–W322`).
+    @Test func whoReportsACodeIsDocumentedTruly() throws {
+        var lintedBuildWarnings: [String] = []
+        for explanation in Self.yamlExamples {
+            let failing = try #require(explanation.example?.failing)
+            let linted = try #require(StackCompiler.lint(failing)).diagnostics.contains { $0.code == explanation.code }
+            if explanation.documentation.hasPrefix("reported by `stackc build`:") {
+                #expect(!linted, "\(explanation.code): lint reports it too")
+            }
+            if explanation.documentation.hasPrefix("reported by the build (`build`, `check` and `lint`"),
+                explanation.severity == .warning
+            {
+                #expect(linted, "\(explanation.code): lint does not report it")
+                lintedBuildWarnings.append(explanation.code.rawValue)
+            }
+        }
+        #expect(lintedBuildWarnings.count >= 4)
+        for (file, before) in [
+            ("README.md", "reports every warning `build` would ("), ("docs/tools.md", "`build` gives ("),
+        ] {
+            let text = try String(contentsOf: Repository.root.appendingPathComponent(file), encoding: .utf8)
+            let list = try #require(text.components(separatedBy: before).dropFirst().first?.prefix { $0 != ")" })
+            var listed: Set<String> = []
+            for item in list.components(separatedBy: ", ") {
+                let ends = item.components(separatedBy: "–").compactMap { Int($0.dropFirst()) }
+                guard let first = ends.first, let last = ends.last, let letter = item.first else { continue }
+                for number in first...last { listed.insert("\(letter)\(number)") }
+            }
+            #expect(listed.isSuperset(of: lintedBuildWarnings), "\(file) lists \(listed.sorted()) for lint")
+        }
+    }
+
     /// Only the Swift descriptions' codes need a `stack.swift`, and their examples are one.
     @Test func theSwiftExamplesAreTheDescriptionCodes() {
         let swift = CodeExplanation.all.filter { $0.example?.failing.kind == .swift }

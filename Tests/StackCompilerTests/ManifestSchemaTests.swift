@@ -29,7 +29,7 @@ import Testing
             "$schema", "$id", "$ref", "title", "description", "default", "examples", "type", "enum", "const",
             "pattern", "maxLength", "minimum", "maximum", "exclusiveMinimum", "items", "properties",
             "patternProperties", "additionalProperties", "propertyNames", "required", "allOf", "anyOf", "oneOf",
-            "not", "if", "then",
+            "not", "if", "then", "uniqueItems",
         ]
         var used = Set<String>()
         func walk(_ schema: Any) {
@@ -140,6 +140,34 @@ import Testing
             "a port shorthand without a target", Codes.invalidFormat,
             "apps:\n  web:\n    image: nginx:1.27\n    ports: [\"5432\"]\n"
         ),
+        // A number where a host goes: refused by both, as every string key refuses one.
+        ("an app's host 8080", Codes.wrongType, "apps:\n  web: {image: \"nginx:1.27\", port: 80, host: 8080}\n"),
+        ("a dashboard host 5", Codes.wrongType, "proxy: {dashboard: 5}\n"),
+        ("a registry host 5", Codes.wrongType, "registry: {host: 5}\n"),
+        ("an identity host 42", Codes.wrongType, "databases: {pg: {}}\nidentity: {host: 42}\n"),
+        ("a mirror host 7", Codes.wrongType, "registry: {mirror: 7}\n"),
+        ("a Grafana host 3", Codes.wrongType, "monitoring: {metrics: true, grafana: {host: 3}}\n"),
+        ("a domain 5", Codes.wrongType, "domain: 5\n"),
+        (
+            "a short port above 65535", Codes.invalidValue,
+            "apps:\n  web:\n    image: nginx:1.27\n    ports: [\"70000:80\"]\n"
+        ),
+        ("a short port 0", Codes.invalidValue, "apps:\n  web:\n    image: nginx:1.27\n    ports: [\"0:80\"]\n"),
+        (
+            "a short target port 65536", Codes.invalidValue,
+            "apps:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:65536/udp\"]\n"
+        ),
+        (
+            "an SMTP relay port 70000", Codes.invalidFormat,
+            "monitoring:\n  alerts: {email: ops@example.org, smtp: \"mail.example.org:70000\"}\n"
+        ),
+        ("a secret listed twice", Codes.duplicateEntry, "apps:\n  web: {image: \"nginx:1.27\", secrets: [a, a]}\n"),
+        (
+            "a dependency listed twice", Codes.duplicateEntry,
+            "apps:\n  x: {image: \"nginx:1.27\"}\n  web: {image: \"nginx:1.27\", depends_on: [x, x]}\n"
+        ),
+        ("a registry user listed twice", Codes.duplicateEntry, "registry: {users: [a, a]}\n"),
+        ("the realm master", Codes.invalidValue, "databases: {pg: {}}\nidentity: {realm: master}\n"),
         // Rules between keys that the schema holds too.
         ("acme without an e-mail", Codes.acmeWithoutEmail, "tls: {mode: acme}\n"),
         (

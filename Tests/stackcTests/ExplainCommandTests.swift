@@ -29,9 +29,13 @@ import Testing
             #expect(run.stdout.contains("  \(file.path) (beside it):\n"), "\(run)")
         }
         // What lint says of the failing manifest with its files, run as users run it.
-        try workspace.write("stack.yml", example.failing.manifest)
+        // Named after the stack, not `stack.yml` (the Swarm file stackc writes).
+        let fileName = example.failing.fileName
+        #expect(fileName != "stack.yml" && fileName.hasSuffix(".yml"))
+        #expect(run.stdout.contains("  \(fileName):\n"), "\(run)")
+        try workspace.write(fileName, example.failing.manifest)
         for file in example.failing.files { try workspace.write(file.path, file.text) }
-        let lint = try workspace.stackc("lint", "stack.yml")
+        let lint = try workspace.stackc("lint", fileName)
         #expect(lint.stderr.contains("[\(code)]"), "\(lint)")
         let fails = try #require(run.stdout.components(separatedBy: "\nFixed:\n").first)
         #expect(fails.hasSuffix("stackc says:\n\n" + lint.stderr), "\(run)\n\(lint)")
@@ -47,9 +51,9 @@ import Testing
             let code = explanation.code.rawValue
             let run = try workspace.stackc("explain", "--format", "json", code)
             #expect(run.status == 0, "\(run)")
-            // A description's own output goes to standard error, as with `stackc lint`: the
-            // crash of E111's example says so there.
-            #expect(run.stderr.isEmpty || explanation.example?.failing.kind == .swift, "\(run)")
+            // A description's own output (the crash of E111's example) is not let through:
+            // the diagnostics say it.
+            #expect(run.stderr.isEmpty, "\(run)")
             let object = try #require(
                 try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
             #expect(object["code"] as? String == code)
@@ -148,6 +152,8 @@ import Testing
         #expect(name.status == 2 && name.stderr.contains("did you mean 'duplicate-route'?"), "\(name)")
         let nothing = try workspace.stackc("explain")
         #expect(nothing.status == 2 && nothing.stderr.contains("--list"), "\(nothing)")
+        // Explain's own usage, not the top level's list of subcommands.
+        #expect(nothing.stderr.contains("Usage: stackc explain"), "\(nothing)")
     }
 
     @Test func theListHasEveryCode() throws {
@@ -165,7 +171,19 @@ import Testing
         }
         let json = try workspace.stackc("explain", "--list", "--format", "json")
         let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        #expect(items.map { $0["code"] as? String } == CodeExplanation.all.map(\.code.rawValue))
+        // The same codes as the text, retired ones marked, each summary whole.
+        #expect(items.count == lines.count)
+        #expect(
+            items.map { $0["code"] as? String }
+                == CodeExplanation.all.map(\.code.rawValue) + CodeExplanation.retired.map(\.code))
+        for (item, explanation) in zip(items, CodeExplanation.all) {
+            #expect(item["retired"] as? Bool == false)
+            let summary = try #require(item["summary"] as? String)
+            #expect(!summary.hasSuffix("…") && explanation.documentation.hasPrefix(summary), "\(summary)")
+        }
+        for item in items.suffix(CodeExplanation.retired.count) {
+            #expect(item["retired"] as? Bool == true && (item["summary"] as? String)?.hasPrefix("retired:") == true)
+        }
     }
 
     @Test func aRetiredCodeSaysSo() throws {

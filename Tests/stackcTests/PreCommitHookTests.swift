@@ -9,7 +9,7 @@ import Testing
 @Suite struct PreCommitHookTests {
     /// The scratch folder: `hooks/` (a git repository with the hook definitions and the files
     /// their entries name), `project/` (the user's repository), `cache/` (PRE_COMMIT_HOME),
-    /// `bin/` (the build folder's stackc, first on PATH: the hooks are `language: system`) and
+    /// `bin/` (the build folder's stackc, first on PATH: the hooks run the stackc on PATH) and
     /// `logs/`.
     struct Scratch {
         let workspace: Workspace
@@ -157,6 +157,25 @@ import Testing
     }
 
     /// The script the stackc-check hook runs passes shellcheck.
+    /// docs/tools.md says which `language` each hook is, as `.pre-commit-hooks.yaml` has it.
+    @Test func theDocsNameEachHooksLanguage() throws {
+        let root = StackcCLI.repoRoot
+        let hooks = try String(contentsOf: root.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
+        let tools = try String(contentsOf: root.appendingPathComponent("docs/tools.md"), encoding: .utf8)
+        let flowing = tools.replacingOccurrences(of: "\n", with: " ")
+        var id: String?
+        var checked = 0
+        for line in hooks.split(separator: "\n") {
+            if line.hasPrefix("- id: ") { id = String(line.dropFirst("- id: ".count)) }
+            if line.hasPrefix("  language: "), let id {
+                let language = line.dropFirst("  language: ".count)
+                #expect(flowing.contains("`\(id)` is `language: \(language)`"), "docs/tools.md: \(id) is \(language)")
+                checked += 1
+            }
+        }
+        #expect(checked == 2)
+    }
+
     @Test func checkScriptIsShellcheckClean() throws {
         let workspace = try Workspace("pre-commit-shellcheck")
         defer { workspace.remove() }

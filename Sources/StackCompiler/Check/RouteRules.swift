@@ -40,8 +40,7 @@ enum RouteRules: CheckRule {
                     Codes.duplicateRoute,
                     "\(owner) and \(first.owner) are both routed at '\(full)\(path == "/" ? "" : path)'",
                     at: span,
-                    help: owner.takesPath || first.owner.takesPath
-                        ? "give one of them another host or a different 'path'" : "give one of them another host",
+                    help: duplicateRouteHelp(owner, first.owner),
                     notes: [Diagnostic.Note("the route of \(first.owner) is here", at: first.span)])
             } else {
                 routes[key] = (owner, span)
@@ -175,6 +174,20 @@ enum RouteRules: CheckRule {
                 Codes.stickySingleReplica,
                 "'sticky' on app '\(name)' has no effect with \(count) replica\(count == 1 ? "" : "s")",
                 at: sticky.span, help: "remove 'sticky', or raise 'replicas'")
+        }
+    }
+
+    /// What to change when two owners share a route: a platform service takes its whole host,
+    /// so another path beside it would be refused too (and then the app must move).
+    static func duplicateRouteHelp(_ owner: RouteOwner, _ other: RouteOwner) -> String {
+        switch (owner, other) {
+        case (.platform, .platform):
+            return "give one of them another host"
+        case (.platform(let platform), let moved), (let moved, .platform(let platform)):
+            return "give \(moved) another host: \(platform) takes the whole host"
+        default:
+            return owner.takesPath || other.takesPath
+                ? "give one of them another host or a different 'path'" : "give one of them another host"
         }
     }
 

@@ -40,8 +40,17 @@ public struct ExampleInput: Sendable, ExpressibleByStringLiteral {
         self.init(manifest)
     }
 
-    /// The name the manifest is shown (and, by `stackc explain`, written) under.
+    /// The name the manifest is shown (and, by `stackc explain`, written) under: a YAML
+    /// manifest is named after its stack (`shop.yml`), as `stackc init` names one, never
+    /// `stack.yml`, the Swarm file stackc generates; a description is `stack.swift`.
     public var fileName: String {
-        kind == .yaml ? "stack.yml" : "stack.swift"
+        guard kind == .yaml else { return "stack.swift" }
+        for line in manifest.split(separator: "\n") where line.hasPrefix("name:") {
+            let name = line.dropFirst("name:".count).trimmingSpaces()
+            if !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                return "\(name).yml"
+            }
+        }
+        return "manifest.yml"
     }
 }

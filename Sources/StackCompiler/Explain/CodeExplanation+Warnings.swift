@@ -361,8 +361,8 @@ extension CodeExplanation {
         CodeExplanation(
             Codes.missingImageTool,
             documentation: """
-                reported by `stackc build`: an image stackc knows cannot run what it asks of it: an HTTP health check
-                in an image with neither `wget`, `curl` nor `python3` (it would never be healthy), a shell
+                reported by the build (`build`, `check` and `lint`): an image stackc knows cannot run what it asks of
+                it: an HTTP health check in an image with neither `wget`, `curl` nor `python3` (it would never be healthy), a shell
                 `health.command` or a start-up wrapper in an image without `/bin/sh` (a `build:` app whose
                 Dockerfile's final stage is `FROM scratch`). Give `health: {command: [...]}` (a list runs without a
                 shell) or `health: none`; see `docs/swarm.md`.
@@ -389,8 +389,8 @@ extension CodeExplanation {
         CodeExplanation(
             Codes.unknownImageTools,
             documentation: """
-                reported by `stackc build`: stackc does not know whether the image has `wget` or `curl` for its HTTP
-                health check. If it has neither, give `health: {command: [...]}` or `health: none`.
+                reported by the build (`build`, `check` and `lint`): stackc does not know whether the image has `wget`
+                or `curl` for its HTTP health check. If it has neither, give `health: {command: [...]}` or `health: none`.
                 """,
             fails: """
                 stackc: 1

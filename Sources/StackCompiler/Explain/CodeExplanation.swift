@@ -36,18 +36,23 @@ public struct CodeExplanation: Sendable {
     }
 
     /// The documentation's first sentence (up to its first ". "), cut at 100 characters: what
-    /// `stackc explain --list` gives for the code.
+    /// `stackc explain --list` gives for the code, one a line.
     public var summary: String {
-        var sentence = documentation
-        var previous: Character?
-        for index in documentation.indices {
-            if previous == ".", documentation[index] == " " {
-                sentence = String(documentation[..<index])
-                break
-            }
-            previous = documentation[index]
-        }
+        let sentence = firstSentence
         return sentence.count <= 100 ? sentence : String(sentence.prefix(99)) + "…"
+    }
+
+    /// The documentation's first sentence, whole (`stackc explain --list --format json`).
+    public var firstSentence: String { Self.firstSentence(of: documentation) }
+
+    /// The text up to its first ". ", or all of it.
+    public static func firstSentence(of text: String) -> String {
+        var previous: Character?
+        for index in text.indices {
+            if previous == ".", text[index] == " " { return String(text[..<index]) }
+            previous = text[index]
+        }
+        return text
     }
 
     /// The lines of a multi-line literal as one paragraph.

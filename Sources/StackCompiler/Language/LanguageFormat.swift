@@ -22,6 +22,8 @@ struct LanguageFormat: Sendable {
     /// One label of a host name: letters, digits and `-`, not at either end.
     private static let hostLabel = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     private static let hostName = "\(hostLabel)(\\.\(hostLabel))*"
+    /// A port from 1 to 65535, with leading zeros as the checker reads them (`080`).
+    private static let port = "0*([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 
     static let name = LanguageFormat(
         id: "name", words: "name",
@@ -31,7 +33,7 @@ struct LanguageFormat: Sendable {
     static let host = LanguageFormat(
         id: "host", words: "host",
         description:
-            "one label (`cloud`, meaning `cloud.<domain>`) or a full name (`cloud.example.org`): labels of letters, digits and `-`, at most 253 characters; lowercased",
+            "one label (`cloud`, meaning `cloud.<domain>`) or a full name (`cloud.example.org`): labels of letters, digits and `-`, at most 253 characters; lowercased; a YAML string, so a name of digits only is quoted (`\"8080\"`)",
         pattern: "^\(hostName)$", maxLength: 253)
     static let email = LanguageFormat(
         id: "email", words: "e-mail address",
@@ -100,7 +102,7 @@ struct LanguageFormat: Sendable {
     )
     static let smtpRelay = LanguageFormat(
         id: "smtpRelay", words: "`host` or `host:port`", description: "a mail relay, `smtp.example.org:587`",
-        pattern: "^\(hostName)(:[0-9]{1,5})?$")
+        pattern: "^\(hostName)(:\(port))?$")
     static let smtpUser = LanguageFormat(
         id: "smtpUser", words: "user name", description: "printable, without spaces, at most 256 characters",
         pattern: "^\\S{1,256}$")
@@ -127,7 +129,7 @@ struct LanguageFormat: Sendable {
     static let portShorthand = LanguageFormat(
         id: "portShorthand", words: "`\"published:target[/udp]\"`",
         description: "the published port, `:`, the container's port, and optionally `/tcp` or `/udp`: `\"53:53/udp\"`",
-        pattern: "^[0-9]{1,5}:[0-9]{1,5}(/(tcp|udp))?$")
+        pattern: "^\(port):\(port)(/(tcp|udp))?$")
 
     /// Every format with a definition, in the order the reference lists them.
     static let all: [LanguageFormat] = [

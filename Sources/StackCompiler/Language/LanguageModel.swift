@@ -123,6 +123,10 @@ indirect enum LanguageType: Sendable {
     case constant(JSONValue)
     /// A list of values of a type; an empty value (`roles:`) is an empty list.
     case list(LanguageType)
+    /// A list in which no value is written twice (`depends_on`); otherwise as `list`.
+    case uniqueList(LanguageType)
+    /// A value of a type, but not one of these words (a realm, not `master`).
+    case excluding(LanguageType, words: [String])
     /// A mapping from keys of a format to values of a type; keys starting with `x-` are
     /// ignored, and an empty value is an empty mapping.
     case map(key: LanguageFormat, value: LanguageType)

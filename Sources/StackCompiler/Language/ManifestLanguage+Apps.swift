@@ -49,7 +49,7 @@ extension ManifestLanguage {
                     "`oidc`: sign in through `identity`, natively where the preset can, else through a sign-in proxy in front of the app; `basic`: htpasswd users from a secret.",
                 example: "port: 80\nhost: shop\nauth: oidc", needs: "databases:\n  pg: {}\nidentity: {}"),
             LanguageKey(
-                "roles", .list(.string(.name)), default: .value(.array([])),
+                "roles", .uniqueList(.string(.name)), default: .value(.array([])),
                 meaning: "With `auth: oidc`: the realm roles let in (empty: any user of the realm).",
                 example: "port: 80\nhost: shop\nauth: oidc\nroles: [staff]",
                 needs: "databases:\n  pg: {}\nidentity:\n  roles: [staff]"),
@@ -64,7 +64,7 @@ extension ManifestLanguage {
                 meaning: "Environment variables; every value is passed as the text written (an empty value is `\"\"`).",
                 example: "env:\n  TZ: Europe/Paris\n  WORKERS: 4"),
             LanguageKey(
-                "secrets", .list(.string(.secretName)), default: .value(.array([])),
+                "secrets", .uniqueList(.string(.secretName)), default: .value(.array([])),
                 meaning: "External Docker secrets mounted at `/run/secrets/<name>`.", example: "secrets: [api-key]"),
             LanguageKey(
                 "volumes", .map(key: .name, value: .string(.containerPath)), default: .value(.object([])),
@@ -74,7 +74,7 @@ extension ManifestLanguage {
                 meaning: "Archive the app's volumes on this schedule; `false` says there is none.",
                 example: "volumes:\n  data: /var/lib/shop\nbackup: daily"),
             LanguageKey(
-                "depends_on", .list(.string(.name)), default: .value(.array([])),
+                "depends_on", .uniqueList(.string(.name)), default: .value(.array([])),
                 meaning:
                     "Apps, databases, `identity` or `registry` the app waits for: its start waits until each is reachable (Swarm does not order services).",
                 example: "database: pg\ndepends_on: [pg]", needs: "databases:\n  pg: {}"),
@@ -112,7 +112,12 @@ extension ManifestLanguage {
                 example: "resources:\n  cpus: 0.5\n  memory: 512M"),
             LanguageKey(
                 "update", .section("update"),
-                default: .words("`{order: start-first, parallelism: 1, failure_action: rollback}`"),
+                default: .value(
+                    .object([
+                        ("order", .string("start-first")), ("parallelism", .int(1)),
+                        ("failure_action", .string("rollback")),
+                    ])
+                ),
                 meaning: "How a new version rolls out.", example: "update:\n  order: stop-first"),
             LanguageKey(
                 "command", .either([.scalar(.text), .list(.scalar(.text))]), default: .words("the image's"),

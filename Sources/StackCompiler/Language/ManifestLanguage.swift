@@ -45,10 +45,10 @@ enum ManifestLanguage {
                     "The base domain: a host given as one label (`cloud`) means `cloud.<domain>`, and the certificate and the platform's hosts hang off it.",
                 example: "domain: example.org"),
             LanguageKey(
-                "tls", .section("tls"), default: .words("`{mode: selfsigned}`"),
+                "tls", .section("tls"), default: .value(.object([("mode", .string("selfsigned"))])),
                 meaning: "How HTTPS certificates are obtained.", example: "tls:\n  mode: selfsigned"),
             LanguageKey(
-                "proxy", .section("proxy"), default: .words("`{kind: traefik}`"),
+                "proxy", .section("proxy"), default: .value(.object([("kind", .string("traefik"))])),
                 meaning: "The edge proxy that routes hosts and paths to apps.", example: "proxy:\n  kind: haproxy"),
             LanguageKey(
                 "cluster", .section("cluster"), default: .words("one manager, no provisioning"),
@@ -71,7 +71,8 @@ enum ManifestLanguage {
                     "Shared database servers, by name. Each app or platform service that names one gets its own database and user on it; an empty entry is a postgres server.",
                 example: "databases:\n  pg: {}\n  cache: {engine: redis}"),
             LanguageKey(
-                "backup", .section("backup"), default: .words("`{target: /backups, keep: 7}`"),
+                "backup", .section("backup"),
+                default: .value(.object([("target", .string("/backups")), ("keep", .int(7))])),
                 meaning: "Where backups go and how many are kept: the defaults of every `backup:` schedule.",
                 example: "backup:\n  target: /srv/backups"),
             LanguageKey(
@@ -208,7 +209,7 @@ enum ManifestLanguage {
                 "host", .string(.host), default: .value(.string("registry")),
                 meaning: "Where the registry is served, over HTTPS through the proxy.", example: "host: images"),
             LanguageKey(
-                "users", .list(.string(.name)), default: .words("`[deploy]`"),
+                "users", .uniqueList(.string(.name)), default: .value(.array([.string("deploy")])),
                 meaning:
                     "Accounts of the registry (htpasswd, bcrypt); their passwords are made at deploy time. The registry never answers without a login.",
                 example: "users: [deploy, ci]"),
@@ -232,7 +233,7 @@ enum ManifestLanguage {
                 "host", .string(.host), default: .value(.string("auth")), meaning: "Keycloak's public host.",
                 example: "host: sso"),
             LanguageKey(
-                "realm", .string(.name), default: .words("the stack's name"),
+                "realm", .excluding(.string(.name), words: ["master"]), default: .words("the stack's name"),
                 meaning: "The realm imported at start; not `master`, Keycloak's own.", example: "realm: people"),
             LanguageKey(
                 "database", .string(.name), .requiredWhen("there is not exactly one postgres database"),
@@ -240,10 +241,10 @@ enum ManifestLanguage {
                 meaning: "The database server Keycloak keeps its data on.",
                 example: "database: pg"),
             LanguageKey(
-                "roles", .list(.string(.name)), default: .value(.array([])), meaning: "The realm's roles.",
+                "roles", .uniqueList(.string(.name)), default: .value(.array([])), meaning: "The realm's roles.",
                 example: "roles: [staff, admin]"),
             LanguageKey(
-                "groups", .map(key: .name, value: .list(.string(.name))), default: .value(.object([])),
+                "groups", .map(key: .name, value: .uniqueList(.string(.name))), default: .value(.object([])),
                 meaning: "Groups of the realm, each with the realm roles it carries.",
                 example: "roles: [staff]\ngroups:\n  team: [staff]"),
             LanguageKey(
@@ -275,11 +276,11 @@ enum ManifestLanguage {
                 "last_name", .string(.text), default: .none, meaning: "The family name.",
                 example: "name: alice\nemail: alice@example.org\nlast_name: Liddell"),
             LanguageKey(
-                "roles", .list(.string(.name)), default: .value(.array([])),
+                "roles", .uniqueList(.string(.name)), default: .value(.array([])),
                 meaning: "Realm roles of the user, from `identity.roles`.",
                 example: "name: alice\nemail: alice@example.org\nroles: [staff]"),
             LanguageKey(
-                "groups", .list(.string(.name)), default: .value(.array([])),
+                "groups", .uniqueList(.string(.name)), default: .value(.array([])),
                 meaning: "Groups the user is in, from `identity.groups`.",
                 example: "name: alice\nemail: alice@example.org\ngroups: [team]"),
         ],
@@ -401,7 +402,10 @@ enum ManifestLanguage {
                 "backup", .string(.schedule), default: .none, meaning: "Take logical dumps on this schedule.",
                 example: "backup: 30 2 * * *"),
             LanguageKey(
-                "placement", .section("placement"), default: .none,
+                "placement", .section("placement"),
+                default: .words(
+                    "none: the server is still pinned to one node, the first that meets its constraints, by the node label `stackc.pin.<stack>.<db>` (see docs/swarm.md)"
+                ),
                 meaning: "Where the server runs; its volume is local to a node, so pin it.",
                 example: "placement:\n  node: manager-1"),
         ],

@@ -103,7 +103,7 @@ enum ManifestSchemaRenderer {
         let markdown = """
             \(key.meaning)
 
-            - Type: \(ReferenceRenderer.typeWords(key.type))
+            - Type: \(ReferenceRenderer.typeWords(key.type, links: false))
             - Required: \(ReferenceRenderer.requirementWords(key.requirement))
             - Default: \(key.defaultValue.words)
 
@@ -143,6 +143,19 @@ enum ManifestSchemaRenderer {
             return [("const", value)]
         case .list(let element):
             return [("type", .array([.string("array"), .string("null")])), ("items", .object(typeMembers(element)))]
+        case .uniqueList(let element):
+            return typeMembers(.list(element)) + [("uniqueItems", .bool(true))]
+        case .excluding(let base, let words):
+            // In `allOf`: draft-07 readers ignore a `$ref`'s siblings.
+            return [
+                (
+                    "allOf",
+                    .array([
+                        .object(typeMembers(base)),
+                        .object([("not", .object([("enum", .array(words.map(JSONValue.string)))]))]),
+                    ])
+                )
+            ]
         case .map(let key, let value):
             var names: [JSONValue] = [.object([("pattern", .string("^x-"))])]
             if let id = key.id { names.append(.object([("$ref", .string("#/$defs/\(id)"))])) }

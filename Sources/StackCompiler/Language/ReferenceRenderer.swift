@@ -111,13 +111,19 @@ enum ReferenceRenderer {
         }
     }
 
-    /// The type in words, with links to the sections and formats it names.
-    static func typeWords(_ type: LanguageType) -> String {
+    /// The type in words, with links to the sections and formats it names; without links
+    /// (`links: false`, for the schema's hover text, which has no page to link within), it
+    /// names the part of docs/reference.md instead.
+    static func typeWords(_ type: LanguageType, links: Bool = true) -> String {
+        func words(_ type: LanguageType) -> String { typeWords(type, links: links) }
+        func format(_ words: String) -> String {
+            links ? "[\(words)](#formats)" : "\(words) (see Formats in docs/reference.md)"
+        }
         switch type {
-        case .string(let format):
-            return format.id == nil ? "string" : "[\(format.words)](#formats)"
-        case .scalar(let format):
-            return format.id == nil ? "[scalar](#formats)" : "[\(format.words)](#formats) (a string or number)"
+        case .string(let format_):
+            return format_.id == nil ? "string" : format(format_.words)
+        case .scalar(let format_):
+            return format_.id == nil ? format("scalar") : "\(format(format_.words)) (a string or number)"
         case .integer(let range):
             return range.lowerBound == range.upperBound
                 ? "`\(range.lowerBound)`" : "integer \(range.lowerBound)–\(range.upperBound)"
@@ -127,15 +133,18 @@ enum ReferenceRenderer {
         case .word(let words):
             return words.count == 1 ? "`\(words[0])`" : "one of " + words.map { "`\($0)`" }.joined(separator: ", ")
         case .constant(let value): return "`\(LanguageType.yamlText(of: value))`"
-        case .list(.either(let types)): return "list, each " + types.map(typeWords).joined(separator: " or ")
-        case .list(let element): return "list of \(typeWords(element))"
+        case .list(.either(let types)): return "list, each " + types.map(words).joined(separator: " or ")
+        case .list(let element): return "list of \(words(element))"
+        case .uniqueList(let element): return "list of \(words(element)), each at most once"
+        case .excluding(let base, let excluded):
+            return "\(words(base)), not " + excluded.map { "`\($0)`" }.joined(separator: " or ")
         case .map(let key, let value):
-            return "mapping of \(typeWords(.string(key))) → \(typeWords(value))"
+            return "mapping of \(words(.string(key))) → \(words(value))"
         case .section(let id):
             let path = ManifestLanguage.section(id)?.path ?? id
-            return "mapping ([`\(path)`](#\(id)))"
+            return links ? "mapping ([`\(path)`](#\(id)))" : "mapping (`\(path)`, see docs/reference.md)"
         case .empty: return "empty"
-        case .either(let types): return types.map(typeWords).joined(separator: " or ")
+        case .either(let types): return types.map(words).joined(separator: " or ")
         }
     }
 }

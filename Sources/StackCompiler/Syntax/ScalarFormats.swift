@@ -192,16 +192,35 @@ extension SyntaxDecoder {
     }
 
     /// A host: one DNS label (under the domain) or a full name.
-    mutating func host(_ node: YAMLNode, in context: @autoclosure () -> String) -> Located<String>? {
-        let expected = "a host: one label such as 'cloud' (under the domain) or a full name such as 'cloud.example.org'"
+    mutating func host(_ node: YAMLNode, in context: @autoclosure () -> String, isDomain: Bool = false) -> Located<
+        String
+    >? {
+        let expected =
+            isDomain
+            ? "a domain name such as 'example.org'"
+            : "a host: one label such as 'cloud' (under the domain) or a full name such as 'cloud.example.org'"
+        // A number is refused as every other string key refuses it: `host: 8080` is far more
+        // often a port in the wrong key than a host named 8080 (which can be quoted).
+        if let scalar = node.scalar, scalar.kind == .int || scalar.kind == .float || scalar.kind == .bool {
+            wrongType(
+                node, expected: isDomain ? "a domain name" : "a host name", in: context(),
+                help: scalar.kind == .bool
+                    ? nil
+                    : "quote it if it is meant as a name: \"\(scalar.text)\"; a port goes in 'port'")
+            return nil
+        }
         guard let text = formatText(node, in: context(), expected: expected) else { return nil }
         guard Self.isHostName(text.value) else {
             let dashed = String(Self.foldingAccents(text.value.lowercased()).map { $0 == "_" || $0 == " " ? "-" : $0 })
+            let missing = [
+                text.value.contains(" ") ? "spaces" : nil, text.value.contains("_") ? "'_'" : nil,
+            ].compactMap { $0 }.joined(separator: " or ")
             invalidFormat(
                 node, text.value, in: context(), expected: expected,
                 help: text.value.contains("://") || text.value.contains("/")
                     ? "give the host name only, without scheme or path"
-                    : Self.isHostName(dashed) ? "did you mean '\(dashed)'? host names have no '_'" : nil)
+                    : Self.isHostName(dashed) && !missing.isEmpty
+                        ? "did you mean '\(dashed)'? host names have no \(missing)" : nil)
             return nil
         }
         let lower = text.value.utf8.contains { (0x41...0x5A).contains($0) } ? text.value.lowercased() : text.value

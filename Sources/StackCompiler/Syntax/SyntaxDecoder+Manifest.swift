@@ -50,7 +50,7 @@ extension SyntaxDecoder {
         } else {
             missing("name", in: top, example: "name: mystack")
         }
-        syntax.domain = section("domain").flatMap { host($0, in: "'domain'") }
+        syntax.domain = section("domain").flatMap { host($0, in: "'domain'", isDomain: true) }
         syntax.tls = section("tls").flatMap { tls($0) }
         syntax.proxy = section("proxy").flatMap { proxy($0) }
         syntax.cluster = section("cluster").flatMap { cluster($0) }

@@ -53,7 +53,11 @@ struct ExplainCommand: ParsableCommand {
     /// the source map the output tree keeps (`OutputLineExplanation`). An argument with a `:`
     /// that is not `PATH:LINE` is a word that is not a code.
     static func explainOutputLine(_ argument: String, format: ExplainFormat) throws {
-        guard OutputLineExplanation.isFileLine(argument) else { throw notACode(argument) }
+        guard OutputLineExplanation.isFileLine(argument) else {
+            guard OutputLineExplanation.meantAsFileLine(argument) else { throw notACode(argument) }
+            Terminal.err(OutputLineExplanation.notFileLine(argument))
+            throw ExitCode(2)
+        }
         let status = OutputLineExplanation.run(argument, format: format == .json ? .json : .text)
         if status != 0 { throw ExitCode(status) }
     }

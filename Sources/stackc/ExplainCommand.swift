@@ -12,7 +12,7 @@ struct ExplainCommand: ParsableCommand {
         abstract:
             "Explain a diagnostic code (with a manifest that gets it and the same manifest fixed), or a line of out/.",
         discussion:
-            "CODE is a code in any case (E203, e203) or its name (duplicate-route). out/<stack>/FILE:LINE names a line of the generated output: stackc builds the manifest its stack.yml names again, and says which pass and which manifest keys made the line. Exit status: 0 when explained, 1 for a line that is stale (the output is not what the manifest builds now) or that the manifest no longer makes, 2 for a word that is not a code, an unreadable file, or other usage errors."
+            "CODE is a code in any case (E203, e203) or its name (duplicate-route). out/<stack>/FILE:LINE (or FILE:LINE:COLUMN) names a line of the generated output: stackc builds the manifest its stack.yml names again, and says which pass and which manifest keys made the line. Exit status: 0 when explained, 1 for a line that is stale (the output is not what the manifest builds now), that the manifest no longer makes, past the end of the file, or of a file stackc did not make (not in .stackc-files), 2 for a word that is not a code, an argument that is not FILE:LINE, an unreadable file, or other usage errors."
     )
 
     @Argument(help: ArgumentHelp("The diagnostic code or its name, or out/<stack>/FILE:LINE.", valueName: "code"))
@@ -61,7 +61,11 @@ struct ExplainCommand: ParsableCommand {
     /// the source map the output tree keeps (`OutputLineExplanation`). An argument with a `:`
     /// that is not `PATH:LINE` is a word that is not a code.
     static func explainOutputLine(_ argument: String, format: ExplainFormat) throws {
-        guard OutputLineExplanation.isFileLine(argument) else { throw notACode(argument) }
+        guard OutputLineExplanation.isFileLine(argument) else {
+            guard OutputLineExplanation.meantAsFileLine(argument) else { throw notACode(argument) }
+            Terminal.err(OutputLineExplanation.notFileLine(argument))
+            throw ExitCode(2)
+        }
         let status = OutputLineExplanation.run(argument, format: format == .json ? .json : .text)
         if status != 0 { throw ExitCode(status) }
     }

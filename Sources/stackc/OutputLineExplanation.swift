@@ -8,33 +8,65 @@ import StackDiagnostics
 /// it is built again in memory, and its source map (`OutputTree.File.origins`) read. A
 /// committed line that differs from the rebuilt one is stale: nothing is explained.
 enum OutputLineExplanation {
+    /// The file and line `argument` names: `PATH:LINE`, or `PATH:LINE:COLUMN` as a diagnostic
+    /// gives it (the column is ignored, as is a final `:`); nil for anything else.
+    static func fileLine(_ argument: String) -> (path: String, line: Int)? {
+        var parts = argument.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count > 2, parts.last?.isEmpty == true { parts.removeLast() }
+        if parts.count > 2, isNumber(parts[parts.count - 1]), isNumber(parts[parts.count - 2]) { parts.removeLast() }
+        guard parts.count >= 2, isNumber(parts[parts.count - 1]), let line = Int(parts[parts.count - 1]), line >= 1
+        else { return nil }
+        let path = parts.dropLast().joined(separator: ":")
+        return path.isEmpty ? nil : (path, line)
+    }
+
+    private static func isNumber(_ text: Substring) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// Whether `argument` names a line of a file (`PATH:LINE`) rather than a diagnostic code.
-    static func isFileLine(_ argument: String) -> Bool {
-        guard let colon = argument.lastIndex(of: ":") else { return false }
-        return Int(argument[argument.index(after: colon)...]) != nil && colon > argument.startIndex
+    static func isFileLine(_ argument: String) -> Bool { fileLine(argument) != nil }
+
+    /// Whether `argument`, which is no `PATH:LINE`, was meant as one: what comes before its
+    /// first `:` is empty, a path, or a file (`stack.yml:abc`, `:0`), not a word.
+    static func meantAsFileLine(_ argument: String) -> Bool {
+        guard let colon = argument.firstIndex(of: ":") else { return false }
+        let before = argument[..<colon]
+        return before.isEmpty || before.contains("/") || before.contains(".")
+            || FileManager.default.fileExists(atPath: String(before))
+    }
+
+    /// The message for an argument that is not `FILE:LINE`.
+    static func notFileLine(_ argument: String) -> String {
+        "error: '\(argument)' is not FILE:LINE (for example out/campus/stack.yml:12)\n"
     }
 
     /// Prints the explanation of `argument` (`PATH:LINE`) in `format` (text or json); returns the
     /// exit status: 0 explained, 1 stale or unknown line, 2 unreadable.
     static func run(_ argument: String, format: OutputFormat) -> Int32 {
-        guard isFileLine(argument), let colon = argument.lastIndex(of: ":"),
-            let line = Int(argument[argument.index(after: colon)...]), line >= 1
-        else {
-            Terminal.err("error: '\(argument)' is not FILE:LINE (for example out/campus/stack.yml:12)")
+        guard let (path, line) = fileLine(argument) else {
+            Terminal.err(notFileLine(argument))
             return 2
         }
-        let path = String(argument[..<colon])
         do {
             let explanation = try explain(path: path, line: line)
             Terminal.out(format == .json ? explanation.json : explanation.text)
             return 0
         } catch let failure as Failure {
-            Terminal.err("error: \(failure.message)")
+            Terminal.err(errorLine(failure.message))
             return failure.status
         } catch {
-            Terminal.err("error: \(error)")
+            Terminal.err(errorLine("\(error)"))
             return 2
         }
+    }
+
+    /// `message` as one error: `error: ` once (not before another `stackc: `), a final line break.
+    static func errorLine(_ message: String) -> String {
+        var text = Substring(message)
+        if text.hasPrefix("stackc: ") { text = text.dropFirst("stackc: ".count) }
+        while text.hasSuffix("\n") { text = text.dropLast() }
+        return "error: \(text)\n"
     }
 
     struct Failure: Error {
@@ -52,7 +84,8 @@ enum OutputLineExplanation {
         var file: String
         var line: Int
         var lineText: String
-        var manifest: String
+        /// The manifest it was built from; nil for stackc's record of the files it wrote.
+        var manifest: String?
         var origin: OutputOrigin
         var keys: [Key]
     }
@@ -72,6 +105,21 @@ enum OutputLineExplanation {
         }
         let relative = String(file.path.dropFirst(folder.path.count + 1))
         let committed = try readText(file.path, shown: path)
+        let committedLines = lines(committed)
+        // Only what stackc recorded as written is its (a folder without the record: all).
+        let recorded = OutputFolder(root: folder).recordedPaths()
+        if relative == OutputFolder.recordName {
+            guard line <= committedLines.count else {
+                throw Failure(message: "'\(path)' has \(committedLines.count) lines, not \(line)", status: 1)
+            }
+            return Explanation(
+                file: path, line: line, lineText: String(committedLines[line - 1]), manifest: nil,
+                origin: OutputOrigin(producer: "stackc build", keys: [], isStructure: true), keys: [])
+        }
+        if !recorded.isEmpty, !recorded.contains(relative) {
+            throw Failure(
+                message: "stackc did not make '\(relative)' (it is not in \(OutputFolder.recordName))", status: 1)
+        }
         let manifest = try manifestPath(folder: folder)
         let source: SourceFile
         switch ManifestFile.read(manifest) {
@@ -85,7 +133,6 @@ enum OutputLineExplanation {
                     "\(manifest) no longer makes '\(relative)': the output is stale; run: stackc build \(manifest)",
                 status: 1)
         }
-        let committedLines = lines(committed)
         let rebuiltLines = lines(rebuilt.contents)
         guard line <= committedLines.count else {
             throw Failure(message: "'\(path)' has \(committedLines.count) lines, not \(line)", status: 1)
@@ -105,8 +152,11 @@ enum OutputLineExplanation {
     }
 
     /// The manifest named in the header of the folder's `stack.yml` (`# Generated by stackc from
-    /// PATH; do not edit.`), as built from the working directory, else from the folder's
-    /// grandparent (the repository of `out/<stack>/`).
+    /// PATH; do not edit.`). PATH is relative to the root of the repository the manifest is in
+    /// (`ManifestFile.headerPath`), or, outside one, to where the build ran: it is looked for
+    /// from the root of the output folder's repository (the nearest folder above it with a
+    /// `.git`), then from the working directory, then from the folder's grandparent (the
+    /// repository of `out/<stack>/`). Given as a path from the working directory.
     static func manifestPath(folder: URL) throws -> String {
         let stackFile = folder.appendingPathComponent("stack.yml").path
         let text = try readText(stackFile, shown: stackFile)
@@ -116,12 +166,31 @@ enum OutputLineExplanation {
             throw Failure(message: "\(stackFile) does not say which manifest it was built from", status: 2)
         }
         let named = String(header.dropFirst(prefix.count).dropLast(suffix.count))
-        if FileManager.default.fileExists(atPath: named) { return named }
-        let besideOutput = folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(named)
-        if FileManager.default.fileExists(atPath: besideOutput.path) {
-            return ManifestFile.displayPath(besideOutput.path)
+        if named.hasPrefix("/") {
+            if FileManager.default.fileExists(atPath: named) { return ManifestFile.displayPath(named) }
+        } else {
+            let working = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let bases =
+                (repositoryRoot(above: folder).map { [$0] } ?? []) + [
+                    working, folder.deletingLastPathComponent().deletingLastPathComponent(),
+                ]
+            for base in bases {
+                let candidate = base.appendingPathComponent(named).standardizedFileURL.path
+                if FileManager.default.fileExists(atPath: candidate) { return ManifestFile.displayPath(candidate) }
+            }
         }
         throw Failure(message: "the manifest '\(named)' that \(stackFile) was built from is not found", status: 2)
+    }
+
+    /// The nearest folder at or above `folder` with a `.git`, if any.
+    static func repositoryRoot(above folder: URL) -> URL? {
+        var current = folder.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: current.appendingPathComponent(".git").path) { return current }
+            let parent = current.deletingLastPathComponent()
+            guard parent.path != current.path else { return nil }
+            current = parent
+        }
     }
 
     /// The manifest built as `stackc build` builds it, into the tree in memory.
@@ -164,6 +233,9 @@ extension OutputLineExplanation.Explanation {
     /// The line, who wrote it, and each key with its place and text in the manifest.
     var text: String {
         var out = "\(file):\(line): \(lineText)\n"
+        guard let manifest else {
+            return out + "  stackc's record of the files it wrote (\(OutputFolder.recordName)), made by stackc build\n"
+        }
         out +=
             origin.isStructure
             ? "  layout of \(origin.producer) (no manifest key of its own; it belongs to the keys below)\n"
@@ -194,7 +266,7 @@ extension OutputLineExplanation.Explanation {
         return """
             {"file": \(JSONQuoting.quote(file)), "line": \(line), "text": \(JSONQuoting.quote(lineText)), \
             "producer": \(JSONQuoting.quote(origin.producer)), "structure": \(origin.isStructure), \
-            "manifest": \(JSONQuoting.quote(manifest)), "keys": [\(keys.joined(separator: ", "))]}
+            "manifest": \(manifest.map { JSONQuoting.quote($0) } ?? "null"), "keys": [\(keys.joined(separator: ", "))]}
 
             """
     }

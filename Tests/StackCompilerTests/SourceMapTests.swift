@@ -171,6 +171,98 @@ import Testing
         #expect(plain.keys == ["monitoring"])
     }
 
+    /// What a pass makes for an app names the app's keys that asked for it, not the stack or
+    /// the whole `apps` section: the start-up wrapper, the preset's parts (its cron service), the
+    /// sign-in hook, and the secrets deploy.sh makes for them.
+    @Test func aPassesPartsForAnAppNameTheAppsKeys() throws {
+        let tree = try Self.build(try Self.campusText())
+        let wrapper = try Self.origin(tree, "stack.yml", "- /bin/sh", after: "  nextcloud:")
+        #expect(wrapper.producer == "EntrypointsPass")
+        #expect(wrapper.keys == ["apps.nextcloud.depends_on", "apps.nextcloud.preset"])
+        let wrapperConfig = try Self.origin(tree, "stack.yml", "source: nextcloud-entrypoint", after: "  nextcloud:")
+        #expect(wrapperConfig.keys == wrapper.keys)
+
+        let cron = try Self.origin(tree, "stack.yml", "image:", after: "  nextcloud-cron:")
+        #expect(cron.producer == "NextcloudPresetPass")
+        #expect(cron.keys == ["apps.nextcloud.preset"])
+        let installed = try Self.origin(tree, "nextcloud/nextcloud-installed.sh", "touch")
+        #expect(installed.keys == ["apps.nextcloud.preset"])
+
+        let hook = try Self.origin(tree, "nextcloud/nextcloud-oidc.sh", "occ user_oidc:provider")
+        #expect(hook.producer == "SingleSignOnPass")
+        #expect(hook.keys == ["apps.nextcloud.auth", "identity"])
+
+        let secrets: [(String, [ManifestKeyPath])] = [
+            ("ensure_random_secret campus_oidc-nextcloud-client-secret", ["apps.nextcloud.auth", "identity"]),
+            ("ensure_login_secret campus_nextcloud-admin-password", ["apps.nextcloud"]),
+            ("ensure_login_secret campus_backup-password", ["apps.nextcloud.backup", "databases.pg.backup"]),
+            ("ensure_certificate campus_tls-certificate", ["tls", "domain"]),
+            ("ensure_random_secret campus_pg-nextcloud-password", ["databases.pg", "apps.nextcloud.database"]),
+        ]
+        for (line, keys) in secrets {
+            let origin = try Self.origin(tree, "deploy.sh", line)
+            #expect(Set(origin.keys) == Set(keys), "\(line): \(origin.keys)")
+        }
+    }
+
+    /// An app with its own sign-in proxy, a database it only waits for, a delivered file and
+    /// keys for its service's parts: each part names its key.
+    @Test func anAppsServicePartsNameTheirKeys() throws {
+        let text =
+            try Self.campusText() + """
+                  wiki:
+                    image: ghcr.io/example/wiki:1.0
+                    port: 3000
+                    host: wiki
+                    sticky: true
+                    auth: oidc
+                    depends_on: [identity, pg]
+                    health: /healthz
+                    resources:
+                      cpus: 0.5
+                    env:
+                      LOG_LEVEL: info
+                    files:
+                      /etc/wiki.conf: wiki.conf
+
+                """
+        let source = SourceFile(path: Self.manifestPath, bytes: Array(text.utf8))
+        var stack = try #require(StackCompiler.check(source).stack)
+        stack.sourcePath = Self.manifestPath
+        let result = BuildPipeline.build(
+            stack, sourceDirectory: "../../manifests", deliveredFiles: ["wiki.conf": .text("a = 1\n")],
+            sourceMap: true)
+        #expect(!result.hasErrors)
+        let tree = result.tree
+
+        let proxy = try Self.origin(tree, "stack.yml", "image:", after: "  wiki-sso:")
+        #expect(proxy.producer == "SingleSignOnPass")
+        #expect(proxy.keys == ["apps.wiki.auth", "identity"])
+        let cookie = try Self.origin(tree, "deploy.sh", "ensure_cookie_key_secret campus_wiki-sso-cookie")
+        #expect(cookie.keys == ["apps.wiki.auth", "identity"])
+
+        let network = try Self.origin(tree, "stack.yml", "- db-pg", after: "  wiki:")
+        #expect(network.producer == "EntrypointsPass")
+        #expect(network.keys == ["apps.wiki.depends_on[1]"])
+
+        let file = try #require(tree.file("files/wiki/etc/wiki.conf"))
+        #expect(file.origin(ofLine: 1)?.producer == "DeliveredFilesPass")
+        #expect(file.origin(ofLine: 1)?.keys == ["apps.wiki.files"])
+
+        for (text, key) in [
+            ("healthcheck:", "apps.wiki.health"), ("cpus:", "apps.wiki.resources"),
+            ("LOG_LEVEL:", "apps.wiki.env.LOG_LEVEL"),
+        ] as [(String, ManifestKeyPath)] {
+            let origin = try Self.origin(tree, "stack.yml", text, after: "  wiki:")
+            #expect(origin.keys == [key], "\(text): \(origin.keys)")
+        }
+        // Keys the manifest does not write are not named: the update policy is the default.
+        let update = try Self.origin(tree, "stack.yml", "update_config:", after: "  nextcloud:")
+        #expect(update.keys == ["apps.nextcloud"])
+        let sticky = try Self.origin(tree, "stack.yml", "sticky", after: "  wiki:")
+        #expect(sticky.keys == ["apps.wiki.sticky"])
+    }
+
     /// Removing the manifest text of `apps.<name>` (campus's apps are the last section, and
     /// nothing else names them).
     static func withoutApps(_ text: String) -> String {

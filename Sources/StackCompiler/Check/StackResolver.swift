@@ -72,7 +72,7 @@ struct StackResolver {
         let keys = syntax.topKeySpans
         stack.sectionSpans = SectionSpans(
             manifest: syntax.rootSpan, cluster: keys["cluster"], registry: keys["registry"],
-            identity: keys["identity"], monitoring: keys["monitoring"])
+            identity: keys["identity"], monitoring: keys["monitoring"], tls: keys["tls"], domain: keys["domain"])
         stack.indexApps()
         bindConsumers(&stack)
         return stack
@@ -248,6 +248,13 @@ struct StackResolver {
             command: app.command?.value, commandIsShell: app.commandIsShell, entrypoint: app.entrypoint?.value,
             span: app.name.span)
         resolved.keySpans = AppKeySpans(auth: app.auth?.span, build: app.build?.span, backup: app.backup?.span)
+        let written: [(String, Bool)] = [
+            ("health", app.health != nil), ("resources", app.resources != nil), ("update", app.update != nil),
+            ("placement", app.placement != nil), ("ports", !app.ports.isEmpty), ("env", !app.env.isEmpty),
+            ("command", app.command != nil), ("entrypoint", app.entrypoint != nil),
+            ("depends_on", !app.dependsOn.isEmpty), ("sticky", app.sticky != nil),
+        ]
+        resolved.keySpans.written = Set(written.filter(\.1).map(\.0))
         return resolved
     }
 

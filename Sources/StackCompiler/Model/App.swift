@@ -46,6 +46,10 @@ struct AppKeySpans: Sendable {
     var auth: SourceSpan?
     var build: SourceSpan?
     var backup: SourceSpan?
+    /// The app's keys the manifest writes among those a service's parts are named after
+    /// (`health`, `resources`, `update`, `placement`, `ports`, `env`, `command`, `entrypoint`,
+    /// `depends_on`, `sticky`), for the source map of `stackc explain FILE:LINE`.
+    var written: Set<String> = []
 }
 
 /// How the proxy reaches an app.

@@ -203,6 +203,8 @@ struct SectionSpans: Sendable {
     var registry: SourceSpan?
     var identity: SourceSpan?
     var monitoring: SourceSpan?
+    var tls: SourceSpan?
+    var domain: SourceSpan?
 }
 
 /// Defaults for every backup.

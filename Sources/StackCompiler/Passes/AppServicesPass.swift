@@ -44,6 +44,7 @@ struct AppServicesPass: BuildPass {
             service.rollback = PlannedService.UpdatePolicy(
                 parallelism: app.update.parallelism, delay: nil, failureAction: .pause, monitor: app.update.monitor,
                 order: app.update.order)
+            addFieldOrigins(app, &service, plan)
             plan.addService(app.name, service)
             if let route = app.route, let port = app.port {
                 let auth: ProxyRoute.Auth
@@ -59,12 +60,32 @@ struct AppServicesPass: BuildPass {
                     // asked for through the sign-in proxy `SingleSignOnPass` adds.
                     auth = SingleSignOn.signInProxy(app).map { .signIn($0) } ?? .none
                 }
-                plan.addRoute(
+                var proxyRoute =
                     ProxyRoute(
                         service: app.name, host: route.host, path: route.path, port: port, https: route.https,
                         sticky: route.sticky, auth: auth, healthPath: app.health?.path,
                         healthInterval: app.health?.interval, expectedTasks: stack.taskCount(app.replicas),
-                        origin: plan.origin(["apps.\(app.name).host"])))
+                        origin: plan.origin(["apps.\(app.name).host"]))
+                proxyRoute.stickyOrigin = app.writtenKey("sticky").map { plan.origin([$0]) }
+                plan.addRoute(proxyRoute)
+            }
+        }
+    }
+
+    /// The parts of the service the app's own keys set, when the manifest writes them.
+    func addFieldOrigins(_ app: App, _ service: inout PlannedService, _ plan: BuildPlan) {
+        let fields: [(ServiceField, String, Bool)] = [
+            (.health, "health", service.health != nil), (.resources, "resources", service.resources != nil),
+            (.update, "update", true), (.placement, "placement", true), (.ports, "ports", !service.ports.isEmpty),
+            (.command, "command", service.command != nil),
+        ]
+        for (field, name, present) in fields where present {
+            if let key = app.writtenKey(name) { service.origins.fields[field] = plan.origin([key]) }
+        }
+        if let env = app.writtenKey("env") {
+            for (key, _) in app.env {
+                let entry = key.contains(".") || key.contains("[") ? env : env.appending(key)
+                service.origins.fields[.environment(key)] = plan.origin([entry])
             }
         }
     }

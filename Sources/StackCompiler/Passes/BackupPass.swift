@@ -79,6 +79,9 @@ struct BackupPass: BuildPass {
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         let sources = Self.sources(stack)
         guard !sources.isEmpty else { return }
+        let keys = plan.origin.keys
+        // The password (and the bucket's keys) are for every source's backup.
+        plan.reading(sources.flatMap(Self.manifestKeys))
         var backups = BackupPlan(
             stack: stack.name, target: Self.target(stack), keep: stack.backup.keep,
             passwordSecret: plan.requireSecret(
@@ -94,11 +97,11 @@ struct BackupPass: BuildPass {
                     recipe: .provided(what: "the secret access key of the S3 bucket the backups go to"))
             )
         }
+        plan.reading(keys)
         plan.addVolume(PlatformNames.backupToolsVolume, PlannedVolume(perNode: true))
         plan.addVolume(PlatformNames.backupMetricsVolume, PlannedVolume(perNode: true))
         addScheduler(&plan)
         addTools(&plan)
-        let keys = plan.origin.keys
         for source in sources {
             plan.reading(Self.manifestKeys(of: source))
             let job = Self.job(source, stack)

@@ -15,10 +15,14 @@ struct DatabaseInitPass: BuildPass {
             guard database.engine != .redis else {
                 // The server's start script makes the users (RedisUsers): no job.
                 for app in database.consumers.compactMap(stack.app) {
+                    if app.database == database.name {
+                        plan.reading(["databases.\(database.name)", "apps.\(app.name).database"])
+                    }
                     let secret = plan.requireSecret(
                         PlatformNames.databasePasswordSecret(database: database.name, consumer: app.name),
                         recipe: .randomPassword)
                     handConnection(database, to: app, secret: secret, &plan)
+                    plan.reading(["databases.\(database.name)"])
                 }
                 continue
             }
@@ -28,9 +32,14 @@ struct DatabaseInitPass: BuildPass {
             let admin = PlatformNames.databaseAdminSecret(database.name)
             service.secrets = [(admin, admin)]
             for consumer in database.consumers {
+                // An app's password is for its `database`, as the app's connection is.
+                if stack.app(consumer)?.database == database.name {
+                    plan.reading(["databases.\(database.name)", "apps.\(consumer).database"])
+                }
                 let secret = plan.requireSecret(
                     PlatformNames.databasePasswordSecret(database: database.name, consumer: consumer),
                     recipe: .randomPassword)
+                plan.reading(["databases.\(database.name)"])
                 service.secrets.append((secret, secret))
                 if let app = stack.app(consumer) { handConnection(database, to: app, secret: secret, &plan) }
             }

@@ -13,6 +13,7 @@ struct DeliveredFilesPass: BuildPass {
         for app in stack.apps {
             for (index, file) in app.files.enumerated() {
                 guard let contents = text(of: file, delivered, &plan) else { continue }
+                plan.reading(["apps.\(app.name).files"])
                 let relative = file.containerPath.split(separator: "/").joined(separator: "/")
                 let key = plan.addConfigFile(
                     key: "\(app.name)-file-\(index + 1)", path: "files/\(app.name)/\(relative)", contents: contents)

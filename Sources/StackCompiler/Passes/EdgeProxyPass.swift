@@ -6,13 +6,15 @@ struct EdgeProxyPass: BuildPass {
     var affectsDiagnostics: Bool { false }
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
-        plan.setEdge(
+        var edge =
             EdgePlan(
                 kind: stack.proxy.kind, replicas: stack.proxy.replicas, dashboardHost: stack.proxy.dashboardHost,
                 tls: stack.tls, domain: stack.domain ?? stack.name, stackName: stack.name,
                 sharedFolder: PlatformNames.sharedFolder(stack, volume: PlatformNames.acmeVolume),
                 registryHosts: stack.registry.map { [$0.host] + ($0.mirrorHost.map { [$0] } ?? []) } ?? [],
                 registryTrust: stack.trustsRegistryCertificate,
-                metrics: stack.monitoring.metrics))
+                metrics: stack.monitoring.metrics)
+        edge.certificateKeys = Self.certificateKeys(stack)
+        plan.setEdge(edge)
     }
 }

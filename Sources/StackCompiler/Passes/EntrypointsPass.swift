@@ -11,10 +11,11 @@ struct EntrypointsPass: BuildPass {
             if app.preset == .generic, let name = app.database, let database = stack.database(name) {
                 steps.append(.databaseURL(scheme: Self.urlScheme(database.engine)))
             }
-            for dependency in app.dependsOn {
+            for (index, dependency) in app.dependsOn.enumerated() {
                 guard let target = waitTarget(dependency, stack) else { continue }
                 if case .database = target, app.database != dependency.name {
                     // The app must share the server's network to reach it.
+                    plan.reading(["apps.\(app.name).depends_on[\(index)]"])
                     plan.amend(app.name, .joinNetwork(PlatformNames.databaseNetwork(dependency.name)))
                 }
                 steps.append(.waitFor(target))
@@ -23,6 +24,7 @@ struct EntrypointsPass: BuildPass {
                 steps.append(.runOnce(folder: folder))
             }
             guard !steps.isEmpty else { continue }
+            plan.reading(Self.manifestKeys(of: app, steps))
             let image = app.build.map { builtImage(context: $0, plan.context.dockerfiles) } ?? publishedImage(app.image)
             var startup = StartupPlan(
                 service: app.name, steps: steps, start: start(of: app, image.start),
@@ -32,6 +34,23 @@ struct EntrypointsPass: BuildPass {
             if startup.start == nil || !startup.hasShell { startup.explanation = image.explanation }
             plan.addStartup(startup)
         }
+    }
+
+    /// The app's keys that ask for its wrapper: the start it replaces (`entrypoint`,
+    /// `command`), and what each step is for (`database`, `depends_on`, the preset's run-once).
+    static func manifestKeys(of app: App, _ steps: [StartupPlan.Step]) -> [ManifestKeyPath] {
+        var keys = ["entrypoint", "command"].compactMap(app.writtenKey)
+        for step in steps {
+            switch step {
+            case .databaseURL: keys.append("apps.\(app.name).database")
+            case .waitFor: keys += [app.writtenKey("depends_on")].compactMap { $0 }
+            case .runOnce: keys.append("apps.\(app.name).preset")
+            case .exportSecret: break
+            }
+        }
+        var seen = Set<ManifestKeyPath>()
+        keys = keys.filter { seen.insert($0).inserted }
+        return keys.isEmpty ? ["apps.\(app.name)"] : keys
     }
 
     /// The scheme of `DATABASE_URL` for each engine.

@@ -38,7 +38,12 @@ struct IdentityPass: BuildPass {
             PlatformNames.keycloakAdminSecret, recipe: .loginPassword(user: Self.adminUser))
         let databasePassword = plan.requireSecret(
             PlatformNames.databasePasswordSecret(database: database.name, consumer: keycloak), recipe: .randomPassword)
-        let clientSecrets = clients.map { plan.requireSecret($0.secret, recipe: .randomPassword) }
+        let keys = plan.origin.keys
+        let clientSecrets = clients.map { client in
+            plan.reading(client.manifestKeys)
+            return plan.requireSecret(client.secret, recipe: .randomPassword)
+        }
+        plan.reading(keys)
 
         var service = PlannedService(image: Self.image)
         service.port = PlatformService.keycloak.port

@@ -12,8 +12,10 @@ struct NextcloudPresetPass: BuildPass {
 
     func contribute(_ stack: ResolvedStack, to plan: inout BuildPlan) {
         for app in stack.apps where app.preset == .nextcloud {
+            plan.reading(["apps.\(app.name)"])
             let admin = plan.requireSecret(
                 PlatformNames.nextcloudAdminSecret(app: app.name), recipe: .loginPassword(user: "admin"))
+            plan.reading(["apps.\(app.name).preset"])
             var environment: [(key: String, value: String)] = [
                 ("NEXTCLOUD_ADMIN_USER", "admin"),
                 ("NEXTCLOUD_ADMIN_PASSWORD_FILE", "/run/secrets/\(admin)"),

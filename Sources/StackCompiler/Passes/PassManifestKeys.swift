@@ -7,6 +7,22 @@ private func section(_ key: ManifestKeyPath, written: Bool) -> [ManifestKeyPath]
     written ? [key] : ["name"]
 }
 
+extension App {
+    /// `apps.<name>.<key>` when the manifest writes the key (`AppKeySpans.written`), else nil.
+    func writtenKey(_ key: String) -> ManifestKeyPath? {
+        keySpans.written.contains(key) ? "apps.\(name).\(key)" : nil
+    }
+}
+
+extension EdgeProxyPass {
+    /// What the certificate is made for: `tls` and `domain`, those the manifest writes.
+    static func certificateKeys(_ stack: ResolvedStack) -> [ManifestKeyPath] {
+        let keys: [ManifestKeyPath] =
+            (stack.sectionSpans.tls != nil ? ["tls"] : []) + (stack.sectionSpans.domain != nil ? ["domain"] : [])
+        return keys.isEmpty ? ["name"] : keys
+    }
+}
+
 extension AppServicesPass {
     func manifestKeys(_ stack: ResolvedStack) -> [ManifestKeyPath] { section("apps", written: !stack.apps.isEmpty) }
 }

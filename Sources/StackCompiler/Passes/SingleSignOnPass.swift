@@ -20,6 +20,7 @@ struct SingleSignOnPass: BuildPass {
         for app in stack.apps {
             guard let mechanism = SingleSignOn.mechanism(app), let client = clients[app.name], let route = app.route
             else { continue }
+            plan.reading(["apps.\(app.name).auth", "identity"])
             let secret = plan.requireSecret(client.secret, recipe: .randomPassword)
             switch mechanism {
             case .native:

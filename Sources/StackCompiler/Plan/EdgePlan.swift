@@ -10,6 +10,8 @@ struct EdgePlan {
     /// The domain certificates are made for.
     var domain: String
     var stackName: String
+    /// The manifest keys the certificate is made from (the source map of `stackc explain`).
+    var certificateKeys: [ManifestKeyPath] = ["name"]
     /// Where the proxy keeps state (Traefik's ACME file) when the cluster has shared storage, so
     /// that the proxy can move; nil keeps it on one node, which pins the proxy there.
     var sharedFolder: String?

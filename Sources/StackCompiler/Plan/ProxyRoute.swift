@@ -20,6 +20,8 @@ struct ProxyRoute {
     var expectedTasks: Int
     /// The pass and keys it comes from (stamped by `BuildPlan.addRoute` when nil).
     var origin: OutputOrigin? = nil
+    /// The origin of the sticky-cookie settings, when the manifest writes `sticky`.
+    var stickyOrigin: OutputOrigin? = nil
 
     /// What the proxy asks of a request before it forwards it.
     enum Auth: Equatable {

@@ -12,6 +12,9 @@ struct EdgeCertificate {
     static func require(_ edge: EdgePlan, hosts: [String], _ plan: inout BuildPlan) -> EdgeCertificate? {
         let domain = edge.domain
         let names = uncovered(hosts, domain: domain)
+        let keys = plan.origin.keys
+        plan.reading(edge.certificateKeys)
+        defer { plan.reading(keys) }
         switch edge.tls.mode {
         case .acme:
             return nil

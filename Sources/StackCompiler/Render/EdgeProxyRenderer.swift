@@ -13,6 +13,8 @@ struct RenderedEdge {
     var labels: [(service: String, labels: [(key: String, value: String)])]
     /// Where each service's labels come from: the route's origin, by service (in route order).
     var labelOrigins: [(service: String, origin: OutputOrigin)] = []
+    /// The origin of a service's sticky-cookie labels (`ProxyRoute.stickyOrigin`), by service.
+    var stickyOrigins: [String: OutputOrigin] = [:]
 
     /// The edge of the plan, rendered by the proxy it names; nil when nothing is routed and no
     /// dashboard is exposed.

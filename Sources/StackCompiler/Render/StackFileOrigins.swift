@@ -29,7 +29,10 @@ enum StackFileOrigins {
         if let edge {
             // The labels of each route, in route order, with that route's origin.
             for ((service, labels), (_, origin)) in zip(edge.labels, edge.labelOrigins) {
-                for (key, _) in labels { map.set(["services", service, "deploy", "labels", key], origin) }
+                for (key, _) in labels {
+                    let own = key.contains(".sticky.") ? edge.stickyOrigins[service] ?? origin : origin
+                    map.set(["services", service, "deploy", "labels", key], own)
+                }
             }
         }
         return map

@@ -45,6 +45,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
         }
         var labels: [(service: String, labels: [(key: String, value: String)])] = []
         var labelOrigins: [(service: String, origin: OutputOrigin)] = []
+        var stickyOrigins: [String: OutputOrigin] = [:]
         for route in plan.routes {
             if let secret = route.basicAuthSecret {
                 // Traefik reads a usersFile itself, so the secret is mounted on Traefik, not on the app.
@@ -52,6 +53,7 @@ enum TraefikRenderer: EdgeProxyRenderer {
             }
             labels.append((route.service, Self.labels(route, network: network, edge: edge)))
             labelOrigins.append((route.service, route.origin ?? .structure("TraefikRenderer")))
+            if let sticky = route.stickyOrigin { stickyOrigins[route.service] = sticky }
         }
         if edge.tls.mode == .acme {
             own.addVolume(PlatformNames.acmeVolume, PlannedVolume(sharedFolder: edge.sharedFolder))
@@ -61,7 +63,9 @@ enum TraefikRenderer: EdgeProxyRenderer {
             .exec(["traefik", "healthcheck", "--configFile=\(Self.staticPath)"]))
         own.addService(PlatformService.traefik.name, service)
         EdgeCertificate.addTrust(certificate, edge, &own)
-        return RenderedEdge(plan: own.finish(), labels: labels, labelOrigins: labelOrigins)
+        var rendered = RenderedEdge(plan: own.finish(), labels: labels, labelOrigins: labelOrigins)
+        rendered.stickyOrigins = stickyOrigins
+        return rendered
     }
 
     /// Request headers whose names alias another's (`X_Auth_Request_User` for

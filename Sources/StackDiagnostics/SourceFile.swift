@@ -57,6 +57,24 @@ public struct SourceFile: Sendable {
         self.init(path: path, bytes: Array(text.utf8))
     }
 
+    /// The number of lines a place can be on: every line, and the empty one after a final
+    /// line break (where a problem at the very end is).
+    public var placeableLines: Int { lineStarts.count }
+
+    /// The line and column (in Unicode scalars) of the byte at `offset`; past the end, the end.
+    public func location(ofByte offset: Int) -> SourceLocation {
+        let end = min(max(offset, 0), bytes.count)
+        // The last line that starts at or before `end`.
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= end { low = middle } else { high = middle - 1 }
+        }
+        let column = String(decoding: bytes[lineStarts[low]..<end], as: UTF8.self).unicodeScalars.count + 1
+        return SourceLocation(line: low + 1, column: column)
+    }
+
     /// The number of lines (a final newline does not start a new line).
     public var lineCount: Int {
         if let last = bytes.last, last == 0x0A || last == 0x0D { return lineStarts.count - 1 }

@@ -55,8 +55,6 @@ private struct ReaderSession {
     }
 
     let source: SourceFile
-    /// The last line a place can be on: the empty one after a final line break counts.
-    let lastLine: Int
     let limits: YAMLReader.Limits
     var sink: DiagnosticSink
     var document: YAMLDocument.Storage
@@ -73,7 +71,6 @@ private struct ReaderSession {
 
     init(source: SourceFile, limits: YAMLReader.Limits) {
         self.source = source
-        lastLine = source.lineCount + (source.bytes.last == 0x0A || source.bytes.last == 0x0D ? 1 : 0)
         self.limits = limits
         sink = DiagnosticSink(path: source.path)
         document = YAMLDocument.Storage(file: source.id)
@@ -519,27 +516,14 @@ private struct ReaderSession {
         return nil
     }
 
-    func locationOfByte(_ offset: Int) -> SourceLocation {
-        var line = 1
-        var lineStart = 0
-        let end = min(offset, source.bytes.count)
-        // Line breaks as YAML has them: a line feed, or a carriage return not before one.
-        for index in 0..<end
-        where source.bytes[index] == 0x0A
-            || (source.bytes[index] == 0x0D && (index + 1 == source.bytes.count || source.bytes[index + 1] != 0x0A))
-        {
-            line += 1
-            lineStart = index + 1
-        }
-        let column = String(decoding: source.bytes[lineStart..<end], as: UTF8.self).unicodeScalars.count + 1
-        return SourceLocation(line: line, column: column)
-    }
+    /// A byte's place, with lines as `SourceFile` ends them (as YAML does).
+    func locationOfByte(_ offset: Int) -> SourceLocation { source.location(ofByte: offset) }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
         let line = Int(mark.line) + 1
         // At the end of a file without a final line break, libyaml counts one line more than
         // there is (found by fuzzing): the place is then the end of the last line.
-        guard line <= max(lastLine, 1) else { return locationOfByte(source.bytes.count) }
+        guard line <= source.placeableLines else { return locationOfByte(source.bytes.count) }
         return SourceLocation(line: line, column: Int(mark.column) + 1)
     }
 
